@@ -1,0 +1,103 @@
+import Database from 'better-sqlite3';
+
+/**
+ * The sandbox's state. Metadata objects are kept whole as JSON, as DHIS2 exports them; tracker data,
+ * the analytics snapshot and aggregate data values have their own tables.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS metadata (
+  type TEXT NOT NULL, id TEXT NOT NULL, code TEXT, name TEXT, json TEXT NOT NULL,
+  PRIMARY KEY (type, id)
+);
+CREATE INDEX IF NOT EXISTS metadata_code ON metadata (type, code);
+
+CREATE TABLE IF NOT EXISTS credentials (
+  username TEXT PRIMARY KEY, password TEXT NOT NULL, user_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_tokens (
+  token TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires TEXT
+);
+
+CREATE TABLE IF NOT EXISTS tracked_entities (
+  id TEXT PRIMARY KEY, tracked_entity_type TEXT, org_unit TEXT NOT NULL,
+  attributes TEXT NOT NULL DEFAULT '{}', created TEXT NOT NULL, last_updated TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS enrollments (
+  id TEXT PRIMARY KEY, tracked_entity TEXT, program TEXT NOT NULL, org_unit TEXT NOT NULL,
+  enrolled_at TEXT NOT NULL, occurred_at TEXT, status TEXT NOT NULL DEFAULT 'ACTIVE',
+  created TEXT NOT NULL, last_updated TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS enrollments_program ON enrollments (program);
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY, enrollment TEXT, program TEXT NOT NULL, program_stage TEXT NOT NULL,
+  org_unit TEXT NOT NULL, occurred_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'COMPLETED',
+  data_values TEXT NOT NULL DEFAULT '{}', created TEXT NOT NULL, last_updated TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS events_program ON events (program);
+CREATE INDEX IF NOT EXISTS events_enrollment ON events (enrollment);
+
+-- The analytics tables: a copy of the tracker data taken by the last analytics run. Program indicators
+-- are evaluated from these, so data written after the run is not in analytics, as in DHIS2.
+CREATE TABLE IF NOT EXISTS analytics_tracked_entities AS SELECT * FROM tracked_entities WHERE 0;
+CREATE TABLE IF NOT EXISTS analytics_enrollments AS SELECT * FROM enrollments WHERE 0;
+CREATE TABLE IF NOT EXISTS analytics_events AS SELECT * FROM events WHERE 0;
+-- Pre-aggregated analytics values seeded directly (benchmarks): dx is a program indicator UID.
+CREATE TABLE IF NOT EXISTS analytics_values (
+  dx TEXT NOT NULL, period TEXT NOT NULL, org_unit TEXT NOT NULL, value REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS analytics_values_key ON analytics_values (period, org_unit);
+
+CREATE TABLE IF NOT EXISTS data_values (
+  data_element TEXT NOT NULL, period TEXT NOT NULL, org_unit TEXT NOT NULL,
+  category_option_combo TEXT NOT NULL, attribute_option_combo TEXT NOT NULL,
+  value TEXT, stored_by TEXT, created TEXT NOT NULL, last_updated TEXT NOT NULL, comment TEXT,
+  followup INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (data_element, period, org_unit, category_option_combo, attribute_option_combo)
+);
+CREATE INDEX IF NOT EXISTS data_values_period_ou ON data_values (period, org_unit);
+
+CREATE TABLE IF NOT EXISTS complete_registrations (
+  data_set TEXT NOT NULL, period TEXT NOT NULL, org_unit TEXT NOT NULL,
+  attribute_option_combo TEXT NOT NULL, date TEXT NOT NULL, stored_by TEXT,
+  completed INTEGER NOT NULL DEFAULT 1, last_updated TEXT NOT NULL, last_updated_by TEXT,
+  PRIMARY KEY (data_set, period, org_unit, attribute_option_combo)
+);
+
+CREATE TABLE IF NOT EXISTS message_conversations (
+  id TEXT PRIMARY KEY, subject TEXT NOT NULL, text TEXT NOT NULL, sender TEXT,
+  recipients TEXT NOT NULL, created TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS task_notifications (
+  job_id TEXT NOT NULL, category TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL,
+  PRIMARY KEY (job_id, seq)
+);
+
+CREATE TABLE IF NOT EXISTS system_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+export type SandboxDb = Database.Database;
+
+/** Opens (and creates) the sandbox database; `:memory:` unless a file is named. */
+export function openSandboxDb(file = ':memory:'): SandboxDb {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+  return db;
+}
+
+export function readSystemState(db: SandboxDb, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM system_state WHERE key = ?').get(key) as
+    | { value: string }
+    | undefined;
+  return row?.value;
+}
+
+export function writeSystemState(db: SandboxDb, key: string, value: string): void {
+  db.prepare(
+    'INSERT INTO system_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
+}

@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import type { SandboxContext } from '../context.ts';
+import { authMiddleware } from './auth.ts';
+import { controlRoutes } from './control.ts';
+import type { SandboxEnv } from './env.ts';
+import { faultMiddleware } from './faults.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
+import { dataValueSetsRoutes } from './routes/data-value-sets.ts';
+import { metadataRoutes } from './routes/metadata.ts';
+import { systemRoutes } from './routes/system.ts';
+import { trackerRoutes } from './routes/tracker.ts';
+import { webMessage } from './web-message.ts';
+
+/** The sandbox's HTTP surface: DHIS2's Web API under `/api`, and the test control API under `/__sandbox`. */
+export function createSandboxApp(ctx: SandboxContext): Hono<SandboxEnv> {
+  const app = new Hono<SandboxEnv>();
+  app.use('*', faultMiddleware(ctx.faults, ctx.stopped));
+  app.route('/__sandbox', controlRoutes(ctx));
+
+  const api = new Hono<SandboxEnv>();
+  api.use('*', authMiddleware(ctx));
+  api.route('/', systemRoutes(ctx));
+  api.route('/', metadataRoutes(ctx));
+  api.route('/', trackerRoutes(ctx));
+  api.route('/', analyticsRoutes(ctx));
+  api.route('/', dataValueSetsRoutes(ctx));
+  api.notFound((c) => c.json(webMessage(404, 'ERROR', `Not found: ${new URL(c.req.url).pathname}`), 404));
+
+  // DHIS2 serves every endpoint also under a versioned path, /api/37/dataValueSets for example.
+  app.use('/api/:version{[0-9]{2}}/*', async (c, next) => {
+    c.set('apiVersion', Number(c.req.param('version')));
+    return next();
+  });
+  app.route('/api/:version{[0-9]{2}}', api);
+  app.route('/api', api);
+  app.get('/dhis-web-commons/security/login.action', (c) => c.html(LOGIN_PAGE));
+  app.get('/dhis-web-login/', (c) => c.html(LOGIN_PAGE));
+  app.onError((error, c) => {
+    console.error(error);
+    return c.json(webMessage(500, 'ERROR', error.message), 500);
+  });
+  return app;
+}
+
+const LOGIN_PAGE =
+  '<!DOCTYPE html><html><head><title>DHIS 2 sandbox</title></head><body><h1>DHIS 2</h1><form><input name="j_username"><input name="j_password" type="password"></form></body></html>';

@@ -1,0 +1,138 @@
+import type { MiddlewareHandler } from 'hono';
+import type { SandboxEnv } from './env.ts';
+
+/**
+ * Faults on request, so every feature of t2a can be tested under the failures a real network and a
+ * loaded DHIS2 produce: latency, 5xx answers, dropped connections, hung responses, failing analytics.
+ */
+export type FaultKind =
+  | { readonly kind: 'status'; readonly status: 500 | 502 | 503 | 504 }
+  | { readonly kind: 'drop' }
+  | { readonly kind: 'hang' }
+  | { readonly kind: 'latency'; readonly ms: number };
+
+export interface FaultRule {
+  /** HTTP method to match; any when absent. */
+  readonly method?: string;
+  /** Path prefix to match, e.g. `/api/analytics/dataValueSet.json`. */
+  readonly path: string;
+  readonly fault: FaultKind;
+  /** Let this many matching requests through before the fault starts. */
+  readonly after?: number;
+  /** Fault this many matching requests, then stop; for ever when absent. */
+  readonly times?: number;
+}
+
+/** How the analytics table job should misbehave (see the analytics job). */
+export interface AnalyticsJobFaults {
+  /** Fail the job with this message. */
+  fail?: string | undefined;
+  /** Let the job run this long before it finishes. */
+  durationMs?: number | undefined;
+}
+
+interface ActiveRule extends FaultRule {
+  seen: number;
+  fired: number;
+}
+
+export class FaultRegistry {
+  private rules: ActiveRule[] = [];
+  analytics: AnalyticsJobFaults = {};
+
+  add(rule: FaultRule): void {
+    this.rules.push({ ...rule, seen: 0, fired: 0 });
+  }
+
+  clear(): void {
+    this.rules = [];
+    this.analytics = {};
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map(({ seen: _seen, fired: _fired, ...rule }) => rule);
+  }
+
+  /** The faults to apply to a request; counts it against each matching rule. */
+  match(method: string, path: string): FaultKind[] {
+    const faults: FaultKind[] = [];
+    for (const rule of this.rules) {
+      if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (!path.startsWith(rule.path)) continue;
+      rule.seen += 1;
+      if (rule.seen <= (rule.after ?? 0)) continue;
+      if (rule.times !== undefined && rule.fired >= rule.times) continue;
+      rule.fired += 1;
+      faults.push(rule.fault);
+    }
+    return faults;
+  }
+}
+
+/**
+ * Parses a fault given on the command line: `[METHOD ]PATH FAULT[ after=N][ times=N]` where FAULT is
+ * `500`, `502`, `503`, `504`, `drop`, `hang` or `latency=MS`.
+ */
+export function parseFaultRule(text: string): FaultRule {
+  const words = text.trim().split(/\s+/);
+  const method = /^[A-Z]+$/.test(words[0] ?? '') ? words.shift() : undefined;
+  const path = words.shift();
+  const what = words.shift();
+  if (!path?.startsWith('/') || !what) {
+    throw new Error(
+      `Fault "${text}" is not of the form "[METHOD] /path FAULT [after=N] [times=N]", e.g. "POST /api/dataValueSets 500 times=2".`,
+    );
+  }
+  let fault: FaultKind;
+  if (what === '500' || what === '502' || what === '503' || what === '504') {
+    fault = { kind: 'status', status: Number(what) as 500 | 502 | 503 | 504 };
+  } else if (what === 'drop' || what === 'hang') {
+    fault = { kind: what };
+  } else if (/^latency=\d+$/.test(what)) {
+    fault = { kind: 'latency', ms: Number(what.slice('latency='.length)) };
+  } else {
+    throw new Error(`Fault "${what}" is unknown: use 500, 502, 503, 504, drop, hang or latency=MS.`);
+  }
+  const options: { after?: number; times?: number } = {};
+  for (const word of words) {
+    const match = /^(after|times)=(\d+)$/.exec(word);
+    if (!match) throw new Error(`"${word}" in fault "${text}" is not after=N or times=N.`);
+    options[match[1] as 'after' | 'times'] = Number(match[2]);
+  }
+  return { ...(method ? { method } : {}), path, fault, ...options };
+}
+
+const FAULT_BODIES: Record<number, string> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** Applies the matching faults before the request reaches auth and the routes. */
+export function faultMiddleware(faults: FaultRegistry, stopped: Promise<void>): MiddlewareHandler<SandboxEnv> {
+  return async (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    if (path.startsWith('/__sandbox')) return next();
+    for (const fault of faults.match(c.req.method, path)) {
+      if (fault.kind === 'latency') {
+        await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      } else if (fault.kind === 'status') {
+        // What a reverse proxy in front of DHIS2 (nginx) answers: an HTML error page.
+        return c.html(
+          `<html><head><title>${fault.status} ${FAULT_BODIES[fault.status]}</title></head><body><center><h1>${fault.status} ${FAULT_BODIES[fault.status]}</h1></center></body></html>`,
+          fault.status,
+        );
+      } else if (fault.kind === 'drop') {
+        const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming;
+        incoming?.socket?.destroy();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return c.body(null, 500);
+      } else {
+        await stopped;
+        return c.body(null, 503);
+      }
+    }
+    return next();
+  };
+}
