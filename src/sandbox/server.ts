@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { type SandboxContext, systemClock } from './context.ts';
 import { openSandboxDb } from './db/schema.ts';
 import { createSandboxApp } from './http/app.ts';
-import { type FaultRule, FaultRegistry } from './http/faults.ts';
+import { FaultRegistry, type FaultRule } from './http/faults.ts';
 import { OrgUnitHierarchy } from './metadata/org-units.ts';
 import { MetadataStore } from './metadata/store.ts';
 import { type SeedOptions, type SeedReport, seedSandbox } from './seed/seed.ts';

@@ -4,7 +4,11 @@ import type { SandboxUser } from './http/env.ts';
 import { type MetadataStore, refId, refIds } from './metadata/store.ts';
 
 /** The admin of DHIS2's demo databases: `admin` / `district`. */
-export const DEFAULT_ADMIN = { id: 'xE7jOejl9FI', username: 'admin', password: 'district' } as const;
+export const DEFAULT_ADMIN = {
+  id: 'xE7jOejl9FI',
+  username: 'admin',
+  password: 'district',
+} as const;
 const SUPERUSER_ROLE = 'yrB6vc5Ip3r';
 
 export interface SandboxUserSpec {
@@ -35,7 +39,10 @@ export function uidFrom(seed: string): string {
   const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
   const chars = `${letters}0123456789`;
   const bytes = createHash('sha256').update(seed).digest();
-  return letters[bytes[0]! % letters.length]! + [...bytes.subarray(1, 11)].map((b) => chars[b % chars.length]).join('');
+  return (
+    letters[bytes[0]! % letters.length]! +
+    [...bytes.subarray(1, 11)].map((b) => chars[b % chars.length]).join('')
+  );
 }
 
 /** Creates (or replaces) a user with its role, credentials and tokens. */
@@ -69,27 +76,30 @@ export function addUser(
     'INSERT INTO credentials (username, password, user_id) VALUES (?, ?, ?) ON CONFLICT(username) DO UPDATE SET password = excluded.password, user_id = excluded.user_id',
   ).run(spec.username, hash(spec.password), id);
   for (const token of spec.tokens ?? []) {
-    db.prepare('INSERT OR REPLACE INTO api_tokens (token, user_id, expires) VALUES (?, ?, NULL)').run(
-      hash(token),
-      id,
-    );
+    db.prepare(
+      'INSERT OR REPLACE INTO api_tokens (token, user_id, expires) VALUES (?, ?, NULL)',
+    ).run(hash(token), id);
   }
   return id;
 }
 
-export function userIdForPassword(db: SandboxDb, username: string, password: string): string | undefined {
-  const row = db.prepare('SELECT password, user_id FROM credentials WHERE username = ?').get(username) as
-    | { password: string; user_id: string }
-    | undefined;
+export function userIdForPassword(
+  db: SandboxDb,
+  username: string,
+  password: string,
+): string | undefined {
+  const row = db
+    .prepare('SELECT password, user_id FROM credentials WHERE username = ?')
+    .get(username) as { password: string; user_id: string } | undefined;
   return row && row.password === hash(password) ? row.user_id : undefined;
 }
 
 export type TokenLookup = { userId: string } | { expired: true } | undefined;
 
 export function userIdForToken(db: SandboxDb, token: string, now: Date): TokenLookup {
-  const row = db.prepare('SELECT user_id, expires FROM api_tokens WHERE token = ?').get(hash(token)) as
-    | { user_id: string; expires: string | null }
-    | undefined;
+  const row = db
+    .prepare('SELECT user_id, expires FROM api_tokens WHERE token = ?')
+    .get(hash(token)) as { user_id: string; expires: string | null } | undefined;
   if (!row) return undefined;
   if (row.expires && new Date(row.expires) < now) return { expired: true };
   return { userId: row.user_id };
@@ -110,7 +120,8 @@ export function loadUser(metadata: MetadataStore, userId: string): SandboxUser |
   const authorities = new Set<string>();
   for (const roleId of refIds(user.userRoles)) {
     const role = metadata.get('userRoles', roleId);
-    for (const authority of (role?.authorities as string[] | undefined) ?? []) authorities.add(authority);
+    for (const authority of (role?.authorities as string[] | undefined) ?? [])
+      authorities.add(authority);
   }
   const orgUnits = refIds(user.organisationUnits);
   const dataView = refIds(user.dataViewOrganisationUnits);

@@ -39,7 +39,9 @@ describe('sandbox authentication', async () => {
   });
 
   it('accepts a personal access token and rejects an unknown one with WWW-Authenticate', async () => {
-    const ok = await api(sandbox, '/api/system/info', { auth: `ApiToken ${sandbox.seed.adminToken}` });
+    const ok = await api(sandbox, '/api/system/info', {
+      auth: `ApiToken ${sandbox.seed.adminToken}`,
+    });
     expect(ok.status).toBe(200);
     const bad = await api(sandbox, '/api/system/info', { auth: 'ApiToken d2pat_doesnotexist' });
     expect(bad.status).toBe(401);
@@ -50,7 +52,9 @@ describe('sandbox authentication', async () => {
 describe('personal access tokens before 2.37', async () => {
   const sandbox = await sandboxForFile({ dhis2Version: '2.36', seed: 'empty' });
   it('are not understood by 2.36, which predates them', async () => {
-    const { status } = await api(sandbox, '/api/system/info', { auth: `ApiToken ${sandbox.seed.adminToken}` });
+    const { status } = await api(sandbox, '/api/system/info', {
+      auth: `ApiToken ${sandbox.seed.adminToken}`,
+    });
     expect(status).toBe(401);
   });
 });

@@ -14,7 +14,12 @@ export async function sandboxForFile(options: SandboxOptions = {}): Promise<Runn
 export async function api(
   sandbox: RunningSandbox,
   path: string,
-  init: { method?: string; body?: unknown; auth?: string | null; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    auth?: string | null;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.auth !== null) headers.authorization = init.auth ?? ADMIN_AUTH;
@@ -26,8 +31,8 @@ export async function api(
   const response = await fetch(`${sandbox.baseUrl}${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers,
-    body,
     redirect: 'manual',
+    ...(body === undefined ? {} : { body }),
   });
   const text = await response.text();
   let parsed: unknown = text;

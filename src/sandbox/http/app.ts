@@ -24,7 +24,9 @@ export function createSandboxApp(ctx: SandboxContext): Hono<SandboxEnv> {
   api.route('/', trackerRoutes(ctx));
   api.route('/', analyticsRoutes(ctx));
   api.route('/', dataValueSetsRoutes(ctx));
-  api.notFound((c) => c.json(webMessage(404, 'ERROR', `Not found: ${new URL(c.req.url).pathname}`), 404));
+  api.notFound((c) =>
+    c.json(webMessage(404, 'ERROR', `Not found: ${new URL(c.req.url).pathname}`), 404),
+  );
 
   // DHIS2 serves every endpoint also under a versioned path, /api/37/dataValueSets for example.
   app.use('/api/:version{[0-9]{2}}/*', async (c, next) => {

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { SandboxContext } from '../context.ts';
-import { atLeast } from '../version.ts';
 import { loadUser, userIdForPassword, userIdForToken } from '../users.ts';
+import { atLeast } from '../version.ts';
 import type { SandboxEnv } from './env.ts';
 import { webMessage } from './web-message.ts';
 
@@ -33,11 +33,16 @@ export function authMiddleware(ctx: SandboxContext): MiddlewareHandler<SandboxEn
       const decoded = Buffer.from(credential, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       userId =
-        colon < 0 ? undefined : userIdForPassword(ctx.db, decoded.slice(0, colon), decoded.slice(colon + 1));
+        colon < 0
+          ? undefined
+          : userIdForPassword(ctx.db, decoded.slice(0, colon), decoded.slice(colon + 1));
       if (!userId) return c.json(webMessage(401, 'ERROR', 'Unauthorized'), 401);
     } else if (scheme.toLowerCase() === 'apitoken' && atLeast(ctx.version, 37)) {
       const invalid = (description: string) => {
-        c.header('WWW-Authenticate', `ApiToken error="invalid_token", error_description="${description}"`);
+        c.header(
+          'WWW-Authenticate',
+          `ApiToken error="invalid_token", error_description="${description}"`,
+        );
         return c.json(webMessage(401, 'ERROR', description), 401);
       };
       if (!/^[a-zA-Z0-9\-._~+/]+=*$/.test(credential)) return invalid('Malformed API token');

@@ -91,7 +91,9 @@ export function parseFaultRule(text: string): FaultRule {
   } else if (/^latency=\d+$/.test(what)) {
     fault = { kind: 'latency', ms: Number(what.slice('latency='.length)) };
   } else {
-    throw new Error(`Fault "${what}" is unknown: use 500, 502, 503, 504, drop, hang or latency=MS.`);
+    throw new Error(
+      `Fault "${what}" is unknown: use 500, 502, 503, 504, drop, hang or latency=MS.`,
+    );
   }
   const options: { after?: number; times?: number } = {};
   for (const word of words) {
@@ -110,7 +112,10 @@ const FAULT_BODIES: Record<number, string> = {
 };
 
 /** Applies the matching faults before the request reaches auth and the routes. */
-export function faultMiddleware(faults: FaultRegistry, stopped: Promise<void>): MiddlewareHandler<SandboxEnv> {
+export function faultMiddleware(
+  faults: FaultRegistry,
+  stopped: Promise<void>,
+): MiddlewareHandler<SandboxEnv> {
   return async (c, next) => {
     const path = new URL(c.req.url).pathname;
     if (path.startsWith('/__sandbox')) return next();
@@ -124,7 +129,8 @@ export function faultMiddleware(faults: FaultRegistry, stopped: Promise<void>): 
           fault.status,
         );
       } else if (fault.kind === 'drop') {
-        const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming;
+        const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)
+          ?.incoming;
         incoming?.socket?.destroy();
         await new Promise((resolve) => setTimeout(resolve, 10));
         return c.body(null, 500);

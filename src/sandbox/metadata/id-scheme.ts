@@ -12,7 +12,10 @@ export class InvalidIdSchemeError extends Error {
   readonly type = 'invalid-id-scheme';
 }
 
-export function parseIdScheme(text: string | undefined | null, fallback: IdScheme = UID_SCHEME): IdScheme {
+export function parseIdScheme(
+  text: string | undefined | null,
+  fallback: IdScheme = UID_SCHEME,
+): IdScheme {
   if (text === undefined || text === null || text.trim() === '') return fallback;
   const value = text.trim();
   if (/^attribute:/i.test(value)) {
@@ -56,10 +59,20 @@ export function identifierOf(object: Identifiable, scheme: IdScheme): string | u
   }
 }
 
-export function attributeValueOf(object: { attributeValues?: unknown }, attribute: string): string | undefined {
+export function attributeValueOf(
+  object: { attributeValues?: unknown },
+  attribute: string,
+): string | undefined {
   if (!Array.isArray(object.attributeValues)) return undefined;
-  for (const entry of object.attributeValues as { attribute?: { id?: string }; value?: unknown }[]) {
-    if (entry?.attribute?.id === attribute && typeof entry.value === 'string' && entry.value !== '') {
+  for (const entry of object.attributeValues as {
+    attribute?: { id?: string };
+    value?: unknown;
+  }[]) {
+    if (
+      entry?.attribute?.id === attribute &&
+      typeof entry.value === 'string' &&
+      entry.value !== ''
+    ) {
       return entry.value;
     }
   }

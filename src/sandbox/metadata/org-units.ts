@@ -63,7 +63,9 @@ export class OrgUnitHierarchy {
 
   roots(): string[] {
     this.refresh();
-    return [...this.byId.values()].filter((unit) => this.level(unit.id) === 1).map((unit) => unit.id);
+    return [...this.byId.values()]
+      .filter((unit) => this.level(unit.id) === 1)
+      .map((unit) => unit.id);
   }
 
   all(): MetadataObject[] {

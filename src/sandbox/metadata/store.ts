@@ -19,8 +19,12 @@ export class MetadataStore {
   private version = 0;
 
   constructor(private readonly db: SandboxDb) {
-    const rows = db.prepare('SELECT type, json FROM metadata').all() as { type: string; json: string }[];
-    for (const row of rows) this.collection(row.type).set(JSON.parse(row.json).id, JSON.parse(row.json));
+    const rows = db.prepare('SELECT type, json FROM metadata').all() as {
+      type: string;
+      json: string;
+    }[];
+    for (const row of rows)
+      this.collection(row.type).set(JSON.parse(row.json).id, JSON.parse(row.json));
   }
 
   /** Increments on every write; caches derived from metadata compare it. */
@@ -55,7 +59,13 @@ export class MetadataStore {
     );
     this.db.transaction(() => {
       for (const object of objects) {
-        insert.run(type, object.id, object.code ?? null, object.name ?? null, JSON.stringify(object));
+        insert.run(
+          type,
+          object.id,
+          object.code ?? null,
+          object.name ?? null,
+          JSON.stringify(object),
+        );
         this.collection(type).set(object.id, object);
       }
     })();
@@ -112,7 +122,9 @@ export class MetadataStore {
 export function refIds(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
   return value
-    .map((entry) => (entry && typeof entry === 'object' ? (entry as { id?: unknown }).id : undefined))
+    .map((entry) =>
+      entry && typeof entry === 'object' ? (entry as { id?: unknown }).id : undefined,
+    )
     .filter((id): id is string => typeof id === 'string');
 }
 

@@ -80,7 +80,8 @@ export function parsePeriod(id: string): Period | undefined {
     });
     period = fromLibrary(parsed);
     // The library accepts some impossible ids (a 13th month); DHIS2 does not.
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(period.startDate) || period.startDate > period.endDate) period = null;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(period.startDate) || period.startDate > period.endDate)
+      period = null;
   } catch {
     period = null;
   }

@@ -1,4 +1,4 @@
-import { type Period, adjacentPeriods, isoDate, periodContaining } from './period.ts';
+import { adjacentPeriods, isoDate, type Period, periodContaining } from './period.ts';
 
 /**
  * DHIS2's relative periods (`RelativePeriodEnum`, `RelativePeriods.java`), resolved against a date.

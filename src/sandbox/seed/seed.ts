@@ -1,5 +1,5 @@
 import type { SandboxContext } from '../context.ts';
-import { type SandboxUserSpec, DEFAULT_ADMIN, addUser } from '../users.ts';
+import { addUser, DEFAULT_ADMIN, type SandboxUserSpec } from '../users.ts';
 
 export interface SeedOptions {
   /** `demo` (the project's immunisation registry and HMIS data set) or `empty`. */
