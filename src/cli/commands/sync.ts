@@ -1,0 +1,43 @@
+import { loadConfig } from '../../config/load.ts';
+import { runSync } from '../../jobs/sync.ts';
+import { createLogger } from '../../log.ts';
+import { exitCodeForRun } from '../exit-codes.ts';
+import { progressBar, renderSyncReport } from '../render-sync.ts';
+
+export interface SyncCommandOptions {
+  readonly config: string;
+  readonly job?: string[];
+  readonly dryRun?: boolean;
+  readonly period?: string[];
+  readonly json?: boolean;
+  readonly logFile?: string;
+  readonly logLevel?: string;
+}
+
+export async function syncCommand(options: SyncCommandOptions): Promise<number> {
+  const loaded = loadConfig(options.config);
+  const logger = createLogger({
+    file: options.logFile ?? loaded.config.log.file,
+    level: options.logLevel ?? loaded.config.log.level,
+    secrets: loaded.secrets,
+  });
+  logger.info(
+    { config: loaded.file, jobs: options.job ?? 'all', dryRun: options.dryRun ?? false },
+    'sync started',
+  );
+  const report = await runSync(
+    { config: loaded, logger },
+    {
+      jobs: options.job,
+      dryRun: options.dryRun,
+      periods: options.period,
+      onProgress: options.json ? undefined : progressBar(process.stderr),
+    },
+  );
+  logger.info({ outcome: report.outcome, totals: report.totals }, 'sync finished');
+  logger.flush();
+  process.stdout.write(
+    options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderSyncReport(report)}\n`,
+  );
+  return exitCodeForRun(report);
+}

@@ -1,0 +1,54 @@
+import type { T2aErrorKind } from '../core/errors.ts';
+import type { RunReport } from '../core/report.ts';
+
+/**
+ * t2a's exit codes, for cron, systemd and Kubernetes. The only place that turns outcomes into codes.
+ */
+export const EXIT = {
+  /** Every value reached every target. */
+  OK: 0,
+  /** A bug in t2a: the log has the stack. */
+  INTERNAL: 1,
+  /** The configuration or the command line is wrong; nothing was sent. */
+  CONFIG: 2,
+  /** A DHIS2 instance could not be reached, or refused the credentials. */
+  CONNECTION: 3,
+  /** The run finished, but some values did not arrive (conflicts, withheld values, failed chunks). */
+  CONFLICTS: 4,
+  /** Validation found errors in the mapping and the job was not run (use --force to run anyway). */
+  VALIDATION: 5,
+} as const;
+
+export function exitCodeForError(kind: T2aErrorKind): number {
+  switch (kind) {
+    case 'config':
+    case 'usage':
+      return EXIT.CONFIG;
+    case 'connection':
+    case 'auth':
+      return EXIT.CONNECTION;
+    case 'validation':
+      return EXIT.VALIDATION;
+    case 'dhis2':
+    case 'mapping':
+      return EXIT.CONFLICTS;
+    default:
+      return EXIT.INTERNAL;
+  }
+}
+
+export function exitCodeForRun(report: RunReport): number {
+  const failed = report.jobs.filter((job) => job.error);
+  if (failed.length > 0) {
+    return Math.max(...failed.map((job) => exitCodeForError(job.error!.kind as T2aErrorKind)));
+  }
+  return report.outcome === 'success' ? EXIT.OK : EXIT.CONFLICTS;
+}
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0  every value reached every target
+  1  internal error (a bug: see the log)
+  2  configuration or command-line error; nothing was sent
+  3  a DHIS2 instance could not be reached or refused the credentials
+  4  finished, but some values did not arrive (conflicts, withheld values, failed chunks)
+  5  the mapping has validation errors; the job was not run (--force runs it anyway)`;

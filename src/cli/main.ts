@@ -1,0 +1,89 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isT2aError, type T2aError } from '../core/errors.ts';
+import { EXIT, EXIT_CODES_HELP, exitCodeForError } from './exit-codes.ts';
+
+/**
+ * t2a's command line. Commands only parse arguments and render; each calls one use case in jobs/.
+ * This file is the one place that turns errors into exit codes.
+ */
+function program(): Command {
+  const cli = new Command('t2a')
+    .description(
+      'Tracker to aggregate for DHIS2: program indicator values into aggregate data values, routinely and safely.',
+    )
+    .version('0.1.0')
+    .addOption(
+      new Option('-c, --config <file>', 'configuration file').default('t2a.yaml').env('T2A_CONFIG'),
+    )
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      `\nAlso:\n  t2a sandbox --help   a DHIS2-compatible server on localhost, for tests and rehearsals\n  t2a demo             the demo behind npm start\n\n${EXIT_CODES_HELP}`,
+    );
+
+  cli
+    .command('sync')
+    .description(
+      'Export program indicator values from the source and import them into the targets.',
+    )
+    .option('-j, --job <name...>', 'run only these jobs (default: all)')
+    .option(
+      '--dry-run',
+      'ask the targets to validate the values and report, without saving anything',
+    )
+    .option(
+      '-p, --period <period...>',
+      'ISO periods to run instead of the jobs’ windows, e.g. 202401 202402',
+    )
+    .option('--json', 'print the summary as JSON on stdout (the log still goes to its file)')
+    .option(
+      '--log-file <file>',
+      'write the structured log here (default: log.file of the configuration)',
+    )
+    .option('--log-level <level>', 'trace, debug, info, warn or error')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+    .action(async (options, command: Command) => {
+      const { syncCommand } = await import('./commands/sync.ts');
+      process.exitCode = await syncCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
+    .command('schema')
+    .description(
+      'Print the JSON Schema of the configuration file, for editor completion and checks.',
+    )
+    .action(async () => {
+      const { configJsonSchema } = await import('../config/schema.ts');
+      process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+    });
+
+  return cli;
+}
+
+function printError(error: T2aError): void {
+  process.stderr.write(`✖ ${error.message}\n`);
+  if (error.fix) process.stderr.write(`  Fix: ${error.fix}\n`);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const cli = program().exitOverride();
+  try {
+    await cli.parseAsync(argv as string[], { from: 'user' });
+    return Number(process.exitCode ?? EXIT.OK);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.OK : EXIT.CONFIG;
+    }
+    if (isT2aError(error)) {
+      printError(error);
+      return exitCodeForError(error.kind);
+    }
+    process.stderr.write(`✖ Unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.INTERNAL;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,93 @@
+import type { Issue } from '../core/conflicts.ts';
+import type { JobReport, RunReport, TargetReport } from '../core/report.ts';
+
+const pad = (text: string | number, width: number) => String(text).padEnd(width);
+const padLeft = (text: string | number, width: number) => String(text).padStart(width);
+
+function targetRow(target: TargetReport): string {
+  const c = target.counts;
+  return [
+    pad(target.target + (target.dryRun ? ' (dry run)' : ''), 28),
+    padLeft(target.exported, 9),
+    padLeft(target.withheld, 9),
+    padLeft(target.sent, 8),
+    padLeft(c.imported, 9),
+    padLeft(c.updated, 8),
+    padLeft(c.ignored, 8),
+    padLeft(c.deleted, 8),
+    padLeft(target.conflicted, 10),
+  ].join(' ');
+}
+
+function renderIssue(issue: Issue): string[] {
+  const lines = [`  ✖ ${issue.title}: ${issue.count}`];
+  if (issue.objects.length)
+    lines.push(
+      `      ${issue.objects.join('; ')}${issue.count > issue.objects.length ? ' …' : ''}`,
+    );
+  for (const message of issue.messages) lines.push(`      DHIS2: ${message}`);
+  lines.push(`      Fix: ${issue.fix}`);
+  return lines;
+}
+
+function renderJob(job: JobReport): string[] {
+  const lines = [
+    `Job ${job.job} (source ${job.source}${job.sourceVersion ? `, DHIS2 ${job.sourceVersion}` : ''})`,
+  ];
+  if (job.error) {
+    lines.push(`  ✖ ${job.error.message}`);
+    if (job.error.fix) lines.push(`      Fix: ${job.error.fix}`);
+    return lines;
+  }
+  lines.push(
+    `  periods ${job.periods.join(', ') || '(none)'} · ${job.orgUnitCount} org units · ${job.indicators.mapped} of ${job.indicators.total} indicators mapped`,
+  );
+  lines.push(
+    `  ${[pad('target', 28), padLeft('exported', 9), padLeft('withheld', 9), padLeft('sent', 8), padLeft('imported', 9), padLeft('updated', 8), padLeft('ignored', 8), padLeft('deleted', 8), padLeft('conflicts', 10)].join(' ')}`,
+  );
+  for (const target of job.targets) {
+    lines.push(`  ${targetRow(target)}`);
+    if (target.issues.length) lines.push(`  ${target.target}:`);
+    for (const issue of target.issues) lines.push(...renderIssue(issue));
+  }
+  for (const chunk of job.failedChunks) {
+    lines.push(
+      `  ✖ Chunk failed after retries: periods ${chunk.periods.join(', ')}, org units ${chunk.orgUnits}`,
+    );
+    lines.push(`      ${chunk.error}`);
+    if (chunk.fix) lines.push(`      Fix: ${chunk.fix}`);
+  }
+  return lines;
+}
+
+/** The run as a person reads it: one block per job, a table per target, issues grouped by cause. */
+export function renderSyncReport(report: RunReport): string {
+  const lines = report.jobs.flatMap((job) => [...renderJob(job), '']);
+  const t = report.totals;
+  const verdict =
+    report.outcome === 'success'
+      ? '✔ Every value arrived.'
+      : report.outcome === 'conflicts'
+        ? '⚠ Finished, but some values did not arrive: see above.'
+        : '✖ A job failed: see above.';
+  lines.push(
+    `Total: ${t.exported} exported, ${t.withheld} withheld, ${t.sent} sent; ${t.imported} imported, ${t.updated} updated, ${t.ignored} ignored, ${t.deleted} deleted, ${t.conflicted} in conflicts.`,
+    verdict,
+  );
+  return lines.join('\n');
+}
+
+/** A one-line progress bar on stderr, drawn only on a terminal. */
+export function progressBar(
+  stream: NodeJS.WriteStream,
+): (progress: { job: string; done: number; total: number }) => void {
+  if (!stream.isTTY) return () => {};
+  return ({ job, done, total }) => {
+    const width = 30;
+    const filled = Math.round((done / Math.max(total, 1)) * width);
+    stream.write(
+      `\r${job} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} chunks`,
+    );
+    if (done === total) stream.write('\n');
+  };
+}

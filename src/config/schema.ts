@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { PERIOD_TYPES } from '../core/periods.ts';
+
+/**
+ * The configuration file's schema: connections (where and how), jobs (what), kept apart from the logic.
+ * Secrets are never required in the file itself: `${ENV_VAR}` is replaced from the environment, and
+ * `passwordFile` / `tokenFile` read a file (a Kubernetes or systemd secret).
+ */
+const uid = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9]{10}$/, 'must be a DHIS2 UID: a letter then 10 letters or digits');
+
+const auth = z.union([
+  z
+    .object({
+      token: z
+        .string()
+        .min(1)
+        .meta({ secret: true, description: 'Personal access token (d2pat_…), usually ${ENV_VAR}' }),
+    })
+    .strict(),
+  z
+    .object({ tokenFile: z.string().min(1).describe('File holding the personal access token') })
+    .strict(),
+  z
+    .object({
+      username: z.string().min(1),
+      password: z.string().min(1).meta({ secret: true, description: 'Usually ${ENV_VAR}' }),
+    })
+    .strict(),
+  z.object({ username: z.string().min(1), passwordFile: z.string().min(1) }).strict(),
+]);
+
+export const connectionSchema = z
+  .object({
+    url: z
+      .url()
+      .describe('Base URL of the DHIS2 instance, e.g. https://hmis.example.org (no /api)'),
+    auth,
+    timeoutSeconds: z
+      .number()
+      .positive()
+      .default(120)
+      .describe('Per request; analytics on a large instance is slow'),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(3)
+      .describe('Retries of a failed request (network, 5xx, timeout)'),
+    retryDelaySeconds: z
+      .number()
+      .min(0)
+      .default(2)
+      .describe('First retry delay; doubles each time'),
+  })
+  .strict();
+
+const idScheme = z
+  .string()
+  .regex(
+    /^(UID|CODE|ATTRIBUTE:[A-Za-z][A-Za-z0-9]{10})$/,
+    'must be UID, CODE or ATTRIBUTE:<attribute uid>',
+  );
+
+const importStrategy = z.enum(['CREATE', 'UPDATE', 'CREATE_AND_UPDATE']);
+
+export const targetSchema = z
+  .object({
+    connection: z.string().min(1).describe('A connection name, or "same" for the source instance'),
+    orgUnitIdScheme: idScheme
+      .default('UID')
+      .describe('How org units are matched between the two instances'),
+    orgUnitMapFile: z
+      .string()
+      .optional()
+      .describe('CSV "source,target" for instances whose org units are not harmonised'),
+    importStrategy: importStrategy.optional(),
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
+
+const programIndicators = z.union([
+  z.object({ group: uid.describe('A program indicator group: all its members') }).strict(),
+  z.object({ ids: z.array(uid).min(1) }).strict(),
+]);
+
+const periods = z.union([
+  z
+    .object({
+      last: z.number().int().min(0).max(520).describe('How many periods back from the current one'),
+      includeCurrent: z.boolean().default(false).describe('Also the current, incomplete period'),
+    })
+    .strict(),
+  z
+    .object({ fixed: z.array(z.string().min(4)).min(1).describe('ISO periods, e.g. 202401') })
+    .strict(),
+]);
+
+const orgUnits = z
+  .object({
+    roots: z.array(uid).optional().describe('Units whose subtrees are included'),
+    level: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('With roots: the level below them to report for'),
+    levels: z.array(z.number().int().min(1)).optional(),
+    groups: z.array(uid).optional(),
+    ids: z.array(uid).optional(),
+  })
+  .strict()
+  .refine((value) => value.roots || value.levels || value.groups || value.ids, {
+    message: 'name org units by roots (with a level), levels, groups or ids',
+  });
+
+export const jobSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    source: z.string().min(1).describe('The connection holding the tracker data'),
+    programIndicators,
+    mappingAttribute: uid
+      .default('vudyDP7jUy5')
+      .describe('Attribute holding the data element code (WHO packages: vudyDP7jUy5)'),
+    periodType: z.enum(PERIOD_TYPES as [string, ...string[]]).default('Monthly'),
+    periods: periods.default({ last: 3, includeCurrent: false }),
+    orgUnits,
+    targets: z.array(targetSchema).min(1),
+    importStrategy: importStrategy.default('CREATE_AND_UPDATE'),
+    dryRun: z.boolean().default(false),
+    chunk: z
+      .object({
+        periods: z.number().int().min(1).default(1),
+        orgUnits: z.number().int().min(1).default(100),
+      })
+      .strict()
+      .default({ periods: 1, orgUnits: 100 }),
+    concurrency: z.number().int().min(1).max(16).default(2).describe('Chunks in flight at once'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    connections: z.record(z.string(), connectionSchema),
+    jobs: z.array(jobSchema).min(1),
+    log: z
+      .object({
+        file: z.string().default('t2a.log'),
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+      })
+      .strict()
+      .default({ file: 't2a.log', level: 'info' }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConnectionConfig = z.infer<typeof connectionSchema>;
+export type JobConfig = z.infer<typeof jobSchema>;
+export type TargetConfig = z.infer<typeof targetSchema>;
+
+/** JSON Schema of the configuration, for editors (`t2a schema > t2a.schema.json`). */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { io: 'input' });
+}

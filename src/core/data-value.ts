@@ -1,0 +1,58 @@
+/** A data value as `/api/dataValueSets` takes it (identifiers in the import's id schemes). */
+export interface DataValue {
+  readonly dataElement: string;
+  readonly period: string;
+  readonly orgUnit: string;
+  readonly categoryOptionCombo?: string | undefined;
+  readonly attributeOptionCombo?: string | undefined;
+  readonly value: string;
+  readonly comment?: string | undefined;
+}
+
+export function dataValueKey(
+  value: Pick<
+    DataValue,
+    'dataElement' | 'period' | 'orgUnit' | 'categoryOptionCombo' | 'attributeOptionCombo'
+  >,
+): string {
+  return `${value.dataElement}|${value.period}|${value.orgUnit}|${value.categoryOptionCombo ?? ''}|${value.attributeOptionCombo ?? ''}`;
+}
+
+/** DHIS2 value types whose values must be whole numbers (`ValueType.INTEGER_TYPES`). */
+const INTEGER_TYPES = new Set([
+  'INTEGER',
+  'INTEGER_POSITIVE',
+  'INTEGER_NEGATIVE',
+  'INTEGER_ZERO_OR_POSITIVE',
+]);
+const NUMERIC_TYPES = new Set([...INTEGER_TYPES, 'NUMBER', 'PERCENTAGE', 'UNIT_INTERVAL']);
+
+export type NormalisedValue =
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Makes an analytics value fit the target data element. Analytics writes program indicator values as
+ * Java doubles ("5.0") unless the indicator has `decimals: 0`; an INTEGER data element rejects "5.0"
+ * (E7619 / E8122), so whole numbers lose the ".0". A fraction for an integer element is refused here,
+ * with the reason, rather than sent to fail at import.
+ */
+export function normaliseValue(value: string, valueType: string | undefined): NormalisedValue {
+  if (valueType === undefined || !NUMERIC_TYPES.has(valueType)) return { ok: true, value };
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number)) {
+    return { ok: false, reason: `"${value}" is not a number` };
+  }
+  if (INTEGER_TYPES.has(valueType)) {
+    if (!Number.isInteger(number)) return { ok: false, reason: `"${value}" is not a whole number` };
+    if (valueType === 'INTEGER_POSITIVE' && number <= 0)
+      return { ok: false, reason: `"${value}" is not positive` };
+    if (valueType === 'INTEGER_ZERO_OR_POSITIVE' && number < 0)
+      return { ok: false, reason: `"${value}" is negative` };
+    if (valueType === 'INTEGER_NEGATIVE' && number >= 0)
+      return { ok: false, reason: `"${value}" is not negative` };
+    return { ok: true, value: String(number) };
+  }
+  // Plain numbers: "12.0" and "12" mean the same; send the shorter, as DHIS2 would store it.
+  return { ok: true, value: /E/i.test(value) || /\.0+$/.test(value) ? String(number) : value };
+}

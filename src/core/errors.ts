@@ -1,0 +1,36 @@
+/**
+ * t2a's one error type. `kind` decides the exit code (in cli/exit-codes.ts only); `message` says what is
+ * wrong and `fix` what a DHIS2 administrator can do about it; `details` keeps the raw facts (a DHIS2
+ * error body, a file path) for the log and for `--json`.
+ */
+export type T2aErrorKind =
+  | 'config'
+  | 'usage'
+  | 'connection'
+  | 'auth'
+  | 'dhis2'
+  | 'mapping'
+  | 'validation'
+  | 'internal';
+
+export class T2aError extends Error {
+  readonly kind: T2aErrorKind;
+  readonly fix: string | undefined;
+  readonly details: unknown;
+
+  constructor(
+    kind: T2aErrorKind,
+    message: string,
+    options: { fix?: string; details?: unknown; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'T2aError';
+    this.kind = kind;
+    this.fix = options.fix;
+    this.details = options.details;
+  }
+}
+
+export function isT2aError(error: unknown): error is T2aError {
+  return error instanceof T2aError;
+}

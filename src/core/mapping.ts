@@ -1,0 +1,83 @@
+/**
+ * The mapping from program indicators to aggregate data values, as DHIS2's implementation guide sets
+ * it up: a custom attribute on the indicator holds the target data element's code, and the indicator's
+ * `aggregateExportCategoryOptionCombo` / `aggregateExportAttributeOptionCombo` hold the combo codes.
+ */
+export interface ProgramIndicatorMetadata {
+  readonly id: string;
+  readonly name: string;
+  readonly code?: string | undefined;
+  readonly decimals?: number | undefined;
+  readonly aggregateExportCategoryOptionCombo?: string | undefined;
+  readonly aggregateExportAttributeOptionCombo?: string | undefined;
+  readonly attributeValues?: readonly {
+    readonly attribute: { readonly id: string };
+    readonly value: string;
+  }[];
+}
+
+export interface IndicatorMapping {
+  readonly programIndicator: string;
+  readonly name: string;
+  /** The target data element's code. */
+  readonly dataElement: string;
+  /** The category option combo code; undefined means the default combo. */
+  readonly categoryOptionCombo: string | undefined;
+  readonly attributeOptionCombo: string | undefined;
+}
+
+export interface UnmappedIndicator {
+  readonly programIndicator: string;
+  readonly name: string;
+}
+
+export interface MappingResolution {
+  readonly mapped: readonly IndicatorMapping[];
+  readonly unmapped: readonly UnmappedIndicator[];
+}
+
+const blankToUndefined = (value: string | undefined) =>
+  value === undefined || value.trim() === '' ? undefined : value.trim();
+
+/** Splits the job's indicators into mapped ones (with their codes) and those without the attribute. */
+export function resolveMappings(
+  indicators: readonly ProgramIndicatorMetadata[],
+  mappingAttribute: string,
+): MappingResolution {
+  const mapped: IndicatorMapping[] = [];
+  const unmapped: UnmappedIndicator[] = [];
+  for (const indicator of indicators) {
+    const code = blankToUndefined(
+      indicator.attributeValues?.find((entry) => entry.attribute.id === mappingAttribute)?.value,
+    );
+    if (code === undefined) {
+      unmapped.push({ programIndicator: indicator.id, name: indicator.name });
+      continue;
+    }
+    mapped.push({
+      programIndicator: indicator.id,
+      name: indicator.name,
+      dataElement: code,
+      categoryOptionCombo: blankToUndefined(indicator.aggregateExportCategoryOptionCombo),
+      attributeOptionCombo: blankToUndefined(indicator.aggregateExportAttributeOptionCombo),
+    });
+  }
+  return { mapped, unmapped };
+}
+
+/** The key DHIS2 stores a data value under, with codes for the data element and combos. */
+export function mappingKey(
+  mapping: Pick<IndicatorMapping, 'dataElement' | 'categoryOptionCombo' | 'attributeOptionCombo'>,
+): string {
+  return `${mapping.dataElement}|${mapping.categoryOptionCombo ?? ''}|${mapping.attributeOptionCombo ?? ''}`;
+}
+
+/** Groups of two or more indicators that write the same data element and combos. */
+export function duplicateMappings(mappings: readonly IndicatorMapping[]): IndicatorMapping[][] {
+  const byKey = new Map<string, IndicatorMapping[]>();
+  for (const mapping of mappings) {
+    const key = mappingKey(mapping);
+    byKey.set(key, [...(byKey.get(key) ?? []), mapping]);
+  }
+  return [...byKey.values()].filter((group) => group.length > 1);
+}

@@ -1,0 +1,141 @@
+import { createRequire } from 'node:module';
+import { T2aError } from './errors.ts';
+
+// @dhis2/multi-calendar-dates loads only through require (its ESM build uses directory imports).
+const calendarDates = createRequire(import.meta.url)(
+  '@dhis2/multi-calendar-dates',
+) as typeof import('@dhis2/multi-calendar-dates');
+
+type LibraryPeriod = ReturnType<typeof calendarDates.getFixedPeriodByDate>;
+type LibraryCalendar = Parameters<typeof calendarDates.getFixedPeriodByDate>[0]['calendar'];
+
+/** DHIS2 period type names (as data sets report `periodType`) → the library's constants. */
+const LIBRARY_TYPES: Record<string, string> = {
+  Daily: 'DAILY',
+  Weekly: 'WEEKLY',
+  WeeklyWednesday: 'WEEKLYWED',
+  WeeklyThursday: 'WEEKLYTHU',
+  WeeklyFriday: 'WEEKLYFRI',
+  WeeklySaturday: 'WEEKLYSAT',
+  WeeklySunday: 'WEEKLYSUN',
+  BiWeekly: 'BIWEEKLY',
+  Monthly: 'MONTHLY',
+  BiMonthly: 'BIMONTHLY',
+  Quarterly: 'QUARTERLY',
+  QuarterlyNov: 'QUARTERLYNOV',
+  SixMonthly: 'SIXMONTHLY',
+  SixMonthlyApril: 'SIXMONTHLYAPR',
+  SixMonthlyNov: 'SIXMONTHLYNOV',
+  Yearly: 'YEARLY',
+  FinancialFeb: 'FYFEB',
+  FinancialApril: 'FYAPR',
+  FinancialJuly: 'FYJUL',
+  FinancialAug: 'FYAUG',
+  FinancialSep: 'FYSEP',
+  FinancialOct: 'FYOCT',
+  FinancialNov: 'FYNOV',
+};
+
+export const PERIOD_TYPES = Object.keys(LIBRARY_TYPES);
+
+/** DHIS2 calendar ids (system info `calendar`) → the library's calendar ids. */
+const CALENDARS: Record<string, string> = {
+  iso8601: 'gregory',
+  gregorian: 'gregory',
+  nepali: 'nepali',
+  thai: 'buddhist',
+  persian: 'persian',
+  islamic: 'islamic',
+  coptic: 'coptic',
+  ethiopian: 'ethiopic',
+};
+
+export interface PeriodWindow {
+  readonly periodType: string;
+  /** How many periods back from the current one (the current one not counted). */
+  readonly last: number;
+  readonly includeCurrent: boolean;
+}
+
+function libraryCalendar(calendar: string): LibraryCalendar {
+  const id = CALENDARS[calendar];
+  if (!id) {
+    throw new T2aError(
+      'config',
+      `The source uses the "${calendar}" calendar, which t2a does not know.`,
+      {
+        fix: `Supported calendars: ${Object.keys(CALENDARS).join(', ')}.`,
+      },
+    );
+  }
+  if (id === 'ethiopic') {
+    // The library's Ethiopic support throws on Node's current ICU (its Temporal polyfill bug).
+    throw new T2aError(
+      'config',
+      'Periods in the Ethiopian calendar cannot be computed by this t2a build.',
+      {
+        fix: 'Give the periods explicitly in the job (periods: { fixed: [...] }) until Ethiopian support lands.',
+      },
+    );
+  }
+  return id as LibraryCalendar;
+}
+
+/**
+ * The ISO period ids of a "how far back" window, oldest first: the `last` periods before the one that
+ * contains `today`, and that one too when `includeCurrent`.
+ */
+export function periodsInWindow(
+  window: PeriodWindow,
+  today: string,
+  calendar = 'iso8601',
+): string[] {
+  const periodType = LIBRARY_TYPES[window.periodType];
+  if (!periodType) {
+    throw new T2aError('config', `"${window.periodType}" is not a DHIS2 period type.`, {
+      fix: `Use one of: ${PERIOD_TYPES.join(', ')}.`,
+    });
+  }
+  const cal = libraryCalendar(calendar);
+  const current = calendarDates.getFixedPeriodByDate({
+    periodType: periodType as never,
+    date: today,
+    calendar: cal,
+  });
+  const previous =
+    window.last > 0
+      ? calendarDates.getAdjacentFixedPeriods({
+          period: current,
+          calendar: cal,
+          steps: -window.last,
+        })
+      : [];
+  const periods: LibraryPeriod[] = window.includeCurrent ? [...previous, current] : previous;
+  return periods.map((period) => period.id);
+}
+
+/** True when `id` is a valid ISO period of `periodType`. */
+export function isPeriodOfType(id: string, periodType: string, calendar = 'iso8601'): boolean {
+  try {
+    const period = calendarDates.createFixedPeriodFromPeriodId({
+      periodId: id,
+      calendar: libraryCalendar(calendar),
+    });
+    return period.periodType === LIBRARY_TYPES[periodType];
+  } catch {
+    return false;
+  }
+}
+
+/** The period type of an ISO period id, by DHIS2 name, or undefined when the id is not a period. */
+export function periodTypeOf(id: string, calendar = 'iso8601'): string | undefined {
+  try {
+    const period = calendarDates.createFixedPeriodFromPeriodId({
+      periodId: id,
+      calendar: libraryCalendar(calendar),
+    });
+    return Object.entries(LIBRARY_TYPES).find(([, library]) => library === period.periodType)?.[0];
+  } catch {
+    return undefined;
+  }
+}

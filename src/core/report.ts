@@ -1,0 +1,100 @@
+import type { Issue } from './conflicts.ts';
+import type { ImportCounts } from './import-summary.ts';
+
+/** What one job delivered to one target. */
+export interface TargetReport {
+  readonly target: string;
+  readonly dhis2Version: string | undefined;
+  readonly dryRun: boolean;
+  /** Values analytics exported for the job (the same for every target). */
+  exported: number;
+  /** Values t2a withheld (unmapped, duplicate, unknown code, invalid value, org unit unknown). */
+  withheld: number;
+  sent: number;
+  readonly counts: ImportCounts;
+  /** Values DHIS2 reported in conflicts. */
+  conflicted: number;
+  readonly issues: readonly Issue[];
+}
+
+export interface FailedChunk {
+  readonly periods: readonly string[];
+  /** Names of the chunk's org units (at most a few, then a count). */
+  readonly orgUnits: string;
+  readonly error: string;
+  readonly fix: string | undefined;
+}
+
+export interface JobReport {
+  readonly job: string;
+  readonly source: string;
+  readonly sourceVersion: string | undefined;
+  readonly periods: readonly string[];
+  readonly orgUnitCount: number;
+  readonly indicators: {
+    readonly total: number;
+    readonly mapped: number;
+    readonly unmapped: number;
+  };
+  readonly targets: readonly TargetReport[];
+  readonly failedChunks: readonly FailedChunk[];
+  /** A failure that stopped the whole job before any chunk ran. */
+  readonly error?:
+    | { readonly kind: string; readonly message: string; readonly fix: string | undefined }
+    | undefined;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+}
+
+export type RunOutcome = 'success' | 'conflicts' | 'failed';
+
+export interface RunReport {
+  readonly outcome: RunOutcome;
+  readonly jobs: readonly JobReport[];
+  readonly totals: ImportCounts & {
+    exported: number;
+    withheld: number;
+    sent: number;
+    conflicted: number;
+  };
+}
+
+/** A run succeeded only if every value reached every target: no conflicts, nothing withheld, no failed chunk. */
+export function outcomeOf(jobs: readonly JobReport[]): RunOutcome {
+  if (jobs.some((job) => job.error)) return 'failed';
+  const troubled = jobs.some(
+    (job) =>
+      job.failedChunks.length > 0 ||
+      job.indicators.unmapped > 0 ||
+      job.targets.some(
+        (target) => target.withheld > 0 || target.conflicted > 0 || target.issues.length > 0,
+      ),
+  );
+  return troubled ? 'conflicts' : 'success';
+}
+
+export function summarise(jobs: readonly JobReport[]): RunReport {
+  const totals = {
+    exported: 0,
+    withheld: 0,
+    sent: 0,
+    conflicted: 0,
+    imported: 0,
+    updated: 0,
+    ignored: 0,
+    deleted: 0,
+  };
+  for (const job of jobs) {
+    for (const target of job.targets) {
+      totals.exported += target.exported;
+      totals.withheld += target.withheld;
+      totals.sent += target.sent;
+      totals.conflicted += target.conflicted;
+      totals.imported += target.counts.imported;
+      totals.updated += target.counts.updated;
+      totals.ignored += target.counts.ignored;
+      totals.deleted += target.counts.deleted;
+    }
+  }
+  return { outcome: outcomeOf(jobs), jobs, totals };
+}

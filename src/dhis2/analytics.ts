@@ -1,0 +1,78 @@
+import type { DataValue } from '../core/data-value.ts';
+import { T2aError } from '../core/errors.ts';
+import type { Dhis2Client, Query } from './client.ts';
+import { type ServerVersion, versionAtLeast } from './version.ts';
+
+export interface ExportRequest {
+  readonly programIndicators: readonly string[];
+  readonly periods: readonly string[];
+  readonly orgUnits: readonly string[];
+  /** The attribute holding each indicator's data element code. */
+  readonly mappingAttribute: string;
+}
+
+/**
+ * The query for `/api/analytics/dataValueSet.json`. From 2.41 `outputDataItemIdScheme` maps only the
+ * data items; before it, `outputIdScheme` maps everything, so `outputOrgUnitIdScheme=UID` keeps org
+ * units as UIDs (`SchemeIdResponseMapper`; api-notes §1.3).
+ */
+export function exportQuery(version: ServerVersion, request: ExportRequest): Query {
+  const scheme = `ATTRIBUTE:${request.mappingAttribute}`;
+  return {
+    dimension: [
+      `dx:${request.programIndicators.join(';')}`,
+      `pe:${request.periods.join(';')}`,
+      `ou:${request.orgUnits.join(';')}`,
+    ],
+    ...(versionAtLeast(version, 41)
+      ? { outputDataItemIdScheme: scheme }
+      : { outputIdScheme: scheme }),
+    outputOrgUnitIdScheme: 'UID',
+  };
+}
+
+interface ExportedRow {
+  dataElement?: unknown;
+  period?: unknown;
+  orgUnit?: unknown;
+  categoryOptionCombo?: unknown;
+  attributeOptionCombo?: unknown;
+  value?: unknown;
+}
+
+const optional = (value: unknown) =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/** Exports one chunk of program indicator values as data values. */
+export async function exportDataValueSet(
+  client: Dhis2Client,
+  version: ServerVersion,
+  request: ExportRequest,
+): Promise<DataValue[]> {
+  const body = await client.get<{ dataValues?: ExportedRow[] }>(
+    'analytics/dataValueSet.json',
+    exportQuery(version, request),
+  );
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    (body.dataValues !== undefined && !Array.isArray(body.dataValues))
+  ) {
+    throw new T2aError(
+      'dhis2',
+      `${client.name} answered the analytics export with something that is not a data value set.`,
+      {
+        fix: 'Check the source server log; the chunk was not exported.',
+        details: body,
+      },
+    );
+  }
+  return (body.dataValues ?? []).map((row) => ({
+    dataElement: String(row.dataElement),
+    period: String(row.period),
+    orgUnit: String(row.orgUnit),
+    categoryOptionCombo: optional(row.categoryOptionCombo),
+    attributeOptionCombo: optional(row.attributeOptionCombo),
+    value: String(row.value),
+  }));
+}

@@ -1,0 +1,186 @@
+import pRetry, { AbortError } from 'p-retry';
+import type { Connection } from '../config/load.ts';
+import { T2aError } from '../core/errors.ts';
+import type { Logger } from '../log.ts';
+
+export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
+
+export interface Dhis2Response {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * HTTP to one DHIS2 instance: auth, timeouts, retries with backoff, and DHIS2's error bodies kept as
+ * data. A 409 from `/api/dataValueSets` carries an import summary, so callers that expect one ask
+ * for it with `acceptConflict` and read it as a result.
+ */
+export class Dhis2Client {
+  private readonly authorization: string;
+
+  constructor(
+    readonly connection: Connection,
+    private readonly logger: Logger,
+  ) {
+    const auth = connection.auth;
+    this.authorization =
+      auth.kind === 'token'
+        ? `ApiToken ${auth.token}`
+        : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  }
+
+  get name(): string {
+    return this.connection.name;
+  }
+
+  url(path: string, query: Query = {}): string {
+    const url = new URL(`${this.connection.url}/api/${path.replace(/^\/+/, '')}`);
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value])
+        url.searchParams.append(key, String(item));
+    }
+    return url.toString();
+  }
+
+  async get<T = unknown>(path: string, query: Query = {}): Promise<T> {
+    return (await this.request('GET', path, query)).body as T;
+  }
+
+  async post(
+    path: string,
+    query: Query,
+    body: unknown,
+    options: { acceptConflict?: boolean } = {},
+  ): Promise<Dhis2Response> {
+    return this.request('POST', path, query, body, options);
+  }
+
+  async request(
+    method: string,
+    path: string,
+    query: Query = {},
+    body?: unknown,
+    options: { acceptConflict?: boolean; retries?: number } = {},
+  ): Promise<Dhis2Response> {
+    const url = this.url(path, query);
+    const log = this.logger.child({ instance: this.name, method, path: new URL(url).pathname });
+    return pRetry(() => this.attempt(method, url, body, options.acceptConflict ?? false), {
+      retries: options.retries ?? this.connection.retries,
+      minTimeout: this.connection.retryDelayMs,
+      factor: 2,
+      randomize: true,
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        log.warn(
+          { attempt: attemptNumber, retriesLeft, err: error.message },
+          'request failed, retrying',
+        );
+      },
+    });
+  }
+
+  private async attempt(
+    method: string,
+    url: string,
+    body: unknown,
+    acceptConflict: boolean,
+  ): Promise<Dhis2Response> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        redirect: 'manual',
+        headers: {
+          authorization: this.authorization,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        signal: AbortSignal.timeout(this.connection.timeoutMs),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      throw this.networkError(error, url);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw this.networkError(error, url);
+    }
+    const parsed = parseBody(text);
+    if (response.ok || (acceptConflict && response.status === 409))
+      return { status: response.status, body: parsed };
+    throw this.httpError(response, parsed, url);
+  }
+
+  private networkError(error: unknown, url: string): T2aError {
+    const timedOut = (error as Error).name === 'TimeoutError';
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return new T2aError(
+      'connection',
+      timedOut
+        ? `${this.name} did not answer within ${this.connection.timeoutMs / 1000} s (${new URL(url).pathname}).`
+        : `Cannot reach ${this.name} at ${this.connection.url}: ${cause ?? (error as Error).message}.`,
+      {
+        fix: timedOut
+          ? 'The server is slow or the request too large: raise timeoutSeconds, or make the job’s chunks smaller.'
+          : 'Check the URL, that the server is up, and the network between t2a and it.',
+        cause: error,
+      },
+    );
+  }
+
+  private httpError(response: Response, body: unknown, url: string): Error {
+    const message =
+      typeof body === 'object' && body !== null && 'message' in body
+        ? String((body as { message: unknown }).message)
+        : undefined;
+    const path = new URL(url).pathname;
+    if (response.status === 401 || (response.status >= 300 && response.status < 400)) {
+      return new AbortError(
+        new T2aError(
+          'auth',
+          `${this.name} refused t2a's credentials (HTTP ${response.status}${message ? `: ${message}` : ''}).`,
+          {
+            fix: 'Check the username and password or the personal access token (expiry, allowed IPs and methods) for this connection.',
+            details: body,
+          },
+        ),
+      );
+    }
+    if (response.status === 403) {
+      return new AbortError(
+        new T2aError(
+          'auth',
+          `${this.name} does not let t2a's user do this: ${message ?? 'forbidden'} (${path}).`,
+          {
+            fix: 'Give the user the authority or sharing this needs (see t2a doctor).',
+            details: body,
+          },
+        ),
+      );
+    }
+    const error = new T2aError(
+      'dhis2',
+      `${this.name} answered HTTP ${response.status} to ${path}${message ? `: ${message}` : ''}.`,
+      {
+        fix:
+          response.status >= 500
+            ? 'A server error: check the DHIS2 server log.'
+            : 'Check the request parameters named in the message.',
+        details: body,
+      },
+    );
+    // 5xx, 429 and gateway errors pass; other answers will not change on a retry.
+    return response.status >= 500 || response.status === 429 ? error : new AbortError(error);
+  }
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,169 @@
+import type { TargetDataElement } from '../core/export-check.ts';
+import type { ProgramIndicatorMetadata } from '../core/mapping.ts';
+import type { Dhis2Client, Query } from './client.ts';
+
+interface Pager {
+  page: number;
+  pageCount: number;
+}
+
+/** Reads a whole collection page by page (DHIS2 pages at 50 by default). */
+export async function getAllPages<T>(
+  client: Dhis2Client,
+  collection: string,
+  query: Query,
+  pageSize = 200,
+): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const body = await client.get<Record<string, unknown> & { pager?: Pager }>(collection, {
+      ...query,
+      paging: true,
+      page,
+      pageSize,
+    });
+    items.push(...((body[collection] as T[] | undefined) ?? []));
+    if (!body.pager || page >= body.pager.pageCount) return items;
+  }
+}
+
+export type IndicatorSelection = { readonly group: string } | { readonly ids: readonly string[] };
+
+const INDICATOR_FIELDS =
+  'id,name,code,decimals,aggregationType,analyticsType,program[id],aggregateExportCategoryOptionCombo,aggregateExportAttributeOptionCombo,attributeValues[value,attribute[id]]';
+
+/** The job's program indicators with what the mapping needs. */
+export async function fetchProgramIndicators(
+  client: Dhis2Client,
+  selection: IndicatorSelection,
+): Promise<ProgramIndicatorMetadata[]> {
+  if ('group' in selection) {
+    return getAllPages(client, 'programIndicators', {
+      fields: INDICATOR_FIELDS,
+      filter: `programIndicatorGroups.id:eq:${selection.group}`,
+    });
+  }
+  const found: ProgramIndicatorMetadata[] = [];
+  for (const ids of batches(selection.ids, 50)) {
+    found.push(
+      ...(await getAllPages<ProgramIndicatorMetadata>(client, 'programIndicators', {
+        fields: INDICATOR_FIELDS,
+        filter: `id:in:[${ids.join(',')}]`,
+      })),
+    );
+  }
+  return found;
+}
+
+export interface OrgUnit {
+  readonly id: string;
+  readonly code?: string;
+  readonly name: string;
+  readonly path: string;
+  readonly level: number;
+  readonly attributeValues?: readonly {
+    readonly attribute: { readonly id: string };
+    readonly value: string;
+  }[];
+}
+
+export interface OrgUnitSelection {
+  readonly roots?: readonly string[] | undefined;
+  readonly level?: number | undefined;
+  readonly levels?: readonly number[] | undefined;
+  readonly groups?: readonly string[] | undefined;
+  readonly ids?: readonly string[] | undefined;
+}
+
+const ORG_UNIT_FIELDS = 'id,code,name,path,level,attributeValues[value,attribute[id]]';
+
+/** Resolves the job's org units on the source to a list, so the work can be cut into chunks. */
+export async function fetchOrgUnits(
+  client: Dhis2Client,
+  selection: OrgUnitSelection,
+): Promise<OrgUnit[]> {
+  const byId = new Map<string, OrgUnit>();
+  const add = (units: OrgUnit[]) => {
+    for (const unit of units) byId.set(unit.id, unit);
+  };
+  const levels = selection.levels ?? (selection.level ? [selection.level] : []);
+  if (selection.roots?.length) {
+    for (const root of selection.roots) {
+      const filter = [`path:like:${root}`];
+      if (levels.length) filter.push(`level:in:[${levels.join(',')}]`);
+      add(await getAllPages(client, 'organisationUnits', { fields: ORG_UNIT_FIELDS, filter }));
+    }
+  } else if (levels.length) {
+    add(
+      await getAllPages(client, 'organisationUnits', {
+        fields: ORG_UNIT_FIELDS,
+        filter: `level:in:[${levels.join(',')}]`,
+      }),
+    );
+  }
+  for (const group of selection.groups ?? []) {
+    add(
+      await getAllPages(client, 'organisationUnits', {
+        fields: ORG_UNIT_FIELDS,
+        filter: `organisationUnitGroups.id:eq:${group}`,
+      }),
+    );
+  }
+  for (const ids of batches(selection.ids ?? [], 50)) {
+    add(
+      await getAllPages(client, 'organisationUnits', {
+        fields: ORG_UNIT_FIELDS,
+        filter: `id:in:[${ids.join(',')}]`,
+      }),
+    );
+  }
+  return [...byId.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+interface DataElementResponse {
+  id: string;
+  code?: string;
+  name: string;
+  valueType: string;
+  categoryCombo?: { categoryOptionCombos?: { code?: string }[] };
+  dataSetElements?: { dataSet?: { id: string; periodType: string } }[];
+}
+
+/** The target's data elements for the mapped codes, with their combos and data sets. */
+export async function fetchTargetDataElements(
+  client: Dhis2Client,
+  codes: readonly string[],
+): Promise<Map<string, TargetDataElement>> {
+  const found = new Map<string, TargetDataElement>();
+  for (const batch of batches([...new Set(codes)], 50)) {
+    const elements = await getAllPages<DataElementResponse>(client, 'dataElements', {
+      fields:
+        'id,code,name,valueType,categoryCombo[categoryOptionCombos[code]],dataSetElements[dataSet[id,periodType]]',
+      filter: `code:in:[${batch.join(',')}]`,
+    });
+    for (const element of elements) {
+      if (!element.code) continue;
+      found.set(element.code, {
+        id: element.id,
+        code: element.code,
+        name: element.name,
+        valueType: element.valueType,
+        categoryOptionCombos: new Set(
+          (element.categoryCombo?.categoryOptionCombos ?? [])
+            .map((combo) => combo.code)
+            .filter((code): code is string => !!code),
+        ),
+        dataSets: (element.dataSetElements ?? []).flatMap((entry) =>
+          entry.dataSet ? [entry.dataSet] : [],
+        ),
+      });
+    }
+  }
+  return found;
+}
+
+export function batches<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}

@@ -1,0 +1,31 @@
+import { T2aError } from '../core/errors.ts';
+import type { Dhis2Client } from './client.ts';
+import { parseServerVersion, type ServerVersion } from './version.ts';
+
+export interface SystemInfo {
+  readonly version: ServerVersion;
+  readonly calendar: string;
+  /** The server's date and time, in its own time zone (DHIS2 writes no zone). */
+  readonly serverDate: string | undefined;
+  readonly lastAnalyticsTableSuccess: string | undefined;
+}
+
+/** `GET /api/system/info` (SystemInfo.java): version, calendar and analytics age. */
+export async function getSystemInfo(client: Dhis2Client): Promise<SystemInfo> {
+  const info = await client.get<Record<string, unknown>>('system/info');
+  if (typeof info !== 'object' || info === null || typeof info.version !== 'string') {
+    throw new T2aError('dhis2', `${client.name} did not answer /api/system/info as DHIS2 does.`, {
+      fix: 'Check that the connection URL is the DHIS2 base URL (without /api) and not a login or proxy page.',
+      details: info,
+    });
+  }
+  return {
+    version: parseServerVersion(info.version),
+    calendar: typeof info.calendar === 'string' ? info.calendar : 'iso8601',
+    serverDate: typeof info.serverDate === 'string' ? info.serverDate : undefined,
+    lastAnalyticsTableSuccess:
+      typeof info.lastAnalyticsTableSuccess === 'string'
+        ? info.lastAnalyticsTableSuccess
+        : undefined,
+  };
+}

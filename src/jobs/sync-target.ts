@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { TargetConfig } from '../config/schema.ts';
+import { IssueLog } from '../core/conflicts.ts';
+import type { DataValue } from '../core/data-value.ts';
+import { T2aError } from '../core/errors.ts';
+import type { TargetDataElement } from '../core/export-check.ts';
+import { emptyCounts } from '../core/import-summary.ts';
+import {
+  type OrgUnitTranslation,
+  orgUnitTranslation,
+  parseOrgUnitMap,
+  type SourceOrgUnit,
+} from '../core/org-unit-map.ts';
+import type { TargetReport } from '../core/report.ts';
+import type { Dhis2Client } from '../dhis2/client.ts';
+import { fetchTargetDataElements } from '../dhis2/metadata.ts';
+import { getSystemInfo } from '../dhis2/system.ts';
+import { type ServerVersion, versionAtLeast } from '../dhis2/version.ts';
+
+/** One target of a job, prepared: its version, data elements, org unit translation and running report. */
+export interface PreparedTarget {
+  readonly client: Dhis2Client;
+  readonly version: ServerVersion;
+  readonly dataElements: ReadonlyMap<string, TargetDataElement>;
+  readonly translate: OrgUnitTranslation;
+  /** The id scheme of translated org units, as the import's `orgUnitIdScheme`. */
+  readonly orgUnitIdScheme: string;
+  readonly importStrategy: string;
+  readonly dryRun: boolean;
+  readonly issues: IssueLog;
+  /** Running counts; the report is made from them when the job ends. */
+  readonly tally: Omit<TargetReport, 'issues'>;
+}
+
+export function targetReport(target: PreparedTarget): TargetReport {
+  return { ...target.tally, counts: { ...target.tally.counts }, issues: target.issues.list() };
+}
+
+export interface TargetSetup {
+  readonly client: Dhis2Client;
+  readonly config: TargetConfig;
+  readonly configFile: string;
+  readonly codes: readonly string[];
+  readonly orgUnits: readonly SourceOrgUnit[];
+  readonly importStrategy: string;
+  readonly dryRun: boolean;
+}
+
+export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget> {
+  const { client, config } = setup;
+  const info = await getSystemInfo(client);
+  const dataElements = await fetchTargetDataElements(client, setup.codes);
+  const mapping = config.orgUnitMapFile
+    ? readOrgUnitMap(resolve(dirname(setup.configFile), config.orgUnitMapFile))
+    : undefined;
+  const issues = new IssueLog();
+  return {
+    client,
+    version: info.version,
+    dataElements,
+    translate: orgUnitTranslation(config.orgUnitIdScheme, setup.orgUnits, mapping),
+    orgUnitIdScheme: mapping ? 'UID' : config.orgUnitIdScheme,
+    importStrategy: setup.importStrategy,
+    dryRun: setup.dryRun,
+    issues,
+    tally: {
+      target: config.connection === 'same' ? `${client.name} (same)` : client.name,
+      dhis2Version: info.version.text,
+      dryRun: setup.dryRun,
+      exported: 0,
+      withheld: 0,
+      sent: 0,
+      counts: emptyCounts(),
+      conflicted: 0,
+    },
+  };
+}
+
+function readOrgUnitMap(path: string): Map<string, string> {
+  try {
+    return parseOrgUnitMap(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new T2aError(
+      'config',
+      `Cannot read the org unit mapping file ${path}: ${(error as Error).message}.`,
+      {
+        fix: 'Check orgUnitMapFile: a CSV with a header "source,target" and one org unit per line.',
+      },
+    );
+  }
+}
+
+/**
+ * Groups values by the data set their data element belongs to. The 2.43 engine validates per data set
+ * and needs `dataSet` when an element belongs to several (E8002); older engines take them in one request.
+ */
+export function groupForImport(
+  target: PreparedTarget,
+  values: readonly DataValue[],
+  periodType: string,
+): { dataSet: string | undefined; values: DataValue[] }[] {
+  if (!versionAtLeast(target.version, 43)) return [{ dataSet: undefined, values: [...values] }];
+  const groups = new Map<string, DataValue[]>();
+  for (const value of values) {
+    const sets = target.dataElements.get(value.dataElement)?.dataSets ?? [];
+    const dataSet = (sets.find((set) => set.periodType === periodType) ?? sets[0])?.id ?? '';
+    groups.set(dataSet, [...(groups.get(dataSet) ?? []), value]);
+  }
+  return [...groups.entries()].map(([dataSet, grouped]) => ({
+    dataSet: dataSet || undefined,
+    values: grouped,
+  }));
+}
