@@ -81,6 +81,13 @@ function libraryCalendar(calendar: string): LibraryCalendar {
   return id as LibraryCalendar;
 }
 
+/** `today` is an ISO date (servers report ISO dates); the library wants a date in the calendar itself. */
+function dateInCalendar(isoDate: string, calendar: LibraryCalendar): string {
+  if (calendar === 'gregory') return isoDate;
+  const { year, month, day } = calendarDates.convertFromIso8601(isoDate, calendar);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /**
  * The ISO period ids of a "how far back" window, oldest first: the `last` periods before the one that
  * contains `today`, and that one too when `includeCurrent`.
@@ -99,7 +106,7 @@ export function periodsInWindow(
   const cal = libraryCalendar(calendar);
   const current = calendarDates.getFixedPeriodByDate({
     periodType: periodType as never,
-    date: today,
+    date: dateInCalendar(today, cal),
     calendar: cal,
   });
   const previous =

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { IssueLog } from '../../src/core/conflicts.ts';
+import { readImportResponse } from '../../src/core/import-summary.ts';
+
+// Shapes from dhis2-core WebMessageUtils.importSummary per branch and ImportConflict.java (api-notes §2.3–2.5).
+const classicSummary = {
+  responseType: 'ImportSummary',
+  status: 'WARNING',
+  description: 'Import process completed successfully',
+  importCount: { imported: 2, updated: 0, ignored: 1, deleted: 0 },
+  conflicts: [
+    {
+      object: 'DE_X',
+      objects: { dataElement: 'DE_X' },
+      value: 'Data element not found or not accessible: `DE_X`',
+      errorCode: 'E7610',
+      property: 'dataElement',
+      indexes: [2],
+    },
+  ],
+  rejectedIndexes: [2],
+  dataSetComplete: 'false',
+};
+
+describe('reading import answers of every DHIS2 version alike', () => {
+  it('reads the bare summary of 2.36/2.37', () => {
+    const result = readImportResponse(200, classicSummary);
+    expect(result.status).toBe('WARNING');
+    expect(result.counts).toEqual({ imported: 2, updated: 0, ignored: 1, deleted: 0 });
+    expect(result.conflicts[0]).toMatchObject({
+      errorCode: 'E7610',
+      objects: { dataElement: 'DE_X' },
+      count: 1,
+    });
+  });
+
+  it('reads the web message with 409 of 2.38–2.42', () => {
+    const body = {
+      httpStatus: 'Conflict',
+      httpStatusCode: 409,
+      status: 'WARNING',
+      message: 'One more conflicts encountered, please check import summary.',
+      response: classicSummary,
+    };
+    expect(readImportResponse(409, body).counts.imported).toBe(2);
+  });
+
+  it('reads the 2.43 engine’s conflicts, which name their objects as args', () => {
+    const body = {
+      httpStatus: 'Conflict',
+      httpStatusCode: 409,
+      status: 'ERROR',
+      response: {
+        responseType: 'ImportSummary',
+        status: 'ERROR',
+        importCount: { imported: 0, updated: 0, ignored: 3, deleted: 0 },
+        conflicts: [
+          {
+            objects: { args: '0-DE_X' },
+            value: 'Value #0 data element not found: `DE_X`',
+            errorCode: 'E8103',
+            indexes: [-1],
+          },
+        ],
+      },
+    };
+    const result = readImportResponse(409, body);
+    expect(result.status).toBe('ERROR');
+    const issues = new IssueLog();
+    for (const conflict of result.conflicts) issues.addConflict(conflict);
+    expect(issues.list()[0]).toMatchObject({
+      cause: 'unknown-data-element',
+      title: 'Data element code not found in the target',
+    });
+  });
+
+  it('recognises 2.36 conflicts, which carry no error code, by their message', () => {
+    const issues = new IssueLog();
+    issues.addConflict({
+      errorCode: undefined,
+      message: 'Current date is past expiry days for period 202401 and data set: QX4ZTUbOt3a',
+      objects: { object: '202401' },
+      count: 4,
+    });
+    expect(issues.list()[0]).toMatchObject({ cause: 'locked-period', count: 4 });
+  });
+
+  it('treats an answer without a summary as an error that says what came back', () => {
+    expect(() => readImportResponse(500, '<html>Bad gateway</html>')).toThrow(
+      /HTTP 500 and no import summary/,
+    );
+  });
+});
