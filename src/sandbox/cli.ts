@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseFaultRule } from './http/faults.ts';
+import { startSandbox } from './server.ts';
+import { SEED_NAMES, SEEDS } from './seed/seed.ts';
+
+/** `t2a sandbox`: a DHIS2-compatible server on localhost, for tests, the demo and rehearsals. */
+const integer = (name: string, min: number) => (text: string) => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}.`);
+  return value;
+};
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function program(): Command {
+  const cli = new Command('t2a sandbox')
+    .description('Run a DHIS2-compatible server on localhost: DHIS2 2.36–2.43 answers at every endpoint t2a uses.')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', integer('--port', 0), 8080)
+    .option('--host <host>', 'address to listen on (keep it on loopback)', '127.0.0.1')
+    .option('--dhis2-version <version>', 'DHIS2 version to answer as, 2.36 to 2.43 (e.g. 2.40 or 2.41.3)', '2.40')
+    .addOption(
+      new Option('--seed <name>', `what to load at start: ${SEED_NAMES.join(', ')}`).default('demo').argParser((name: string) => {
+        if (!SEED_NAMES.includes(name)) {
+          throw new InvalidArgumentError(`"${name}" is not a seed. Choose one of: ${SEED_NAMES.join(', ')}.`);
+        }
+        return name;
+      }),
+    )
+    .option('--metadata <file>', 'load a DHIS2 metadata export (JSON); repeat for several', collect)
+    .option('--facilities <n>', 'facilities in the generated org unit tree', integer('--facilities', 1))
+    .option('--org-unit-seed <n>', 'seed of the generated org unit tree (same seed, same tree)', integer('--org-unit-seed', 0))
+    .option('--distinct-org-unit-ids', 'give the tree different UIDs (same codes): an instance not harmonised with another')
+    .option('--months <n>', 'months of generated tracker data, ending this month', integer('--months', 1))
+    .option('--tracker-seed <n>', 'seed of the generated tracker data', integer('--tracker-seed', 0))
+    .option('--run-analytics', 'run analytics once the data is loaded, as a nightly job would have')
+    .option('--database <file>', 'keep the state in this SQLite file (default: in memory)')
+    .option('--now <date>', 'pin the clock to this moment (ISO 8601); it runs on from there')
+    .option('--fault <rule>', 'inject a fault: "[METHOD] /path 500|502|503|504|drop|hang|latency=MS [after=N] [times=N]"; repeatable', collect)
+    .option('--analytics-fail <message>', 'make every analytics table job fail with this message')
+    .option('--analytics-duration <ms>', 'make every analytics table job take this long', integer('--analytics-duration', 0))
+    .addHelpText(
+      'after',
+      `
+Seeds:
+${SEED_NAMES.map((name) => `  ${name.padEnd(13)} ${SEEDS[name]}`).join('\n')}
+
+The default user is admin / district (as on DHIS2's demo databases); its personal access token is printed at start.
+Faults and the clock can also be changed while it runs: POST /__sandbox/faults {"rule":"..."}, DELETE /__sandbox/faults,
+POST /__sandbox/clock {"now":"2024-03-05T10:00:00Z"}, POST /__sandbox/analytics-faults {"fail":"..."}.
+
+Also: t2a sandbox coverage [--metadata FILE …]   how many program indicators of metadata packages the sandbox evaluates.`,
+    );
+  return cli;
+}
+
+async function serve(options: Record<string, unknown>): Promise<void> {
+  const faults = ((options.fault as string[] | undefined) ?? []).map(parseFaultRule);
+  for (const file of (options.metadata as string[] | undefined) ?? []) readFileSync(file);
+  const sandbox = await startSandbox({
+    port: options.port as number,
+    host: options.host as string,
+    dhis2Version: options.dhis2Version as string,
+    seed: options.seed as string,
+    ...(options.metadata ? { metadata: options.metadata as string[] } : {}),
+    ...(options.facilities ? { facilities: options.facilities as number } : {}),
+    ...(options.orgUnitSeed !== undefined ? { orgUnitSeed: options.orgUnitSeed as number } : {}),
+    ...(options.distinctOrgUnitIds ? { orgUnitIds: 'distinct' as const } : {}),
+    ...(options.months ? { months: options.months as number } : {}),
+    ...(options.trackerSeed !== undefined ? { trackerSeed: options.trackerSeed as number } : {}),
+    ...(options.runAnalytics ? { runAnalytics: true } : {}),
+    ...(options.database ? { database: options.database as string } : {}),
+    ...(options.now ? { now: new Date(options.now as string) } : {}),
+    faults,
+  });
+  if (options.analyticsFail || options.analyticsDuration) {
+    sandbox.context.faults.analytics = {
+      fail: options.analyticsFail as string | undefined,
+      durationMs: options.analyticsDuration as number | undefined,
+    };
+  }
+  process.stdout.write(
+    `DHIS2 sandbox (answering as ${sandbox.context.version.text}) at ${sandbox.baseUrl}\n` +
+      `  user admin / district, personal access token ${sandbox.seed.adminToken}\n` +
+      `  Ctrl-C stops it.\n`,
+  );
+  const stop = () => {
+    void sandbox.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function coverage(files: readonly string[]): Promise<void> {
+  const { printCoverage } = await import('./pi/coverage-cli.ts');
+  printCoverage(files);
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'coverage') {
+    const files: string[] = [];
+    for (let i = 1; i < argv.length; i++) if (argv[i] === '--metadata' && argv[i + 1]) files.push(argv[++i]!);
+    await coverage(files);
+    return 0;
+  }
+  const cli = program().exitOverride();
+  try {
+    cli.parse(argv, { from: 'user' });
+    await serve(cli.opts());
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    process.stderr.write(`✖ ${(error as Error).message}\n`);
+    return 2;
+  }
+}
+
+const code = await main(process.argv.slice(3));
+if (code !== 0) process.exitCode = code;

@@ -1,0 +1,139 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { type LoadedConfig, loadConfig } from '../../src/config/load.ts';
+import type { RunReport } from '../../src/core/report.ts';
+import { runSync, type SyncOptions } from '../../src/jobs/sync.ts';
+import { silentLogger } from '../../src/log.ts';
+import { type RunningSandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.ts';
+
+export const ADMIN = { username: 'admin', password: 'district' };
+const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
+
+export async function sandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const running = await startSandbox(options);
+  afterAll(() => running.stop());
+  return running;
+}
+
+/** JSON from a sandbox as its admin. */
+export async function get<T = any>(instance: RunningSandbox, path: string): Promise<T> {
+  const response = await fetch(`${instance.baseUrl}/api/${path}`, { headers: { authorization: basic } });
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export async function send(instance: RunningSandbox, method: string, path: string, body: unknown): Promise<any> {
+  const response = await fetch(`${instance.baseUrl}/api/${path}`, {
+    method,
+    headers: { authorization: basic, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok && response.status !== 409) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+export interface DemoIds {
+  readonly group: string;
+  readonly root: string;
+  readonly dataSet: string;
+}
+
+/** The demo's program indicator group, country and HMIS data set, read from the sandboxes. */
+export async function demoIds(source: RunningSandbox, target: RunningSandbox): Promise<DemoIds> {
+  const groups = await get(source, 'programIndicatorGroups?fields=id,name&paging=false');
+  const roots = await get(source, 'organisationUnits?fields=id&filter=level:eq:1&paging=false');
+  const dataSets = await get(target, 'dataSets?fields=id,periodType&paging=false');
+  return { group: groups.programIndicatorGroups[0].id, root: roots.organisationUnits[0].id, dataSet: dataSets.dataSets[0].id };
+}
+
+export interface ConfigSpec {
+  readonly source: RunningSandbox;
+  readonly target: RunningSandbox | 'same';
+  readonly group: string;
+  readonly root: string;
+  readonly periods?: string;
+  readonly extraJob?: string;
+  readonly connectionExtra?: string;
+  readonly targetExtra?: string;
+}
+
+/** Writes a configuration for the sandboxes and loads it as `t2a sync` would. */
+export function configFor(spec: ConfigSpec): { file: string; loaded: LoadedConfig; env: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), 't2a-e2e-'));
+  const target = spec.target === 'same' ? 'same' : 'hmis';
+  const text = `
+connections:
+  tracker:
+    url: ${spec.source.baseUrl}
+    auth: { username: admin, password: "\${SOURCE_PASSWORD}" }
+    timeoutSeconds: 5
+    retries: 3
+    retryDelaySeconds: 0.05${spec.connectionExtra ?? ''}
+${
+  spec.target === 'same'
+    ? ''
+    : `  hmis:
+    url: ${spec.target.baseUrl}
+    auth: { token: "\${TARGET_TOKEN}" }
+    timeoutSeconds: 5
+    retries: 3
+    retryDelaySeconds: 0.05`
+}
+jobs:
+  - name: immunisation
+    source: tracker
+    programIndicators: { group: ${spec.group} }
+    periods: ${spec.periods ?? '{ last: 3, includeCurrent: false }'}
+    orgUnits: { roots: [${spec.root}], level: 4 }
+    chunk: { periods: 1, orgUnits: 10 }
+    targets:
+      - connection: ${target}${spec.targetExtra ?? ''}${spec.extraJob ?? ''}
+log:
+  file: ${join(dir, 't2a.log')}
+`;
+  const file = join(dir, 't2a.yaml');
+  writeFileSync(file, text);
+  const env = {
+    SOURCE_PASSWORD: ADMIN.password,
+    TARGET_TOKEN: spec.target === 'same' ? 'unused' : spec.target.seed.adminToken,
+  };
+  return { file, loaded: loadConfig(file, env), env };
+}
+
+export function sync(loaded: LoadedConfig, options: SyncOptions = {}): Promise<RunReport> {
+  return runSync({ config: loaded, logger: silentLogger() }, options);
+}
+
+/** Every data value analytics produces for the demo's mapped indicators, keyed as the target stores it. */
+export async function expectedValues(source: RunningSandbox, group: string, root: string, periods: readonly string[]): Promise<Map<string, string>> {
+  const indicators = await get(
+    source,
+    `programIndicators?fields=id,decimals,aggregateExportCategoryOptionCombo,attributeValues[value,attribute[id]]&filter=programIndicatorGroups.id:eq:${group}&paging=false`,
+  );
+  const byId = new Map<string, any>(indicators.programIndicators.map((pi: any) => [pi.id, pi]));
+  const units = await get(source, `organisationUnits?fields=id&filter=path:like:${root}&filter=level:eq:4&paging=false`);
+  const exported = await get(
+    source,
+    `analytics/dataValueSet.json?dimension=dx:${[...byId.keys()].join(';')}&dimension=pe:${periods.join(';')}&dimension=ou:${units.organisationUnits.map((u: any) => u.id).join(';')}`,
+  );
+  const expected = new Map<string, string>();
+  for (const row of exported.dataValues) {
+    const pi = byId.get(row.dataElement);
+    const code = pi.attributeValues.find((a: any) => a.attribute.id === 'vudyDP7jUy5')?.value;
+    expected.set(`${code}|${pi.aggregateExportCategoryOptionCombo}|${row.period}|${row.orgUnit}`, String(Number(row.value)));
+  }
+  return expected;
+}
+
+/** What the target holds for the data set, keyed by data element code, COC code, period and org unit. */
+export async function targetValues(target: RunningSandbox, dataSet: string, root: string, periods: readonly string[]): Promise<Map<string, string>> {
+  const query = periods.map((period) => `period=${period}`).join('&');
+  const body = await get(
+    target,
+    `dataValueSets.json?dataSet=${dataSet}&${query}&orgUnit=${root}&children=true&dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE`,
+  );
+  return new Map((body.dataValues ?? []).map((v: any) => [`${v.dataElement}|${v.categoryOptionCombo}|${v.period}|${v.orgUnit}`, v.value]));
+}

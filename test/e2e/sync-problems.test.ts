@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { exitCodeForRun } from '../../src/cli/exit-codes.ts';
+import { configFor, demoIds, get, sandbox, send, sync } from './harness.ts';
+
+const NOW = new Date('2026-11-24T08:00:00Z');
+
+async function indicators(source: Awaited<ReturnType<typeof sandbox>>, group: string): Promise<any[]> {
+  const body = await get(source, `programIndicators?fields=:owner&filter=programIndicatorGroups.id:eq:${group}&paging=false`);
+  return body.programIndicators;
+}
+
+const withCode = (pi: any, code: string | undefined) => ({
+  ...pi,
+  attributeValues: code === undefined ? [] : [{ attribute: { id: 'vudyDP7jUy5' }, value: code }],
+});
+
+describe('t2a sync reports what did not arrive, by cause', async () => {
+  const source = await sandbox({ dhis2Version: '2.40', seed: 'demo-tracker', runAnalytics: true, now: NOW, facilities: 6 });
+  const target = await sandbox({ dhis2Version: '2.40', seed: 'demo-hmis', now: NOW, facilities: 6 });
+  const ids = await demoIds(source, target);
+  const [unmapped, duplicateA, duplicateB, unknown] = await indicators(source, ids.group);
+  await send(source, 'PUT', `programIndicators/${unmapped.id}`, withCode(unmapped, undefined));
+  await send(source, 'PUT', `programIndicators/${duplicateB.id}`, {
+    ...withCode(duplicateB, duplicateA.attributeValues[0].value),
+    aggregateExportCategoryOptionCombo: duplicateA.aggregateExportCategoryOptionCombo,
+  });
+  await send(source, 'PUT', `programIndicators/${unknown.id}`, withCode(unknown, 'NO_SUCH_DATA_ELEMENT'));
+  const { loaded } = configFor({ source, target, group: ids.group, root: ids.root, periods: '{ fixed: [202609, 202610] }' });
+  const report = await sync(loaded);
+  const issues = report.jobs[0]!.targets[0]!.issues;
+  const issue = (cause: string) => issues.find((candidate) => candidate.cause === cause);
+
+  it('names the unmapped indicator and does not send it', () => {
+    expect(issue('unmapped-indicator')?.objects).toEqual([`${unmapped.name} (${unmapped.id})`]);
+    expect(report.jobs[0]!.indicators.unmapped).toBe(1);
+  });
+
+  it('names both indicators of a duplicate mapping and withholds them', () => {
+    expect(issue('duplicate')?.objects[0]).toContain(duplicateA.id);
+    expect(issue('duplicate')?.objects[0]).toContain(duplicateB.id);
+  });
+
+  it('names the unknown data element code with the fix', () => {
+    expect(issue('unknown-data-element')?.objects).toContain('NO_SUCH_DATA_ELEMENT');
+    expect(issue('unknown-data-element')?.fix).toMatch(/mapping attribute/);
+  });
+
+  it('ends with the "finished with conflicts" exit code', () => {
+    expect(report.outcome).toBe('conflicts');
+    expect(exitCodeForRun(report)).toBe(4);
+  });
+});
+
+describe('a locked period in the target', async () => {
+  const source = await sandbox({ dhis2Version: '2.40', seed: 'demo-tracker', runAnalytics: true, now: NOW, facilities: 4 });
+  const target = await sandbox({ dhis2Version: '2.40', seed: 'demo-hmis', now: NOW, facilities: 4 });
+  const ids = await demoIds(source, target);
+  const dataSet = await get(target, `dataSets/${ids.dataSet}?fields=:owner`);
+  // Closed 10 days after the period ends: August is locked on 24 November, October is not.
+  await send(target, 'PUT', `dataSets/${ids.dataSet}`, { ...dataSet, expiryDays: 10 });
+  const { loaded } = configFor({ source, target, group: ids.group, root: ids.root, periods: '{ fixed: [202608] }' });
+
+  it('reports DHIS2’s lock conflicts as a locked period, with the period, and exit code 4', async () => {
+    const report = await sync(loaded);
+    const locked = report.jobs[0]!.targets[0]!.issues.find((issue) => issue.cause === 'locked-period');
+    expect(locked?.count).toBeGreaterThan(0);
+    expect(locked?.messages.join(' ')).toContain('202608');
+    expect(report.totals.imported).toBe(0);
+    expect(exitCodeForRun(report)).toBe(4);
+  });
+});

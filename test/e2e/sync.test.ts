@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { configFor, demoIds, expectedValues, sandbox, sync, targetValues } from './harness.ts';
+
+const NOW = new Date('2026-11-24T08:00:00Z');
+const PERIODS = ['202608', '202609', '202610'];
+
+describe('t2a sync between two instances', async () => {
+  const source = await sandbox({ dhis2Version: '2.40', seed: 'demo-tracker', runAnalytics: true, now: NOW, facilities: 12 });
+  const target = await sandbox({ dhis2Version: '2.41', seed: 'demo-hmis', now: NOW, facilities: 12 });
+  const ids = await demoIds(source, target);
+  const { loaded } = configFor({ source, target, group: ids.group, root: ids.root });
+
+  it('a dry run changes nothing in the target', async () => {
+    const report = await sync(loaded, { dryRun: true });
+    expect(report.jobs[0]?.error).toBeUndefined();
+    expect(report.totals.sent).toBeGreaterThan(0);
+    expect((await targetValues(target, ids.dataSet, ids.root, PERIODS)).size).toBe(0);
+  });
+
+  it('delivers every value analytics produces, under the right codes, org unit and period', async () => {
+    const report = await sync(loaded);
+    expect(report.outcome).toBe('success');
+    expect(report.jobs[0]?.periods).toEqual(PERIODS);
+    const expected = await expectedValues(source, ids.group, ids.root, PERIODS);
+    expect(expected.size).toBeGreaterThan(50);
+    const delivered = await targetValues(target, ids.dataSet, ids.root, PERIODS);
+    expect(delivered).toEqual(expected);
+    expect(report.totals.imported).toBe(expected.size);
+  });
+
+  it('a second run with no change in tracker duplicates nothing', async () => {
+    const report = await sync(loaded);
+    expect(report.outcome).toBe('success');
+    expect(report.totals.imported).toBe(0);
+    expect(report.totals.ignored + report.totals.updated).toBe(report.totals.sent);
+    const expected = await expectedValues(source, ids.group, ids.root, PERIODS);
+    expect((await targetValues(target, ids.dataSet, ids.root, PERIODS)).size).toBe(expected.size);
+  });
+});
+
+describe('t2a sync within one instance (target: same)', async () => {
+  const instance = await sandbox({ dhis2Version: '2.39', seed: 'demo', runAnalytics: true, now: NOW, facilities: 8 });
+  const ids = await demoIds(instance, instance);
+  const { loaded } = configFor({ source: instance, target: 'same', group: ids.group, root: ids.root });
+
+  it('delivers every value into the same instance', async () => {
+    const report = await sync(loaded);
+    expect(report.outcome).toBe('success');
+    const expected = await expectedValues(instance, ids.group, ids.root, PERIODS);
+    expect(await targetValues(instance, ids.dataSet, ids.root, PERIODS)).toEqual(expected);
+  });
+});
