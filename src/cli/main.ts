@@ -51,6 +51,28 @@ function program(): Command {
     });
 
   cli
+    .command('validate')
+    .description(
+      'Check the mapping of program indicators onto the target’s data elements and combos.',
+    )
+    .option(
+      '--source-metadata <file...>',
+      'offline: metadata export(s) holding the program indicators',
+    )
+    .option(
+      '--target-metadata <file...>',
+      'offline: metadata export(s) holding the aggregate data elements and data sets',
+    )
+    .option('--attribute <uid>', 'the mapping attribute', 'vudyDP7jUy5')
+    .option('--period-type <type>', 'the period type the values will have (e.g. Monthly)')
+    .option('--json', 'print the findings as one JSON document')
+    .addHelpText('after', '\nExit code 0 when no finding is an error, 5 otherwise.')
+    .action(async (options) => {
+      const { validateCommand } = await import('./commands/validate.ts');
+      process.exitCode = await validateCommand(options);
+    });
+
+  cli
     .command('schema')
     .description(
       'Print the JSON Schema of the configuration file, for editor completion and checks.',
