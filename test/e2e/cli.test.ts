@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { configFor, demoIds, sandbox } from './harness.ts';
+
+const run = promisify(execFile);
+const BIN = new URL('../../bin/t2a.js', import.meta.url).pathname;
+
+async function t2a(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('the t2a command line', async () => {
+  const NOW = new Date('2026-11-24T08:00:00Z');
+  const source = await sandbox({ dhis2Version: '2.41', seed: 'demo-tracker', runAnalytics: true, now: NOW, facilities: 4 });
+  const target = await sandbox({ dhis2Version: '2.42', seed: 'demo-hmis', now: NOW, facilities: 4 });
+  const ids = await demoIds(source, target);
+  const { file, env } = configFor({ source, target, group: ids.group, root: ids.root });
+
+  it('syncs, prints a JSON summary, exits 0, and keeps secrets out of the log', async () => {
+    const result = await t2a(['sync', '--config', file, '--json'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.outcome).toBe('success');
+    expect(report.totals.imported).toBeGreaterThan(0);
+    const log = readFileSync(join(dirname(file), 't2a.log'), 'utf8');
+    expect(log).toContain('"job":"immunisation"');
+    expect(log).not.toContain(env.TARGET_TOKEN);
+    expect(log).not.toContain(env.SOURCE_PASSWORD);
+    expect(log).not.toContain(Buffer.from(`admin:${env.SOURCE_PASSWORD}`).toString('base64'));
+  });
+
+  it('exits 2 with the path and the fix for a configuration error', async () => {
+    const result = await t2a(['sync', '--config', file], { ...env, SOURCE_PASSWORD: '' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/SOURCE_PASSWORD is not set/);
+    expect(result.stderr).toMatch(/Fix: /);
+  });
+
+  it('exits 3 when the target refuses the credentials', async () => {
+    const result = await t2a(['sync', '--config', file], { ...env, TARGET_TOKEN: 'd2pat_wrong0000000000000000000000000000' });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/refused t2a's credentials/);
+  });
+
+  it('describes every option in --help', async () => {
+    const result = await t2a(['sync', '--help'], {});
+    for (const option of ['--job', '--dry-run', '--period', '--json', '--log-file', 'Exit codes']) expect(result.stdout).toContain(option);
+  });
+});
