@@ -35,6 +35,10 @@ function program(): Command {
       '-p, --period <period...>',
       'ISO periods to run instead of the jobs’ windows, e.g. 202401 202402',
     )
+    .option(
+      '--force',
+      'run jobs even when their mapping has validation errors (what can be sent is sent)',
+    )
     .option('--json', 'print the summary as JSON on stdout (the log still goes to its file)')
     .option(
       '--log-file <file>',

@@ -1,5 +1,6 @@
 import type { TargetDataElement } from '../core/export-check.ts';
 import type { ProgramIndicatorMetadata } from '../core/mapping.ts';
+import type { TargetMetadata } from '../core/mapping-metadata.ts';
 import type { Dhis2Client, Query } from './client.ts';
 
 interface Pager {
@@ -30,7 +31,7 @@ export async function getAllPages<T>(
 export type IndicatorSelection = { readonly group: string } | { readonly ids: readonly string[] };
 
 const INDICATOR_FIELDS =
-  'id,name,code,decimals,aggregationType,analyticsType,program[id],aggregateExportCategoryOptionCombo,aggregateExportAttributeOptionCombo,attributeValues[value,attribute[id]]';
+  'id,name,code,decimals,aggregationType,analyticsType,aggregateExportCategoryOptionCombo,aggregateExportAttributeOptionCombo,attributeValues[value,attribute[id]]';
 
 /** The job's program indicators with what the mapping needs. */
 export async function fetchProgramIndicators(
@@ -120,46 +121,107 @@ export async function fetchOrgUnits(
   return [...byId.values()].sort((a, b) => a.path.localeCompare(b.path));
 }
 
+interface ComboResponse {
+  id: string;
+  categoryOptionCombos?: { id: string; code?: string; name: string }[];
+}
+
 interface DataElementResponse {
   id: string;
   code?: string;
   name: string;
   valueType: string;
-  categoryCombo?: { categoryOptionCombos?: { code?: string }[] };
-  dataSetElements?: { dataSet?: { id: string; periodType: string } }[];
+  aggregationType?: string;
+  categoryCombo?: ComboResponse;
+  dataSetElements?: {
+    dataSet?: { id: string; name: string; periodType: string; categoryCombo?: ComboResponse };
+  }[];
 }
 
+export interface TargetMapping {
+  /** Data elements by code, for the checks on every exported value. */
+  readonly dataElements: Map<string, TargetDataElement>;
+  /** The same, shaped for the mapping validation. */
+  readonly metadata: TargetMetadata;
+}
+
+const TARGET_FIELDS =
+  'id,code,name,valueType,aggregationType,categoryCombo[id,categoryOptionCombos[id,code,name]],dataSetElements[dataSet[id,name,periodType,categoryCombo[id,categoryOptionCombos[id,code,name]]]]';
+
 /** The target's data elements for the mapped codes, with their combos and data sets. */
-export async function fetchTargetDataElements(
+export async function fetchTargetMapping(
   client: Dhis2Client,
   codes: readonly string[],
-): Promise<Map<string, TargetDataElement>> {
-  const found = new Map<string, TargetDataElement>();
+): Promise<TargetMapping> {
+  const elements: DataElementResponse[] = [];
   for (const batch of batches([...new Set(codes)], 50)) {
-    const elements = await getAllPages<DataElementResponse>(client, 'dataElements', {
-      fields:
-        'id,code,name,valueType,categoryCombo[categoryOptionCombos[code]],dataSetElements[dataSet[id,periodType]]',
-      filter: `code:in:[${batch.join(',')}]`,
+    elements.push(
+      ...(await getAllPages<DataElementResponse>(client, 'dataElements', {
+        fields: TARGET_FIELDS,
+        filter: `code:in:[${batch.join(',')}]`,
+      })),
+    );
+  }
+  const dataElements = new Map<string, TargetDataElement>();
+  const combos = new Map<
+    string,
+    { id: string; code?: string | undefined; name: string; categoryCombo: string }
+  >();
+  const dataSets = new Map<
+    string,
+    TargetMetadata['dataSets'][number] & { dataElements: string[] }
+  >();
+  const addCombos = (combo: ComboResponse | undefined) => {
+    for (const coc of combo?.categoryOptionCombos ?? [])
+      combos.set(coc.id, { id: coc.id, code: coc.code, name: coc.name, categoryCombo: combo!.id });
+  };
+  for (const element of elements) {
+    addCombos(element.categoryCombo);
+    const sets = (element.dataSetElements ?? []).flatMap((entry) =>
+      entry.dataSet ? [entry.dataSet] : [],
+    );
+    for (const set of sets) {
+      addCombos(set.categoryCombo);
+      const known = dataSets.get(set.id) ?? {
+        id: set.id,
+        name: set.name,
+        periodType: set.periodType,
+        categoryCombo: set.categoryCombo?.id ?? '',
+        dataElements: [],
+      };
+      known.dataElements.push(element.id);
+      dataSets.set(set.id, known);
+    }
+    if (!element.code) continue;
+    dataElements.set(element.code, {
+      id: element.id,
+      code: element.code,
+      name: element.name,
+      valueType: element.valueType,
+      categoryOptionCombos: new Set(
+        (element.categoryCombo?.categoryOptionCombos ?? []).flatMap((coc) =>
+          coc.code ? [coc.code] : [],
+        ),
+      ),
+      dataSets: sets.map((set) => ({ id: set.id, periodType: set.periodType })),
     });
-    for (const element of elements) {
-      if (!element.code) continue;
-      found.set(element.code, {
+  }
+  return {
+    dataElements,
+    metadata: {
+      dataElements: elements.map((element) => ({
         id: element.id,
         code: element.code,
         name: element.name,
         valueType: element.valueType,
-        categoryOptionCombos: new Set(
-          (element.categoryCombo?.categoryOptionCombos ?? [])
-            .map((combo) => combo.code)
-            .filter((code): code is string => !!code),
-        ),
-        dataSets: (element.dataSetElements ?? []).flatMap((entry) =>
-          entry.dataSet ? [entry.dataSet] : [],
-        ),
-      });
-    }
-  }
-  return found;
+        aggregationType: element.aggregationType,
+        categoryCombo: element.categoryCombo?.id ?? '',
+      })),
+      categoryOptionCombos: [...combos.values()],
+      categoryCombos: [],
+      dataSets: [...dataSets.values()],
+    },
+  };
 }
 
 export function batches<T>(items: readonly T[], size: number): T[][] {

@@ -6,6 +6,7 @@ import type { DataValue } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import type { TargetDataElement } from '../core/export-check.ts';
 import { emptyCounts } from '../core/import-summary.ts';
+import type { TargetMetadata } from '../core/mapping-metadata.ts';
 import {
   type OrgUnitTranslation,
   orgUnitTranslation,
@@ -14,7 +15,7 @@ import {
 } from '../core/org-unit-map.ts';
 import type { TargetReport } from '../core/report.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
-import { fetchTargetDataElements } from '../dhis2/metadata.ts';
+import { fetchTargetMapping } from '../dhis2/metadata.ts';
 import { getSystemInfo } from '../dhis2/system.ts';
 import { type ServerVersion, versionAtLeast } from '../dhis2/version.ts';
 
@@ -23,6 +24,8 @@ export interface PreparedTarget {
   readonly client: Dhis2Client;
   readonly version: ServerVersion;
   readonly dataElements: ReadonlyMap<string, TargetDataElement>;
+  /** The target's side of the mapping, for validation before the run. */
+  readonly metadata: TargetMetadata;
   readonly translate: OrgUnitTranslation;
   /** The id scheme of translated org units, as the import's `orgUnitIdScheme`. */
   readonly orgUnitIdScheme: string;
@@ -50,7 +53,7 @@ export interface TargetSetup {
 export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget> {
   const { client, config } = setup;
   const info = await getSystemInfo(client);
-  const dataElements = await fetchTargetDataElements(client, setup.codes);
+  const { dataElements, metadata } = await fetchTargetMapping(client, setup.codes);
   const mapping = config.orgUnitMapFile
     ? readOrgUnitMap(resolve(dirname(setup.configFile), config.orgUnitMapFile))
     : undefined;
@@ -59,6 +62,7 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     client,
     version: info.version,
     dataElements,
+    metadata,
     translate: orgUnitTranslation(config.orgUnitIdScheme, setup.orgUnits, mapping),
     orgUnitIdScheme: mapping ? 'UID' : config.orgUnitIdScheme,
     importStrategy: setup.importStrategy,

@@ -4,10 +4,16 @@ import type { JobConfig } from '../config/schema.ts';
 import type { DataValue } from '../core/data-value.ts';
 import { isT2aError, T2aError } from '../core/errors.ts';
 import { checkExportedValues } from '../core/export-check.ts';
-import { duplicateMappings, type IndicatorMapping, resolveMappings } from '../core/mapping.ts';
+import {
+  duplicateMappings,
+  type IndicatorMapping,
+  type ProgramIndicatorMetadata,
+  resolveMappings,
+} from '../core/mapping.ts';
 import { isPeriodOfType, periodsInWindow } from '../core/periods.ts';
 import { type Chunk, planChunks } from '../core/plan.ts';
 import { type FailedChunk, type JobReport, type RunReport, summarise } from '../core/report.ts';
+import { validateMapping } from '../core/validation.ts';
 import { exportDataValueSet } from '../dhis2/analytics.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
 import { importDataValues } from '../dhis2/data-value-sets.ts';
@@ -22,6 +28,8 @@ export interface SyncOptions {
   readonly dryRun?: boolean | undefined;
   /** Explicit ISO periods, overriding the jobs' windows. */
   readonly periods?: readonly string[] | undefined;
+  /** Run jobs whose mapping validation found errors (they are still reported). */
+  readonly force?: boolean | undefined;
   readonly onProgress?:
     | ((progress: { job: string; done: number; total: number }) => void)
     | undefined;
@@ -195,6 +203,7 @@ async function planJob(job: JobConfig, deps: JobDeps, options: SyncOptions): Pro
       }),
     ),
   );
+  if (!options.force) refuseInvalidMapping(job, indicators, targets);
   for (const target of targets) {
     for (const indicator of resolution.unmapped) {
       target.issues.add(
@@ -226,6 +235,30 @@ async function planJob(job: JobConfig, deps: JobDeps, options: SyncOptions): Pro
     unmapped: resolution.unmapped,
     duplicates,
   };
+}
+
+/** Validation before any value moves: a job whose mapping has errors does not run unless forced. */
+function refuseInvalidMapping(
+  job: JobConfig,
+  indicators: readonly ProgramIndicatorMetadata[],
+  targets: readonly PreparedTarget[],
+): void {
+  for (const target of targets) {
+    const errors = validateMapping(indicators, target.metadata, {
+      mappingAttribute: job.mappingAttribute,
+      periodType: job.periodType,
+    }).filter((finding) => finding.severity === 'error');
+    if (errors.length === 0) continue;
+    const shown = errors.slice(0, 5).map((finding) => `  - ${finding.message}`);
+    throw new T2aError(
+      'validation',
+      `Job "${job.name}" was not run: its mapping has ${errors.length} error(s) for ${target.client.name}:\n${shown.join('\n')}${errors.length > 5 ? `\n  … and ${errors.length - 5} more` : ''}`,
+      {
+        fix: `Run "t2a validate --job ${job.name}" for the whole report and correct the mapping; or run with --force to send what can be sent.`,
+        details: errors,
+      },
+    );
+  }
 }
 
 function jobPeriods(job: JobConfig, info: SystemInfo, options: SyncOptions): string[] {

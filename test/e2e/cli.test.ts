@@ -8,9 +8,15 @@ import { configFor, demoIds, sandbox } from './harness.ts';
 const run = promisify(execFile);
 const BIN = new URL('../../bin/t2a.js', import.meta.url).pathname;
 
-async function t2a(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function t2a(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -20,8 +26,19 @@ async function t2a(args: string[], env: Record<string, string>): Promise<{ code:
 
 describe('the t2a command line', async () => {
   const NOW = new Date('2026-11-24T08:00:00Z');
-  const source = await sandbox({ dhis2Version: '2.41', seed: 'demo-tracker', runAnalytics: true, now: NOW, facilities: 4 });
-  const target = await sandbox({ dhis2Version: '2.42', seed: 'demo-hmis', now: NOW, facilities: 4 });
+  const source = await sandbox({
+    dhis2Version: '2.41',
+    seed: 'demo-tracker',
+    runAnalytics: true,
+    now: NOW,
+    facilities: 4,
+  });
+  const target = await sandbox({
+    dhis2Version: '2.42',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 4,
+  });
   const ids = await demoIds(source, target);
   const { file, env } = configFor({ source, target, group: ids.group, root: ids.root });
 
@@ -47,13 +64,17 @@ describe('the t2a command line', async () => {
   });
 
   it('exits 3 when the target refuses the credentials', async () => {
-    const result = await t2a(['sync', '--config', file], { ...env, TARGET_TOKEN: 'd2pat_wrong0000000000000000000000000000' });
+    const result = await t2a(['sync', '--config', file], {
+      ...env,
+      TARGET_TOKEN: 'd2pat_wrong0000000000000000000000000000',
+    });
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/refused t2a's credentials/);
   });
 
   it('describes every option in --help', async () => {
     const result = await t2a(['sync', '--help'], {});
-    for (const option of ['--job', '--dry-run', '--period', '--json', '--log-file', 'Exit codes']) expect(result.stdout).toContain(option);
+    for (const option of ['--job', '--dry-run', '--period', '--json', '--log-file', 'Exit codes'])
+      expect(result.stdout).toContain(option);
   });
 });

@@ -19,19 +19,27 @@ export async function sandbox(options: SandboxOptions): Promise<RunningSandbox> 
 
 /** JSON from a sandbox as its admin. */
 export async function get<T = any>(instance: RunningSandbox, path: string): Promise<T> {
-  const response = await fetch(`${instance.baseUrl}/api/${path}`, { headers: { authorization: basic } });
+  const response = await fetch(`${instance.baseUrl}/api/${path}`, {
+    headers: { authorization: basic },
+  });
   if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
-export async function send(instance: RunningSandbox, method: string, path: string, body: unknown): Promise<any> {
+export async function send(
+  instance: RunningSandbox,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<any> {
   const response = await fetch(`${instance.baseUrl}/api/${path}`, {
     method,
     headers: { authorization: basic, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   const text = await response.text();
-  if (!response.ok && response.status !== 409) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  if (!response.ok && response.status !== 409)
+    throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
 }
 
@@ -46,7 +54,11 @@ export async function demoIds(source: RunningSandbox, target: RunningSandbox): P
   const groups = await get(source, 'programIndicatorGroups?fields=id,name&paging=false');
   const roots = await get(source, 'organisationUnits?fields=id&filter=level:eq:1&paging=false');
   const dataSets = await get(target, 'dataSets?fields=id,periodType&paging=false');
-  return { group: groups.programIndicatorGroups[0].id, root: roots.organisationUnits[0].id, dataSet: dataSets.dataSets[0].id };
+  return {
+    group: groups.programIndicatorGroups[0].id,
+    root: roots.organisationUnits[0].id,
+    dataSet: dataSets.dataSets[0].id,
+  };
 }
 
 export interface ConfigSpec {
@@ -61,7 +73,11 @@ export interface ConfigSpec {
 }
 
 /** Writes a configuration for the sandboxes and loads it as `t2a sync` would. */
-export function configFor(spec: ConfigSpec): { file: string; loaded: LoadedConfig; env: Record<string, string> } {
+export function configFor(spec: ConfigSpec): {
+  file: string;
+  loaded: LoadedConfig;
+  env: Record<string, string>;
+} {
   const dir = mkdtempSync(join(tmpdir(), 't2a-e2e-'));
   const target = spec.target === 'same' ? 'same' : 'hmis';
   const text = `
@@ -108,13 +124,21 @@ export function sync(loaded: LoadedConfig, options: SyncOptions = {}): Promise<R
 }
 
 /** Every data value analytics produces for the demo's mapped indicators, keyed as the target stores it. */
-export async function expectedValues(source: RunningSandbox, group: string, root: string, periods: readonly string[]): Promise<Map<string, string>> {
+export async function expectedValues(
+  source: RunningSandbox,
+  group: string,
+  root: string,
+  periods: readonly string[],
+): Promise<Map<string, string>> {
   const indicators = await get(
     source,
     `programIndicators?fields=id,decimals,aggregateExportCategoryOptionCombo,attributeValues[value,attribute[id]]&filter=programIndicatorGroups.id:eq:${group}&paging=false`,
   );
   const byId = new Map<string, any>(indicators.programIndicators.map((pi: any) => [pi.id, pi]));
-  const units = await get(source, `organisationUnits?fields=id&filter=path:like:${root}&filter=level:eq:4&paging=false`);
+  const units = await get(
+    source,
+    `organisationUnits?fields=id&filter=path:like:${root}&filter=level:eq:4&paging=false`,
+  );
   const exported = await get(
     source,
     `analytics/dataValueSet.json?dimension=dx:${[...byId.keys()].join(';')}&dimension=pe:${periods.join(';')}&dimension=ou:${units.organisationUnits.map((u: any) => u.id).join(';')}`,
@@ -123,17 +147,30 @@ export async function expectedValues(source: RunningSandbox, group: string, root
   for (const row of exported.dataValues) {
     const pi = byId.get(row.dataElement);
     const code = pi.attributeValues.find((a: any) => a.attribute.id === 'vudyDP7jUy5')?.value;
-    expected.set(`${code}|${pi.aggregateExportCategoryOptionCombo}|${row.period}|${row.orgUnit}`, String(Number(row.value)));
+    expected.set(
+      `${code}|${pi.aggregateExportCategoryOptionCombo}|${row.period}|${row.orgUnit}`,
+      String(Number(row.value)),
+    );
   }
   return expected;
 }
 
 /** What the target holds for the data set, keyed by data element code, COC code, period and org unit. */
-export async function targetValues(target: RunningSandbox, dataSet: string, root: string, periods: readonly string[]): Promise<Map<string, string>> {
+export async function targetValues(
+  target: RunningSandbox,
+  dataSet: string,
+  root: string,
+  periods: readonly string[],
+): Promise<Map<string, string>> {
   const query = periods.map((period) => `period=${period}`).join('&');
   const body = await get(
     target,
     `dataValueSets.json?dataSet=${dataSet}&${query}&orgUnit=${root}&children=true&dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE`,
   );
-  return new Map((body.dataValues ?? []).map((v: any) => [`${v.dataElement}|${v.categoryOptionCombo}|${v.period}|${v.orgUnit}`, v.value]));
+  return new Map(
+    (body.dataValues ?? []).map((v: any) => [
+      `${v.dataElement}|${v.categoryOptionCombo}|${v.period}|${v.orgUnit}`,
+      v.value,
+    ]),
+  );
 }

@@ -6,15 +6,47 @@ const NOW = new Date('2026-11-24T08:00:00Z');
 const PERIODS = ['202609', '202610'];
 
 describe('t2a sync under faults', async () => {
-  const source = await sandbox({ dhis2Version: '2.40', seed: 'demo-tracker', runAnalytics: true, now: NOW, facilities: 8 });
-  const target = await sandbox({ dhis2Version: '2.40', seed: 'demo-hmis', now: NOW, facilities: 8 });
+  const source = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-tracker',
+    runAnalytics: true,
+    now: NOW,
+    facilities: 8,
+  });
+  const target = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 8,
+  });
   const ids = await demoIds(source, target);
-  const { loaded } = configFor({ source, target, group: ids.group, root: ids.root, periods: '{ fixed: [202609, 202610] }' });
+  const { loaded } = configFor({
+    source,
+    target,
+    group: ids.group,
+    root: ids.root,
+    periods: '{ fixed: [202609, 202610] }',
+  });
 
   it('retries a 500, a dropped connection and a hung request, and still delivers every value', async () => {
-    source.context.faults.add({ path: '/api/analytics/dataValueSet.json', fault: { kind: 'status', status: 500 }, times: 1 });
-    target.context.faults.add({ method: 'POST', path: '/api/dataValueSets', fault: { kind: 'drop' }, after: 1, times: 1 });
-    source.context.faults.add({ path: '/api/analytics/dataValueSet.json', fault: { kind: 'hang' }, after: 2, times: 1 });
+    source.context.faults.add({
+      path: '/api/analytics/dataValueSet.json',
+      fault: { kind: 'status', status: 500 },
+      times: 1,
+    });
+    target.context.faults.add({
+      method: 'POST',
+      path: '/api/dataValueSets',
+      fault: { kind: 'drop' },
+      after: 1,
+      times: 1,
+    });
+    source.context.faults.add({
+      path: '/api/analytics/dataValueSet.json',
+      fault: { kind: 'hang' },
+      after: 2,
+      times: 1,
+    });
     const report = await sync(loaded);
     source.context.faults.clear();
     target.context.faults.clear();
@@ -24,7 +56,11 @@ describe('t2a sync under faults', async () => {
   });
 
   it('reports a chunk that keeps failing with its periods and org units, and exits non-zero', async () => {
-    source.context.faults.add({ path: '/api/analytics/dataValueSet.json', fault: { kind: 'status', status: 503 }, after: 1 });
+    source.context.faults.add({
+      path: '/api/analytics/dataValueSet.json',
+      fault: { kind: 'status', status: 503 },
+      after: 1,
+    });
     const report = await sync(loaded);
     source.context.faults.clear();
     const failed = report.jobs[0]!.failedChunks;

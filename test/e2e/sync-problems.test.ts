@@ -4,8 +4,14 @@ import { configFor, demoIds, get, sandbox, send, sync } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 
-async function indicators(source: Awaited<ReturnType<typeof sandbox>>, group: string): Promise<any[]> {
-  const body = await get(source, `programIndicators?fields=:owner&filter=programIndicatorGroups.id:eq:${group}&paging=false`);
+async function indicators(
+  source: Awaited<ReturnType<typeof sandbox>>,
+  group: string,
+): Promise<any[]> {
+  const body = await get(
+    source,
+    `programIndicators?fields=:owner&filter=programIndicatorGroups.id:eq:${group}&paging=false`,
+  );
   return body.programIndicators;
 }
 
@@ -15,8 +21,19 @@ const withCode = (pi: any, code: string | undefined) => ({
 });
 
 describe('t2a sync reports what did not arrive, by cause', async () => {
-  const source = await sandbox({ dhis2Version: '2.40', seed: 'demo-tracker', runAnalytics: true, now: NOW, facilities: 6 });
-  const target = await sandbox({ dhis2Version: '2.40', seed: 'demo-hmis', now: NOW, facilities: 6 });
+  const source = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-tracker',
+    runAnalytics: true,
+    now: NOW,
+    facilities: 6,
+  });
+  const target = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 6,
+  });
   const ids = await demoIds(source, target);
   const [unmapped, duplicateA, duplicateB, unknown] = await indicators(source, ids.group);
   await send(source, 'PUT', `programIndicators/${unmapped.id}`, withCode(unmapped, undefined));
@@ -24,11 +41,31 @@ describe('t2a sync reports what did not arrive, by cause', async () => {
     ...withCode(duplicateB, duplicateA.attributeValues[0].value),
     aggregateExportCategoryOptionCombo: duplicateA.aggregateExportCategoryOptionCombo,
   });
-  await send(source, 'PUT', `programIndicators/${unknown.id}`, withCode(unknown, 'NO_SUCH_DATA_ELEMENT'));
-  const { loaded } = configFor({ source, target, group: ids.group, root: ids.root, periods: '{ fixed: [202609, 202610] }' });
-  const report = await sync(loaded);
+  await send(
+    source,
+    'PUT',
+    `programIndicators/${unknown.id}`,
+    withCode(unknown, 'NO_SUCH_DATA_ELEMENT'),
+  );
+  const { loaded } = configFor({
+    source,
+    target,
+    group: ids.group,
+    root: ids.root,
+    periods: '{ fixed: [202609, 202610] }',
+  });
+  const refused = await sync(loaded);
+  const report = await sync(loaded, { force: true });
   const issues = report.jobs[0]!.targets[0]!.issues;
   const issue = (cause: string) => issues.find((candidate) => candidate.cause === cause);
+
+  it('refuses to run the job without --force, saying why', () => {
+    expect(refused.jobs[0]!.error).toMatchObject({
+      kind: 'validation',
+      message: expect.stringContaining('NO_SUCH_DATA_ELEMENT'),
+    });
+    expect(exitCodeForRun(refused)).toBe(5);
+  });
 
   it('names the unmapped indicator and does not send it', () => {
     expect(issue('unmapped-indicator')?.objects).toEqual([`${unmapped.name} (${unmapped.id})`]);
@@ -52,17 +89,36 @@ describe('t2a sync reports what did not arrive, by cause', async () => {
 });
 
 describe('a locked period in the target', async () => {
-  const source = await sandbox({ dhis2Version: '2.40', seed: 'demo-tracker', runAnalytics: true, now: NOW, facilities: 4 });
-  const target = await sandbox({ dhis2Version: '2.40', seed: 'demo-hmis', now: NOW, facilities: 4 });
+  const source = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-tracker',
+    runAnalytics: true,
+    now: NOW,
+    facilities: 4,
+  });
+  const target = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 4,
+  });
   const ids = await demoIds(source, target);
   const dataSet = await get(target, `dataSets/${ids.dataSet}?fields=:owner`);
   // Closed 10 days after the period ends: August is locked on 24 November, October is not.
   await send(target, 'PUT', `dataSets/${ids.dataSet}`, { ...dataSet, expiryDays: 10 });
-  const { loaded } = configFor({ source, target, group: ids.group, root: ids.root, periods: '{ fixed: [202608] }' });
+  const { loaded } = configFor({
+    source,
+    target,
+    group: ids.group,
+    root: ids.root,
+    periods: '{ fixed: [202608] }',
+  });
 
   it('reports DHIS2’s lock conflicts as a locked period, with the period, and exit code 4', async () => {
     const report = await sync(loaded);
-    const locked = report.jobs[0]!.targets[0]!.issues.find((issue) => issue.cause === 'locked-period');
+    const locked = report.jobs[0]!.targets[0]!.issues.find(
+      (issue) => issue.cause === 'locked-period',
+    );
     expect(locked?.count).toBeGreaterThan(0);
     expect(locked?.messages.join(' ')).toContain('202608');
     expect(report.totals.imported).toBe(0);

@@ -5,8 +5,19 @@ const NOW = new Date('2026-11-24T08:00:00Z');
 const PERIODS = ['202608', '202609', '202610'];
 
 describe('t2a sync between two instances', async () => {
-  const source = await sandbox({ dhis2Version: '2.40', seed: 'demo-tracker', runAnalytics: true, now: NOW, facilities: 12 });
-  const target = await sandbox({ dhis2Version: '2.41', seed: 'demo-hmis', now: NOW, facilities: 12 });
+  const source = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-tracker',
+    runAnalytics: true,
+    now: NOW,
+    facilities: 12,
+  });
+  const target = await sandbox({
+    dhis2Version: '2.41',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 12,
+  });
   const ids = await demoIds(source, target);
   const { loaded } = configFor({ source, target, group: ids.group, root: ids.root });
 
@@ -39,9 +50,20 @@ describe('t2a sync between two instances', async () => {
 });
 
 describe('t2a sync within one instance (target: same)', async () => {
-  const instance = await sandbox({ dhis2Version: '2.39', seed: 'demo', runAnalytics: true, now: NOW, facilities: 8 });
+  const instance = await sandbox({
+    dhis2Version: '2.39',
+    seed: 'demo',
+    runAnalytics: true,
+    now: NOW,
+    facilities: 8,
+  });
   const ids = await demoIds(instance, instance);
-  const { loaded } = configFor({ source: instance, target: 'same', group: ids.group, root: ids.root });
+  const { loaded } = configFor({
+    source: instance,
+    target: 'same',
+    group: ids.group,
+    root: ids.root,
+  });
 
   it('delivers every value into the same instance', async () => {
     const report = await sync(loaded);

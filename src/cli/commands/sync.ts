@@ -8,6 +8,7 @@ export interface SyncCommandOptions {
   readonly config: string;
   readonly job?: string[];
   readonly dryRun?: boolean;
+  readonly force?: boolean;
   readonly period?: string[];
   readonly json?: boolean;
   readonly logFile?: string;
