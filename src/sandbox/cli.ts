@@ -1,43 +1,81 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseFaultRule } from './http/faults.ts';
-import { startSandbox } from './server.ts';
 import { SEED_NAMES, SEEDS } from './seed/seed.ts';
+import { startSandbox } from './server.ts';
 
 /** `t2a sandbox`: a DHIS2-compatible server on localhost, for tests, the demo and rehearsals. */
 const integer = (name: string, min: number) => (text: string) => {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}.`);
+  if (!Number.isInteger(value) || value < min)
+    throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}.`);
   return value;
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function program(): Command {
   const cli = new Command('t2a sandbox')
-    .description('Run a DHIS2-compatible server on localhost: DHIS2 2.36–2.43 answers at every endpoint t2a uses.')
+    .description(
+      'Run a DHIS2-compatible server on localhost: DHIS2 2.36–2.43 answers at every endpoint t2a uses.',
+    )
     .option('--port <port>', 'port to listen on (0 picks a free one)', integer('--port', 0), 8080)
     .option('--host <host>', 'address to listen on (keep it on loopback)', '127.0.0.1')
-    .option('--dhis2-version <version>', 'DHIS2 version to answer as, 2.36 to 2.43 (e.g. 2.40 or 2.41.3)', '2.40')
+    .option(
+      '--dhis2-version <version>',
+      'DHIS2 version to answer as, 2.36 to 2.43 (e.g. 2.40 or 2.41.3)',
+      '2.40',
+    )
     .addOption(
-      new Option('--seed <name>', `what to load at start: ${SEED_NAMES.join(', ')}`).default('demo').argParser((name: string) => {
-        if (!SEED_NAMES.includes(name)) {
-          throw new InvalidArgumentError(`"${name}" is not a seed. Choose one of: ${SEED_NAMES.join(', ')}.`);
-        }
-        return name;
-      }),
+      new Option('--seed <name>', `what to load at start: ${SEED_NAMES.join(', ')}`)
+        .default('demo')
+        .argParser((name: string) => {
+          if (!SEED_NAMES.includes(name)) {
+            throw new InvalidArgumentError(
+              `"${name}" is not a seed. Choose one of: ${SEED_NAMES.join(', ')}.`,
+            );
+          }
+          return name;
+        }),
     )
     .option('--metadata <file>', 'load a DHIS2 metadata export (JSON); repeat for several', collect)
-    .option('--facilities <n>', 'facilities in the generated org unit tree', integer('--facilities', 1))
-    .option('--org-unit-seed <n>', 'seed of the generated org unit tree (same seed, same tree)', integer('--org-unit-seed', 0))
-    .option('--distinct-org-unit-ids', 'give the tree different UIDs (same codes): an instance not harmonised with another')
-    .option('--months <n>', 'months of generated tracker data, ending this month', integer('--months', 1))
-    .option('--tracker-seed <n>', 'seed of the generated tracker data', integer('--tracker-seed', 0))
+    .option(
+      '--facilities <n>',
+      'facilities in the generated org unit tree',
+      integer('--facilities', 1),
+    )
+    .option(
+      '--org-unit-seed <n>',
+      'seed of the generated org unit tree (same seed, same tree)',
+      integer('--org-unit-seed', 0),
+    )
+    .option(
+      '--distinct-org-unit-ids',
+      'give the tree different UIDs (same codes): an instance not harmonised with another',
+    )
+    .option(
+      '--months <n>',
+      'months of generated tracker data, ending this month',
+      integer('--months', 1),
+    )
+    .option(
+      '--tracker-seed <n>',
+      'seed of the generated tracker data',
+      integer('--tracker-seed', 0),
+    )
     .option('--run-analytics', 'run analytics once the data is loaded, as a nightly job would have')
     .option('--database <file>', 'keep the state in this SQLite file (default: in memory)')
     .option('--now <date>', 'pin the clock to this moment (ISO 8601); it runs on from there')
-    .option('--fault <rule>', 'inject a fault: "[METHOD] /path 500|502|503|504|drop|hang|latency=MS [after=N] [times=N]"; repeatable', collect)
+    .option(
+      '--fault <rule>',
+      'inject a fault: "[METHOD] /path 500|502|503|504|drop|hang|latency=MS [after=N] [times=N]"; repeatable',
+      collect,
+    )
     .option('--analytics-fail <message>', 'make every analytics table job fail with this message')
-    .option('--analytics-duration <ms>', 'make every analytics table job take this long', integer('--analytics-duration', 0))
+    .option(
+      '--analytics-duration <ms>',
+      'make every analytics table job take this long',
+      integer('--analytics-duration', 0),
+    )
     .addHelpText(
       'after',
       `
@@ -98,7 +136,8 @@ async function coverage(files: readonly string[]): Promise<void> {
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'coverage') {
     const files: string[] = [];
-    for (let i = 1; i < argv.length; i++) if (argv[i] === '--metadata' && argv[i + 1]) files.push(argv[++i]!);
+    for (let i = 1; i < argv.length; i++)
+      if (argv[i] === '--metadata' && argv[i + 1]) files.push(argv[++i]!);
     await coverage(files);
     return 0;
   }
