@@ -70,10 +70,16 @@ function program(): Command {
     .option('--attribute <uid>', 'the mapping attribute', 'vudyDP7jUy5')
     .option('--period-type <type>', 'the period type the values will have (e.g. Monthly)')
     .option('--json', 'print the findings as one JSON document')
-    .addHelpText('after', '\nExit code 0 when no finding is an error, 5 otherwise.')
-    .action(async (options) => {
+    .addHelpText(
+      'after',
+      '\nWithout --source-metadata it checks the jobs of the configuration against the live instances.\nExit code 0 when no finding is an error, 5 otherwise.',
+    )
+    .action(async (options, command: Command) => {
       const { validateCommand } = await import('./commands/validate.ts');
-      process.exitCode = await validateCommand(options);
+      process.exitCode = await validateCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
     });
 
   cli
