@@ -82,6 +82,58 @@ function program(): Command {
       });
     });
 
+  const setup = cli
+    .command('setup')
+    .description('Set up what the mapping needs on the source instance.');
+  setup
+    .command('attribute')
+    .description(
+      'Create the mapping attribute on the source (text, not unique, not mandatory, program indicators only), or find it.',
+    )
+    .option('--connection <name>', 'the source connection (default: the first job’s source)')
+    .option('--attribute <uid>', 'the attribute UID (default: vudyDP7jUy5, as in the WHO packages)')
+    .action(async (options, command: Command) => {
+      const { setupAttributeCommand } = await import('./commands/mapping.ts');
+      process.exitCode = await setupAttributeCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  const mapping = cli
+    .command('mapping')
+    .description('Review and edit the mapping of program indicators as a CSV file.');
+  mapping
+    .command('export')
+    .description(
+      'Print one CSV row per program indicator: its data element and combo codes, with names beside them.',
+    )
+    .option(
+      '-j, --job <name>',
+      'the job whose indicators to export (needed when there are several)',
+    )
+    .action(async (options, command: Command) => {
+      const { mappingExportCommand } = await import('./commands/mapping.ts');
+      process.exitCode = await mappingExportCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+  mapping
+    .command('apply <file>')
+    .description(
+      'Write the codes of an edited CSV onto the indicators; shows the changes first, refuses codes the target lacks.',
+    )
+    .option('-j, --job <name>', 'the job whose indicators to change')
+    .option('--dry-run', 'show the changes and the checks, write nothing')
+    .action(async (file: string, options, command: Command) => {
+      const { mappingApplyCommand } = await import('./commands/mapping.ts');
+      process.exitCode = await mappingApplyCommand(file, {
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
   cli
     .command('schema')
     .description(
