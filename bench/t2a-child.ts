@@ -5,7 +5,10 @@ import { silentLogger } from '../src/log.ts';
 /** One t2a sync in its own process, so its time and peak memory are its own. */
 const [file] = process.argv.slice(2);
 const started = performance.now();
-const report = await runSync({ config: loadConfig(file!), logger: silentLogger() }, { force: true });
+const report = await runSync(
+  { config: loadConfig(file!), logger: silentLogger() },
+  { force: true },
+);
 const seconds = (performance.now() - started) / 1000;
 process.stdout.write(
   `${JSON.stringify({

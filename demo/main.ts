@@ -13,17 +13,29 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (text = '') => process.stdout.write(`${text}\n`);
 const auth = `Basic ${Buffer.from('admin:district').toString('base64')}`;
 
-async function api<T = any>(instance: RunningSandbox, path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${instance.baseUrl}/api/${path}`, { ...init, headers: { authorization: auth, 'content-type': 'application/json' } });
+async function api<T = any>(
+  instance: RunningSandbox,
+  path: string,
+  init: RequestInit = {},
+): Promise<T> {
+  const response = await fetch(`${instance.baseUrl}/api/${path}`, {
+    ...init,
+    headers: { authorization: auth, 'content-type': 'application/json' },
+  });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
 async function runAnalytics(tracker: RunningSandbox): Promise<void> {
-  const started = await api(tracker, 'resourceTables/analytics?skipAggregate=true&lastYears=3', { method: 'POST' });
+  const started = await api(tracker, 'resourceTables/analytics?skipAggregate=true&lastYears=3', {
+    method: 'POST',
+  });
   const job = started.response.id as string;
   for (;;) {
-    const notifications = await api<{ message: string; completed: boolean; level: string }[]>(tracker, `system/tasks/ANALYTICS_TABLE/${job}`);
+    const notifications = await api<{ message: string; completed: boolean; level: string }[]>(
+      tracker,
+      `system/tasks/ANALYTICS_TABLE/${job}`,
+    );
     const latest = notifications[0];
     if (latest?.completed) {
       if (latest.level === 'ERROR') throw new Error(`analytics failed: ${latest.message}`);
@@ -36,28 +48,70 @@ async function runAnalytics(tracker: RunningSandbox): Promise<void> {
 
 function t2aSync(env: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`${root}bin/t2a.js`, 'sync', '--config', `${root}examples/t2a.yaml`, '--log-file', `${root}.t2a/demo.log`], {
-      stdio: 'inherit',
-      env: { ...process.env, ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        `${root}bin/t2a.js`,
+        'sync',
+        '--config',
+        `${root}examples/t2a.yaml`,
+        '--log-file',
+        `${root}.t2a/demo.log`,
+      ],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, ...env },
+      },
+    );
     child.on('exit', (code) => resolve(code ?? 1));
   });
 }
 
-async function sideBySide(tracker: RunningSandbox, hmis: RunningSandbox, period: string): Promise<void> {
-  const group = (await api(tracker, 'programIndicatorGroups?fields=id,programIndicators[id]&paging=false')).programIndicatorGroups[0];
-  const facility = (await api(tracker, 'organisationUnits?fields=id,name&filter=level:eq:4&paging=false&order=name:asc')).organisationUnits[0];
-  const indicators = await api(tracker, `programIndicators?fields=id,name,aggregateExportCategoryOptionCombo,attributeValues[value,attribute[id]]&filter=programIndicatorGroups.id:eq:${group.id}&paging=false`);
-  const counts = await api(tracker, `analytics/dataValueSet.json?dimension=dx:${group.programIndicators.map((pi: { id: string }) => pi.id).join(';')}&dimension=pe:${period}&dimension=ou:${facility.id}`);
-  const held = await api(hmis, `dataValueSets.json?dataSet=${(await api(hmis, 'dataSets?fields=id&paging=false')).dataSets[0].id}&period=${period}&orgUnit=${facility.id}&dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE`);
+async function sideBySide(
+  tracker: RunningSandbox,
+  hmis: RunningSandbox,
+  period: string,
+): Promise<void> {
+  const group = (
+    await api(tracker, 'programIndicatorGroups?fields=id,programIndicators[id]&paging=false')
+  ).programIndicatorGroups[0];
+  const facility = (
+    await api(
+      tracker,
+      'organisationUnits?fields=id,name&filter=level:eq:4&paging=false&order=name:asc',
+    )
+  ).organisationUnits[0];
+  const indicators = await api(
+    tracker,
+    `programIndicators?fields=id,name,aggregateExportCategoryOptionCombo,attributeValues[value,attribute[id]]&filter=programIndicatorGroups.id:eq:${group.id}&paging=false`,
+  );
+  const counts = await api(
+    tracker,
+    `analytics/dataValueSet.json?dimension=dx:${group.programIndicators.map((pi: { id: string }) => pi.id).join(';')}&dimension=pe:${period}&dimension=ou:${facility.id}`,
+  );
+  const held = await api(
+    hmis,
+    `dataValueSets.json?dataSet=${(await api(hmis, 'dataSets?fields=id&paging=false')).dataSets[0].id}&period=${period}&orgUnit=${facility.id}&dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE`,
+  );
   say(`\n${facility.name}, ${period}: tracker count (analytics) beside the value now in the HMIS`);
-  say(`  ${'program indicator'.padEnd(46)} ${'→ data element / combo'.padEnd(40)} ${'tracker'.padStart(8)} ${'HMIS'.padStart(6)}`);
+  say(
+    `  ${'program indicator'.padEnd(46)} ${'→ data element / combo'.padEnd(40)} ${'tracker'.padStart(8)} ${'HMIS'.padStart(6)}`,
+  );
   for (const pi of indicators.programIndicators) {
-    const code = pi.attributeValues.find((a: { attribute: { id: string } }) => a.attribute.id === 'vudyDP7jUy5')?.value;
+    const code = pi.attributeValues.find(
+      (a: { attribute: { id: string } }) => a.attribute.id === 'vudyDP7jUy5',
+    )?.value;
     const coc = pi.aggregateExportCategoryOptionCombo;
-    const count = counts.dataValues.find((v: { dataElement: string }) => v.dataElement === pi.id)?.value ?? '—';
-    const value = (held.dataValues ?? []).find((v: { dataElement: string; categoryOptionCombo: string }) => v.dataElement === code && v.categoryOptionCombo === coc)?.value ?? '—';
-    say(`  ${pi.name.slice(0, 46).padEnd(46)} ${`${code} / ${coc}`.slice(0, 40).padEnd(40)} ${String(count).padStart(8)} ${String(value).padStart(6)}`);
+    const count =
+      counts.dataValues.find((v: { dataElement: string }) => v.dataElement === pi.id)?.value ?? '—';
+    const value =
+      (held.dataValues ?? []).find(
+        (v: { dataElement: string; categoryOptionCombo: string }) =>
+          v.dataElement === code && v.categoryOptionCombo === coc,
+      )?.value ?? '—';
+    say(
+      `  ${pi.name.slice(0, 46).padEnd(46)} ${`${code} / ${coc}`.slice(0, 40).padEnd(40)} ${String(count).padStart(8)} ${String(value).padStart(6)}`,
+    );
   }
 }
 
@@ -81,8 +135,12 @@ if (!month) throw new Error('no last month');
 await sideBySide(tracker, hmis, month);
 if (keep) {
   say('\nThe sandboxes keep running (Ctrl-C stops them). Try:');
-  say(`  curl -u admin:district '${hmis.baseUrl}/api/dataValueSets.json?dataSet=…&period=${month}&orgUnit=…'`);
-  say(`  TRACKER_URL=${tracker.baseUrl} TRACKER_TOKEN=${tracker.seed.adminToken} HMIS_URL=${hmis.baseUrl} HMIS_PASSWORD=district npx t2a sync --config examples/t2a.yaml --dry-run`);
+  say(
+    `  curl -u admin:district '${hmis.baseUrl}/api/dataValueSets.json?dataSet=…&period=${month}&orgUnit=…'`,
+  );
+  say(
+    `  TRACKER_URL=${tracker.baseUrl} TRACKER_TOKEN=${tracker.seed.adminToken} HMIS_URL=${hmis.baseUrl} HMIS_PASSWORD=district npx t2a sync --config examples/t2a.yaml --dry-run`,
+  );
   const stop = () => void Promise.all([tracker.stop(), hmis.stop()]).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -17,6 +17,8 @@ export const EXIT = {
   CONFLICTS: 4,
   /** Validation found errors in the mapping and the job was not run (use --force to run anyway). */
   VALIDATION: 5,
+  /** Another run of the job was in progress; this one did not start. */
+  BUSY: 6,
 } as const;
 
 export function exitCodeForError(kind: T2aErrorKind): number {
@@ -29,6 +31,8 @@ export function exitCodeForError(kind: T2aErrorKind): number {
       return EXIT.CONNECTION;
     case 'validation':
       return EXIT.VALIDATION;
+    case 'busy':
+      return EXIT.BUSY;
     case 'dhis2':
     case 'mapping':
       return EXIT.CONFLICTS;
@@ -51,4 +55,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   2  configuration or command-line error; nothing was sent
   3  a DHIS2 instance could not be reached or refused the credentials
   4  finished, but some values did not arrive (conflicts, withheld values, failed chunks)
-  5  the mapping has validation errors; the job was not run (--force runs it anyway)`;
+  5  the mapping has validation errors; the job was not run (--force runs it anyway)
+  6  another run of the job was still in progress; this one did not start`;

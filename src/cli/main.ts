@@ -135,6 +135,44 @@ function program(): Command {
     });
 
   cli
+    .command('history')
+    .description('List recorded runs, newest first.')
+    .option('-j, --job <name>', 'only this job')
+    .option('-n, --last <n>', 'how many runs', '20')
+    .option('--json', 'as JSON')
+    .action(async (options, command: Command) => {
+      const { historyCommand } = await import('./commands/history.ts');
+      process.exitCode = await historyCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
+    .command('show <run-id>')
+    .description(
+      'Show one run: what it did, every conflict by cause, failed chunks and errors; no log needed.',
+    )
+    .option('--json', 'as JSON')
+    .action(async (runId: string, options, command: Command) => {
+      const { showCommand } = await import('./commands/history.ts');
+      process.exitCode = await showCommand(runId, {
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
+    .command('unlock <job>')
+    .description(
+      'Release a job’s lock left by a run whose process died (the run is recorded as abandoned).',
+    )
+    .action(async (job: string, _options, command: Command) => {
+      const { unlockCommand } = await import('./commands/history.ts');
+      process.exitCode = await unlockCommand(job, { config: command.optsWithGlobals().config });
+    });
+
+  cli
     .command('schema')
     .description(
       'Print the JSON Schema of the configuration file, for editor completion and checks.',

@@ -32,7 +32,7 @@ function renderIssue(issue: Issue): string[] {
 
 function renderJob(job: JobReport): string[] {
   const lines = [
-    `Job ${job.job} (source ${job.source}${job.sourceVersion ? `, DHIS2 ${job.sourceVersion}` : ''})`,
+    `Job ${job.job} (source ${job.source}${job.sourceVersion ? `, DHIS2 ${job.sourceVersion}` : ''})${job.runId ? ` — run ${job.runId}` : ''}`,
   ];
   if (job.error) {
     lines.push(`  ✖ ${job.error.message}`);

@@ -20,6 +20,10 @@ export interface Connection {
 export interface LoadedConfig {
   readonly file: string;
   readonly config: Config;
+  /** The store's path, resolved against the configuration file's folder. */
+  readonly storePath: string;
+  /** The log file's path, resolved likewise. */
+  readonly logFile: string;
   readonly connections: ReadonlyMap<string, Connection>;
   /** Every secret value, so the logger can mask them wherever they appear. */
   readonly secrets: readonly string[];
@@ -61,7 +65,15 @@ export function loadConfig(file: string, env: Env = process.env): LoadedConfig {
     connections.set(name, resolved);
     secrets.push(resolved.auth.kind === 'token' ? resolved.auth.token : resolved.auth.password);
   }
-  return { file: path, config, connections, secrets };
+  const base = dirname(path);
+  return {
+    file: path,
+    config,
+    connections,
+    secrets,
+    storePath: resolve(base, config.store),
+    logFile: resolve(base, config.log.file),
+  };
 }
 
 function lineOf(

@@ -145,6 +145,10 @@ export const configSchema = z
   .object({
     connections: z.record(z.string(), connectionSchema),
     jobs: z.array(jobSchema).min(1),
+    store: z
+      .string()
+      .default('t2a.sqlite')
+      .describe('The run history and ledger: a SQLite file (relative to this file)'),
     log: z
       .object({
         file: z.string().default('t2a.log'),

@@ -11,6 +11,7 @@ export type T2aErrorKind =
   | 'dhis2'
   | 'mapping'
   | 'validation'
+  | 'busy'
   | 'internal';
 
 export class T2aError extends Error {

@@ -26,6 +26,8 @@ export interface FailedChunk {
 }
 
 export interface JobReport {
+  /** The run's id in the history (`t2a show RUN_ID`), when a store records runs. */
+  readonly runId?: string | undefined;
   readonly job: string;
   readonly source: string;
   readonly sourceVersion: string | undefined;

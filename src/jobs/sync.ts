@@ -1,26 +1,26 @@
+import { hostname } from 'node:os';
 import pLimit from 'p-limit';
 import type { LoadedConfig } from '../config/load.ts';
 import type { JobConfig } from '../config/schema.ts';
 import type { DataValue } from '../core/data-value.ts';
 import { isT2aError, T2aError } from '../core/errors.ts';
 import { checkExportedValues } from '../core/export-check.ts';
-import {
-  duplicateMappings,
-  type IndicatorMapping,
-  type ProgramIndicatorMetadata,
-  resolveMappings,
-} from '../core/mapping.ts';
-import { isPeriodOfType, periodsInWindow } from '../core/periods.ts';
 import { type Chunk, planChunks } from '../core/plan.ts';
-import { type FailedChunk, type JobReport, type RunReport, summarise } from '../core/report.ts';
-import { validateMapping } from '../core/validation.ts';
+import {
+  type FailedChunk,
+  type JobReport,
+  outcomeOf,
+  type RunReport,
+  summarise,
+} from '../core/report.ts';
 import { exportDataValueSet } from '../dhis2/analytics.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
 import { importDataValues } from '../dhis2/data-value-sets.ts';
-import { fetchOrgUnits, fetchProgramIndicators, type OrgUnit } from '../dhis2/metadata.ts';
-import { getSystemInfo, type SystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
-import { groupForImport, type PreparedTarget, prepareTarget, targetReport } from './sync-target.ts';
+import { newRunId, type Store } from '../store/store.ts';
+import { T2A_VERSION } from '../version.ts';
+import { type JobDeps, type JobPlan, planJob } from './sync-plan.ts';
+import { groupForImport, type PreparedTarget, targetReport } from './sync-target.ts';
 
 export interface SyncOptions {
   /** Jobs to run by name; all when absent. */
@@ -37,6 +37,9 @@ export interface SyncOptions {
 
 export interface SyncDeps {
   readonly config: LoadedConfig;
+  /** The run history and lock; runs are not recorded without one (tests of the sync logic alone). */
+  readonly store?: Store | undefined;
+  readonly trigger?: 'manual' | 'schedule' | undefined;
   readonly logger: Logger;
 }
 
@@ -75,23 +78,58 @@ function selectJobs(config: LoadedConfig, names: readonly string[] | undefined):
   });
 }
 
-interface JobDeps extends SyncDeps {
-  readonly clientFor: (name: string) => Dhis2Client;
-}
-
-interface JobPlan {
-  readonly info: SystemInfo;
-  readonly mappings: readonly IndicatorMapping[];
-  readonly allIndicators: ReadonlySet<string>;
-  readonly periods: readonly string[];
-  readonly orgUnits: readonly OrgUnit[];
-  readonly targets: readonly PreparedTarget[];
-  readonly unmapped: readonly { programIndicator: string; name: string }[];
-  readonly duplicates: readonly IndicatorMapping[][];
-}
-
-async function runJob(job: JobConfig, deps: JobDeps, options: SyncOptions): Promise<JobReport> {
+/** One job run: recorded in the store, and never two at once (the store's lock holds across processes). */
+async function runJob(job: JobConfig, jobDeps: JobDeps, options: SyncOptions): Promise<JobReport> {
+  const runId = newRunId();
+  const deps = { ...jobDeps, logger: jobDeps.logger.child({ runId }) };
+  const store = deps.store;
   const startedAt = new Date().toISOString();
+  if (store && !store.acquireLock(job.name, runId, `${hostname()}:${process.pid}`)) {
+    const holder = store.lockHolder(job.name);
+    const message = `Job "${job.name}" is already running (run ${holder?.runId} on ${holder?.holder}, since ${holder?.acquiredAt}); this run did not start.`;
+    store.recordRefused({
+      id: runId,
+      job: job.name,
+      trigger: deps.trigger ?? 'manual',
+      t2aVersion: T2A_VERSION,
+      reason: message,
+    });
+    deps.logger.warn({ holder }, 'job already running');
+    return {
+      ...jobReport(job, undefined, [], startedAt, {
+        kind: 'busy',
+        message,
+        fix: 'Wait for that run to finish; if its process died, run `t2a unlock ' + job.name + '`.',
+      }),
+      runId,
+    };
+  }
+  store?.startRun({
+    id: runId,
+    job: job.name,
+    trigger: deps.trigger ?? 'manual',
+    startedAt,
+    dryRun: options.dryRun === true || job.dryRun,
+    t2aVersion: T2A_VERSION,
+  });
+  try {
+    const report = { ...(await executeJob(job, deps, options, startedAt)), runId };
+    store?.finishRun(runId, report.error ? 'failed' : outcomeOf([report]), report);
+    return report;
+  } catch (error) {
+    store?.finishRun(runId, 'failed', undefined, (error as Error).message);
+    throw error;
+  } finally {
+    store?.releaseLock(job.name, runId);
+  }
+}
+
+async function executeJob(
+  job: JobConfig,
+  deps: JobDeps,
+  options: SyncOptions,
+  startedAt: string,
+): Promise<JobReport> {
   const source = deps.clientFor(job.source);
   let plan: JobPlan | undefined;
   const failedChunks: FailedChunk[] = [];
@@ -158,137 +196,6 @@ function jobReport(
     startedAt,
     finishedAt: new Date().toISOString(),
   };
-}
-
-async function planJob(job: JobConfig, deps: JobDeps, options: SyncOptions): Promise<JobPlan> {
-  const source = deps.clientFor(job.source);
-  const info = await getSystemInfo(source);
-  const indicators = await fetchProgramIndicators(source, job.programIndicators);
-  if (indicators.length === 0) {
-    throw new T2aError(
-      'mapping',
-      `Job "${job.name}" has no program indicators on ${source.name}.`,
-      {
-        fix:
-          'group' in job.programIndicators
-            ? `The program indicator group ${job.programIndicators.group} is empty or does not exist: check its UID.`
-            : 'None of the listed program indicator UIDs exist: check them.',
-      },
-    );
-  }
-  const resolution = resolveMappings(indicators, job.mappingAttribute);
-  const duplicates = duplicateMappings(resolution.mapped);
-  const duplicated = new Set(duplicates.flat().map((mapping) => mapping.programIndicator));
-  const periods = jobPeriods(job, info, options);
-  const orgUnits = await fetchOrgUnits(source, job.orgUnits);
-  if (orgUnits.length === 0) {
-    throw new T2aError('config', `Job "${job.name}" selects no org units on ${source.name}.`, {
-      fix: 'Check the job’s orgUnits: the roots, level, groups or ids.',
-    });
-  }
-  const codes = resolution.mapped.map((mapping) => mapping.dataElement);
-  const targets = await Promise.all(
-    job.targets.map((target) =>
-      prepareTarget({
-        client: target.connection === 'same' ? source : deps.clientFor(target.connection),
-        config: target,
-        configFile: deps.config.file,
-        codes,
-        orgUnits,
-        importStrategy: target.importStrategy ?? job.importStrategy,
-        dryRun:
-          options.dryRun === true ||
-          target.dryRun === true ||
-          (target.dryRun === undefined && job.dryRun),
-      }),
-    ),
-  );
-  if (!options.force) refuseInvalidMapping(job, indicators, targets);
-  for (const target of targets) {
-    for (const indicator of resolution.unmapped) {
-      target.issues.add(
-        'unmapped-indicator',
-        1,
-        [`${indicator.name} (${indicator.programIndicator})`],
-        undefined,
-      );
-    }
-    for (const group of duplicates) {
-      const names = group
-        .map((mapping) => `${mapping.name} (${mapping.programIndicator})`)
-        .join(' + ');
-      target.issues.add(
-        'duplicate',
-        group.length,
-        [`${group[0]!.dataElement} / ${group[0]!.categoryOptionCombo ?? 'default'}: ${names}`],
-        undefined,
-      );
-    }
-  }
-  return {
-    info,
-    mappings: resolution.mapped.filter((mapping) => !duplicated.has(mapping.programIndicator)),
-    allIndicators: new Set(indicators.map((indicator) => indicator.id)),
-    periods,
-    orgUnits,
-    targets,
-    unmapped: resolution.unmapped,
-    duplicates,
-  };
-}
-
-/** Validation before any value moves: a job whose mapping has errors does not run unless forced. */
-function refuseInvalidMapping(
-  job: JobConfig,
-  indicators: readonly ProgramIndicatorMetadata[],
-  targets: readonly PreparedTarget[],
-): void {
-  for (const target of targets) {
-    const errors = validateMapping(indicators, target.metadata, {
-      mappingAttribute: job.mappingAttribute,
-      periodType: job.periodType,
-    }).filter((finding) => finding.severity === 'error');
-    if (errors.length === 0) continue;
-    const shown = errors.slice(0, 5).map((finding) => `  - ${finding.message}`);
-    throw new T2aError(
-      'validation',
-      `Job "${job.name}" was not run: its mapping has ${errors.length} error(s) for ${target.client.name}:\n${shown.join('\n')}${errors.length > 5 ? `\n  … and ${errors.length - 5} more` : ''}`,
-      {
-        fix: `Run "t2a validate --job ${job.name}" for the whole report and correct the mapping; or run with --force to send what can be sent.`,
-        details: errors,
-      },
-    );
-  }
-}
-
-function jobPeriods(job: JobConfig, info: SystemInfo, options: SyncOptions): string[] {
-  const explicit = options.periods?.length
-    ? options.periods
-    : 'fixed' in job.periods
-      ? job.periods.fixed
-      : undefined;
-  if (explicit) {
-    const wrong = explicit.filter(
-      (period) => !isPeriodOfType(period, job.periodType, info.calendar),
-    );
-    if (wrong.length > 0) {
-      throw new T2aError(
-        'usage',
-        `Period(s) ${wrong.join(', ')} are not ${job.periodType} periods (job "${job.name}").`,
-        {
-          fix: `Give ${job.periodType} periods, e.g. ${job.periodType === 'Monthly' ? '202401' : 'as DHIS2 writes them'}.`,
-        },
-      );
-    }
-    return [...explicit];
-  }
-  const window = job.periods as { last: number; includeCurrent: boolean };
-  const today = info.serverDate?.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
-  return periodsInWindow(
-    { periodType: job.periodType, last: window.last, includeCurrent: window.includeCurrent },
-    today,
-    info.calendar,
-  );
 }
 
 async function runChunk(

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv, toCsv } from '../../src/core/csv.ts';
-import { diffMapping, mappingFromCsv, mappingToCsv, type MappingRow } from '../../src/core/mapping-table.ts';
+import {
+  diffMapping,
+  type MappingRow,
+  mappingFromCsv,
+  mappingToCsv,
+} from '../../src/core/mapping-table.ts';
 
 const row = (id: string, de: string, coc = ''): MappingRow => ({
   programIndicator: id,
@@ -30,14 +35,24 @@ describe('the mapping as a CSV file', () => {
 
   it('finds exactly the fields that were edited', () => {
     const current = [row('Abcdefghij1', 'EPI_BCG', 'U1'), row('Abcdefghij2', 'EPI_OPV', 'U1')];
-    const edited = [row('Abcdefghij1', 'EPI_BCG', 'U1'), row('Abcdefghij2', 'EPI_OPV_ADMINISTERED', 'O1')];
-    expect(diffMapping(current, edited).map((c) => [c.programIndicator, c.field, c.from, c.to])).toEqual([
+    const edited = [
+      row('Abcdefghij1', 'EPI_BCG', 'U1'),
+      row('Abcdefghij2', 'EPI_OPV_ADMINISTERED', 'O1'),
+    ];
+    expect(
+      diffMapping(current, edited).map((c) => [c.programIndicator, c.field, c.from, c.to]),
+    ).toEqual([
       ['Abcdefghij2', 'dataElement', 'EPI_OPV', 'EPI_OPV_ADMINISTERED'],
       ['Abcdefghij2', 'categoryOptionCombo', 'U1', 'O1'],
     ]);
   });
 
   it('names the line of a broken UID', () => {
-    expect(() => mappingFromCsv('program_indicator_uid,data_element_code,category_option_combo_code,attribute_option_combo_code\nnope,A,,\n', 'm.csv')).toThrow(/m\.csv line 2/);
+    expect(() =>
+      mappingFromCsv(
+        'program_indicator_uid,data_element_code,category_option_combo_code,attribute_option_combo_code\nnope,A,,\n',
+        'm.csv',
+      ),
+    ).toThrow(/m\.csv line 2/);
   });
 });

@@ -11,7 +11,7 @@ import { EXIT } from '../exit-codes.ts';
 function prepare(configFile: string) {
   const loaded = loadConfig(configFile);
   const logger = createLogger({
-    file: loaded.config.log.file,
+    file: loaded.logFile,
     level: loaded.config.log.level,
     secrets: loaded.secrets,
   });

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/load.ts';
 import { runSync } from '../../jobs/sync.ts';
 import { createLogger } from '../../log.ts';
+import { Store } from '../../store/store.ts';
 import { exitCodeForRun } from '../exit-codes.ts';
 import { progressBar, renderSyncReport } from '../render-sync.ts';
 
@@ -18,7 +19,7 @@ export interface SyncCommandOptions {
 export async function syncCommand(options: SyncCommandOptions): Promise<number> {
   const loaded = loadConfig(options.config);
   const logger = createLogger({
-    file: options.logFile ?? loaded.config.log.file,
+    file: options.logFile ?? loaded.logFile,
     level: options.logLevel ?? loaded.config.log.level,
     secrets: loaded.secrets,
   });
@@ -26,8 +27,9 @@ export async function syncCommand(options: SyncCommandOptions): Promise<number> 
     { config: loaded.file, jobs: options.job ?? 'all', dryRun: options.dryRun ?? false },
     'sync started',
   );
+  const store = new Store(loaded.storePath);
   const report = await runSync(
-    { config: loaded, logger },
+    { config: loaded, logger, store },
     {
       jobs: options.job,
       dryRun: options.dryRun,
@@ -35,6 +37,7 @@ export async function syncCommand(options: SyncCommandOptions): Promise<number> 
       onProgress: options.json ? undefined : progressBar(process.stderr),
     },
   );
+  store.close();
   logger.info({ outcome: report.outcome, totals: report.totals }, 'sync finished');
   logger.flush();
   process.stdout.write(

@@ -40,7 +40,7 @@ export async function validateCommand(options: ValidateCommandOptions): Promise<
   }
   const loaded = loadConfig(options.config);
   const logger = createLogger({
-    file: loaded.config.log.file,
+    file: loaded.logFile,
     level: loaded.config.log.level,
     secrets: loaded.secrets,
   });

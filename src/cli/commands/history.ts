@@ -1,0 +1,123 @@
+import { loadConfig } from '../../config/load.ts';
+import { T2aError } from '../../core/errors.ts';
+import { summarise } from '../../core/report.ts';
+import { type RunRecord, Store } from '../../store/store.ts';
+import { EXIT } from '../exit-codes.ts';
+import { renderSyncReport } from '../render-sync.ts';
+
+function openStore(configFile: string): Store {
+  return new Store(loadConfig(configFile).storePath);
+}
+
+const duration = (run: RunRecord) =>
+  run.finishedAt
+    ? `${Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000)} s`
+    : '—';
+
+export async function historyCommand(options: {
+  config: string;
+  job?: string;
+  last?: string;
+  json?: boolean;
+}): Promise<number> {
+  const store = openStore(options.config);
+  const runs = store.runs({ job: options.job, last: options.last ? Number(options.last) : 20 });
+  store.close();
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify(
+        runs.map(({ report: _report, ...run }) => run),
+        null,
+        2,
+      )}\n`,
+    );
+    return EXIT.OK;
+  }
+  if (runs.length === 0) {
+    process.stdout.write('No runs recorded yet.\n');
+    return EXIT.OK;
+  }
+  const header = [
+    'run',
+    'job',
+    'trigger',
+    'status',
+    'started',
+    'took',
+    'periods',
+    'sent',
+    'imported',
+    'updated',
+    'withheld',
+    'conflicts',
+  ];
+  const rows = runs.map((run) => [
+    run.id,
+    run.job,
+    run.trigger,
+    run.dryRun ? `${run.status} (dry run)` : run.status,
+    run.startedAt.replace('T', ' ').slice(0, 19),
+    duration(run),
+    run.periods.length > 2
+      ? `${run.periods[0]}…${run.periods[run.periods.length - 1]}`
+      : run.periods.join(','),
+    String(run.counts.sent),
+    String(run.counts.imported),
+    String(run.counts.updated),
+    String(run.counts.withheld),
+    String(run.counts.conflicted),
+  ]);
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => row[i]!.length)),
+  );
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
+  process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+  return EXIT.OK;
+}
+
+export async function showCommand(
+  runId: string,
+  options: { config: string; json?: boolean },
+): Promise<number> {
+  const store = openStore(options.config);
+  const run = store.run(runId);
+  store.close();
+  if (!run)
+    throw new T2aError('usage', `No run "${runId}" in the history.`, {
+      fix: 'List the runs with `t2a history`.',
+    });
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    return EXIT.OK;
+  }
+  const out = [
+    `Run ${run.id}: job ${run.job}, ${run.trigger}, ${run.status}${run.dryRun ? ' (dry run)' : ''}`,
+    `  started ${run.startedAt}, finished ${run.finishedAt ?? '—'} (${duration(run)}); t2a ${run.t2aVersion}`,
+    `  source DHIS2 ${run.sourceVersion ?? '?'}; targets ${run.targetVersions.join(', ') || '—'}`,
+  ];
+  if (run.error) out.push(`  ✖ ${run.error}`);
+  if (run.report) out.push('', renderSyncReport(summarise([run.report])));
+  process.stdout.write(`${out.join('\n')}\n`);
+  return EXIT.OK;
+}
+
+export async function unlockCommand(job: string, options: { config: string }): Promise<number> {
+  const store = openStore(options.config);
+  const holder = store.lockHolder(job);
+  if (!holder) {
+    process.stdout.write(`Job ${job} is not locked.\n`);
+  } else {
+    store.releaseLock(job, holder.runId);
+    store.finishRun(
+      holder.runId,
+      'abandoned',
+      store.run(holder.runId)?.report,
+      `unlocked by hand (was held by ${holder.holder})`,
+    );
+    process.stdout.write(
+      `Released the lock of job ${job} (run ${holder.runId}, ${holder.holder}); that run is recorded as abandoned.\n`,
+    );
+  }
+  store.close();
+  return EXIT.OK;
+}

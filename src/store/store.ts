@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { T2aError } from '../core/errors.ts';
+import type { JobReport } from '../core/report.ts';
+
+/** A job run as the history keeps it. Never holds a secret: reports carry none. */
+export interface RunRecord {
+  readonly id: string;
+  readonly job: string;
+  readonly trigger: 'manual' | 'schedule';
+  readonly status: 'running' | 'success' | 'conflicts' | 'failed' | 'abandoned';
+  readonly startedAt: string;
+  readonly finishedAt: string | undefined;
+  readonly periods: readonly string[];
+  readonly dryRun: boolean;
+  readonly t2aVersion: string;
+  readonly sourceVersion: string | undefined;
+  readonly targetVersions: readonly string[];
+  readonly counts: {
+    exported: number;
+    sent: number;
+    imported: number;
+    updated: number;
+    ignored: number;
+    deleted: number;
+    withheld: number;
+    conflicted: number;
+  };
+  readonly error: string | undefined;
+  readonly report: JobReport | undefined;
+}
+
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+
+/** Run ids sort by time and are unique across processes: `20261124T020000Z-1a2b3c`. */
+export function newRunId(now: Date = new Date()): string {
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * t2a's embedded store (SQLite): run history and the one-run-per-job lock. Migrations are numbered SQL
+ * files applied in order and tracked with `PRAGMA user_version`.
+ */
+export class Store {
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.db = new Database(path);
+    } catch (error) {
+      throw new T2aError(
+        'config',
+        `Cannot open the t2a store ${path}: ${(error as Error).message}.`,
+        {
+          fix: 'Check the store path in the configuration and that t2a may write there.',
+        },
+      );
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const files = readdirSync(MIGRATIONS_DIR)
+      .filter((file) => /^\d{3}-.+\.sql$/.test(file))
+      .sort();
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    for (const file of files) {
+      const version = Number(file.slice(0, 3));
+      if (version <= current) continue;
+      this.db.transaction(() => {
+        this.db.exec(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'));
+        this.db.pragma(`user_version = ${version}`);
+      })();
+    }
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Takes the job's lock; false when another run holds it. */
+  acquireLock(job: string, runId: string, holder: string): boolean {
+    const result = this.db
+      .prepare(
+        'INSERT INTO job_locks (job, run_id, holder, acquired_at) VALUES (?, ?, ?, ?) ON CONFLICT(job) DO NOTHING',
+      )
+      .run(job, runId, holder, new Date().toISOString());
+    return result.changes === 1;
+  }
+
+  releaseLock(job: string, runId: string): void {
+    this.db.prepare('DELETE FROM job_locks WHERE job = ? AND run_id = ?').run(job, runId);
+  }
+
+  lockHolder(job: string): { runId: string; holder: string; acquiredAt: string } | undefined {
+    const row = this.db
+      .prepare('SELECT run_id, holder, acquired_at FROM job_locks WHERE job = ?')
+      .get(job) as { run_id: string; holder: string; acquired_at: string } | undefined;
+    return row ? { runId: row.run_id, holder: row.holder, acquiredAt: row.acquired_at } : undefined;
+  }
+
+  startRun(run: {
+    id: string;
+    job: string;
+    trigger: RunRecord['trigger'];
+    startedAt: string;
+    dryRun: boolean;
+    t2aVersion: string;
+  }): void {
+    this.db
+      .prepare(
+        'INSERT INTO runs (id, job, trigger, status, started_at, dry_run, t2a_version) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        run.id,
+        run.job,
+        run.trigger,
+        'running',
+        run.startedAt,
+        run.dryRun ? 1 : 0,
+        run.t2aVersion,
+      );
+  }
+
+  /** Records a run refused before it started (another run held the lock). */
+  recordRefused(run: {
+    id: string;
+    job: string;
+    trigger: RunRecord['trigger'];
+    t2aVersion: string;
+    reason: string;
+  }): void {
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        'INSERT INTO runs (id, job, trigger, status, started_at, finished_at, t2a_version, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(run.id, run.job, run.trigger, 'failed', now, now, run.t2aVersion, run.reason);
+  }
+
+  finishRun(
+    id: string,
+    status: RunRecord['status'],
+    report: JobReport | undefined,
+    error?: string,
+  ): void {
+    const totals = {
+      exported: 0,
+      sent: 0,
+      imported: 0,
+      updated: 0,
+      ignored: 0,
+      deleted: 0,
+      withheld: 0,
+      conflicted: 0,
+    };
+    for (const target of report?.targets ?? []) {
+      totals.exported = Math.max(totals.exported, target.exported);
+      totals.sent += target.sent;
+      totals.withheld += target.withheld;
+      totals.conflicted += target.conflicted;
+      totals.imported += target.counts.imported;
+      totals.updated += target.counts.updated;
+      totals.ignored += target.counts.ignored;
+      totals.deleted += target.counts.deleted;
+    }
+    this.db
+      .prepare(
+        `UPDATE runs SET status = ?, finished_at = ?, periods = ?, source_version = ?, target_versions = ?, exported = ?, sent = ?,
+         imported = ?, updated = ?, ignored = ?, deleted = ?, withheld = ?, conflicted = ?, error = ?, report = ? WHERE id = ?`,
+      )
+      .run(
+        status,
+        new Date().toISOString(),
+        JSON.stringify(report?.periods ?? []),
+        report?.sourceVersion ?? null,
+        JSON.stringify(
+          report?.targets.map((target) => `${target.target} ${target.dhis2Version ?? '?'}`) ?? [],
+        ),
+        totals.exported,
+        totals.sent,
+        totals.imported,
+        totals.updated,
+        totals.ignored,
+        totals.deleted,
+        totals.withheld,
+        totals.conflicted,
+        error ?? report?.error?.message ?? null,
+        report ? JSON.stringify(report) : null,
+        id,
+      );
+  }
+
+  runs(options: { job?: string | undefined; last?: number | undefined } = {}): RunRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM runs ${options.job ? 'WHERE job = ?' : ''} ORDER BY started_at DESC, id DESC LIMIT ?`,
+      )
+      .all(...(options.job ? [options.job] : []), options.last ?? 20) as Row[];
+    return rows.map(toRecord);
+  }
+
+  run(id: string): RunRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ? OR id LIKE ?').get(id, `%${id}`) as
+      | Row
+      | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+}
+
+interface Row {
+  id: string;
+  job: string;
+  trigger: RunRecord['trigger'];
+  status: RunRecord['status'];
+  started_at: string;
+  finished_at: string | null;
+  periods: string;
+  dry_run: number;
+  t2a_version: string;
+  source_version: string | null;
+  target_versions: string;
+  exported: number;
+  sent: number;
+  imported: number;
+  updated: number;
+  ignored: number;
+  deleted: number;
+  withheld: number;
+  conflicted: number;
+  error: string | null;
+  report: string | null;
+}
+
+function toRecord(row: Row): RunRecord {
+  return {
+    id: row.id,
+    job: row.job,
+    trigger: row.trigger,
+    status: row.status,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at ?? undefined,
+    periods: JSON.parse(row.periods) as string[],
+    dryRun: row.dry_run === 1,
+    t2aVersion: row.t2a_version,
+    sourceVersion: row.source_version ?? undefined,
+    targetVersions: JSON.parse(row.target_versions) as string[],
+    counts: {
+      exported: row.exported,
+      sent: row.sent,
+      imported: row.imported,
+      updated: row.updated,
+      ignored: row.ignored,
+      deleted: row.deleted,
+      withheld: row.withheld,
+      conflicted: row.conflicted,
+    },
+    error: row.error ?? undefined,
+    report: row.report ? (JSON.parse(row.report) as JobReport) : undefined,
+  };
+}
