@@ -1,0 +1,119 @@
+import { type DataValue, dataValueKey } from './data-value.ts';
+
+/** A value the target holds, with who stored it and when (for the deletion record). */
+export interface HeldValue extends DataValue {
+  readonly storedBy?: string | undefined;
+  readonly lastUpdated?: string | undefined;
+}
+
+/** What t2a wrote before, as its ledger remembers it. */
+export interface LedgerEntry extends DataValue {
+  readonly runId: string;
+}
+
+export interface StaleValue {
+  readonly held: HeldValue;
+  /** Delete it, or write a zero where the data element stores zeros and the job asks for zeros. */
+  readonly action: 'delete' | 'zero';
+}
+
+export interface ReconcilePlan {
+  readonly create: DataValue[];
+  readonly update: { readonly value: DataValue; readonly before: string }[];
+  readonly unchanged: DataValue[];
+  readonly stale: StaleValue[];
+  /** Ledger entries the target no longer holds as t2a wrote them (changed or deleted by someone): left alone. */
+  readonly notOurs: HeldValue[];
+}
+
+export interface ReconcileInput {
+  /** The fresh, checked values for this scope. */
+  readonly fresh: readonly DataValue[];
+  /** What the target holds in this scope (only data elements and combos the job maps). */
+  readonly held: readonly HeldValue[];
+  /** What t2a wrote in this scope before. */
+  readonly ledger: readonly LedgerEntry[];
+  /** Data element codes whose stale values become zero instead of being deleted. */
+  readonly zeroInsteadOfDelete?: ReadonlySet<string> | undefined;
+}
+
+const sameNumber = (a: string, b: string) =>
+  a === b || (a.trim() !== '' && b.trim() !== '' && Number(a) === Number(b));
+
+/**
+ * Compares a fresh export with what the target holds. New and changed values are sent; unchanged ones are
+ * counted, not re-sent. A held value is stale only if t2a wrote it (it is in the ledger) with the value the
+ * target still holds, and the export no longer produces it: values entered by hand, or changed by hand
+ * since t2a wrote them, are never touched.
+ */
+export function planReconcile(input: ReconcileInput): ReconcilePlan {
+  const held = new Map(input.held.map((value) => [dataValueKey(value), value]));
+  const freshKeys = new Set<string>();
+  const plan: ReconcilePlan = { create: [], update: [], unchanged: [], stale: [], notOurs: [] };
+  for (const value of input.fresh) {
+    const key = dataValueKey(value);
+    freshKeys.add(key);
+    const current = held.get(key);
+    if (!current) plan.create.push(value);
+    else if (sameNumber(current.value, value.value)) plan.unchanged.push(value);
+    else plan.update.push({ value, before: current.value });
+  }
+  for (const entry of input.ledger) {
+    const key = dataValueKey(entry);
+    if (freshKeys.has(key)) continue;
+    const current = held.get(key);
+    if (!current) continue;
+    if (!sameNumber(current.value, entry.value)) {
+      plan.notOurs.push(current);
+      continue;
+    }
+    const zero = input.zeroInsteadOfDelete?.has(entry.dataElement) ?? false;
+    if (zero && sameNumber(current.value, '0')) continue;
+    plan.stale.push({ held: current, action: zero ? 'zero' : 'delete' });
+  }
+  return plan;
+}
+
+export interface DeletionGuard {
+  readonly allowed: boolean;
+  readonly reason?: string | undefined;
+}
+
+/**
+ * Whether a plan's deletions may run. Deleting is the one irreversible thing t2a does, so it stops when
+ * the export cannot be trusted (failed, partial, or from stale analytics) or when the plan would delete
+ * a large share of the scope, which looks more like a broken source than like corrections.
+ */
+export function guardDeletions(options: {
+  readonly exportComplete: boolean;
+  readonly analyticsAgeHours: number | undefined;
+  readonly maxAnalyticsAgeHours: number | undefined;
+  readonly deletions: number;
+  readonly scopeSize: number;
+  readonly maxDeleteShare: number;
+  readonly allowMassDelete: boolean;
+}): DeletionGuard {
+  if (options.deletions === 0) return { allowed: true };
+  if (!options.exportComplete) {
+    return { allowed: false, reason: 'the export of this scope failed or came back partial' };
+  }
+  if (options.maxAnalyticsAgeHours !== undefined) {
+    if (options.analyticsAgeHours === undefined) {
+      return { allowed: false, reason: 'the source does not say when analytics last ran' };
+    }
+    if (options.analyticsAgeHours > options.maxAnalyticsAgeHours) {
+      return {
+        allowed: false,
+        reason: `analytics is ${Math.round(options.analyticsAgeHours)} h old, over the job's limit of ${options.maxAnalyticsAgeHours} h`,
+      };
+    }
+  }
+  const share = options.scopeSize === 0 ? 1 : options.deletions / options.scopeSize;
+  if (share > options.maxDeleteShare && !options.allowMassDelete) {
+    return {
+      allowed: false,
+      reason: `the plan would delete ${options.deletions} of ${options.scopeSize} values (${Math.round(share * 100)} %), over the limit of ${Math.round(options.maxDeleteShare * 100)} %; run with --allow-mass-delete if that is right`,
+    };
+  }
+  return { allowed: true };
+}
