@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { T2aError } from '../core/errors.ts';
 import type { JobReport } from '../core/report.ts';
+import { Ledger } from './ledger.ts';
 
 /** A job run as the history keeps it. Never holds a secret: reports carry none. */
 export interface RunRecord {
@@ -48,6 +49,8 @@ export function newRunId(now: Date = new Date()): string {
  */
 export class Store {
   private readonly db: Database.Database;
+  /** Every value t2a wrote, and every value it deleted. */
+  readonly ledger: Ledger;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -65,6 +68,7 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.ledger = new Ledger(this.db);
   }
 
   private migrate(): void {

@@ -46,9 +46,9 @@ describe('the run history', () => {
   it('creates its file and applies the migrations once', () => {
     const path = file();
     const store = new Store(path);
-    expect(store.schemaVersion).toBe(1);
+    expect(store.schemaVersion).toBe(2);
     store.close();
-    expect(new Store(path).schemaVersion).toBe(1);
+    expect(new Store(path).schemaVersion).toBe(2);
   });
 
   it('keeps a run with its counts and whole report, newest first', () => {

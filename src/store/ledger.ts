@@ -1,0 +1,134 @@
+import type Database from 'better-sqlite3';
+import type { DataValue } from '../core/data-value.ts';
+import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
+
+const blank = (value: string | undefined) => value ?? '';
+const optional = (value: string) => (value === '' ? undefined : value);
+
+interface LedgerRow {
+  data_element: string;
+  period: string;
+  org_unit: string;
+  category_option_combo: string;
+  attribute_option_combo: string;
+  value: string;
+  run_id: string;
+}
+
+/** The ledger and the deletion record, in t2a's store. */
+export class Ledger {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Records values t2a wrote (or adopted) into a target for a job. */
+  record(target: string, job: string, runId: string, values: readonly DataValue[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO ledger (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, written_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(target, data_element, period, org_unit, category_option_combo, attribute_option_combo)
+       DO UPDATE SET value = excluded.value, run_id = excluded.run_id, written_at = excluded.written_at, job = excluded.job`,
+    );
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const v of values) {
+        insert.run(
+          target,
+          job,
+          v.dataElement,
+          v.period,
+          v.orgUnit,
+          blank(v.categoryOptionCombo),
+          blank(v.attributeOptionCombo),
+          v.value,
+          runId,
+          now,
+        );
+      }
+    })();
+  }
+
+  forget(target: string, values: readonly DataValue[]): void {
+    const remove = this.db.prepare(
+      'DELETE FROM ledger WHERE target = ? AND data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ?',
+    );
+    this.db.transaction(() => {
+      for (const v of values)
+        remove.run(
+          target,
+          v.dataElement,
+          v.period,
+          v.orgUnit,
+          blank(v.categoryOptionCombo),
+          blank(v.attributeOptionCombo),
+        );
+    })();
+  }
+
+  /** What t2a wrote for a job into a target in these periods, whatever the org unit. */
+  entries(target: string, job: string, periods: readonly string[]): LedgerEntry[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM ledger WHERE target = ? AND job = ? AND period IN (${periods.map(() => '?').join(',') || "''"})`,
+      )
+      .all(target, job, ...periods) as LedgerRow[];
+    return rows.map((row) => ({
+      dataElement: row.data_element,
+      period: row.period,
+      orgUnit: row.org_unit,
+      categoryOptionCombo: optional(row.category_option_combo),
+      attributeOptionCombo: optional(row.attribute_option_combo),
+      value: row.value,
+      runId: row.run_id,
+    }));
+  }
+
+  /** Writes down what is about to be deleted, before it is. */
+  recordDeletions(runId: string, target: string, stale: readonly StaleValue[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO deletions (run_id, target, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, last_updated, action, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const { held, action } of stale) {
+        insert.run(
+          runId,
+          target,
+          held.dataElement,
+          held.period,
+          held.orgUnit,
+          blank(held.categoryOptionCombo),
+          blank(held.attributeOptionCombo),
+          held.value,
+          held.storedBy ?? null,
+          held.lastUpdated ?? null,
+          action,
+          now,
+        );
+      }
+    })();
+  }
+
+  /** The values a run deleted, by target, for `t2a restore`. */
+  deletions(runId: string): { target: string; value: HeldValue }[] {
+    const rows = this.db
+      .prepare('SELECT * FROM deletions WHERE run_id = ?')
+      .all(runId) as (LedgerRow & {
+      target: string;
+      stored_by: string | null;
+      last_updated: string | null;
+    })[];
+    return rows.map((row) => ({
+      target: row.target,
+      value: {
+        dataElement: row.data_element,
+        period: row.period,
+        orgUnit: row.org_unit,
+        categoryOptionCombo: optional(row.category_option_combo),
+        attributeOptionCombo: optional(row.attribute_option_combo),
+        value: row.value,
+        storedBy: row.stored_by ?? undefined,
+        lastUpdated: row.last_updated ?? undefined,
+      },
+    }));
+  }
+}
