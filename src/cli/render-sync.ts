@@ -10,6 +10,7 @@ function targetRow(target: TargetReport): string {
     pad(target.target + (target.dryRun ? ' (dry run)' : ''), 28),
     padLeft(target.exported, 9),
     padLeft(target.withheld, 9),
+    padLeft(target.unchanged, 9),
     padLeft(target.sent, 8),
     padLeft(c.imported, 9),
     padLeft(c.updated, 8),
@@ -43,7 +44,18 @@ function renderJob(job: JobReport): string[] {
     `  periods ${job.periods.join(', ') || '(none)'} · ${job.orgUnitCount} org units · ${job.indicators.mapped} of ${job.indicators.total} indicators mapped`,
   );
   lines.push(
-    `  ${[pad('target', 28), padLeft('exported', 9), padLeft('withheld', 9), padLeft('sent', 8), padLeft('imported', 9), padLeft('updated', 8), padLeft('ignored', 8), padLeft('deleted', 8), padLeft('conflicts', 10)].join(' ')}`,
+    `  ${[
+      pad('target', 28),
+      padLeft('exported', 9),
+      padLeft('withheld', 9),
+      padLeft('unchanged', 9),
+      padLeft('sent', 8),
+      padLeft('imported', 9),
+      padLeft('updated', 8),
+      padLeft('ignored', 8),
+      padLeft('deleted', 8),
+      padLeft('conflicts', 10),
+    ].join(' ')}`,
   );
   for (const target of job.targets) {
     lines.push(`  ${targetRow(target)}`);
@@ -71,7 +83,7 @@ export function renderSyncReport(report: RunReport): string {
         ? '⚠ Finished, but some values did not arrive: see above.'
         : '✖ A job failed: see above.';
   lines.push(
-    `Total: ${t.exported} exported, ${t.withheld} withheld, ${t.sent} sent; ${t.imported} imported, ${t.updated} updated, ${t.ignored} ignored, ${t.deleted} deleted, ${t.conflicted} in conflicts.`,
+    `Total: ${t.exported} exported, ${t.withheld} withheld, ${t.unchanged} unchanged, ${t.sent} sent, ${t.stale} stale; ${t.imported} imported, ${t.updated} updated, ${t.ignored} ignored, ${t.deleted} deleted, ${t.conflicted} in conflicts.`,
     verdict,
   );
   return lines.join('\n');

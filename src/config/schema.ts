@@ -138,6 +138,39 @@ export const jobSchema = z
       .strict()
       .default({ periods: 1, orgUnits: 100 }),
     concurrency: z.number().int().min(1).max(16).default(2).describe('Chunks in flight at once'),
+    reconcile: z
+      .object({
+        deleteStale: z
+          .boolean()
+          .default(true)
+          .describe('Clear values t2a wrote that the export no longer produces'),
+        staleAs: z
+          .enum(['delete', 'zero'])
+          .default('delete')
+          .describe('zero: write 0 instead, for data elements that store zeros'),
+        maxDeleteShare: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.2)
+          .describe('Refuse to delete more than this share of the values in scope'),
+        maxAnalyticsAgeHours: z
+          .number()
+          .positive()
+          .default(48)
+          .describe('No deletion from analytics older than this'),
+      })
+      .strict()
+      .default({
+        deleteStale: true,
+        staleAs: 'delete',
+        maxDeleteShare: 0.2,
+        maxAnalyticsAgeHours: 48,
+      }),
+    provenance: z
+      .enum(['comment', 'none'])
+      .default('comment')
+      .describe('comment: each value written carries "t2a run <id>"'),
   })
   .strict();
 

@@ -71,6 +71,14 @@ const CAUSES: Record<string, Cause> = {
     title: 'Two indicators produce the same data element and combos',
     fix: 'Give each indicator its own data element + category option combo; t2a withheld both values.',
   },
+  'deletion-withheld': {
+    title: 'Stale values not deleted (guard rail)',
+    fix: 'Read the reason below; once the export is complete and fresh the next run clears them, or rerun with --allow-mass-delete.',
+  },
+  'would-delete': {
+    title: 'Stale values a real run would delete',
+    fix: 'These values were written by t2a and the export no longer produces them (tracker data corrected).',
+  },
   other: { title: 'Other import conflicts', fix: 'Read DHIS2’s message below.' },
 };
 

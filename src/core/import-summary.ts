@@ -23,6 +23,8 @@ export interface ImportConflict {
   readonly objects: Readonly<Record<string, string>>;
   /** How many values it concerns (its `indexes`, grouped by DHIS2 since 2.37). */
   readonly count: number;
+  /** Positions in the request of the values it concerns; empty when DHIS2 does not say (2.36). */
+  readonly indexes: readonly number[];
 }
 
 export const emptyCounts = (): ImportCounts => ({
@@ -67,6 +69,7 @@ function readSummary(summary: Json): ImportResult {
         Array.isArray(conflict.indexes) && conflict.indexes.length > 0
           ? conflict.indexes.length
           : 1,
+      indexes: Array.isArray(conflict.indexes) ? conflict.indexes.map(Number) : [],
     })),
     description: typeof summary.description === 'string' ? summary.description : undefined,
   };

@@ -66,9 +66,11 @@ export function resolveMappings(
 }
 
 /** The key DHIS2 stores a data value under, with codes for the data element and combos. */
-export function mappingKey(
-  mapping: Pick<IndicatorMapping, 'dataElement' | 'categoryOptionCombo' | 'attributeOptionCombo'>,
-): string {
+export function mappingKey(mapping: {
+  readonly dataElement: string;
+  readonly categoryOptionCombo?: string | undefined;
+  readonly attributeOptionCombo?: string | undefined;
+}): string {
   return `${mapping.dataElement}|${mapping.categoryOptionCombo ?? ''}|${mapping.attributeOptionCombo ?? ''}`;
 }
 

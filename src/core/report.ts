@@ -11,6 +11,10 @@ export interface TargetReport {
   /** Values t2a withheld (unmapped, duplicate, unknown code, invalid value, org unit unknown). */
   withheld: number;
   sent: number;
+  /** Values the target already held as exported: counted, not re-sent. */
+  unchanged: number;
+  /** Values t2a wrote before that the export no longer produces. */
+  stale: number;
   readonly counts: ImportCounts;
   /** Values DHIS2 reported in conflicts. */
   conflicted: number;
@@ -57,6 +61,8 @@ export interface RunReport {
     exported: number;
     withheld: number;
     sent: number;
+    unchanged: number;
+    stale: number;
     conflicted: number;
   };
 }
@@ -80,6 +86,8 @@ export function summarise(jobs: readonly JobReport[]): RunReport {
     exported: 0,
     withheld: 0,
     sent: 0,
+    unchanged: 0,
+    stale: 0,
     conflicted: 0,
     imported: 0,
     updated: 0,
@@ -91,6 +99,8 @@ export function summarise(jobs: readonly JobReport[]): RunReport {
       totals.exported += target.exported;
       totals.withheld += target.withheld;
       totals.sent += target.sent;
+      totals.unchanged += target.unchanged;
+      totals.stale += target.stale;
       totals.conflicted += target.conflicted;
       totals.imported += target.counts.imported;
       totals.updated += target.counts.updated;

@@ -20,6 +20,10 @@ export interface JobDeps extends SyncDeps {
 
 /** Everything a job needs before its chunks run: versions, mappings, periods, org units, targets. */
 export interface JobPlan {
+  /** Hours since the source's analytics last ran, by its own clock; undefined if it never did. */
+  readonly analyticsAgeHours: number | undefined;
+  /** An org unit's name and UID, for messages. */
+  orgUnitName(id: string): string;
   readonly info: SystemInfo;
   readonly mappings: readonly IndicatorMapping[];
   readonly allIndicators: ReadonlySet<string>;
@@ -70,6 +74,7 @@ export async function planJob(
         codes,
         orgUnits,
         importStrategy: target.importStrategy ?? job.importStrategy,
+        periodType: job.periodType,
         dryRun:
           options.dryRun === true ||
           target.dryRun === true ||
@@ -99,7 +104,10 @@ export async function planJob(
       );
     }
   }
+  const names = new Map(orgUnits.map((unit) => [unit.id, unit.name]));
   return {
+    analyticsAgeHours: analyticsAge(info),
+    orgUnitName: (id) => (names.has(id) ? `${names.get(id)} (${id})` : id),
     info,
     mappings: resolution.mapped.filter((mapping) => !duplicated.has(mapping.programIndicator)),
     allIndicators: new Set(indicators.map((indicator) => indicator.id)),
@@ -163,4 +171,10 @@ function jobPeriods(job: JobConfig, info: SystemInfo, options: SyncOptions): str
     today,
     info.calendar,
   );
+}
+
+function analyticsAge(info: SystemInfo): number | undefined {
+  if (!info.lastAnalyticsTableSuccess) return undefined;
+  const now = info.serverDate ? Date.parse(`${info.serverDate}Z`) : Date.now();
+  return (now - Date.parse(`${info.lastAnalyticsTableSuccess}Z`)) / 3_600_000;
 }

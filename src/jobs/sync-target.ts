@@ -22,6 +22,10 @@ import { type ServerVersion, versionAtLeast } from '../dhis2/version.ts';
 /** One target of a job, prepared: its version, data elements, org unit translation and running report. */
 export interface PreparedTarget {
   readonly client: Dhis2Client;
+  /** Who the target is in the ledger: its base URL, stable across renamed connections. */
+  readonly ledgerKey: string;
+  /** The data sets the job's values go to (of the job's period type), for reading what the target holds. */
+  readonly dataSets: readonly string[];
   readonly version: ServerVersion;
   readonly dataElements: ReadonlyMap<string, TargetDataElement>;
   /** The target's side of the mapping, for validation before the run. */
@@ -48,6 +52,7 @@ export interface TargetSetup {
   readonly orgUnits: readonly SourceOrgUnit[];
   readonly importStrategy: string;
   readonly dryRun: boolean;
+  readonly periodType: string;
 }
 
 export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget> {
@@ -58,8 +63,11 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     ? readOrgUnitMap(resolve(dirname(setup.configFile), config.orgUnitMapFile))
     : undefined;
   const issues = new IssueLog();
+  const ofType = metadata.dataSets.filter((ds) => ds.periodType === setup.periodType);
   return {
     client,
+    ledgerKey: client.connection.url,
+    dataSets: (ofType.length > 0 ? ofType : metadata.dataSets).map((ds) => ds.id),
     version: info.version,
     dataElements,
     metadata,
@@ -75,6 +83,8 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
       exported: 0,
       withheld: 0,
       sent: 0,
+      unchanged: 0,
+      stale: 0,
       counts: emptyCounts(),
       conflicted: 0,
     },

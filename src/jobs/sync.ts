@@ -4,7 +4,6 @@ import type { LoadedConfig } from '../config/load.ts';
 import type { JobConfig } from '../config/schema.ts';
 import type { DataValue } from '../core/data-value.ts';
 import { isT2aError, T2aError } from '../core/errors.ts';
-import { checkExportedValues } from '../core/export-check.ts';
 import { type Chunk, planChunks } from '../core/plan.ts';
 import {
   type FailedChunk,
@@ -15,12 +14,12 @@ import {
 } from '../core/report.ts';
 import { exportDataValueSet } from '../dhis2/analytics.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
-import { importDataValues } from '../dhis2/data-value-sets.ts';
 import type { Logger } from '../log.ts';
 import { newRunId, type Store } from '../store/store.ts';
 import { T2A_VERSION } from '../version.ts';
+import { type ChunkOutcome, clearStale, type Delivery, deliverChunk } from './deliver.ts';
 import { type JobDeps, type JobPlan, planJob } from './sync-plan.ts';
-import { groupForImport, type PreparedTarget, targetReport } from './sync-target.ts';
+import { targetReport } from './sync-target.ts';
 
 export interface SyncOptions {
   /** Jobs to run by name; all when absent. */
@@ -28,6 +27,8 @@ export interface SyncOptions {
   readonly dryRun?: boolean | undefined;
   /** Explicit ISO periods, overriding the jobs' windows. */
   readonly periods?: readonly string[] | undefined;
+  /** Delete stale values even when they exceed the job's maxDeleteShare. */
+  readonly allowMassDelete?: boolean | undefined;
   /** Run jobs whose mapping validation found errors (they are still reported). */
   readonly force?: boolean | undefined;
   readonly onProgress?:
@@ -99,7 +100,7 @@ async function runJob(job: JobConfig, jobDeps: JobDeps, options: SyncOptions): P
       ...jobReport(job, undefined, [], startedAt, {
         kind: 'busy',
         message,
-        fix: 'Wait for that run to finish; if its process died, run `t2a unlock ' + job.name + '`.',
+        fix: `Wait for that run to finish; if its process died, run \`t2a unlock ${job.name}\`.`,
       }),
       runId,
     };
@@ -113,7 +114,7 @@ async function runJob(job: JobConfig, jobDeps: JobDeps, options: SyncOptions): P
     t2aVersion: T2A_VERSION,
   });
   try {
-    const report = { ...(await executeJob(job, deps, options, startedAt)), runId };
+    const report = { ...(await executeJob(job, deps, options, startedAt, runId)), runId };
     store?.finishRun(runId, report.error ? 'failed' : outcomeOf([report]), report);
     return report;
   } catch (error) {
@@ -129,6 +130,7 @@ async function executeJob(
   deps: JobDeps,
   options: SyncOptions,
   startedAt: string,
+  runId: string,
 ): Promise<JobReport> {
   const source = deps.clientFor(job.source);
   let plan: JobPlan | undefined;
@@ -146,16 +148,42 @@ async function executeJob(
     );
     const limit = pLimit(job.concurrency);
     let done = 0;
-    const ready = plan;
+    const deliveries: Delivery[] = plan.targets.map((target) => ({
+      job,
+      plan: plan!,
+      target,
+      runId,
+      store: deps.store,
+      log: deps.logger,
+    }));
+    const run: ChunkRun = {
+      job,
+      plan,
+      source,
+      deliveries,
+      outcomes: new Map(deliveries.map((d) => [d, []])),
+      failed: failedChunks,
+      log: deps.logger,
+    };
     await Promise.all(
       chunks.map((chunk) =>
         limit(async () => {
-          await runChunk(job, chunk, ready, source, failedChunks, deps.logger);
+          await runChunk(run, chunk);
           done += 1;
           options.onProgress?.({ job: job.name, done, total: chunks.length });
         }),
       ),
     );
+    for (const delivery of deliveries) {
+      const outcomes = run.outcomes.get(delivery) ?? [];
+      await clearStale(delivery, {
+        stale: outcomes.flatMap((outcome) => outcome.stale),
+        held: outcomes.reduce((sum, outcome) => sum + outcome.held, 0),
+        incomplete: outcomes.some((outcome) => outcome.incomplete),
+        failedChunks: failedChunks.length,
+        allowMassDelete: options.allowMassDelete === true,
+      });
+    }
   } catch (error) {
     const known = isT2aError(error)
       ? error
@@ -198,15 +226,19 @@ function jobReport(
   };
 }
 
-async function runChunk(
-  job: JobConfig,
-  chunk: Chunk,
-  plan: JobPlan,
-  source: Dhis2Client,
-  failed: FailedChunk[],
-  logger: Logger,
-): Promise<void> {
-  const log = logger.child({ chunk: chunk.index });
+interface ChunkRun {
+  readonly job: JobConfig;
+  readonly plan: JobPlan;
+  readonly source: Dhis2Client;
+  readonly deliveries: readonly Delivery[];
+  readonly outcomes: Map<Delivery, ChunkOutcome[]>;
+  readonly failed: FailedChunk[];
+  readonly log: Logger;
+}
+
+async function runChunk(run: ChunkRun, chunk: Chunk): Promise<void> {
+  const { job, plan, source } = run;
+  const log = run.log.child({ chunk: chunk.index });
   let exported: DataValue[];
   try {
     exported = await exportDataValueSet(source, plan.info.version, {
@@ -216,78 +248,28 @@ async function runChunk(
       mappingAttribute: job.mappingAttribute,
     });
   } catch (error) {
-    failed.push(failedChunk(chunk, plan, error, `export from ${source.name}`));
+    run.failed.push(failedChunk(chunk, plan, error, `export from ${source.name}`));
     log.error({ err: (error as Error).message }, 'export failed');
     return;
   }
-  for (const target of plan.targets) {
-    await deliver(job, chunk, exported, plan, target, failed, log);
-  }
-}
-
-async function deliver(
-  job: JobConfig,
-  chunk: Chunk,
-  exported: DataValue[],
-  plan: JobPlan,
-  target: PreparedTarget,
-  failed: FailedChunk[],
-  log: Logger,
-): Promise<void> {
-  const tally = target.tally as {
-    -readonly [K in keyof typeof target.tally]: (typeof target.tally)[K];
-  };
-  tally.exported += exported.length;
-  const checked = checkExportedValues(exported, {
-    programIndicators: plan.allIndicators,
-    targetDataElements: target.dataElements,
-  });
-  for (const problem of checked.problems) target.issues.addProblem(problem);
-  const values: DataValue[] = [];
-  for (const value of checked.values) {
-    const orgUnit = target.translate(value.orgUnit);
-    if (orgUnit === undefined) {
-      target.issues.add('unknown-org-unit', 1, [orgUnitName(plan, value.orgUnit)], undefined);
-      continue;
-    }
-    values.push(orgUnit === value.orgUnit ? value : { ...value, orgUnit });
-  }
-  tally.withheld += exported.length - values.length;
-  for (const group of groupForImport(target, values, job.periodType)) {
-    if (group.values.length === 0) continue;
+  for (const delivery of run.deliveries) {
     try {
-      const result = await importDataValues(target.client, {
-        values: group.values,
-        orgUnitIdScheme: target.orgUnitIdScheme,
-        importStrategy: target.importStrategy,
-        dryRun: target.dryRun,
-        dataSet: group.dataSet,
-      });
-      tally.sent += group.values.length;
-      for (const key of ['imported', 'updated', 'ignored', 'deleted'] as const)
-        tally.counts[key] += result.counts[key];
-      for (const conflict of result.conflicts) {
-        target.issues.addConflict(conflict);
-        tally.conflicted += conflict.count;
-      }
-      log.info(
-        { target: target.client.name, status: result.status, ...result.counts },
-        'chunk imported',
-      );
+      const outcome = await deliverChunk({ ...delivery, log }, chunk, exported);
+      run.outcomes.get(delivery)?.push(outcome);
     } catch (error) {
-      failed.push(failedChunk(chunk, plan, error, `import into ${target.client.name}`));
-      log.error({ err: (error as Error).message, target: target.client.name }, 'import failed');
+      run.failed.push(
+        failedChunk(chunk, plan, error, `import into ${delivery.target.client.name}`),
+      );
+      log.error(
+        { err: (error as Error).message, target: delivery.target.client.name },
+        'import failed',
+      );
     }
   }
-}
-
-function orgUnitName(plan: JobPlan, id: string): string {
-  const unit = plan.orgUnits.find((candidate) => candidate.id === id);
-  return unit ? `${unit.name} (${id})` : id;
 }
 
 function failedChunk(chunk: Chunk, plan: JobPlan, error: unknown, step: string): FailedChunk {
-  const names = chunk.orgUnits.slice(0, 3).map((id) => orgUnitName(plan, id));
+  const names = chunk.orgUnits.slice(0, 3).map((id) => plan.orgUnitName(id));
   const more = chunk.orgUnits.length > 3 ? ` and ${chunk.orgUnits.length - 3} more` : '';
   return {
     periods: chunk.periods,

@@ -80,6 +80,7 @@ describe('reading import answers of every DHIS2 version alike', () => {
       errorCode: undefined,
       message: 'Current date is past expiry days for period 202401 and data set: QX4ZTUbOt3a',
       objects: { object: '202401' },
+      indexes: [],
       count: 4,
     });
     expect(issues.list()[0]).toMatchObject({ cause: 'locked-period', count: 4 });

@@ -7,6 +7,7 @@ import type { RunReport } from '../../src/core/report.ts';
 import { runSync, type SyncOptions } from '../../src/jobs/sync.ts';
 import { silentLogger } from '../../src/log.ts';
 import { type RunningSandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.ts';
+import { Store } from '../../src/store/store.ts';
 
 export const ADMIN = { username: 'admin', password: 'district' };
 const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
@@ -107,6 +108,7 @@ jobs:
     chunk: { periods: 1, orgUnits: 10 }
     targets:
       - connection: ${target}${spec.targetExtra ?? ''}${spec.extraJob ?? ''}
+store: ${join(dir, 't2a.sqlite')}
 log:
   file: ${join(dir, 't2a.log')}
 `;
@@ -119,8 +121,20 @@ log:
   return { file, loaded: loadConfig(file, env), env };
 }
 
+const stores = new Map<LoadedConfig, Store>();
+
+/** Runs t2a sync in-process with a store of its own per configuration (history, ledger, lock). */
 export function sync(loaded: LoadedConfig, options: SyncOptions = {}): Promise<RunReport> {
-  return runSync({ config: loaded, logger: silentLogger() }, options);
+  let store = stores.get(loaded);
+  if (!store) {
+    store = new Store(loaded.storePath);
+    stores.set(loaded, store);
+  }
+  return runSync({ config: loaded, logger: silentLogger(), store }, options);
+}
+
+export function storeOf(loaded: LoadedConfig): Store | undefined {
+  return stores.get(loaded);
 }
 
 /** Every data value analytics produces for the demo's mapped indicators, keyed as the target stores it. */

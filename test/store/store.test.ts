@@ -23,6 +23,8 @@ const report = (runId: string): JobReport => ({
       exported: 10,
       withheld: 1,
       sent: 9,
+      unchanged: 0,
+      stale: 0,
       counts: { imported: 7, updated: 0, ignored: 2, deleted: 0 },
       conflicted: 2,
       issues: [
@@ -78,6 +80,8 @@ describe('the run history', () => {
     expect(runs[0]!.counts).toMatchObject({
       exported: 10,
       sent: 9,
+      unchanged: 0,
+      stale: 0,
       imported: 7,
       ignored: 2,
       withheld: 1,

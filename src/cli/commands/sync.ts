@@ -10,6 +10,7 @@ export interface SyncCommandOptions {
   readonly job?: string[];
   readonly dryRun?: boolean;
   readonly force?: boolean;
+  readonly allowMassDelete?: boolean;
   readonly period?: string[];
   readonly json?: boolean;
   readonly logFile?: string;
@@ -33,6 +34,8 @@ export async function syncCommand(options: SyncCommandOptions): Promise<number> 
     {
       jobs: options.job,
       dryRun: options.dryRun,
+      force: options.force,
+      allowMassDelete: options.allowMassDelete,
       periods: options.period,
       onProgress: options.json ? undefined : progressBar(process.stderr),
     },

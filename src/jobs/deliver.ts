@@ -1,0 +1,225 @@
+import type { JobConfig } from '../config/schema.ts';
+import type { DataValue } from '../core/data-value.ts';
+import { checkExportedValues } from '../core/export-check.ts';
+import type { ImportResult } from '../core/import-summary.ts';
+import { mappingKey } from '../core/mapping.ts';
+import type { Chunk } from '../core/plan.ts';
+import {
+  guardDeletions,
+  type HeldValue,
+  planReconcile,
+  type StaleValue,
+} from '../core/reconcile.ts';
+import { fetchHeldValues, importDataValues } from '../dhis2/data-value-sets.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import type { JobPlan } from './sync-plan.ts';
+import { groupForImport, type PreparedTarget } from './sync-target.ts';
+
+type Tally = { -readonly [K in keyof PreparedTarget['tally']]: PreparedTarget['tally'][K] };
+
+export interface Delivery {
+  readonly job: JobConfig;
+  readonly plan: JobPlan;
+  readonly target: PreparedTarget;
+  readonly runId: string;
+  readonly store: Store | undefined;
+  readonly log: Logger;
+}
+
+/** What a chunk left for the end of the job: stale values, and how many values its scope held. */
+export interface ChunkOutcome {
+  readonly stale: StaleValue[];
+  readonly held: number;
+  /** Values were withheld in this chunk: clearing anything in it would rest on an incomplete picture. */
+  readonly incomplete: boolean;
+}
+
+// DHIS2's default category option combo: its code is "default" and its UID the same in every instance.
+const DEFAULT_COMBOS = new Set(['default', 'HllvX50cXC0']);
+const withoutDefault = (value: HeldValue): HeldValue => ({
+  ...value,
+  categoryOptionCombo: DEFAULT_COMBOS.has(value.categoryOptionCombo ?? '')
+    ? undefined
+    : value.categoryOptionCombo,
+  attributeOptionCombo: DEFAULT_COMBOS.has(value.attributeOptionCombo ?? '')
+    ? undefined
+    : value.attributeOptionCombo,
+});
+
+/** Checks, translates and reconciles one exported chunk for one target, then sends what changed. */
+export async function deliverChunk(
+  delivery: Delivery,
+  chunk: Chunk,
+  exported: readonly DataValue[],
+): Promise<ChunkOutcome> {
+  const { target, plan } = delivery;
+  const tally = target.tally as Tally;
+  tally.exported += exported.length;
+  const checked = checkExportedValues(exported, {
+    programIndicators: plan.allIndicators,
+    targetDataElements: target.dataElements,
+  });
+  for (const problem of checked.problems) target.issues.addProblem(problem);
+  const values: DataValue[] = [];
+  for (const value of checked.values) {
+    const orgUnit = target.translate(value.orgUnit);
+    if (orgUnit === undefined) {
+      target.issues.add('unknown-org-unit', 1, [plan.orgUnitName(value.orgUnit)], undefined);
+      continue;
+    }
+    values.push(orgUnit === value.orgUnit ? value : { ...value, orgUnit });
+  }
+  tally.withheld += exported.length - values.length;
+  const orgUnits = chunk.orgUnits.flatMap((id) => target.translate(id) ?? []);
+  const inScope = new Set(plan.mappings.map((mapping) => mappingKey(mapping)));
+  const held = (
+    await fetchHeldValues(target.client, {
+      dataSets: target.dataSets,
+      periods: chunk.periods,
+      orgUnits,
+      orgUnitIdScheme: target.orgUnitIdScheme,
+    })
+  )
+    .map(withoutDefault)
+    .filter((value) => inScope.has(mappingKey(value)));
+  const ouSet = new Set(orgUnits);
+  const ledger =
+    delivery.store?.ledger
+      .entries(target.ledgerKey, delivery.job.name, chunk.periods)
+      .filter((entry) => ouSet.has(entry.orgUnit)) ?? [];
+  const reconcile = planReconcile({
+    fresh: values,
+    held,
+    ledger,
+    zeroInsteadOfDelete:
+      delivery.job.reconcile.staleAs === 'zero'
+        ? new Set(plan.mappings.map((mapping) => mapping.dataElement))
+        : undefined,
+  });
+  tally.unchanged += reconcile.unchanged.length;
+  const toSend = [...reconcile.create, ...reconcile.update.map((change) => change.value)];
+  await send(delivery, toSend, target.importStrategy);
+  return { stale: reconcile.stale, held: held.length, incomplete: values.length < exported.length };
+}
+
+const provenance = (delivery: Delivery, values: readonly DataValue[]) =>
+  delivery.job.provenance === 'comment'
+    ? values.map((value) => ({ ...value, comment: `t2a run ${delivery.runId}` }))
+    : values;
+
+/** Sends values (per data set on 2.43), counts the answer, and records in the ledger what was written. */
+async function send(
+  delivery: Delivery,
+  values: readonly DataValue[],
+  importStrategy: string,
+): Promise<ImportResult[]> {
+  const { target, log } = delivery;
+  const tally = target.tally as Tally;
+  const results: ImportResult[] = [];
+  for (const group of groupForImport(
+    target,
+    provenance(delivery, values),
+    delivery.job.periodType,
+  )) {
+    if (group.values.length === 0) continue;
+    const result = await importDataValues(target.client, {
+      values: group.values,
+      orgUnitIdScheme: target.orgUnitIdScheme,
+      importStrategy,
+      dryRun: target.dryRun,
+      dataSet: group.dataSet,
+    });
+    results.push(result);
+    tally.sent += group.values.length;
+    for (const key of ['imported', 'updated', 'ignored', 'deleted'] as const)
+      tally.counts[key] += result.counts[key];
+    for (const conflict of result.conflicts) {
+      target.issues.addConflict(conflict);
+      tally.conflicted += conflict.count;
+    }
+    if (!target.dryRun && importStrategy !== 'DELETE')
+      recordWritten(delivery, group.values, result);
+    log.info(
+      { target: target.client.name, status: result.status, ...result.counts },
+      'values imported',
+    );
+  }
+  return results;
+}
+
+/** Only values DHIS2 took go into the ledger; without indexes (2.36) a request with conflicts records none. */
+function recordWritten(
+  delivery: Delivery,
+  values: readonly DataValue[],
+  result: ImportResult,
+): void {
+  if (!delivery.store || result.status === 'ERROR') return;
+  const rejected = new Set(result.conflicts.flatMap((conflict) => conflict.indexes));
+  if (result.conflicts.length > 0 && rejected.size === 0) return;
+  const written = values.filter((_value, index) => !rejected.has(index));
+  delivery.store.ledger.record(
+    delivery.target.ledgerKey,
+    delivery.job.name,
+    delivery.runId,
+    written,
+  );
+}
+
+export interface StaleOutcome {
+  readonly stale: readonly StaleValue[];
+  readonly held: number;
+  readonly incomplete: boolean;
+  readonly failedChunks: number;
+  readonly allowMassDelete: boolean;
+}
+
+/**
+ * At the end of a job: clears the stale values of every chunk, if the guard rails allow it. Each deletion
+ * is written to the run's record first, so `t2a restore` can put it back.
+ */
+export async function clearStale(delivery: Delivery, outcome: StaleOutcome): Promise<void> {
+  const { target, job, plan } = delivery;
+  const tally = target.tally as Tally;
+  tally.stale += outcome.stale.length;
+  if (outcome.stale.length === 0 || !job.reconcile.deleteStale || !delivery.store) return;
+  const guard = guardDeletions({
+    exportComplete: outcome.failedChunks === 0 && !outcome.incomplete,
+    analyticsAgeHours: plan.analyticsAgeHours,
+    maxAnalyticsAgeHours: job.reconcile.maxAnalyticsAgeHours,
+    deletions: outcome.stale.length,
+    scopeSize: outcome.held,
+    maxDeleteShare: job.reconcile.maxDeleteShare,
+    allowMassDelete: outcome.allowMassDelete,
+  });
+  const names = outcome.stale
+    .slice(0, 20)
+    .map(({ held }) => `${held.dataElement} ${held.period} ${held.orgUnit}`);
+  if (!guard.allowed) {
+    target.issues.add(
+      'deletion-withheld',
+      outcome.stale.length,
+      names,
+      `Not deleted: ${guard.reason}.`,
+    );
+    return;
+  }
+  if (target.dryRun) {
+    target.issues.add('would-delete', outcome.stale.length, names, undefined);
+    return;
+  }
+  delivery.store.ledger.recordDeletions(delivery.runId, target.ledgerKey, outcome.stale);
+  const deletions = outcome.stale
+    .filter((stale) => stale.action === 'delete')
+    .map((stale) => stale.held);
+  const zeros = outcome.stale
+    .filter((stale) => stale.action === 'zero')
+    .map((stale) => ({ ...stale.held, value: '0' }));
+  if (deletions.length > 0) await send(delivery, deletions, 'DELETE');
+  if (zeros.length > 0) await send(delivery, zeros, 'CREATE_AND_UPDATE');
+  delivery.store.ledger.forget(target.ledgerKey, deletions);
+  delivery.log.info(
+    { target: target.client.name, deleted: deletions.length, zeroed: zeros.length },
+    'stale values cleared',
+  );
+}
