@@ -80,8 +80,6 @@ describe('the run history', () => {
     expect(runs[0]!.counts).toMatchObject({
       exported: 10,
       sent: 9,
-      unchanged: 0,
-      stale: 0,
       imported: 7,
       ignored: 2,
       withheld: 1,
