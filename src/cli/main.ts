@@ -135,6 +135,34 @@ function program(): Command {
     });
 
   cli
+    .command('adopt')
+    .description(
+      'Record the values already in the target within a job’s scope as t2a’s own, so reconciliation can clear them later.',
+    )
+    .requiredOption('-j, --job <name>', 'the job')
+    .option('-p, --period <period...>', 'periods instead of the job’s window')
+    .option('-y, --yes', 'record them (without it, only show them)')
+    .action(async (options, command: Command) => {
+      const { adoptCommand } = await import('./commands/reconcile.ts');
+      process.exitCode = await adoptCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
+    .command('restore <run-id>')
+    .description('Put back exactly the values a run deleted.')
+    .option('--dry-run', 'ask the target to validate, save nothing')
+    .action(async (runId: string, options, command: Command) => {
+      const { restoreCommand } = await import('./commands/reconcile.ts');
+      process.exitCode = await restoreCommand(runId, {
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
     .command('history')
     .description('List recorded runs, newest first.')
     .option('-j, --job <name>', 'only this job')

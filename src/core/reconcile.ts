@@ -11,6 +11,22 @@ export interface LedgerEntry extends DataValue {
   readonly runId: string;
 }
 
+// DHIS2's default category option combo: its code is "default" and its UID the same in every instance.
+const DEFAULT_COMBOS = new Set(['default', 'HllvX50cXC0']);
+
+/** t2a leaves the default combo out of a value; the target names it. Made alike for comparing. */
+export function withoutDefaultCombos<T extends DataValue>(value: T): T {
+  return {
+    ...value,
+    categoryOptionCombo: DEFAULT_COMBOS.has(value.categoryOptionCombo ?? '')
+      ? undefined
+      : value.categoryOptionCombo,
+    attributeOptionCombo: DEFAULT_COMBOS.has(value.attributeOptionCombo ?? '')
+      ? undefined
+      : value.attributeOptionCombo,
+  };
+}
+
 export interface StaleValue {
   readonly held: HeldValue;
   /** Delete it, or write a zero where the data element stores zeros and the job asks for zeros. */

@@ -6,9 +6,9 @@ import { mappingKey } from '../core/mapping.ts';
 import type { Chunk } from '../core/plan.ts';
 import {
   guardDeletions,
-  type HeldValue,
   planReconcile,
   type StaleValue,
+  withoutDefaultCombos,
 } from '../core/reconcile.ts';
 import { fetchHeldValues, importDataValues } from '../dhis2/data-value-sets.ts';
 import type { Logger } from '../log.ts';
@@ -34,18 +34,6 @@ export interface ChunkOutcome {
   /** Values were withheld in this chunk: clearing anything in it would rest on an incomplete picture. */
   readonly incomplete: boolean;
 }
-
-// DHIS2's default category option combo: its code is "default" and its UID the same in every instance.
-const DEFAULT_COMBOS = new Set(['default', 'HllvX50cXC0']);
-const withoutDefault = (value: HeldValue): HeldValue => ({
-  ...value,
-  categoryOptionCombo: DEFAULT_COMBOS.has(value.categoryOptionCombo ?? '')
-    ? undefined
-    : value.categoryOptionCombo,
-  attributeOptionCombo: DEFAULT_COMBOS.has(value.attributeOptionCombo ?? '')
-    ? undefined
-    : value.attributeOptionCombo,
-});
 
 /** Checks, translates and reconciles one exported chunk for one target, then sends what changed. */
 export async function deliverChunk(
@@ -81,7 +69,7 @@ export async function deliverChunk(
       orgUnitIdScheme: target.orgUnitIdScheme,
     })
   )
-    .map(withoutDefault)
+    .map(withoutDefaultCombos)
     .filter((value) => inScope.has(mappingKey(value)));
   const ouSet = new Set(orgUnits);
   const ledger =
