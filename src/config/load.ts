@@ -65,6 +65,18 @@ export function loadConfig(file: string, env: Env = process.env): LoadedConfig {
     connections.set(name, resolved);
     secrets.push(resolved.auth.kind === 'token' ? resolved.auth.token : resolved.auth.password);
   }
+  const smtpPassword = config.notifications?.email?.password;
+  if (smtpPassword) secrets.push(smtpPassword);
+  const notifyConnection = config.notifications?.dhis2?.connection;
+  if (notifyConnection && !config.connections[notifyConnection]) {
+    throw new T2aError(
+      'config',
+      `${path}: notifications.dhis2 names the connection "${notifyConnection}", which is not defined.`,
+      {
+        fix: `Use one of: ${Object.keys(config.connections).join(', ')}.`,
+      },
+    );
+  }
   const base = dirname(path);
   return {
     file: path,

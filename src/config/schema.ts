@@ -167,6 +167,10 @@ export const jobSchema = z
         maxDeleteShare: 0.2,
         maxAnalyticsAgeHours: 48,
       }),
+    notify: z
+      .enum(['failure', 'conflicts', 'always'])
+      .default('conflicts')
+      .describe('When to send a message: on failure, on failure or conflicts, or after every run'),
     provenance: z
       .enum(['comment', 'none'])
       .default('comment')
@@ -174,10 +178,44 @@ export const jobSchema = z
   })
   .strict();
 
+const notifications = z
+  .object({
+    email: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().positive().default(587),
+        secure: z
+          .boolean()
+          .default(false)
+          .describe('TLS from the start (port 465); otherwise STARTTLS'),
+        username: z.string().optional(),
+        password: z
+          .string()
+          .optional()
+          .meta({ secret: true, description: 'Usually ${SMTP_PASSWORD}' }),
+        from: z.string().min(3),
+        to: z.array(z.string().min(3)).min(1),
+        allowSelfSigned: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
+    dhis2: z
+      .object({
+        connection: z.string().min(1).describe('The instance whose messaging to use'),
+        users: z.array(uid).default([]),
+        userGroups: z.array(uid).default([]),
+      })
+      .strict()
+      .optional(),
+    webhook: z.object({ url: z.url() }).strict().optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     connections: z.record(z.string(), connectionSchema),
     jobs: z.array(jobSchema).min(1),
+    notifications: notifications.optional(),
     store: z
       .string()
       .default('t2a.sqlite')

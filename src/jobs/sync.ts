@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import type { JobConfig } from '../config/schema.ts';
 import type { DataValue } from '../core/data-value.ts';
 import { isT2aError, T2aError } from '../core/errors.ts';
+import { composeNotification, shouldNotify } from '../core/notification.ts';
 import { type Chunk, planChunks } from '../core/plan.ts';
 import {
   type FailedChunk,
@@ -15,6 +16,7 @@ import {
 import { exportDataValueSet } from '../dhis2/analytics.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
 import type { Logger } from '../log.ts';
+import { type Notifier, notifyAll } from '../notify/notifier.ts';
 import { newRunId, type Store } from '../store/store.ts';
 import { T2A_VERSION } from '../version.ts';
 import { type ChunkOutcome, clearStale, type Delivery, deliverChunk } from './deliver.ts';
@@ -41,6 +43,8 @@ export interface SyncDeps {
   /** The run history and lock; runs are not recorded without one (tests of the sync logic alone). */
   readonly store?: Store | undefined;
   readonly trigger?: 'manual' | 'schedule' | undefined;
+  /** Where to send a message when a job's `notify` policy asks for one. */
+  readonly notifiers?: readonly Notifier[] | undefined;
   readonly logger: Logger;
 }
 
@@ -61,7 +65,11 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const reports: JobReport[] = [];
   for (const job of jobs) {
     const logger = deps.logger.child({ job: job.name });
-    reports.push(await runJob(job, { ...deps, logger, clientFor }, options));
+    const report = await runJob(job, { ...deps, logger, clientFor }, options);
+    reports.push(report);
+    if (deps.notifiers?.length && shouldNotify(report, job.notify)) {
+      await notifyAll(deps.notifiers, composeNotification(report, hostname()), logger);
+    }
   }
   return summarise(reports);
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/load.ts';
 import { runSync } from '../../jobs/sync.ts';
 import { createLogger } from '../../log.ts';
+import { notifiersFromConfig } from '../../notify/from-config.ts';
 import { Store } from '../../store/store.ts';
 import { exitCodeForRun } from '../exit-codes.ts';
 import { progressBar, renderSyncReport } from '../render-sync.ts';
@@ -30,7 +31,7 @@ export async function syncCommand(options: SyncCommandOptions): Promise<number> 
   );
   const store = new Store(loaded.storePath);
   const report = await runSync(
-    { config: loaded, logger, store },
+    { config: loaded, logger, store, notifiers: notifiersFromConfig(loaded, logger) },
     {
       jobs: options.job,
       dryRun: options.dryRun,
