@@ -167,6 +167,28 @@ export const jobSchema = z
         maxDeleteShare: 0.2,
         maxAnalyticsAgeHours: 48,
       }),
+    analytics: z
+      .object({
+        mode: z
+          .enum(['run', 'check', 'off'])
+          .default('check')
+          .describe(
+            'run: run tracker analytics and wait before exporting; check: refuse analytics older than maxAgeHours',
+          ),
+        lastYears: z.number().int().min(0).optional().describe('Only rebuild the last N years'),
+        timeoutMinutes: z.number().positive().default(120),
+        maxAgeHours: z
+          .number()
+          .positive()
+          .default(26)
+          .describe('With check: the oldest analytics accepted'),
+        afterImport: z
+          .boolean()
+          .default(false)
+          .describe('Run aggregate analytics on the targets afterwards, for dashboards'),
+      })
+      .strict()
+      .default({ mode: 'check', timeoutMinutes: 120, maxAgeHours: 26, afterImport: false }),
     notify: z
       .enum(['failure', 'conflicts', 'always'])
       .default('conflicts')

@@ -79,6 +79,10 @@ const CAUSES: Record<string, Cause> = {
     title: 'Stale values a real run would delete',
     fix: 'These values were written by t2a and the export no longer produces them (tracker data corrected).',
   },
+  'analytics-after-import': {
+    title: 'Analytics on the target after the import failed',
+    fix: 'The values are imported; dashboards show them after the target’s next analytics run.',
+  },
   other: { title: 'Other import conflicts', fix: 'Read DHIS2’s message below.' },
 };
 

@@ -8,6 +8,7 @@ import {
 } from '../core/mapping.ts';
 import { isPeriodOfType, periodsInWindow } from '../core/periods.ts';
 import { validateMapping } from '../core/validation.ts';
+import { checkAnalyticsFreshness, runAnalyticsTables } from '../dhis2/analytics-tables.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
 import { fetchOrgUnits, fetchProgramIndicators, type OrgUnit } from '../dhis2/metadata.ts';
 import { getSystemInfo, type SystemInfo } from '../dhis2/system.ts';
@@ -40,7 +41,7 @@ export async function planJob(
   options: SyncOptions,
 ): Promise<JobPlan> {
   const source = deps.clientFor(job.source);
-  const info = await getSystemInfo(source);
+  const info = await freshAnalytics(job, source, deps);
   const indicators = await fetchProgramIndicators(source, job.programIndicators);
   if (indicators.length === 0) {
     throw new T2aError(
@@ -177,4 +178,27 @@ function analyticsAge(info: SystemInfo): number | undefined {
   if (!info.lastAnalyticsTableSuccess) return undefined;
   const now = info.serverDate ? Date.parse(`${info.serverDate}Z`) : Date.now();
   return (now - Date.parse(`${info.lastAnalyticsTableSuccess}Z`)) / 3_600_000;
+}
+
+/** Analytics before export, as the job says: run it and wait, or refuse it when it is too old. */
+async function freshAnalytics(
+  job: JobConfig,
+  source: Dhis2Client,
+  deps: JobDeps,
+): Promise<SystemInfo> {
+  const info = await getSystemInfo(source);
+  if (job.analytics.mode === 'run') {
+    deps.logger.info({ lastYears: job.analytics.lastYears }, 'running analytics on the source');
+    const message = await runAnalyticsTables(source, info.version, {
+      tables: 'tracker',
+      lastYears: job.analytics.lastYears,
+      timeoutMs: job.analytics.timeoutMinutes * 60_000,
+      pollMs: 500,
+    });
+    deps.logger.info({ message }, 'analytics finished');
+    return getSystemInfo(source);
+  }
+  if (job.analytics.mode === 'check')
+    checkAnalyticsFreshness(source.name, analyticsAge(info), job.analytics.maxAgeHours);
+  return info;
 }

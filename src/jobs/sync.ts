@@ -14,6 +14,7 @@ import {
   summarise,
 } from '../core/report.ts';
 import { exportDataValueSet } from '../dhis2/analytics.ts';
+import { runAnalyticsTables } from '../dhis2/analytics-tables.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
 import type { Logger } from '../log.ts';
 import { type Notifier, notifyAll } from '../notify/notifier.ts';
@@ -191,6 +192,8 @@ async function executeJob(
         failedChunks: failedChunks.length,
         allowMassDelete: options.allowMassDelete === true,
       });
+      if (job.analytics.afterImport && !delivery.target.dryRun)
+        await aggregateAnalytics(delivery, job);
     }
   } catch (error) {
     const known = isT2aError(error)
@@ -285,4 +288,23 @@ function failedChunk(chunk: Chunk, plan: JobPlan, error: unknown, step: string):
     error: `${step}: ${(error as Error).message}`,
     fix: isT2aError(error) ? error.fix : undefined,
   };
+}
+
+/** Aggregate analytics on a target after the import, so its dashboards show the new values. */
+async function aggregateAnalytics(delivery: Delivery, job: JobConfig): Promise<void> {
+  try {
+    await runAnalyticsTables(delivery.target.client, delivery.target.version, {
+      tables: 'aggregate',
+      lastYears: job.analytics.lastYears,
+      timeoutMs: job.analytics.timeoutMinutes * 60_000,
+      pollMs: 1000,
+    });
+  } catch (error) {
+    delivery.target.issues.add(
+      'analytics-after-import',
+      1,
+      [delivery.target.client.name],
+      (error as Error).message,
+    );
+  }
 }
