@@ -19,6 +19,8 @@ export const EXIT = {
   VALIDATION: 5,
   /** Another run of the job was in progress; this one did not start. */
   BUSY: 6,
+  /** Stopped by SIGTERM or SIGINT between chunks; the run is recorded as abandoned. */
+  ABORTED: 7,
 } as const;
 
 export function exitCodeForError(kind: T2aErrorKind): number {
@@ -33,6 +35,8 @@ export function exitCodeForError(kind: T2aErrorKind): number {
       return EXIT.VALIDATION;
     case 'busy':
       return EXIT.BUSY;
+    case 'aborted':
+      return EXIT.ABORTED;
     case 'dhis2':
     case 'mapping':
       return EXIT.CONFLICTS;
@@ -56,4 +60,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   3  a DHIS2 instance could not be reached or refused the credentials
   4  finished, but some values did not arrive (conflicts, withheld values, failed chunks)
   5  the mapping has validation errors; the job was not run (--force runs it anyway)
-  6  another run of the job was still in progress; this one did not start`;
+  6  another run of the job was still in progress; this one did not start
+  7  stopped by SIGTERM/SIGINT between chunks; recorded as abandoned, the next run resumes`;

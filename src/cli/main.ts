@@ -163,6 +163,16 @@ function program(): Command {
     });
 
   cli
+    .command('serve')
+    .description(
+      'Run the jobs on their cron schedules until SIGTERM (one run per job at a time, missed runs alerted).',
+    )
+    .action(async (_options, command: Command) => {
+      const { serveCommand } = await import('./commands/serve.ts');
+      process.exitCode = await serveCommand({ config: command.optsWithGlobals().config });
+    });
+
+  cli
     .command('history')
     .description('List recorded runs, newest first.')
     .option('-j, --job <name>', 'only this job')

@@ -167,6 +167,10 @@ export const jobSchema = z
         maxDeleteShare: 0.2,
         maxAnalyticsAgeHours: 48,
       }),
+    schedule: z
+      .string()
+      .optional()
+      .describe('When `t2a serve` runs the job: a cron expression, e.g. "0 2 * * *" (02:00 daily)'),
     analytics: z
       .object({
         mode: z
@@ -238,6 +242,25 @@ export const configSchema = z
     connections: z.record(z.string(), connectionSchema),
     jobs: z.array(jobSchema).min(1),
     notifications: notifications.optional(),
+    serve: z
+      .object({
+        timeZone: z
+          .string()
+          .default('Etc/UTC')
+          .describe('Time zone of the schedules, e.g. Africa/Nairobi'),
+        graceSeconds: z
+          .number()
+          .min(0)
+          .default(60)
+          .describe('On SIGTERM, how long to let a running job finish'),
+        missedRunAlertMinutes: z
+          .number()
+          .positive()
+          .default(60)
+          .describe('Alert when a scheduled run is this late'),
+      })
+      .strict()
+      .default({ timeZone: 'Etc/UTC', graceSeconds: 60, missedRunAlertMinutes: 60 }),
     store: z
       .string()
       .default('t2a.sqlite')

@@ -12,6 +12,7 @@ export type T2aErrorKind =
   | 'mapping'
   | 'validation'
   | 'busy'
+  | 'aborted'
   | 'internal';
 
 export class T2aError extends Error {

@@ -30,6 +30,8 @@ export interface SyncOptions {
   readonly dryRun?: boolean | undefined;
   /** Explicit ISO periods, overriding the jobs' windows. */
   readonly periods?: readonly string[] | undefined;
+  /** Stops a run between chunks (SIGTERM): the run is recorded as abandoned, and the next one resumes. */
+  readonly signal?: AbortSignal | undefined;
   /** Delete stale values even when they exceed the job's maxDeleteShare. */
   readonly allowMassDelete?: boolean | undefined;
   /** Run jobs whose mapping validation found errors (they are still reported). */
@@ -124,7 +126,13 @@ async function runJob(job: JobConfig, jobDeps: JobDeps, options: SyncOptions): P
   });
   try {
     const report = { ...(await executeJob(job, deps, options, startedAt, runId)), runId };
-    store?.finishRun(runId, report.error ? 'failed' : outcomeOf([report]), report);
+    const status =
+      report.error?.kind === 'aborted'
+        ? 'abandoned'
+        : report.error
+          ? 'failed'
+          : outcomeOf([report]);
+    store?.finishRun(runId, status, report);
     return report;
   } catch (error) {
     store?.finishRun(runId, 'failed', undefined, (error as Error).message);
@@ -177,12 +185,22 @@ async function executeJob(
     await Promise.all(
       chunks.map((chunk) =>
         limit(async () => {
+          if (options.signal?.aborted) return;
           await runChunk(run, chunk);
           done += 1;
           options.onProgress?.({ job: job.name, done, total: chunks.length });
         }),
       ),
     );
+    if (options.signal?.aborted) {
+      throw new T2aError(
+        'aborted',
+        `Job "${job.name}" was stopped after ${done} of ${chunks.length} chunks (t2a was asked to shut down).`,
+        {
+          fix: 'Nothing is lost: the next run sends what this one did not (values already delivered are not re-sent).',
+        },
+      );
+    }
     for (const delivery of deliveries) {
       const outcomes = run.outcomes.get(delivery) ?? [];
       await clearStale(delivery, {

@@ -30,17 +30,25 @@ export async function syncCommand(options: SyncCommandOptions): Promise<number> 
     'sync started',
   );
   const store = new Store(loaded.storePath);
+  // SIGTERM (systemd, Kubernetes) stops between chunks, so the run is recorded and its lock released.
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   const report = await runSync(
     { config: loaded, logger, store, notifiers: notifiersFromConfig(loaded, logger) },
     {
       jobs: options.job,
       dryRun: options.dryRun,
       force: options.force,
+      signal: abort.signal,
       allowMassDelete: options.allowMassDelete,
       periods: options.period,
       onProgress: options.json ? undefined : progressBar(process.stderr),
     },
   );
+  process.off('SIGTERM', stop);
+  process.off('SIGINT', stop);
   store.close();
   logger.info({ outcome: report.outcome, totals: report.totals }, 'sync finished');
   logger.flush();
