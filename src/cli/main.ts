@@ -211,6 +211,20 @@ function program(): Command {
     });
 
   cli
+    .command('doctor')
+    .description(
+      'Check a configuration end to end: reach each instance, version, login, rights, analytics age, SMTP.',
+    )
+    .option('--json', 'as JSON')
+    .action(async (options, command: Command) => {
+      const { doctorCommand } = await import('./commands/doctor.ts');
+      process.exitCode = await doctorCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
     .command('schema')
     .description(
       'Print the JSON Schema of the configuration file, for editor completion and checks.',
