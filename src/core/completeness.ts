@@ -59,7 +59,12 @@ export function planCompleteness(
   input: CompletenessInput,
   candidates: readonly { orgUnit: string; period: string }[],
 ): CompletenessPlan {
-  const plan: CompletenessPlan = { mark: [], alreadyComplete: 0, belowRule: [], stillOpen: 0 };
+  const plan: { -readonly [K in keyof CompletenessPlan]: CompletenessPlan[K] } = {
+    mark: [],
+    alreadyComplete: 0,
+    belowRule: [],
+    stillOpen: 0,
+  };
   for (const { orgUnit, period } of candidates) {
     const key = completenessKey(orgUnit, period);
     if (input.openPeriods.has(period)) {
