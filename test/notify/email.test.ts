@@ -18,7 +18,11 @@ const failedReport: JobReport = {
   indicators: { total: 0, mapped: 0, unmapped: 0 },
   targets: [],
   failedChunks: [],
-  error: { kind: 'connection', message: 'Cannot reach hmis at https://hmis.example.org: ECONNREFUSED.', fix: 'Check the URL, that the server is up.' },
+  error: {
+    kind: 'connection',
+    message: 'Cannot reach hmis at https://hmis.example.org: ECONNREFUSED.',
+    fix: 'Check the URL, that the server is up.',
+  },
   startedAt: '2026-11-24T02:00:00Z',
   finishedAt: '2026-11-24T02:00:01Z',
 };
@@ -30,7 +34,12 @@ describe('failure mail', async () => {
     disabledCommands: ['STARTTLS'],
     onData(stream, _session, callback) {
       simpleParser(stream).then((mail) => {
-        received.push({ from: mail.from?.text ?? '', to: [mail.to].flat().map((to) => (to as { text: string }).text), subject: mail.subject ?? '', text: mail.text ?? '' });
+        received.push({
+          from: mail.from?.text ?? '',
+          to: [mail.to].flat().map((to) => (to as { text: string }).text),
+          subject: mail.subject ?? '',
+          text: mail.text ?? '',
+        });
         callback();
       }, callback);
     },
@@ -40,8 +49,18 @@ describe('failure mail', async () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('reaches a real SMTP server with what failed, what to do and the run id', async () => {
-    const notifier = emailNotifier({ host: '127.0.0.1', port, secure: false, from: 't2a@moh.example.org', to: ['hmis-team@moh.example.org'] });
-    const outcome = await notifyAll([notifier], composeNotification(failedReport, 'moh-server'), silentLogger());
+    const notifier = emailNotifier({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      from: 't2a@moh.example.org',
+      to: ['hmis-team@moh.example.org'],
+    });
+    const outcome = await notifyAll(
+      [notifier],
+      composeNotification(failedReport, 'moh-server'),
+      silentLogger(),
+    );
     expect(outcome.failed).toEqual([]);
     expect(received).toHaveLength(1);
     expect(received[0]!.to).toEqual(['hmis-team@moh.example.org']);
@@ -52,8 +71,18 @@ describe('failure mail', async () => {
   });
 
   it('logs a failing notifier and does not throw', async () => {
-    const broken = emailNotifier({ host: '127.0.0.1', port: 1, secure: false, from: 'a@b.c', to: ['d@e.f'] });
-    const outcome = await notifyAll([broken], composeNotification(failedReport, 'moh-server'), silentLogger());
+    const broken = emailNotifier({
+      host: '127.0.0.1',
+      port: 1,
+      secure: false,
+      from: 'a@b.c',
+      to: ['d@e.f'],
+    });
+    const outcome = await notifyAll(
+      [broken],
+      composeNotification(failedReport, 'moh-server'),
+      silentLogger(),
+    );
     expect(outcome.sent).toEqual([]);
     expect(outcome.failed[0]?.notifier).toMatch(/email/);
   });
