@@ -211,6 +211,44 @@ function program(): Command {
     });
 
   cli
+    .command('complete')
+    .description(
+      'Mark the target data set complete where the job’s rule holds over what t2a delivered (never unmarks).',
+    )
+    .requiredOption('-j, --job <name>', 'the job')
+    .option('--dry-run', 'list what would be marked')
+    .option('--json', 'as JSON')
+    .action(async (options, command: Command) => {
+      const { completeCommand } = await import('./commands/transition.ts');
+      process.exitCode = await completeCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
+    .command('compare')
+    .description(
+      'Tracker-derived numbers beside the manually reported ones, per data element, org unit and period.',
+    )
+    .requiredOption('-j, --job <name>', 'the job')
+    .option('-p, --periods <periods...>', 'LAST_6_MONTHS, LAST_4_QUARTERS… or ISO periods', [
+      'LAST_6_MONTHS',
+    ])
+    .option('-f, --format <format>', 'table, csv, json or html', 'table')
+    .option(
+      '-o, --output <file>',
+      'write to a file instead of stdout (the HTML report is one self-contained file)',
+    )
+    .action(async (options, command: Command) => {
+      const { compareCommand } = await import('./commands/transition.ts');
+      process.exitCode = await compareCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
     .command('doctor')
     .description(
       'Check a configuration end to end: reach each instance, version, login, rights, analytics age, SMTP.',

@@ -167,6 +167,46 @@ export const jobSchema = z
         maxDeleteShare: 0.2,
         maxAnalyticsAgeHours: 48,
       }),
+    shadow: z
+      .object({
+        suffix: z.string().min(1).describe('Appended to each data element code, e.g. _TRACKER'),
+      })
+      .strict()
+      .optional()
+      .describe('Parallel reporting: deliver into shadow data elements instead of the real ones'),
+    compare: z
+      .object({
+        tolerance: z
+          .number()
+          .min(0)
+          .default(0.05)
+          .describe('Relative difference still counted as agreement'),
+        agreeFor: z
+          .number()
+          .int()
+          .min(1)
+          .default(3)
+          .describe('Periods in a row of agreement that end parallel reporting'),
+      })
+      .strict()
+      .default({ tolerance: 0.05, agreeFor: 3 }),
+    complete: z
+      .object({
+        rule: z.union([
+          z.object({ minValues: z.number().int().min(1) }).strict(),
+          z
+            .object({
+              dataElements: z.array(z.string().min(1)).min(1),
+              minOf: z.number().int().min(1),
+            })
+            .strict(),
+          z.literal('allMapped'),
+        ]),
+        afterSync: z.boolean().default(false).describe('Mark complete at the end of each sync'),
+      })
+      .strict()
+      .optional()
+      .describe('Mark the target data set complete where the rule holds'),
     schedule: z
       .string()
       .optional()

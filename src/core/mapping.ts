@@ -83,3 +83,23 @@ export function duplicateMappings(mappings: readonly IndicatorMapping[]): Indica
   }
   return [...byKey.values()].filter((group) => group.length > 1);
 }
+
+/**
+ * Parallel reporting: the same indicators delivered into shadow data elements, whose codes are the real
+ * ones with a suffix (`IMM_BCG_DOSES` → `IMM_BCG_DOSES_TRACKER`), so both numbers live in the HMIS.
+ */
+export function withShadowCodes<T extends ProgramIndicatorMetadata>(
+  indicators: readonly T[],
+  mappingAttribute: string,
+  suffix: string | undefined,
+): T[] {
+  if (!suffix) return [...indicators];
+  return indicators.map((indicator) => ({
+    ...indicator,
+    attributeValues: indicator.attributeValues?.map((entry) =>
+      entry.attribute.id === mappingAttribute && entry.value.trim() !== ''
+        ? { ...entry, value: `${entry.value.trim()}${suffix}` }
+        : entry,
+    ),
+  }));
+}

@@ -5,6 +5,7 @@ import {
   type IndicatorMapping,
   type ProgramIndicatorMetadata,
   resolveMappings,
+  withShadowCodes,
 } from '../core/mapping.ts';
 import { isPeriodOfType, periodsInWindow } from '../core/periods.ts';
 import { validateMapping } from '../core/validation.ts';
@@ -42,7 +43,11 @@ export async function planJob(
 ): Promise<JobPlan> {
   const source = deps.clientFor(job.source);
   const info = await freshAnalytics(job, source, deps);
-  const indicators = await fetchProgramIndicators(source, job.programIndicators);
+  const indicators = withShadowCodes(
+    await fetchProgramIndicators(source, job.programIndicators),
+    job.mappingAttribute,
+    job.shadow?.suffix,
+  );
   if (indicators.length === 0) {
     throw new T2aError(
       'mapping',
