@@ -1,0 +1,52 @@
+import type { MetadataObject } from '../metadata/store.ts';
+import { compileProgramIndicator } from './compile.ts';
+
+export interface CoverageReport {
+  readonly packages: {
+    readonly name: string;
+    readonly total: number;
+    readonly evaluable: number;
+    readonly failures: { id: string; name: string; reason: string }[];
+  }[];
+  readonly total: number;
+  readonly evaluable: number;
+}
+
+/**
+ * How many program indicators of metadata packages the sandbox can evaluate, and why not the rest.
+ * References resolve across all the given packages (a T2A add-on names its tracker package's stages).
+ */
+export function measureProgramIndicatorCoverage(
+  packages: readonly { name: string; metadata: Record<string, unknown> }[],
+): CoverageReport {
+  const index = new Map<string, MetadataObject>();
+  for (const { metadata } of packages) {
+    for (const [type, value] of Object.entries(metadata)) {
+      if (!Array.isArray(value)) continue;
+      for (const object of value as MetadataObject[])
+        if (object && typeof object.id === 'string') index.set(`${type}|${object.id}`, object);
+    }
+  }
+  const lookup = (type: string, id: string) => index.get(`${type}|${id}`);
+  const reports = packages.map(({ name, metadata }) => {
+    const indicators = (
+      Array.isArray(metadata.programIndicators) ? metadata.programIndicators : []
+    ) as MetadataObject[];
+    const failures: { id: string; name: string; reason: string }[] = [];
+    for (const indicator of indicators) {
+      const result = compileProgramIndicator(indicator, lookup);
+      if (!result.ok) failures.push({ id: result.id, name: result.name, reason: result.reason });
+    }
+    return {
+      name,
+      total: indicators.length,
+      evaluable: indicators.length - failures.length,
+      failures,
+    };
+  });
+  return {
+    packages: reports,
+    total: reports.reduce((sum, r) => sum + r.total, 0),
+    evaluable: reports.reduce((sum, r) => sum + r.evaluable, 0),
+  };
+}
