@@ -61,15 +61,14 @@ describe('the HTML comparison report in a real browser', async () => {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`file://${file}`);
     const drawn = await page.$$eval('canvas', (canvases) =>
-      canvases.map((canvas) => {
-        const { data } = (canvas as HTMLCanvasElement)
-          .getContext('2d')!
-          .getImageData(
-            0,
-            0,
-            (canvas as HTMLCanvasElement).width,
-            (canvas as HTMLCanvasElement).height,
-          );
+      canvases.map((element) => {
+        // Runs in the page; the project has no DOM types, so the canvas is typed by hand.
+        const canvas = element as unknown as {
+          width: number;
+          height: number;
+          getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+        };
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
         let painted = 0;
         for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted += 1;
         return painted;
