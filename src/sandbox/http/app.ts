@@ -20,10 +20,11 @@ export function createSandboxApp(ctx: SandboxContext): Hono<SandboxEnv> {
   const api = new Hono<SandboxEnv>();
   api.use('*', authMiddleware(ctx));
   api.route('/', systemRoutes(ctx));
-  api.route('/', metadataRoutes(ctx));
   api.route('/', trackerRoutes(ctx));
   api.route('/', analyticsRoutes(ctx));
   api.route('/', dataValueSetsRoutes(ctx));
+  // Last: its /:type and /:type/:id routes would otherwise take every other path.
+  api.route('/', metadataRoutes(ctx));
   api.notFound((c) =>
     c.json(webMessage(404, 'ERROR', `Not found: ${new URL(c.req.url).pathname}`), 404),
   );

@@ -69,14 +69,12 @@ function readPackage(file: string): Record<string, unknown> {
 /** Every loaded data set and program is assigned to the facilities, as an implementation would. */
 function assignToFacilities(ctx: SandboxContext, facilities: readonly string[]): void {
   for (const type of ['dataSets', 'programs']) {
-    const assigned = ctx.metadata
-      .list(type)
-      .map(
-        (object): MetadataObject => ({
-          ...object,
-          organisationUnits: facilities.map((id) => ({ id })),
-        }),
-      );
+    const assigned = ctx.metadata.list(type).map(
+      (object): MetadataObject => ({
+        ...object,
+        organisationUnits: facilities.map((id) => ({ id })),
+      }),
+    );
     if (assigned.length > 0) ctx.metadata.putMany(type, assigned);
   }
 }

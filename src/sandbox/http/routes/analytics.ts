@@ -8,6 +8,7 @@ import {
 import { evaluateDataValueSet } from '../../analytics/data-value-set.ts';
 import { AnalyticsQueryError, parseDataValueSetQuery } from '../../analytics/query.ts';
 import type { SandboxContext } from '../../context.ts';
+import { readSystemState } from '../../db/schema.ts';
 import { atLeast } from '../../version.ts';
 import { hasAuthority, type SandboxEnv, type SandboxHttpContext } from '../env.ts';
 import { conflict, forbidden, webMessage } from '../web-message.ts';
@@ -65,7 +66,14 @@ export function analyticsRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
   app.get('/system/tasks/:type', (c) =>
     c.json(taskNotificationsByJob(ctx, c.req.param('type').toUpperCase())),
   );
-  app.get('/system/taskSummaries/:type/:id', (c) => c.body(null, 200));
+  // The analytics job keeps no summary (empty 200); an asynchronous data import keeps its import summary.
+  app.get('/system/taskSummaries/:type/:id', (c) => {
+    const summary = readSystemState(
+      ctx.db,
+      `taskSummary:${c.req.param('type').toUpperCase()}:${c.req.param('id')}`,
+    );
+    return summary ? c.json(JSON.parse(summary)) : c.body(null, 200);
+  });
 
   const dataValueSet = (format: 'json' | 'csv') => (c: SandboxHttpContext) => {
     const params = new URL(c.req.url).searchParams;

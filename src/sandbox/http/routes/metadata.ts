@@ -1,7 +1,340 @@
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import type { SandboxContext } from '../../context.ts';
-import type { SandboxEnv } from '../env.ts';
+import {
+  type FieldSpec,
+  type Projector,
+  parseFields,
+  projectObject,
+} from '../../metadata/fields.ts';
+import { type Filter, InvalidFilterError, matches, parseFilter } from '../../metadata/filter.ts';
+import { loadMetadataPackage } from '../../metadata/package-loader.ts';
+import { Relations } from '../../metadata/relations.ts';
+import type { MetadataObject } from '../../metadata/store.ts';
+import { atLeast } from '../../version.ts';
+import { hasAuthority, type SandboxEnv, type SandboxHttpContext } from '../env.ts';
+import { conflict, forbidden, notFound, webMessage } from '../web-message.ts';
 
-export function metadataRoutes(_ctx: SandboxContext): Hono<SandboxEnv> {
-  return new Hono<SandboxEnv>();
+/** Collections the sandbox serves even when nothing of that type is loaded yet. */
+const KNOWN = new Set([
+  'programIndicators',
+  'programIndicatorGroups',
+  'attributes',
+  'dataElements',
+  'dataElementGroups',
+  'categoryCombos',
+  'categoryOptionCombos',
+  'categories',
+  'categoryOptions',
+  'dataSets',
+  'organisationUnits',
+  'organisationUnitLevels',
+  'organisationUnitGroups',
+  'programs',
+  'programStages',
+  'trackedEntityAttributes',
+  'trackedEntityTypes',
+  'optionSets',
+  'options',
+  'users',
+  'userGroups',
+  'userRoles',
+  'constants',
+  'indicators',
+]);
+
+/** `programIndicators` → `ProgramIndicator`, as DHIS2 names the class in messages and reports. */
+const klassOf = (type: string) =>
+  type.charAt(0).toUpperCase() + type.slice(1).replace(/ies$/, 'y').replace(/s$/, '');
+const newUid = () => {
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const all = `${letters}0123456789`;
+  const bytes = randomBytes(11);
+  return (
+    letters[bytes[0]! % letters.length] +
+    [...bytes.subarray(1)].map((b) => all[b % all.length]).join('')
+  );
+};
+
+function objectReport(status: number, type: string, uid: string, message?: string) {
+  return webMessage(status, 'OK', message, {
+    response: {
+      responseType: 'ObjectReport',
+      uid,
+      klass: `org.hisp.dhis.${klassOf(type)}`,
+      errorReports: [],
+    },
+  });
+}
+
+/** Metadata as DHIS2's generic controllers serve it: lists with fields, filters and paging; CRUD; import. */
+export function metadataRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
+  const app = new Hono<SandboxEnv>();
+  const relations = new Relations(ctx.metadata);
+  const projector = (): Projector => ({ store: ctx.metadata, relations, baseUrl: ctx.baseUrl() });
+  const served = (type: string) => KNOWN.has(type) || ctx.metadata.count(type) > 0;
+
+  app.get('/me', (c) =>
+    c.json(
+      projectObject(
+        projector(),
+        'users',
+        meObject(ctx, c),
+        parseFields(c.req.query('fields') ?? ':all'),
+      ),
+    ),
+  );
+  app.get('/me/authorization', (c) => c.json([...c.get('user').authorities]));
+
+  app.post('/metadata', async (c) => {
+    if (!hasAuthority(c.get('user'), 'F_METADATA_IMPORT'))
+      return c.json(
+        forbidden('You do not have the authority to import metadata (F_METADATA_IMPORT).'),
+        403,
+      );
+    const body = (await c.req.json()) as Record<string, unknown>;
+    const load = loadMetadataPackage(
+      ctx.metadata,
+      body,
+      c.req.query('importMode') === 'VALIDATE' || c.req.query('dryRun') === 'true',
+    );
+    const stats = {
+      created: load.created,
+      updated: load.updated,
+      deleted: 0,
+      ignored: load.ignored,
+      total: load.created + load.updated + load.ignored,
+    };
+    const report = {
+      responseType: 'ImportReport',
+      status: 'OK',
+      stats,
+      typeReports: Object.entries(load.byType).map(([type, count]) => ({
+        klass: `org.hisp.dhis.${klassOf(type)}`,
+        stats: { total: count },
+      })),
+    };
+    // MetadataImportController: a bare ImportReport before 2.38, a WebMessage wrapping it after.
+    return c.json(
+      atLeast(ctx.version, 38) ? webMessage(200, 'OK', undefined, { response: report }) : report,
+    );
+  });
+
+  app.get('/:type', (c) => {
+    const type = c.req.param('type').replace(/\.json$/, '');
+    if (!served(type)) return c.json(notFound(`Not found: /api/${type}`), 404);
+    let filters: Filter[];
+    try {
+      filters = c.req.queries('filter')?.map(parseFilter) ?? [];
+    } catch (error) {
+      if (error instanceof InvalidFilterError) return c.json(conflict(error.message), 409);
+      throw error;
+    }
+    return c.json(listing(ctx, projector(), type, filters, c));
+  });
+
+  app.get('/:type/:id', (c) => {
+    const type = c.req.param('type');
+    const object = ctx.metadata.get(type, c.req.param('id').replace(/\.json$/, ''));
+    if (!object)
+      return c.json(
+        notFound(`${klassOf(type)} with id ${c.req.param('id')} could not be found.`),
+        404,
+      );
+    return c.json(
+      projectObject(projector(), type, object, parseFields(c.req.query('fields') ?? ':all')),
+    );
+  });
+
+  app.post('/:type', async (c) => {
+    const type = c.req.param('type');
+    if (!served(type)) return c.json(notFound(`Not found: /api/${type}`), 404);
+    if (!canWrite(c))
+      return c.json(forbidden("You don't have the proper permissions to create this object."), 403);
+    const object = { ...((await c.req.json()) as MetadataObject) };
+    object.id ??= newUid();
+    const clash = duplicate(ctx, type, object);
+    if (clash)
+      return c.json(
+        webMessage(
+          409,
+          'WARNING',
+          'One or more errors occurred, please see full details in import report.',
+          {
+            response: {
+              responseType: 'ObjectReport',
+              klass: `org.hisp.dhis.${klassOf(type)}`,
+              errorReports: [clash],
+            },
+          },
+        ),
+        409,
+      );
+    ctx.metadata.put(type, object);
+    c.header('Location', `${ctx.baseUrl()}/api/${type}/${object.id}`);
+    return c.json(objectReport(201, type, object.id), 201);
+  });
+
+  app.put('/:type/:id', async (c) => {
+    const type = c.req.param('type');
+    const id = c.req.param('id');
+    if (!ctx.metadata.get(type, id))
+      return c.json(notFound(`${klassOf(type)} with id ${id} could not be found.`), 404);
+    if (!canWrite(c))
+      return c.json(forbidden("You don't have the proper permissions to update this object."), 403);
+    ctx.metadata.put(type, { ...((await c.req.json()) as MetadataObject), id });
+    return c.json(objectReport(200, type, id));
+  });
+
+  app.patch('/:type/:id', async (c) => {
+    const type = c.req.param('type');
+    const id = c.req.param('id');
+    const existing = ctx.metadata.get(type, id);
+    if (!existing)
+      return c.json(notFound(`${klassOf(type)} with id ${id} could not be found.`), 404);
+    if (!canWrite(c))
+      return c.json(forbidden("You don't have the proper permissions to update this object."), 403);
+    const body = (await c.req.json()) as unknown;
+    // JSON Patch (RFC 6902) from 2.37 (`application/json-patch+json`); a plain object merges properties.
+    const patched = Array.isArray(body)
+      ? applyJsonPatch(existing, body as JsonPatchOperation[])
+      : { ...existing, ...(body as object) };
+    ctx.metadata.put(type, { ...patched, id });
+    return c.json(objectReport(200, type, id));
+  });
+
+  app.delete('/:type/:id', (c) => {
+    const type = c.req.param('type');
+    if (!canWrite(c))
+      return c.json(forbidden("You don't have the proper permissions to delete this object."), 403);
+    if (!ctx.metadata.remove(type, c.req.param('id')))
+      return c.json(
+        notFound(`${klassOf(type)} with id ${c.req.param('id')} could not be found.`),
+        404,
+      );
+    return c.json(objectReport(200, type, c.req.param('id')));
+  });
+  return app;
+}
+
+const canWrite = (c: SandboxHttpContext) =>
+  hasAuthority(c.get('user'), 'F_METADATA_IMPORT') ||
+  [...c.get('user').authorities].some(
+    (a) => /^F_.*_(PUBLIC|PRIVATE)_ADD$|^F_.*_ADD$/.test(a) && a !== 'F_DATAVALUE_ADD',
+  );
+
+/** Names and codes are unique per type (E5003 "Property … already exists"). */
+function duplicate(ctx: SandboxContext, type: string, object: MetadataObject) {
+  if (ctx.metadata.get(type, object.id))
+    return {
+      message: `Object with id ${object.id} already exists`,
+      errorCode: 'E5003',
+      mainKlass: `org.hisp.dhis.${klassOf(type)}`,
+    };
+  for (const property of ['code', 'name'] as const) {
+    const value = object[property];
+    if (value === undefined) continue;
+    const other = ctx.metadata.list(type).find((candidate) => candidate[property] === value);
+    if (other)
+      return {
+        message: `Property \`${property}\` with value \`${value}\` on object ${object.name ?? object.id} [${object.id}] (${klassOf(type)}) already exists on object ${other.id}`,
+        errorCode: 'E5003',
+        mainKlass: `org.hisp.dhis.${klassOf(type)}`,
+        errorProperty: property,
+      };
+  }
+  return undefined;
+}
+
+function listing(
+  ctx: SandboxContext,
+  projector: Projector,
+  type: string,
+  filters: readonly Filter[],
+  c: SandboxHttpContext,
+) {
+  const or = c.req.query('rootJunction')?.toUpperCase() === 'OR';
+  let objects = ctx.metadata
+    .list(type)
+    .filter((object) =>
+      filters.length === 0
+        ? true
+        : or
+          ? filters.some((f) => matches(ctx.metadata, projector.relations, type, object, f))
+          : filters.every((f) => matches(ctx.metadata, projector.relations, type, object, f)),
+    );
+  const [orderField, direction] = (c.req.query('order') ?? 'name:asc').split(':');
+  objects = objects.sort(
+    (a, b) =>
+      String(a[orderField ?? 'name'] ?? '').localeCompare(String(b[orderField ?? 'name'] ?? '')) *
+      (direction === 'desc' ? -1 : 1),
+  );
+  const fields: FieldSpec[] = parseFields(c.req.query('fields') ?? 'id,displayName');
+  if (c.req.query('paging') === 'false')
+    return { [type]: objects.map((o) => projectObject(projector, type, o, fields)) };
+  const pageSize = Math.max(1, Number(c.req.query('pageSize') ?? 50));
+  const total = objects.length;
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(1, Number(c.req.query('page') ?? 1)), pageCount);
+  const url = new URL(c.req.url);
+  const link = (p: number) => {
+    const next = new URL(`${ctx.baseUrl()}${url.pathname}${url.search}`);
+    next.searchParams.set('page', String(p));
+    return next.toString();
+  };
+  // Pager.java: nextPage and prevPage are absolute URLs, left out on the last and first page.
+  const pager = {
+    page,
+    pageCount,
+    total,
+    pageSize,
+    ...(page < pageCount ? { nextPage: link(page + 1) } : {}),
+    ...(page > 1 ? { prevPage: link(page - 1) } : {}),
+  };
+  return {
+    pager,
+    [type]: objects
+      .slice((page - 1) * pageSize, page * pageSize)
+      .map((o) => projectObject(projector, type, o, fields)),
+  };
+}
+
+function meObject(ctx: SandboxContext, c: SandboxHttpContext): Record<string, unknown> {
+  const user = c.get('user');
+  const stored = ctx.metadata.get('users', user.id) ?? { id: user.id };
+  return {
+    ...stored,
+    username: user.username,
+    userCredentials: { username: user.username },
+    authorities: [...user.authorities],
+    organisationUnits: user.orgUnits.map((id) => ({ id })),
+    dataViewOrganisationUnits: user.dataViewOrgUnits.map((id) => ({ id })),
+  };
+}
+
+interface JsonPatchOperation {
+  op: 'add' | 'replace' | 'remove';
+  path: string;
+  value?: unknown;
+}
+
+function applyJsonPatch(
+  object: MetadataObject,
+  operations: readonly JsonPatchOperation[],
+): MetadataObject {
+  const copy = structuredClone(object) as Record<string, unknown>;
+  for (const operation of operations) {
+    const keys = operation.path
+      .split('/')
+      .slice(1)
+      .map((key) => key.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const last = keys.pop();
+    if (!last) continue;
+    let target = copy as Record<string, unknown>;
+    for (const key of keys) target = (target[key] ??= {}) as Record<string, unknown>;
+    if (operation.op === 'remove') delete target[last];
+    else if (Array.isArray(target) && last === '-') (target as unknown[]).push(operation.value);
+    else target[last] = operation.value;
+  }
+  return copy as MetadataObject;
 }

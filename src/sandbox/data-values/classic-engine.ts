@@ -1,0 +1,351 @@
+import type { SandboxContext } from '../context.ts';
+import type { SandboxUser } from '../http/env.ts';
+import type { IdScheme } from '../metadata/id-scheme.ts';
+import type { MetadataObject } from '../metadata/store.ts';
+import { parsePeriod } from '../periods/period.ts';
+import { atLeast } from '../version.ts';
+import type { ImportRequest, IncomingValue } from './request.ts';
+import {
+  inputPeriodOpen,
+  isExpired,
+  latestOpenPeriod,
+  targetDataSets,
+} from './target-data-sets.ts';
+import { valueStore } from './value-store.ts';
+import { valueTypeProblem, zeroAndInsignificant } from './value-type.ts';
+
+export interface Conflict {
+  object: string;
+  objects: Record<string, string>;
+  value: string;
+  errorCode: string;
+  property?: string;
+  indexes: number[];
+}
+
+export interface Counts {
+  imported: number;
+  updated: number;
+  ignored: number;
+  deleted: number;
+}
+
+export interface ImportOutcome {
+  status: 'SUCCESS' | 'WARNING' | 'ERROR';
+  description: string;
+  counts: Counts;
+  conflicts: Conflict[];
+  rejectedIndexes: number[];
+  dataSetComplete: string;
+}
+
+/** Conflicts grouped by (errorCode, objects), indexes accumulated (`ImportSummary.addConflict`, 2.37+). */
+export class Conflicts {
+  private readonly byKey = new Map<string, Conflict>();
+
+  add(
+    errorCode: string,
+    property: string | undefined,
+    objects: Record<string, string>,
+    message: string,
+    index: number,
+  ): void {
+    const key = `${errorCode}|${JSON.stringify(objects)}`;
+    const existing = this.byKey.get(key);
+    if (existing) {
+      existing.indexes.push(index);
+      return;
+    }
+    this.byKey.set(key, {
+      object: Object.values(objects)[0] ?? '',
+      objects,
+      value: message,
+      errorCode,
+      ...(property ? { property } : {}),
+      indexes: [index],
+    });
+  }
+
+  list(): Conflict[] {
+    return [...this.byKey.values()];
+  }
+}
+
+const DEFAULT_COC = 'HllvX50cXC0';
+
+/** Resolves an identifier by scheme, or the default combo when a combo is left out. */
+function resolver(ctx: SandboxContext) {
+  const defaultCombo =
+    ctx.metadata.get('categoryOptionCombos', DEFAULT_COC) ??
+    ctx.metadata.list('categoryOptionCombos').find((coc) => coc.name === 'default');
+  return {
+    find: (type: string, scheme: IdScheme, id: string | undefined) =>
+      id ? ctx.metadata.find(type, scheme, id) : undefined,
+    combo: (scheme: IdScheme, id: string | undefined) =>
+      id === undefined || id === ''
+        ? defaultCombo
+        : ctx.metadata.find('categoryOptionCombos', scheme, id),
+  };
+}
+
+interface Resolved {
+  element: MetadataObject;
+  period: NonNullable<ReturnType<typeof parsePeriod>>;
+  orgUnit: MetadataObject;
+  coc: MetadataObject;
+  aoc: MetadataObject;
+}
+
+/** The first failing check rejects a value (`DataValueSetImportValidator`, in its order). */
+function validate(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  request: ImportRequest,
+  value: IncomingValue,
+  index: number,
+  conflicts: Conflicts,
+): Resolved | undefined {
+  const o = request.options;
+  const r = resolver(ctx);
+  const de = value.dataElement ?? '';
+  const element = r.find('dataElements', o.dataElementIdScheme, de);
+  if (!element)
+    return void conflicts.add(
+      'E7610',
+      'dataElement',
+      { dataElement: de },
+      `Data element not found or not accessible: \`${de}\``,
+      index,
+    );
+  const periodId = value.period ?? request.period ?? '';
+  const period = parsePeriod(periodId);
+  if (!period)
+    return void conflicts.add(
+      'E7611',
+      'period',
+      { period: periodId },
+      `Period not valid: \`${periodId}\``,
+      index,
+    );
+  const ou = value.orgUnit ?? request.orgUnit ?? '';
+  const orgUnit = r.find('organisationUnits', o.orgUnitIdScheme, ou);
+  if (!orgUnit)
+    return void conflicts.add(
+      'E7612',
+      'orgUnit',
+      { organisationUnit: ou },
+      `Organisation unit not found or not accessible: \`${ou}\``,
+      index,
+    );
+  const coc = r.combo(o.categoryOptionComboIdScheme, value.categoryOptionCombo);
+  if (!coc)
+    return void conflicts.add(
+      'E7613',
+      'categoryOptionCombo',
+      { categoryOptionCombo: value.categoryOptionCombo ?? '' },
+      `Category option combo not found or not accessible for writing data: \`${value.categoryOptionCombo}\``,
+      index,
+    );
+  // The classic engine resolves attribute option combos with the category option combo scheme.
+  const aocId = value.attributeOptionCombo ?? request.attributeOptionCombo;
+  const aoc = r.combo(o.categoryOptionComboIdScheme, aocId);
+  if (!aoc)
+    return void conflicts.add(
+      'E7615',
+      'attributeOptionCombo',
+      { attributeOptionCombo: aocId ?? '' },
+      `Attribute option combo not found or not accessible for writing data: \`${aocId}\``,
+      index,
+    );
+  if (!ctx.orgUnits.isWithin(orgUnit.id, user.orgUnits)) {
+    return void conflicts.add(
+      'E7617',
+      'orgUnit',
+      { organisationUnit: orgUnit.id, user: user.username },
+      `Organisation unit: \`${orgUnit.id}\` not in hierarchy of current user: \`${user.username}\``,
+      index,
+    );
+  }
+  const deletion = value.deleted === true || o.strategy === 'DELETE';
+  if (
+    (value.value === null || value.value === undefined) &&
+    (value.comment === null || value.comment === undefined) &&
+    !deletion
+  ) {
+    return void conflicts.add(
+      'E7618',
+      'value',
+      { dataElement: element.id },
+      `Data value or comment not specified for data element: \`${element.id}\``,
+      index,
+    );
+  }
+  const text = value.value === null || value.value === undefined ? '' : String(value.value).trim();
+  if (text !== '' && !deletion) {
+    const problem = valueTypeProblem(text, element.valueType as string | undefined);
+    if (problem)
+      return void conflicts.add(
+        'E7619',
+        'value',
+        { dataElement: element.id, value: problem },
+        `Value must match value type of data element \`${element.id}\`: \`${problem}\``,
+        index,
+      );
+  }
+  if (
+    o.strictCategoryOptionCombos &&
+    (coc.categoryCombo as { id?: string } | undefined)?.id !==
+      (element.categoryCombo as { id?: string } | undefined)?.id
+  ) {
+    return void conflicts.add(
+      'E7634',
+      'categoryOptionCombo',
+      { categoryOptionCombo: coc.id, dataElement: element.id },
+      `Category option combo: \`${coc.id}\` must be part of category combo of data element: \`${element.id}\``,
+      index,
+    );
+  }
+  return { element, period, orgUnit, coc, aoc };
+}
+
+/** Locks, input periods and future periods against the value's target data sets. */
+function lockProblem(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  request: ImportRequest,
+  v: Resolved,
+  index: number,
+  conflicts: Conflicts,
+): boolean {
+  const o = request.options;
+  if (o.force && user.superuser) return false;
+  const bodyDataSet = request.dataSet
+    ? ctx.metadata.find('dataSets', o.dataSetIdScheme, request.dataSet)
+    : undefined;
+  const targets = targetDataSets(ctx, v.element.id, v.orgUnit.id, bodyDataSet);
+  if (targets.length === 0) return false;
+  const now = ctx.clock.now();
+  const expired = targets.filter((ds) => isExpired(ds, v.period, now, user));
+  if (o.strictDataSetLocking ? expired.length > 0 : expired.length === targets.length) {
+    conflicts.add(
+      'E7640',
+      'period',
+      { period: v.period.id, dataSet: expired[0]!.id },
+      `Current date is past expiry days for period: \`${v.period.id}\` and data set: \`${expired[0]!.id}\``,
+      index,
+    );
+    return true;
+  }
+  for (const dataSet of targets) {
+    const latest = latestOpenPeriod(
+      dataSet,
+      String(dataSet.periodType ?? v.period.periodType),
+      now,
+    );
+    if (v.period.startDate > latest.endDate) {
+      conflicts.add(
+        'E7641',
+        'period',
+        { period: v.period.id, dataElement: v.element.id, dataSet: dataSet.id },
+        `Period: \`${v.period.id}\` is after latest open future period: \`${latest.id}\` for data element: \`${v.element.id}\` and data set: \`${dataSet.id}\``,
+        index,
+      );
+      return true;
+    }
+  }
+  const closed = targets.filter((ds) => !inputPeriodOpen(ds, v.period, now));
+  if (o.strictDataSetInputPeriods ? closed.length > 0 : closed.length === targets.length) {
+    conflicts.add(
+      'E7643',
+      'period',
+      { period: v.period.id, dataSet: closed[0]!.id },
+      `Period: \`${v.period.id}\` is not open for this data set at this time: \`${closed[0]!.id}\``,
+      index,
+    );
+    return true;
+  }
+  return false;
+}
+
+/** The classic import engine of 2.36–2.42 (`DefaultDataValueSetService.importDataValue`). */
+export function importClassic(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  request: ImportRequest,
+): ImportOutcome {
+  const conflicts = new Conflicts();
+  const counts: Counts = { imported: 0, updated: 0, ignored: 0, deleted: 0 };
+  const rejected: number[] = [];
+  const store = valueStore(ctx.db);
+  const now = `${ctx.clock.now().toISOString().slice(0, 23)}`;
+  const o = request.options;
+  const write = () =>
+    request.values.forEach((value, index) => {
+      const resolved = validate(ctx, user, request, value, index, conflicts);
+      if (!resolved || lockProblem(ctx, user, request, resolved, index, conflicts)) {
+        counts.ignored += 1;
+        rejected.push(index);
+        return;
+      }
+      const key = {
+        dataElement: resolved.element.id,
+        period: resolved.period.id,
+        orgUnit: resolved.orgUnit.id,
+        categoryOptionCombo: resolved.coc.id,
+        attributeOptionCombo: resolved.aoc.id,
+      };
+      const stored = store.get(key);
+      const existing = stored && stored.deleted === 0 ? stored : undefined;
+      const text =
+        value.value === null || value.value === undefined ? '' : String(value.value).trim();
+      const storedBy = value.storedBy ?? user.username;
+      const comment = value.comment ?? null;
+      if (value.deleted === true || o.strategy === 'DELETE' || (text === '' && comment === null)) {
+        if (!existing) return void (counts.ignored += 1);
+        if (!o.dryRun) store.delete(key, storedBy, now);
+        return void (counts.deleted += 1);
+      }
+      if (zeroAndInsignificant(text, resolved.element as { valueType?: unknown })) {
+        // A zero that is not significant is not stored; it removes the value it would replace.
+        if (existing && o.strategy !== 'CREATE') {
+          if (!o.dryRun) store.delete(key, storedBy, now);
+          counts.deleted += 1;
+        }
+        return;
+      }
+      if (existing) {
+        if (o.strategy === 'CREATE') return void (counts.ignored += 1);
+        if (
+          existing.value === text &&
+          (existing.comment ?? null) === comment &&
+          (existing.followup === 1) === (value.followup === true)
+        )
+          return void (counts.ignored += 1);
+        if (!o.dryRun)
+          store.put(
+            key,
+            { value: text, storedBy, comment, followup: value.followup === true },
+            now,
+          );
+        return void (counts.updated += 1);
+      }
+      if (o.strategy === 'UPDATE') return void (counts.ignored += 1);
+      if (!o.dryRun)
+        store.put(key, { value: text, storedBy, comment, followup: value.followup === true }, now);
+      counts.imported += 1;
+    });
+  ctx.db.transaction(write)();
+  const list = conflicts.list();
+  return {
+    status: list.length > 0 ? 'WARNING' : 'SUCCESS',
+    description: 'Import process completed successfully',
+    counts,
+    conflicts: atLeast(ctx.version, 37)
+      ? list
+      : list.flatMap((c) =>
+          c.indexes.map(() => ({ object: c.object, value: c.value }) as unknown as Conflict),
+        ),
+    rejectedIndexes: rejected,
+    dataSetComplete: request.completeDate && request.dataSet ? request.completeDate : 'false',
+  };
+}

@@ -1,0 +1,100 @@
+import type { SandboxDb } from '../db/schema.ts';
+
+export interface StoredValue {
+  data_element: string;
+  period: string;
+  org_unit: string;
+  category_option_combo: string;
+  attribute_option_combo: string;
+  value: string | null;
+  stored_by: string | null;
+  created: string;
+  last_updated: string;
+  comment: string | null;
+  followup: number;
+  deleted: number;
+}
+
+export interface ValueKey {
+  readonly dataElement: string;
+  readonly period: string;
+  readonly orgUnit: string;
+  readonly categoryOptionCombo: string;
+  readonly attributeOptionCombo: string;
+}
+
+/** The aggregate data values table, with statements prepared once per database. */
+export class ValueStore {
+  private readonly find;
+  private readonly upsert;
+  private readonly softDelete;
+
+  constructor(readonly db: SandboxDb) {
+    this.find = db.prepare(
+      'SELECT * FROM data_values WHERE data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ?',
+    );
+    this.upsert = db.prepare(
+      `INSERT INTO data_values (data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, created, last_updated, comment, followup, deleted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+       ON CONFLICT(data_element, period, org_unit, category_option_combo, attribute_option_combo)
+       DO UPDATE SET value = excluded.value, stored_by = excluded.stored_by, last_updated = excluded.last_updated, comment = excluded.comment, followup = excluded.followup, deleted = 0,
+         created = CASE WHEN data_values.deleted = 1 THEN excluded.created ELSE data_values.created END`,
+    );
+    this.softDelete = db.prepare(
+      'UPDATE data_values SET deleted = 1, last_updated = ?, stored_by = ? WHERE data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ?',
+    );
+  }
+
+  /** The value under a key, soft-deleted ones included (they count as absent for imports). */
+  get(key: ValueKey): StoredValue | undefined {
+    return this.find.get(
+      key.dataElement,
+      key.period,
+      key.orgUnit,
+      key.categoryOptionCombo,
+      key.attributeOptionCombo,
+    ) as StoredValue | undefined;
+  }
+
+  put(
+    key: ValueKey,
+    value: { value: string | null; storedBy: string; comment: string | null; followup: boolean },
+    now: string,
+  ): void {
+    this.upsert.run(
+      key.dataElement,
+      key.period,
+      key.orgUnit,
+      key.categoryOptionCombo,
+      key.attributeOptionCombo,
+      value.value,
+      value.storedBy,
+      now,
+      now,
+      value.comment,
+      value.followup ? 1 : 0,
+    );
+  }
+
+  delete(key: ValueKey, storedBy: string, now: string): void {
+    this.softDelete.run(
+      now,
+      storedBy,
+      key.dataElement,
+      key.period,
+      key.orgUnit,
+      key.categoryOptionCombo,
+      key.attributeOptionCombo,
+    );
+  }
+}
+
+const stores = new WeakMap<SandboxDb, ValueStore>();
+export function valueStore(db: SandboxDb): ValueStore {
+  let store = stores.get(db);
+  if (!store) {
+    store = new ValueStore(db);
+    stores.set(db, store);
+  }
+  return store;
+}
