@@ -94,7 +94,13 @@ const periods = z.union([
     })
     .strict(),
   z
-    .object({ fixed: z.array(z.string().min(4)).min(1).describe('ISO periods, e.g. 202401') })
+    .object({
+      // YAML reads 202401 as a number; a period is text.
+      fixed: z
+        .array(z.union([z.string().min(4), z.number().int().transform(String)]))
+        .min(1)
+        .describe('ISO periods, e.g. 202401'),
+    })
     .strict(),
 ]);
 

@@ -89,7 +89,7 @@ export function validateMapping(
   const idx = index(target);
   const byId = new Map(indicators.map((indicator) => [indicator.id, indicator]));
   for (const mapping of mapped)
-    findings.push(...checkOne(mapping, byId.get(mapping.programIndicator)!, idx, target, options));
+    findings.push(...checkOne(mapping, byId.get(mapping.programIndicator)!, idx, options));
   findings.push(...duplicates(mapped), ...gaps(mapped, idx));
   return findings;
 }
@@ -98,7 +98,6 @@ function checkOne(
   mapping: IndicatorMapping,
   indicator: IndicatorForValidation,
   idx: Indexes,
-  target: TargetMetadata,
   options: ValidationOptions,
 ): Finding[] {
   const element = idx.elements.get(mapping.dataElement);

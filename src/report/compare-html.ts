@@ -10,7 +10,7 @@ const chartJs = () =>
     'utf8',
   );
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
@@ -40,7 +40,7 @@ function largest(rows: readonly ComparisonRow[], names: ReadonlyMap<string, stri
     .slice(0, 50);
   const cells = top.map(
     (row) =>
-      `<tr><td>${escape(names.get(row.orgUnit) ?? row.orgUnit)}</td><td>${escape(row.period)}</td><td>${escape(row.dataElement)}${row.categoryOptionCombo ? ` / ${escape(row.categoryOptionCombo)}` : ''}</td><td class="n">${number(row.manual)}</td><td class="n">${number(row.tracker)}</td><td class="n">${number(row.difference)}</td><td class="n">${percent(row.relative)}</td><td>${row.status}</td></tr>`,
+      `<tr><td>${escapeHtml(names.get(row.orgUnit) ?? row.orgUnit)}</td><td>${escapeHtml(row.period)}</td><td>${escapeHtml(row.dataElement)}${row.categoryOptionCombo ? ` / ${escapeHtml(row.categoryOptionCombo)}` : ''}</td><td class="n">${number(row.manual)}</td><td class="n">${number(row.tracker)}</td><td class="n">${number(row.difference)}</td><td class="n">${percent(row.relative)}</td><td>${row.status}</td></tr>`,
   );
   return `<table><thead><tr><th>Org unit</th><th>Period</th><th>Data element</th><th>Manual</th><th>Tracker</th><th>Difference</th><th>Relative</th><th></th></tr></thead><tbody>${cells.join('')}</tbody></table>`;
 }
@@ -82,7 +82,7 @@ export function renderCompareHtml(comparison: Comparison, context: ReportContext
     `Agreed for at least ${context.agreeFor} periods in a row (ready to end parallel reporting): ${agreed.map((s) => name(s.orgUnit)).join(', ') || 'none yet'}.`,
   ];
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>t2a comparison — ${escape(context.job)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>t2a comparison — ${escapeHtml(context.job)}</title>
 <style>
 body{font-family:Roboto,Arial,sans-serif;margin:24px;color:#212934;background:#f8f9fa}
 h1{font-size:22px;color:#0d47a1}h2{font-size:17px;margin-top:28px}
@@ -91,9 +91,9 @@ h1{font-size:22px;color:#0d47a1}h2{font-size:17px;margin-top:28px}
 .card{background:#fff;padding:8px;border:1px solid #e0e5ec}
 table{border-collapse:collapse;background:#fff;width:100%;font-size:13px}th,td{border-bottom:1px solid #e0e5ec;padding:4px 8px;text-align:left}.n{text-align:right}
 </style></head><body>
-<h1>Tracker against manual reporting — job ${escape(context.job)}</h1>
-<p>Generated ${escape(context.generatedAt)} by t2a.</p>
-<div class="summary">${summary.map((line) => `<p>${escape(line)}</p>`).join('')}</div>
+<h1>Tracker against manual reporting — job ${escapeHtml(context.job)}</h1>
+<p>Generated ${escapeHtml(context.generatedAt)} by t2a.</p>
+<div class="summary">${summary.map((line) => `<p>${escapeHtml(line)}</p>`).join('')}</div>
 <h2>All org units, per period</h2><div class="card"><canvas id="total" height="90"></canvas></div>
 <h2>Per org unit (largest differences first)</h2><div class="grid">${data.multiples.map((_m, i) => `<div class="card"><canvas id="ou${i}" height="180"></canvas></div>`).join('')}</div>
 <h2>Facility values: manual (x) against tracker (y)</h2><div class="card"><canvas id="scatter" height="110"></canvas></div>

@@ -71,6 +71,8 @@ export interface ConfigSpec {
   readonly extraJob?: string;
   readonly connectionExtra?: string;
   readonly targetExtra?: string;
+  /** The target connection's auth, as YAML; the admin's token by default. */
+  readonly targetAuth?: string;
 }
 
 /** Writes a configuration for the sandboxes and loads it as `t2a sync` would. */
@@ -94,7 +96,7 @@ ${
     ? ''
     : `  hmis:
     url: ${spec.target.baseUrl}
-    auth: { token: "\${TARGET_TOKEN}" }
+    auth: ${spec.targetAuth ?? '{ token: "${TARGET_TOKEN}" }'}
     timeoutSeconds: 5
     retries: 3
     retryDelaySeconds: 0.05`

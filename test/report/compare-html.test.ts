@@ -66,7 +66,9 @@ describe('the HTML comparison report in a real browser', async () => {
         const canvas = element as unknown as {
           width: number;
           height: number;
-          getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+          getContext(kind: '2d'): {
+            getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+          };
         };
         const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
         let painted = 0;
@@ -77,7 +79,7 @@ describe('the HTML comparison report in a real browser', async () => {
     expect(errors).toEqual([]);
     expect(drawn.length).toBe(1 + UNITS.length + 1);
     for (const pixels of drawn) expect(pixels).toBeGreaterThan(500);
-    const summary = await page.locator('.summary').innerText();
+    const summary = await page.locator('.summary').textContent();
     expect(summary).toContain(
       'Agreed for at least 3 periods in a row (ready to end parallel reporting): Kasese HC III, Nyakasura HC II',
     );

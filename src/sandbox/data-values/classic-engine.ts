@@ -267,6 +267,52 @@ function lockProblem(
   return false;
 }
 
+/**
+ * Writes one valid value (`saveDataValueCreate/Update/Delete`): returns the count it falls in, or nothing
+ * for a zero that is not significant and had nothing to replace (dropped without a trace).
+ */
+function writeValue(
+  store: ReturnType<typeof valueStore>,
+  key: Parameters<ReturnType<typeof valueStore>['get']>[0],
+  value: IncomingValue,
+  o: ImportRequest['options'],
+  username: string,
+  now: string,
+  element: MetadataObject,
+): keyof Counts | undefined {
+  const stored = store.get(key);
+  const existing = stored && stored.deleted === 0 ? stored : undefined;
+  const text = value.value === null || value.value === undefined ? '' : String(value.value).trim();
+  const storedBy = value.storedBy ?? username;
+  const comment = value.comment ?? null;
+  const followup = value.followup === true;
+  if (value.deleted === true || o.strategy === 'DELETE' || (text === '' && comment === null)) {
+    if (!existing) return 'ignored';
+    if (!o.dryRun) store.delete(key, storedBy, now);
+    return 'deleted';
+  }
+  if (zeroAndInsignificant(text, element as { valueType?: unknown })) {
+    // A zero that is not significant is not stored; it removes the value it would replace.
+    if (!existing || o.strategy === 'CREATE') return undefined;
+    if (!o.dryRun) store.delete(key, storedBy, now);
+    return 'deleted';
+  }
+  if (existing) {
+    if (o.strategy === 'CREATE') return 'ignored';
+    if (
+      existing.value === text &&
+      (existing.comment ?? null) === comment &&
+      (existing.followup === 1) === followup
+    )
+      return 'ignored';
+    if (!o.dryRun) store.put(key, { value: text, storedBy, comment, followup }, now);
+    return 'updated';
+  }
+  if (o.strategy === 'UPDATE') return 'ignored';
+  if (!o.dryRun) store.put(key, { value: text, storedBy, comment, followup }, now);
+  return 'imported';
+}
+
 /** The classic import engine of 2.36–2.42 (`DefaultDataValueSetService.importDataValue`). */
 export function importClassic(
   ctx: SandboxContext,
@@ -294,45 +340,8 @@ export function importClassic(
         categoryOptionCombo: resolved.coc.id,
         attributeOptionCombo: resolved.aoc.id,
       };
-      const stored = store.get(key);
-      const existing = stored && stored.deleted === 0 ? stored : undefined;
-      const text =
-        value.value === null || value.value === undefined ? '' : String(value.value).trim();
-      const storedBy = value.storedBy ?? user.username;
-      const comment = value.comment ?? null;
-      if (value.deleted === true || o.strategy === 'DELETE' || (text === '' && comment === null)) {
-        if (!existing) return void (counts.ignored += 1);
-        if (!o.dryRun) store.delete(key, storedBy, now);
-        return void (counts.deleted += 1);
-      }
-      if (zeroAndInsignificant(text, resolved.element as { valueType?: unknown })) {
-        // A zero that is not significant is not stored; it removes the value it would replace.
-        if (existing && o.strategy !== 'CREATE') {
-          if (!o.dryRun) store.delete(key, storedBy, now);
-          counts.deleted += 1;
-        }
-        return;
-      }
-      if (existing) {
-        if (o.strategy === 'CREATE') return void (counts.ignored += 1);
-        if (
-          existing.value === text &&
-          (existing.comment ?? null) === comment &&
-          (existing.followup === 1) === (value.followup === true)
-        )
-          return void (counts.ignored += 1);
-        if (!o.dryRun)
-          store.put(
-            key,
-            { value: text, storedBy, comment, followup: value.followup === true },
-            now,
-          );
-        return void (counts.updated += 1);
-      }
-      if (o.strategy === 'UPDATE') return void (counts.ignored += 1);
-      if (!o.dryRun)
-        store.put(key, { value: text, storedBy, comment, followup: value.followup === true }, now);
-      counts.imported += 1;
+      const outcome = writeValue(store, key, value, o, user.username, now, resolved.element);
+      if (outcome) counts[outcome] += 1;
     });
   ctx.db.transaction(write)();
   const list = conflicts.list();

@@ -91,6 +91,7 @@ export function generateTrackerData(db: SandboxDb, options: TrackerDataOptions):
           [DEMO.attributes.firstName]: pick(random, FIRST),
           [DEMO.attributes.lastName]: pick(random, LAST),
         };
+        // biome-ignore lint/complexity/useMathMinMax: ISO date strings, not numbers
         const enrolled = born < start ? start : born;
         let dropped = false;
         const doses: [string, string, number][] = [];

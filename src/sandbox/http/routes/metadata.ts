@@ -331,7 +331,10 @@ function applyJsonPatch(
     const last = keys.pop();
     if (!last) continue;
     let target = copy as Record<string, unknown>;
-    for (const key of keys) target = (target[key] ??= {}) as Record<string, unknown>;
+    for (const key of keys) {
+      target[key] ??= {};
+      target = target[key] as Record<string, unknown>;
+    }
     if (operation.op === 'remove') delete target[last];
     else if (Array.isArray(target) && last === '-') (target as unknown[]).push(operation.value);
     else target[last] = operation.value;
