@@ -6,6 +6,9 @@ import { pick, seededRandom, uidFrom } from './random.ts';
  * Metadata packages carry no org units, so the sandbox makes them. Two instances with the same seed get
  * the same tree; `distinct` ids keep the names and codes but change every UID (instances not harmonised).
  */
+/** The country of the default tree (seed 1, shared ids). */
+export const DEFAULT_COUNTRY = 'SbRepublic1';
+
 export interface OrgUnitTreeOptions {
   readonly facilities: number;
   readonly seed: number;
@@ -117,7 +120,9 @@ export function generateOrgUnitTree(options: OrgUnitTreeOptions): OrgUnitTree {
   const ids = seededRandom(options.ids === 'shared' ? options.seed + 1 : options.seed + 1_000_003);
   const regionCount = Math.max(1, Math.min(REGIONS.length, Math.ceil(options.facilities / 40)));
   const districtCount = Math.max(regionCount, Math.ceil(options.facilities / 8));
-  const country = unit(uidFrom(ids), 'Sandbox Republic', 'SB', undefined, 1);
+  // A fixed country UID for the default tree, so examples can name it; a non-harmonised twin gets its own.
+  const countryId = options.ids === 'shared' && options.seed === 1 ? DEFAULT_COUNTRY : uidFrom(ids);
+  const country = unit(countryId, 'Sandbox Republic', 'SB', undefined, 1);
   const units: MetadataObject[] = [country];
   const regions = Array.from({ length: regionCount }, (_, r) =>
     unit(uidFrom(ids), `${REGIONS[r]} Region`, `SB_R${r + 1}`, country, 2),
