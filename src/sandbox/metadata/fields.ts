@@ -51,6 +51,9 @@ function property(
   object: Record<string, unknown>,
   name: string,
 ): unknown {
+  // The owning side of a relation decides it (a group's members), whatever the other side's export says.
+  if (type && typeof object.id === 'string' && projector.relations.has(type, name))
+    return projector.relations.get(type, object.id, name) ?? [];
   if (name in object) return object[name];
   if (name === 'displayName' || name === 'displayFormName') return object.name;
   if (name === 'displayShortName') return object.shortName ?? object.name;

@@ -58,10 +58,12 @@ function values(
 ): unknown[] {
   if (path.length === 0) return [object];
   const [head, ...rest] = path as [string, ...string[]];
-  let value: unknown = object[head];
+  // The owning side of a relation decides it (a group's members), whatever the other side's export says.
+  let value: unknown =
+    type && typeof object.id === 'string' && relations.has(type, head)
+      ? (relations.get(type, object.id, head) ?? [])
+      : object[head];
   if (value === undefined && head === 'displayName') value = object.name;
-  if (value === undefined && type && typeof object.id === 'string' && relations.has(type, head))
-    value = relations.get(type, object.id, head) ?? [];
   if (rest.length === 0) return Array.isArray(value) ? value : [value];
   const nextType = REFERENCE_TYPES[head];
   const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
