@@ -71,6 +71,8 @@ export interface ConfigSpec {
   readonly extraJob?: string;
   readonly connectionExtra?: string;
   readonly targetExtra?: string;
+  /** Job-level YAML lines (each starting with four spaces), e.g. a reconcile block. */
+  readonly jobExtra?: string;
   /** The target connection's auth, as YAML; the admin's token by default. */
   readonly targetAuth?: string;
 }
@@ -108,6 +110,7 @@ jobs:
     periods: ${spec.periods ?? '{ last: 3, includeCurrent: false }'}
     orgUnits: { roots: [${spec.root}], level: 4 }
     chunk: { periods: 1, orgUnits: 10 }
+${spec.jobExtra ?? ''}
     targets:
       - connection: ${target}${spec.targetExtra ?? ''}${spec.extraJob ?? ''}
 store: ${join(dir, 't2a.sqlite')}

@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest';
+import { restoreRun } from '../../src/jobs/restore.ts';
+import { silentLogger } from '../../src/log.ts';
+import { configFor, sandbox, send, storeOf, sync, targetValues } from './harness.ts';
+
+const NOW = new Date('2026-11-24T08:00:00Z');
+const PERIODS = ['202609', '202610'];
+const STAGE = 'DemoVaccStg';
+
+const uid = (prefix: string, id: string) => `${prefix}${id}`.padEnd(11, '0');
+
+/** A child vaccinated once, written through the tracker API as a registry app would. */
+function child(
+  id: string,
+  orgUnit: string,
+  sex: 'FEMALE' | 'MALE',
+  born: string,
+  vaccine: string,
+  dose: number,
+  on: string,
+) {
+  return {
+    trackedEntity: uid('Te', id),
+    trackedEntityType: 'DemoPerson1',
+    orgUnit,
+    attributes: [
+      { attribute: 'DemoTeaSex1', value: sex },
+      { attribute: 'DemoTeaDob1', value: born },
+    ],
+    enrollments: [
+      {
+        enrollment: uid('En', id),
+        program: 'DemoEirPrg1',
+        orgUnit,
+        enrolledAt: born,
+        events: [
+          {
+            event: uid('Ev', id),
+            programStage: STAGE,
+            orgUnit,
+            occurredAt: on,
+            dataValues: [
+              { dataElement: 'DemoDeVacc1', value: vaccine },
+              { dataElement: 'DemoDeDose1', value: String(dose) },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+async function analytics(source: Awaited<ReturnType<typeof sandbox>>) {
+  const { runAnalyticsNow } = await import('../../src/sandbox/analytics/analytics-job.ts');
+  runAnalyticsNow(source.context);
+}
+
+async function scenario(jobExtra: string) {
+  // No generated tracker data: only the children below exist, so every number is known.
+  const source = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-tracker',
+    now: NOW,
+    facilities: 4,
+    months: 0,
+  });
+  const target = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 4,
+  });
+  const [a, b] = source.seed.facilities as [string, string];
+  await send(source, 'POST', 'tracker?async=false', {
+    trackedEntities: [
+      child('1', a, 'FEMALE', '2026-01-10', 'BCG', 1, '2026-10-05'),
+      child('2', a, 'MALE', '2026-02-01', 'PENTA', 1, '2026-10-07'),
+      child('3', b, 'FEMALE', '2026-03-01', 'MEASLES', 1, '2026-09-15'),
+      child('4', b, 'FEMALE', '2026-09-20', 'BCG', 1, '2026-10-01'),
+    ],
+  });
+  await analytics(source);
+  const { loaded } = configFor({
+    source,
+    target,
+    group: 'DemoPiGrp01',
+    root: source.seed.root,
+    periods: '{ fixed: [202609, 202610] }',
+    jobExtra,
+  });
+  const first = await sync(loaded);
+  // A value entered by hand in the same data set, for a combo t2a also fills elsewhere.
+  await send(
+    target,
+    'POST',
+    'dataValueSets?dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE',
+    {
+      dataValues: [
+        {
+          dataElement: 'IMM_BCG_DOSES',
+          categoryOptionCombo: '1_4Y_M',
+          period: '202610',
+          orgUnit: a,
+          value: '9',
+        },
+      ],
+    },
+  );
+  // Corrections in tracker: a duplicate registration deleted, a visit moved to September, a vaccine corrected.
+  await send(source, 'POST', 'tracker?async=false&importStrategy=DELETE', {
+    events: [{ event: uid('Ev', '1'), programStage: STAGE }],
+  });
+  await send(source, 'POST', 'tracker?async=false', {
+    events: [
+      {
+        event: uid('Ev', '2'),
+        programStage: STAGE,
+        orgUnit: a,
+        enrollment: uid('En', '2'),
+        occurredAt: '2026-09-07',
+        dataValues: [
+          { dataElement: 'DemoDeVacc1', value: 'PENTA' },
+          { dataElement: 'DemoDeDose1', value: '1' },
+        ],
+      },
+    ],
+  });
+  await send(source, 'POST', 'tracker?async=false', {
+    events: [
+      {
+        event: uid('Ev', '3'),
+        programStage: STAGE,
+        orgUnit: b,
+        enrollment: uid('En', '3'),
+        occurredAt: '2026-09-15',
+        dataValues: [
+          { dataElement: 'DemoDeVacc1', value: 'OPV' },
+          { dataElement: 'DemoDeDose1', value: '1' },
+        ],
+      },
+    ],
+  });
+  await analytics(source);
+  return { source, target, loaded, first, a, b };
+}
+
+describe('reconciliation after tracker corrections', async () => {
+  const { target, loaded, first, a, b } = await scenario('    reconcile: { maxDeleteShare: 1 }');
+  const key = (de: string, coc: string, pe: string, ou: string) => `${de}|${coc}|${pe}|${ou}`;
+
+  it('first delivers the four values', async () => {
+    expect(first.totals.imported).toBe(4);
+  });
+
+  it('deletes exactly the values the corrections made stale, moves the visit, and leaves the hand-entered value', async () => {
+    const second = await sync(loaded);
+    expect(second.totals).toMatchObject({ unchanged: 1, stale: 3, deleted: 3, imported: 1 });
+    const held = await targetValues(
+      target,
+      'DemoImmMon1',
+      loaded.config.jobs[0]!.orgUnits.roots![0]!,
+      PERIODS,
+    );
+    expect(held).toEqual(
+      new Map([
+        [key('IMM_BCG_DOSES', 'LT1Y_F', '202610', b), '1'],
+        [key('IMM_PENTA1_DOSES', 'LT1Y_M', '202609', a), '1'],
+        [key('IMM_BCG_DOSES', '1_4Y_M', '202610', a), '9'],
+      ]),
+    );
+  });
+
+  it('puts back exactly what the run deleted with t2a restore', async () => {
+    const store = storeOf(loaded)!;
+    const run = store.runs({ last: 1 })[0]!;
+    const restored = await restoreRun(loaded, store, silentLogger(), run.id, false);
+    expect(restored.values).toBe(3);
+    const held = await targetValues(
+      target,
+      'DemoImmMon1',
+      loaded.config.jobs[0]!.orgUnits.roots![0]!,
+      PERIODS,
+    );
+    expect(held.get(key('IMM_BCG_DOSES', 'LT1Y_F', '202610', a))).toBe('1');
+    expect(held.get(key('IMM_PENTA1_DOSES', 'LT1Y_M', '202610', a))).toBe('1');
+    expect(held.get(key('IMM_MR1_DOSES', 'LT1Y_F', '202609', b))).toBe('1');
+    expect(held.size).toBe(6);
+  });
+});
+
+describe('guard rails on deletion', () => {
+  it('refuses a deletion run over the share of the scope, unless --allow-mass-delete', async () => {
+    const { loaded } = await scenario('');
+    const guarded = await sync(loaded);
+    expect(guarded.totals.deleted).toBe(0);
+    expect(
+      guarded.jobs[0]!.targets[0]!.issues.find((issue) => issue.cause === 'deletion-withheld')
+        ?.messages[0],
+    ).toMatch(/would delete 3 of \d+ values/);
+    const allowed = await sync(loaded, { allowMassDelete: true });
+    expect(allowed.totals.deleted).toBe(3);
+  });
+
+  it('refuses to delete from analytics older than the job’s limit', async () => {
+    const { source, loaded } = await scenario(
+      '    analytics: { mode: off }\n    reconcile: { maxDeleteShare: 1, maxAnalyticsAgeHours: 24 }',
+    );
+    source.context.clock.set(new Date('2026-11-27T08:00:00Z'));
+    const report = await sync(loaded);
+    expect(report.totals.deleted).toBe(0);
+    expect(
+      report.jobs[0]!.targets[0]!.issues.find((issue) => issue.cause === 'deletion-withheld')
+        ?.messages[0],
+    ).toMatch(/analytics is 72 h old/);
+  });
+
+  it('refuses to delete when a chunk of the export failed', async () => {
+    const { source, loaded } = await scenario('    reconcile: { maxDeleteShare: 1 }');
+    source.context.faults.add({
+      path: '/api/analytics/dataValueSet.json',
+      fault: { kind: 'status', status: 500 },
+      after: 1,
+    });
+    const report = await sync(loaded);
+    source.context.faults.clear();
+    expect(report.jobs[0]!.failedChunks.length).toBeGreaterThan(0);
+    expect(report.totals.deleted).toBe(0);
+    expect(
+      report.jobs[0]!.targets[0]!.issues.find((issue) => issue.cause === 'deletion-withheld')
+        ?.messages[0],
+    ).toMatch(/failed or came back partial/);
+  });
+});
