@@ -5,7 +5,8 @@
 const [
   sourceUrl,
   targetUrl,
-  token,
+  sourceToken,
+  targetToken,
   group,
   attribute,
   periodsArg,
@@ -17,7 +18,11 @@ const periods = periodsArg!.split(',');
 const orgUnits = orgUnitsArg!.split(',');
 const size = Number(sizeArg);
 const concurrency = Number(concurrencyArg);
-const headers = { authorization: `ApiToken ${token}`, 'content-type': 'application/json' };
+const headers = { authorization: `ApiToken ${sourceToken}`, 'content-type': 'application/json' };
+const targetHeaders = {
+  authorization: `ApiToken ${targetToken}`,
+  'content-type': 'application/json',
+};
 
 const started = performance.now();
 const indicators = (await (
@@ -48,7 +53,7 @@ async function worker(): Promise<void> {
     await (
       await fetch(
         `${targetUrl}/api/dataValueSets?dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE`,
-        { method: 'POST', headers, body },
+        { method: 'POST', headers: targetHeaders, body },
       )
     ).text();
   }

@@ -53,27 +53,37 @@ export function unsupportedIndicators(
   );
 }
 
+/**
+ * Values seeded straight into the analytics tables (benchmarks): one query for the whole request, summed
+ * up to each requested org unit from the units below it.
+ */
 function seededValues(
   ctx: SandboxContext,
   dx: string,
   periods: readonly Period[],
   orgUnits: readonly string[],
 ): Map<string, number> | undefined {
-  const any = ctx.db.prepare('SELECT 1 FROM analytics_values WHERE dx = ? LIMIT 1').get(dx);
-  if (!any) return undefined;
-  const result = new Map<string, number>();
-  const select = ctx.db.prepare(
-    `SELECT SUM(value) AS value FROM analytics_values WHERE dx = ? AND period = ? AND org_unit IN (SELECT value FROM json_each(?))`,
-  );
+  if (!ctx.db.prepare('SELECT 1 FROM analytics_values WHERE dx = ? LIMIT 1').get(dx))
+    return undefined;
+  const ancestorOf = new Map<string, string[]>();
   for (const orgUnit of orgUnits) {
-    const units = ctx.orgUnits.subtree(orgUnit);
-    for (const period of periods) {
-      const row = select.get(
-        dx,
-        period.id,
-        JSON.stringify(units.length > 0 ? units : [orgUnit]),
-      ) as { value: number | null };
-      if (row.value !== null) result.set(`${period.id}|${orgUnit}`, row.value);
+    for (const unit of ctx.orgUnits.subtree(orgUnit))
+      ancestorOf.set(unit, [...(ancestorOf.get(unit) ?? []), orgUnit]);
+  }
+  const rows = ctx.db
+    .prepare(
+      'SELECT period, org_unit, value FROM analytics_values WHERE dx = ? AND period IN (SELECT value FROM json_each(?)) AND org_unit IN (SELECT value FROM json_each(?))',
+    )
+    .all(dx, JSON.stringify(periods.map((p) => p.id)), JSON.stringify([...ancestorOf.keys()])) as {
+    period: string;
+    org_unit: string;
+    value: number;
+  }[];
+  const result = new Map<string, number>();
+  for (const row of rows) {
+    for (const ancestor of ancestorOf.get(row.org_unit) ?? []) {
+      const key = `${row.period}|${ancestor}`;
+      result.set(key, (result.get(key) ?? 0) + row.value);
     }
   }
   return result;

@@ -86,9 +86,18 @@ export function inputPeriodOpen(dataSet: MetadataObject, period: Period, now: Da
   });
 }
 
+// The calendar library computes a period in milliseconds; an import asks the same question per value.
+const latestCache = new Map<string, Period>();
+
 /** The latest period a data set accepts (`openFuturePeriods` periods ahead of the current one). */
 export function latestOpenPeriod(dataSet: MetadataObject, periodType: string, now: Date): Period {
-  const current = periodContaining(periodType, isoDate(now));
   const ahead = Math.max(0, Number(dataSet.openFuturePeriods ?? 0));
-  return ahead === 0 ? current : shiftPeriod(current, ahead);
+  const key = `${periodType}|${ahead}|${isoDate(now)}`;
+  let latest = latestCache.get(key);
+  if (!latest) {
+    const current = periodContaining(periodType, isoDate(now));
+    latest = ahead === 0 ? current : shiftPeriod(current, ahead);
+    latestCache.set(key, latest);
+  }
+  return latest;
 }

@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS analytics_events AS SELECT * FROM events WHERE 0;
 CREATE TABLE IF NOT EXISTS analytics_values (
   dx TEXT NOT NULL, period TEXT NOT NULL, org_unit TEXT NOT NULL, value REAL NOT NULL
 );
-CREATE INDEX IF NOT EXISTS analytics_values_key ON analytics_values (period, org_unit);
+CREATE INDEX IF NOT EXISTS analytics_values_key ON analytics_values (dx, period, org_unit);
 
 CREATE TABLE IF NOT EXISTS data_values (
   data_element TEXT NOT NULL, period TEXT NOT NULL, org_unit TEXT NOT NULL,
