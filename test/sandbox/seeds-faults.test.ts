@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { parseFaultRule } from '../../src/sandbox/http/faults.ts';
+import { startSandbox } from '../../src/sandbox/index.ts';
+import { measureProgramIndicatorCoverage } from '../../src/sandbox/pi/coverage.ts';
+import { demoHmisPackage, demoTrackerPackage } from '../../src/sandbox/seed/demo-packages.ts';
+import { fixture, fixtureFiles } from './fixtures.ts';
+import { api, sandboxForFile } from './helpers.ts';
+
+describe('sandbox seeds', () => {
+  it('generates the same org unit tree from the same seed, and different UIDs with the same codes on request', async () => {
+    const a = await startSandbox({ seed: 'empty', facilities: 30, orgUnitSeed: 5 });
+    const b = await startSandbox({ seed: 'empty', facilities: 30, orgUnitSeed: 5 });
+    const c = await startSandbox({
+      seed: 'empty',
+      facilities: 30,
+      orgUnitSeed: 5,
+      orgUnitIds: 'distinct',
+    });
+    const units = (s: typeof a) =>
+      s.context.metadata
+        .list('organisationUnits')
+        .map((u) => [u.id, u.code, u.level])
+        .sort();
+    expect(units(a)).toEqual(units(b));
+    const codes = (s: typeof a) =>
+      s.context.metadata
+        .list('organisationUnits')
+        .map((u) => u.code)
+        .sort();
+    expect(codes(c)).toEqual(codes(a));
+    expect(c.seed.facilities.filter((id) => a.seed.facilities.includes(id))).toEqual([]);
+    const levels = [1, 2, 3, 4].map((level) => a.context.orgUnits.atLevel(level).length);
+    expect(levels[0]).toBe(1);
+    expect(levels[3]).toBe(30);
+    await Promise.all([a.stop(), b.stop(), c.stop()]);
+  });
+
+  it('assigns the loaded data sets and programs to the facilities', async () => {
+    const s = await startSandbox({ seed: 'demo', facilities: 5, months: 1 });
+    for (const type of ['dataSets', 'programs']) {
+      for (const object of s.context.metadata.list(type))
+        expect((object.organisationUnits as unknown[]).length).toBe(5);
+    }
+    expect(s.seed.events).toBeGreaterThan(0);
+    await s.stop();
+  });
+
+  it('maps every demo indicator to a data element code and combo that the demo HMIS has', () => {
+    const hmis = demoHmisPackage();
+    for (const pi of demoTrackerPackage().programIndicators!) {
+      const code = (pi.attributeValues as { value: string }[])[0]!.value;
+      const element = hmis.dataElements!.find((de) => de.code === code)!;
+      expect(element, code).toBeDefined();
+      const combos = hmis.categoryOptionCombos!.filter(
+        (coc) =>
+          (coc.categoryCombo as { id: string }).id === (element.categoryCombo as { id: string }).id,
+      );
+      expect(combos.map((coc) => coc.code)).toContain(pi.aggregateExportCategoryOptionCombo);
+    }
+  });
+
+  it('names the seeds when given an unknown one, and the file when a metadata file is missing', async () => {
+    await expect(startSandbox({ seed: 'sierra-leone' })).rejects.toThrow(
+      '"sierra-leone" is not a seed. Choose one of: demo, demo-tracker, demo-hmis, empty.',
+    );
+    await expect(
+      startSandbox({ seed: 'empty', metadata: ['/nonexistent/package.json'] }),
+    ).rejects.toThrow(/Cannot read the metadata file \/nonexistent\/package\.json/);
+  });
+
+  it('loads a real package given as a metadata file', async () => {
+    const file = `${new URL('../../../shared/fixtures/', import.meta.url).pathname}CVC_EIR/CVC_EIR_TRK_DHIS2.39.0-en.metadata.json`;
+    const s = await startSandbox({ seed: 'empty', metadata: [file], facilities: 3 });
+    expect(s.context.metadata.count('programIndicators')).toBe(39);
+    await s.stop();
+  });
+});
+
+describe('faults on request', async () => {
+  const sandbox = await sandboxForFile({ seed: 'empty', facilities: 2 });
+
+  it('answers a 503 the number of times asked, then serves again', async () => {
+    await api(sandbox, '/__sandbox/faults', {
+      body: { rule: 'GET /api/system/info 503 times=2' },
+      auth: null,
+    });
+    expect((await api(sandbox, '/api/system/info')).status).toBe(503);
+    expect((await api(sandbox, '/api/system/info')).status).toBe(503);
+    expect((await api(sandbox, '/api/system/info')).status).toBe(200);
+  });
+
+  it('drops the connection', async () => {
+    sandbox.context.faults.add(parseFaultRule('GET /api/me drop times=1'));
+    await expect(
+      fetch(`${sandbox.baseUrl}/api/me`, {
+        headers: { authorization: `Basic ${Buffer.from('admin:district').toString('base64')}` },
+      }),
+    ).rejects.toThrow();
+    expect((await api(sandbox, '/api/me')).status).toBe(200);
+  });
+
+  it('adds latency, and hangs until the client gives up', async () => {
+    sandbox.context.faults.add(parseFaultRule('GET /api/system/ping latency=300 times=1'));
+    const started = Date.now();
+    await api(sandbox, '/api/system/ping');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    sandbox.context.faults.add(parseFaultRule('GET /api/system/ping hang times=1'));
+    await expect(
+      fetch(`${sandbox.baseUrl}/api/system/ping`, { signal: AbortSignal.timeout(300) }),
+    ).rejects.toThrow(/aborted|timeout/i);
+  });
+
+  it('explains a fault it cannot read', () => {
+    expect(() => parseFaultRule('/api/x explode')).toThrow(
+      'Fault "explode" is unknown: use 500, 502, 503, 504, drop, hang or latency=MS.',
+    );
+  });
+});
+
+describe('program indicator coverage of the real packages', () => {
+  it('evaluates at least 95 % of them, and names the rest with the reason', () => {
+    const packages = fixtureFiles().map((file) => ({ name: file, metadata: fixture(file) }));
+    const report = measureProgramIndicatorCoverage(packages);
+    expect(report.total).toBeGreaterThan(400);
+    expect(report.evaluable / report.total).toBeGreaterThanOrEqual(0.95);
+    for (const pkg of report.packages)
+      for (const failure of pkg.failures) expect(failure.reason.length).toBeGreaterThan(10);
+  });
+});
