@@ -120,8 +120,11 @@ export function projectObject(
   const excluded = new Set<string>();
   for (const field of fields) {
     if (field.name.startsWith('!')) excluded.add(field.name.slice(1));
-    else if (field.name === '*' || field.name === ':all' || field.name === ':owner')
+    else if (field.name === '*' || field.name === ':all')
       for (const name of expandAll(projector, type, source)) wanted.set(name, wanted.get(name));
+    // :owner is what the object itself stores (what a PUT sends back), without derived properties.
+    else if (field.name === ':owner')
+      for (const name of Object.keys(source)) wanted.set(name, wanted.get(name));
     else if (field.name === ':identifiable')
       for (const name of IDENTIFIABLE) wanted.set(name, undefined);
     else if (field.name === ':nameable') for (const name of NAMEABLE) wanted.set(name, undefined);
