@@ -71,11 +71,9 @@ export async function deliverChunk(
   )
     .map(withoutDefaultCombos)
     .filter((value) => inScope.has(mappingKey(value)));
-  const ouSet = new Set(orgUnits);
   const ledger =
-    delivery.store?.ledger
-      .entries(target.ledgerKey, delivery.job.name, chunk.periods)
-      .filter((entry) => ouSet.has(entry.orgUnit)) ?? [];
+    delivery.store?.ledger.entries(target.ledgerKey, delivery.job.name, chunk.periods, orgUnits) ??
+    [];
   const reconcile = planReconcile({
     fresh: values,
     held,

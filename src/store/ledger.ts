@@ -63,13 +63,27 @@ export class Ledger {
     })();
   }
 
-  /** What t2a wrote for a job into a target in these periods, whatever the org unit. */
-  entries(target: string, job: string, periods: readonly string[]): LedgerEntry[] {
+  /**
+   * What t2a wrote for a job into a target in these periods: for the given org units, or whatever the org
+   * unit when none are given (values of units that have since left the job).
+   */
+  entries(
+    target: string,
+    job: string,
+    periods: readonly string[],
+    orgUnits?: readonly string[],
+  ): LedgerEntry[] {
+    const byUnit = orgUnits ? 'AND org_unit IN (SELECT value FROM json_each(?))' : '';
     const rows = this.db
       .prepare(
-        `SELECT * FROM ledger WHERE target = ? AND job = ? AND period IN (${periods.map(() => '?').join(',') || "''"})`,
+        `SELECT * FROM ledger WHERE target = ? AND job = ? AND period IN (SELECT value FROM json_each(?)) ${byUnit}`,
       )
-      .all(target, job, ...periods) as LedgerRow[];
+      .all(
+        target,
+        job,
+        JSON.stringify(periods),
+        ...(orgUnits ? [JSON.stringify(orgUnits)] : []),
+      ) as LedgerRow[];
     return rows.map((row) => ({
       dataElement: row.data_element,
       period: row.period,
