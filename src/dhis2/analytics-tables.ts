@@ -72,7 +72,7 @@ export async function runAnalyticsTables(
     if (Date.now() > deadline) {
       throw new T2aError(
         'dhis2',
-        `Analytics on ${client.name} did not finish within ${Math.round(options.timeoutMs / 60000)} min (job ${id}).`,
+        `Analytics on ${client.name} did not finish within ${options.timeoutMs >= 120_000 ? `${Math.round(options.timeoutMs / 60_000)} min` : `${Math.round(options.timeoutMs / 1000)} s`} (job ${id}).`,
         {
           fix: 'Raise analytics.timeoutMinutes, use lastYears to shorten the run, or schedule analytics before t2a and use mode "check".',
         },

@@ -72,6 +72,20 @@ describe('the t2a command line', async () => {
     expect(result.stdout).toMatch(/refused t2a's credentials/);
   });
 
+  it('keeps a readable history: t2a history lists the runs, t2a show explains a failed one without the log', async () => {
+    const history = await t2a(['history', '--config', file, '--json'], env);
+    const runs = JSON.parse(history.stdout);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    const failed = runs.find((run: { status: string }) => run.status === 'failed');
+    const shown = await t2a(['show', failed.id, '--config', file], env);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(`Run ${failed.id}: job immunisation, manual, failed`);
+    expect(shown.stdout).toMatch(/refused t2a's credentials/);
+    expect(shown.stdout).toMatch(
+      /Fix: Check the username and password or the personal access token/,
+    );
+  });
+
   it('describes every option in --help', async () => {
     const result = await t2a(['sync', '--help'], {});
     for (const option of ['--job', '--dry-run', '--period', '--json', '--log-file', 'Exit codes'])

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { Dhis2Client } from '../../src/dhis2/client.ts';
+import { runSync } from '../../src/jobs/sync.ts';
+import { silentLogger } from '../../src/log.ts';
+import { dhis2MessageNotifier } from '../../src/notify/dhis2-message.ts';
+import { Store } from '../../src/store/store.ts';
+import { configFor, get, sandbox } from './harness.ts';
+
+const NOW = new Date('2026-11-24T08:00:00Z');
+
+describe('analytics before export, and failure notices', async () => {
+  // Tracker data but no analytics run yet: the job must run analytics itself.
+  const source = await sandbox({
+    dhis2Version: '2.41',
+    seed: 'demo-tracker',
+    now: NOW,
+    facilities: 3,
+    months: 3,
+  });
+  const target = await sandbox({
+    dhis2Version: '2.41',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 3,
+  });
+  const admin = target.context.metadata.list('users').find((user) => user.username === 'admin')!;
+  const messages = dhis2MessageNotifier(
+    new Dhis2Client(
+      {
+        name: 'hmis',
+        url: target.baseUrl,
+        auth: { kind: 'basic', username: 'admin', password: 'district' },
+        timeoutMs: 5000,
+        retries: 0,
+        retryDelayMs: 0,
+      },
+      silentLogger(),
+    ),
+    { users: [admin.id], userGroups: [] },
+  );
+  const run = (jobExtra: string) => {
+    const { loaded } = configFor({
+      source,
+      target,
+      group: 'DemoPiGrp01',
+      root: source.seed.root,
+      jobExtra,
+    });
+    return runSync({
+      config: loaded,
+      logger: silentLogger(),
+      store: new Store(':memory:'),
+      notifiers: [messages],
+    });
+  };
+
+  it('refuses analytics that never ran when the job checks freshness', async () => {
+    const report = await run('    analytics: { mode: check, maxAgeHours: 26 }');
+    expect(report.jobs[0]!.error).toMatchObject({
+      kind: 'dhis2',
+      message: 'Analytics has never run on tracker.',
+    });
+  });
+
+  it('runs analytics, waits for it, then exports', async () => {
+    const report = await run('    analytics: { mode: run, lastYears: 2 }');
+    expect(report.outcome).toBe('success');
+    expect(report.totals.imported).toBeGreaterThan(0);
+    const info = await get(source, 'system/info');
+    expect(info.lastAnalyticsTableSuccess).toBeDefined();
+  });
+
+  it('stops the run with a clear message when analytics fails, and tells the users in a DHIS2 message', async () => {
+    source.context.faults.analytics = { fail: 'could not create table analytics_event_temp' };
+    const report = await run('    analytics: { mode: run }\n    notify: failure');
+    source.context.faults.analytics = {};
+    expect(report.jobs[0]!.error).toMatchObject({
+      kind: 'dhis2',
+      message:
+        'Analytics on tracker failed: Process failed: could not create table analytics_event_temp.',
+    });
+    const inbox = await get(target, 'messageConversations');
+    expect(inbox.messageConversations[0].subject).toMatch(
+      /^\[t2a\] immunisation: FAILED — Analytics on tracker failed/,
+    );
+    expect(inbox.messageConversations[0].messages[0].text).toContain(
+      `t2a show ${report.jobs[0]!.runId}`,
+    );
+  });
+
+  it('gives up on analytics that runs longer than the job allows', async () => {
+    source.context.faults.analytics = { durationMs: 5000 };
+    const report = await run('    analytics: { mode: run, timeoutMinutes: 0.01 }');
+    source.context.faults.analytics = {};
+    expect(report.jobs[0]!.error?.message).toMatch(/did not finish within 1 s \(job \w+\)/);
+  });
+});

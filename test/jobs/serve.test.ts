@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Notification } from '../../src/core/notification.ts';
+import { startScheduler } from '../../src/jobs/serve.ts';
+import { silentLogger } from '../../src/log.ts';
+import type { Notifier } from '../../src/notify/notifier.ts';
+import { Store } from '../../src/store/store.ts';
+import { configFor, sandbox } from '../e2e/harness.ts';
+
+const NOW = new Date('2026-11-24T01:59:00Z');
+
+function recorder(): Notifier & { sent: Notification[] } {
+  const sent: Notification[] = [];
+  return { name: 'recorder', sent, send: async (n) => void sent.push(n) };
+}
+
+describe('t2a serve', async () => {
+  const source = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-tracker',
+    runAnalytics: true,
+    now: NOW,
+    facilities: 3,
+    months: 2,
+  });
+  const target = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 3,
+  });
+  const { loaded } = configFor({
+    source,
+    target,
+    group: 'DemoPiGrp01',
+    root: source.seed.root,
+    jobExtra: '    schedule: "0 2 * * *"',
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('runs a job at its scheduled time, with the clock moved rather than slept', async () => {
+    vi.useFakeTimers({ now: NOW, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const store = new Store(':memory:');
+    const scheduler = startScheduler({
+      config: loaded,
+      logger: silentLogger(),
+      store,
+      notifiers: [],
+    });
+    expect(scheduler.nextRuns(1)[0]!.at[0]!.toISOString()).toBe('2026-11-24T02:00:00.000Z');
+    await vi.advanceTimersByTimeAsync(61_000);
+    vi.useRealTimers();
+    for (let i = 0; i < 100 && store.runs().every((run) => run.status === 'running'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const [run] = store.runs();
+    expect(run).toMatchObject({ job: 'immunisation', trigger: 'schedule', status: 'success' });
+    await scheduler.stop(1000);
+  });
+
+  it('refuses and records a second run of a job while one holds the lock', async () => {
+    const store = new Store(':memory:');
+    store.acquireLock('immunisation', 'other-run', 'another-host:42');
+    const { runSync } = await import('../../src/jobs/sync.ts');
+    const report = await runSync({
+      config: loaded,
+      logger: silentLogger(),
+      store,
+      trigger: 'schedule',
+    });
+    expect(report.jobs[0]!.error).toMatchObject({
+      kind: 'busy',
+      message: expect.stringContaining('another-host:42'),
+    });
+    expect(store.runs()[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('already running'),
+    });
+  });
+
+  it('leaves an abandoned, resumable run when stopped mid-run', async () => {
+    const store = new Store(':memory:');
+    const abort = new AbortController();
+    source.context.faults.add({
+      path: '/api/analytics/dataValueSet.json',
+      fault: { kind: 'latency', ms: 200 },
+    });
+    const { runSync } = await import('../../src/jobs/sync.ts');
+    const running = runSync(
+      { config: loaded, logger: silentLogger(), store },
+      { signal: abort.signal },
+    );
+    setTimeout(() => abort.abort(), 250);
+    const report = await running;
+    source.context.faults.clear();
+    expect(report.jobs[0]!.error?.kind).toBe('aborted');
+    expect(store.runs()[0]).toMatchObject({ status: 'abandoned' });
+    expect(store.lockHolder('immunisation')).toBeUndefined();
+    const resumed = await runSync({ config: loaded, logger: silentLogger(), store });
+    expect(resumed.outcome).toBe('success');
+    expect(resumed.totals.unchanged).toBeGreaterThan(0);
+  });
+
+  it('says so when a scheduled run did not happen', async () => {
+    const store = new Store(':memory:');
+    store.startRun({
+      id: 'r1',
+      job: 'immunisation',
+      trigger: 'schedule',
+      startedAt: '2026-11-22T02:00:00.000Z',
+      dryRun: false,
+      t2aVersion: '0.1.0',
+    });
+    store.finishRun('r1', 'success', undefined);
+    const notifier = recorder();
+    const scheduler = startScheduler({
+      config: loaded,
+      logger: silentLogger(),
+      store,
+      notifiers: [notifier],
+    });
+    const missed = await scheduler.checkMissedRuns(new Date('2026-11-24T08:00:00Z'));
+    expect(missed).toHaveLength(1);
+    expect(notifier.sent[0]).toMatchObject({
+      subject: '[t2a] immunisation: scheduled run missed',
+      text: expect.stringContaining('was due at 2026-11-23T02:00:00.000Z'),
+    });
+    expect(await scheduler.checkMissedRuns(new Date('2026-11-24T08:05:00Z'))).toEqual([]);
+    await scheduler.stop(100);
+  });
+});
