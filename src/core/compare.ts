@@ -121,8 +121,9 @@ function streaks(
   return [...agreed.entries()]
     .map(([orgUnit, byPeriod]) => {
       let count = 0;
+      // A period in which neither side reports anything for the unit agrees: both say zero.
       for (const period of latestFirst) {
-        if (byPeriod.get(period) !== true) break;
+        if (byPeriod.get(period) === false) break;
         count += 1;
       }
       return { orgUnit, periods: count };
