@@ -88,12 +88,24 @@ describe('the t2a command line', async () => {
 
   it('explains the sandbox’s flags, and names the seeds for an unknown one', async () => {
     const help = await t2a(['sandbox', '--help'], {});
-    for (const flag of ['--port', '--seed', '--dhis2-version', '--metadata', '--facilities', '--distinct-org-unit-ids', '--fault', '--analytics-fail', '--run-analytics']) {
+    for (const flag of [
+      '--port',
+      '--seed',
+      '--dhis2-version',
+      '--metadata',
+      '--facilities',
+      '--distinct-org-unit-ids',
+      '--fault',
+      '--analytics-fail',
+      '--run-analytics',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
     const bad = await t2a(['sandbox', '--seed', 'nope'], {});
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('"nope" is not a seed. Choose one of: demo, demo-tracker, demo-hmis, empty.');
+    expect(bad.stderr).toContain(
+      '"nope" is not a seed. Choose one of: demo, demo-tracker, demo-hmis, empty.',
+    );
   });
 
   it('describes every option in --help', async () => {

@@ -199,6 +199,29 @@ describe('analytics in the sandbox (2.40)', async () => {
     ).toBe(403);
   });
 
+  it('names an indicator it cannot evaluate instead of answering zero', async () => {
+    const broken = {
+      ...sandbox.context.metadata.get('programIndicators', BCG_F)!,
+      id: 'DemoPiBrkn1',
+      name: 'Broken (test)',
+      code: 'BROKEN',
+      filter: 'd2:unknownFunction(1)',
+    };
+    sandbox.context.metadata.put('programIndicators', broken);
+    const { body } = await query(
+      `dimension=dx:DemoPiBrkn1&dimension=pe:LAST_12_MONTHS&dimension=ou:${sandbox.seed.root}`,
+    );
+    expect(body.dataValues).toEqual([]);
+    const unsupported = await api(sandbox, '/__sandbox/analytics/unsupported', { auth: null });
+    expect(unsupported.body.programIndicators).toEqual([
+      {
+        id: 'DemoPiBrkn1',
+        name: 'Broken (test)',
+        reason: 'filter: the function d2:unknownFunction is not supported by the sandbox',
+      },
+    ]);
+  });
+
   it('serves values seeded straight into the analytics tables (for benchmarks)', async () => {
     sandbox.context.db
       .prepare(
