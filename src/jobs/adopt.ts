@@ -1,7 +1,5 @@
 import type { LoadedConfig } from '../config/load.ts';
-import { T2aError } from '../core/errors.ts';
 import { mappingKey, resolveMappings } from '../core/mapping.ts';
-import { periodsInWindow } from '../core/periods.ts';
 import { planChunks } from '../core/plan.ts';
 import { type HeldValue, withoutDefaultCombos } from '../core/reconcile.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
@@ -10,6 +8,7 @@ import { fetchOrgUnits, fetchProgramIndicators } from '../dhis2/metadata.ts';
 import { getSystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
+import { findJob, jobPeriods, targetClient } from './job-context.ts';
 import { prepareTarget } from './sync-target.ts';
 
 export interface AdoptResult {
@@ -30,36 +29,17 @@ export async function adoptValues(
   jobName: string,
   options: { confirm: boolean; periods?: readonly string[] | undefined },
 ): Promise<AdoptResult[]> {
-  const job = config.config.jobs.find((candidate) => candidate.name === jobName);
-  if (!job)
-    throw new T2aError('usage', `No job named "${jobName}".`, {
-      fix: `Jobs: ${config.config.jobs.map((j) => j.name).join(', ')}.`,
-    });
+  const job = findJob(config, jobName);
   const source = new Dhis2Client(config.connections.get(job.source)!, logger);
   const info = await getSystemInfo(source);
   const indicators = await fetchProgramIndicators(source, job.programIndicators);
   const { mapped } = resolveMappings(indicators, job.mappingAttribute);
   const inScope = new Set(mapped.map((mapping) => mappingKey(mapping)));
-  const periods = options.periods?.length
-    ? [...options.periods]
-    : 'fixed' in job.periods
-      ? job.periods.fixed
-      : periodsInWindow(
-          {
-            periodType: job.periodType,
-            last: job.periods.last,
-            includeCurrent: job.periods.includeCurrent,
-          },
-          info.serverDate?.slice(0, 10) ?? new Date().toISOString().slice(0, 10),
-          info.calendar,
-        );
+  const periods = options.periods?.length ? [...options.periods] : jobPeriods(job, info);
   const orgUnits = await fetchOrgUnits(source, job.orgUnits);
   const results: AdoptResult[] = [];
   for (const targetConfig of job.targets) {
-    const client =
-      targetConfig.connection === 'same'
-        ? source
-        : new Dhis2Client(config.connections.get(targetConfig.connection)!, logger);
+    const client = targetClient(config, targetConfig, source, logger);
     const target = await prepareTarget({
       client,
       config: targetConfig,

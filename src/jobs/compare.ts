@@ -13,6 +13,7 @@ import { fetchHeldValues } from '../dhis2/data-value-sets.ts';
 import { fetchOrgUnits, fetchProgramIndicators } from '../dhis2/metadata.ts';
 import { getSystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
+import { findJob } from './job-context.ts';
 import { type PreparedTarget, prepareTarget } from './sync-target.ts';
 
 const UNITS: Record<string, string> = {
@@ -87,11 +88,7 @@ export async function compareJob(
   jobName: string,
   periodSpec: readonly string[],
 ): Promise<CompareOutcome> {
-  const job = config.config.jobs.find((candidate) => candidate.name === jobName);
-  if (!job)
-    throw new T2aError('usage', `No job named "${jobName}".`, {
-      fix: `Jobs: ${config.config.jobs.map((j) => j.name).join(', ')}.`,
-    });
+  const job = findJob(config, jobName);
   const source = new Dhis2Client(config.connections.get(job.source)!, logger);
   const info = await getSystemInfo(source);
   const periods = comparePeriods(

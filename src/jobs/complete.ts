@@ -15,6 +15,7 @@ import { fetchOrgUnits, fetchProgramIndicators } from '../dhis2/metadata.ts';
 import { getSystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
+import { findJob, jobPeriods, targetClient } from './job-context.ts';
 import { prepareTarget } from './sync-target.ts';
 
 export interface CompleteResult {
@@ -35,11 +36,7 @@ export async function completeJob(
   jobName: string,
   options: { dryRun: boolean },
 ): Promise<CompleteResult[]> {
-  const job = config.config.jobs.find((candidate) => candidate.name === jobName);
-  if (!job)
-    throw new T2aError('usage', `No job named "${jobName}".`, {
-      fix: `Jobs: ${config.config.jobs.map((j) => j.name).join(', ')}.`,
-    });
+  const job = findJob(config, jobName);
   if (!job.complete) {
     throw new T2aError('config', `Job "${job.name}" has no completeness rule.`, {
       fix: 'Add complete: { rule: { minValues: 1 } } (or dataElements/minOf, or allMapped) to the job.',
@@ -48,18 +45,7 @@ export async function completeJob(
   const source = new Dhis2Client(config.connections.get(job.source)!, logger);
   const info = await getSystemInfo(source);
   const today = info.serverDate?.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
-  const periods: string[] =
-    'fixed' in job.periods
-      ? job.periods.fixed
-      : periodsInWindow(
-          {
-            periodType: job.periodType,
-            last: job.periods.last,
-            includeCurrent: job.periods.includeCurrent,
-          },
-          today,
-          info.calendar,
-        );
+  const periods = jobPeriods(job, info);
   const [current] = periodsInWindow(
     { periodType: job.periodType, last: 0, includeCurrent: true },
     today,
@@ -86,10 +72,7 @@ export async function completeJob(
           };
   const results: CompleteResult[] = [];
   for (const targetConfig of job.targets) {
-    const client =
-      targetConfig.connection === 'same'
-        ? source
-        : new Dhis2Client(config.connections.get(targetConfig.connection)!, logger);
+    const client = targetClient(config, targetConfig, source, logger);
     const target = await prepareTarget({
       client,
       config: targetConfig,
