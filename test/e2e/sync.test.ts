@@ -72,3 +72,54 @@ describe('t2a sync within one instance (target: same)', async () => {
     expect(await targetValues(instance, ids.dataSet, ids.root, PERIODS)).toEqual(expected);
   });
 });
+
+describe('t2a sync into a 2.43 target whose org units are matched by code', async () => {
+  const source = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-tracker',
+    runAnalytics: true,
+    now: NOW,
+    facilities: 6,
+  });
+  // Not harmonised: the HMIS has the same codes under other UIDs. 2.43's engine wants one data set per request.
+  const target = await sandbox({
+    dhis2Version: '2.43',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 6,
+    orgUnitIds: 'distinct',
+  });
+  const ids = await demoIds(source, target);
+  const { loaded } = configFor({
+    source,
+    target,
+    group: ids.group,
+    root: ids.root,
+    targetExtra: '\n        orgUnitIdScheme: CODE',
+  });
+
+  it('delivers every value under the target’s own org unit UIDs', async () => {
+    const report = await sync(loaded);
+    expect(report.outcome).toBe('success');
+    expect(report.totals.updated).toBeGreaterThan(0); // the 2.43 engine counts every upsert as updated
+    const expected = await expectedValues(source, ids.group, ids.root, PERIODS);
+    const byCode = new Map(
+      source.context.metadata
+        .list('organisationUnits')
+        .map((unit) => [unit.id, unit.code as string]),
+    );
+    const targetIdOf = new Map(
+      target.context.metadata
+        .list('organisationUnits')
+        .map((unit) => [unit.code as string, unit.id]),
+    );
+    const translated = new Map(
+      [...expected].map(([key, value]) => {
+        const [de, coc, pe, ou] = key.split('|') as [string, string, string, string];
+        return [`${de}|${coc}|${pe}|${targetIdOf.get(byCode.get(ou)!)}`, value];
+      }),
+    );
+    const targetRoot = target.context.orgUnits.roots()[0]!;
+    expect(await targetValues(target, ids.dataSet, targetRoot, PERIODS)).toEqual(translated);
+  });
+});
