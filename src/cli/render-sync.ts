@@ -62,6 +62,8 @@ function renderJob(job: JobReport): string[] {
     if (target.issues.length) lines.push(`  ${target.target}:`);
     for (const issue of target.issues) lines.push(...renderIssue(issue));
   }
+  if (job.completed !== undefined)
+    lines.push(`  data set registrations marked complete: ${job.completed}`);
   for (const chunk of job.failedChunks) {
     lines.push(
       `  ✖ Chunk failed after retries: periods ${chunk.periods.join(', ')}, org units ${chunk.orgUnits}`,

@@ -44,6 +44,8 @@ export interface JobReport {
   };
   readonly targets: readonly TargetReport[];
   readonly failedChunks: readonly FailedChunk[];
+  /** Data set registrations marked complete after the run (`complete.afterSync`), or why that failed. */
+  readonly completed?: number | string | undefined;
   /** A failure that stopped the whole job before any chunk ran. */
   readonly error?:
     | { readonly kind: string; readonly message: string; readonly fix: string | undefined }

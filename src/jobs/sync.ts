@@ -20,6 +20,7 @@ import type { Logger } from '../log.ts';
 import { type Notifier, notifyAll } from '../notify/notifier.ts';
 import { newRunId, type Store } from '../store/store.ts';
 import { T2A_VERSION } from '../version.ts';
+import { completeJob } from './complete.ts';
 import { type ChunkOutcome, clearStale, type Delivery, deliverChunk } from './deliver.ts';
 import { type JobDeps, type JobPlan, planJob } from './sync-plan.ts';
 import { targetReport } from './sync-target.ts';
@@ -68,7 +69,13 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const reports: JobReport[] = [];
   for (const job of jobs) {
     const logger = deps.logger.child({ job: job.name });
-    const report = await runJob(job, { ...deps, logger, clientFor }, options);
+    let report = await runJob(job, { ...deps, logger, clientFor }, options);
+    if (job.complete?.afterSync && deps.store && !report.error && !(options.dryRun || job.dryRun)) {
+      report = {
+        ...report,
+        completed: await completeAfterSync(deps, deps.store, job.name, logger),
+      };
+    }
     reports.push(report);
     if (deps.notifiers?.length && shouldNotify(report, job.notify)) {
       await notifyAll(deps.notifiers, composeNotification(report, hostname()), logger);
@@ -324,5 +331,21 @@ async function aggregateAnalytics(delivery: Delivery, job: JobConfig): Promise<v
       [delivery.target.client.name],
       (error as Error).message,
     );
+  }
+}
+
+/** `complete.afterSync`: marks complete what the run delivered; a failure is reported, the run stands. */
+async function completeAfterSync(
+  deps: SyncDeps,
+  store: Store,
+  job: string,
+  logger: Logger,
+): Promise<number | string> {
+  try {
+    const results = await completeJob(deps.config, store, logger, job, { dryRun: false });
+    return results.reduce((sum, result) => sum + result.marked, 0);
+  } catch (error) {
+    logger.error({ err: (error as Error).message }, 'marking complete failed');
+    return `failed: ${(error as Error).message}`;
   }
 }

@@ -69,6 +69,37 @@ describe('t2a complete', async () => {
   });
 });
 
+describe('marking complete at the end of each sync', async () => {
+  const source = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-tracker',
+    runAnalytics: true,
+    now: NOW,
+    facilities: 3,
+    months: 4,
+  });
+  const target = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 3,
+  });
+  const { loaded } = configFor({
+    source,
+    target,
+    group: 'DemoPiGrp01',
+    root: source.seed.root,
+    jobExtra: '    complete: { rule: { minValues: 1 }, afterSync: true }',
+  });
+
+  it('marks what the run delivered, then nothing more on the next run', async () => {
+    const first = await sync(loaded);
+    expect(first.jobs[0]!.completed).toBeGreaterThan(0);
+    const second = await sync(loaded);
+    expect(second.jobs[0]!.completed).toBe(0);
+  });
+});
+
 describe('t2a compare', async () => {
   const source = await sandbox({
     dhis2Version: '2.40',
