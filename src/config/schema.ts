@@ -243,6 +243,12 @@ export const jobSchema = z
       .enum(['failure', 'conflicts', 'always'])
       .default('conflicts')
       .describe('When to send a message: on failure, on failure or conflicts, or after every run'),
+    lockedPeriods: z
+      .enum(['skip', 'fail'])
+      .default('skip')
+      .describe(
+        'A value for a period the target has closed: skip it and report, or fail the chunk',
+      ),
     provenance: z
       .enum(['comment', 'none'])
       .default('comment')

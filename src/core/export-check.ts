@@ -1,4 +1,5 @@
 import { type DataValue, dataValueKey, normaliseValue } from './data-value.ts';
+import type { DataSetLocks } from './locks.ts';
 
 /** What t2a knows of a target data element, found by its code. */
 export interface TargetDataElement {
@@ -9,7 +10,7 @@ export interface TargetDataElement {
   /** Codes of the category option combos of its category combo. */
   readonly categoryOptionCombos: ReadonlySet<string>;
   /** The data sets it belongs to, with their period types. */
-  readonly dataSets: readonly { readonly id: string; readonly periodType: string }[];
+  readonly dataSets: readonly (DataSetLocks & { readonly periodType: string })[];
 }
 
 /** A value t2a withholds, and why. */

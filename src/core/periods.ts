@@ -146,3 +146,58 @@ export function periodTypeOf(id: string, calendar = 'iso8601'): string | undefin
     return undefined;
   }
 }
+
+const datesCache = new Map<string, { id: string; startDate: string; endDate: string } | null>();
+
+/**
+ * The ISO start and end of a period (Gregorian calendar only: elsewhere undefined, and the target's own
+ * checks decide). Cached: the calendar library takes milliseconds a call, and a run asks per value.
+ */
+export function periodDates(
+  id: string,
+  calendar = 'iso8601',
+): { id: string; startDate: string; endDate: string } | undefined {
+  if (libraryCalendar(calendar) !== 'gregory') return undefined;
+  let dates = datesCache.get(id);
+  if (dates === undefined) {
+    try {
+      const period = calendarDates.createFixedPeriodFromPeriodId({
+        periodId: id,
+        calendar: 'gregory',
+      });
+      dates = { id: period.id, startDate: period.startDate, endDate: period.endDate };
+    } catch {
+      dates = null;
+    }
+    datesCache.set(id, dates);
+  }
+  return dates ?? undefined;
+}
+
+/** The period `steps` after the one of `periodType` that contains `today` (Gregorian). */
+export function periodAhead(
+  periodType: string,
+  today: string,
+  steps: number,
+): { id: string; startDate: string; endDate: string } | undefined {
+  const type = LIBRARY_TYPES[periodType];
+  if (!type) return undefined;
+  const key = `${periodType}|${today}|${steps}`;
+  let dates = datesCache.get(key);
+  if (dates === undefined) {
+    const current = calendarDates.getFixedPeriodByDate({
+      periodType: type as never,
+      date: today,
+      calendar: 'gregory',
+    });
+    const ahead =
+      steps > 0
+        ? calendarDates
+            .getAdjacentFixedPeriods({ period: current, calendar: 'gregory', steps })
+            .at(-1)!
+        : current;
+    dates = { id: ahead.id, startDate: ahead.startDate, endDate: ahead.endDate };
+    datesCache.set(key, dates);
+  }
+  return dates ?? undefined;
+}

@@ -134,7 +134,19 @@ interface DataElementResponse {
   aggregationType?: string;
   categoryCombo?: ComboResponse;
   dataSetElements?: {
-    dataSet?: { id: string; name: string; periodType: string; categoryCombo?: ComboResponse };
+    dataSet?: {
+      id: string;
+      name: string;
+      periodType: string;
+      expiryDays?: number;
+      openFuturePeriods?: number;
+      dataInputPeriods?: {
+        period?: { id?: string } | string;
+        openingDate?: string;
+        closingDate?: string;
+      }[];
+      categoryCombo?: ComboResponse;
+    };
   }[];
 }
 
@@ -146,7 +158,7 @@ export interface TargetMapping {
 }
 
 const TARGET_FIELDS =
-  'id,code,name,valueType,aggregationType,categoryCombo[id,categoryOptionCombos[id,code,name]],dataSetElements[dataSet[id,name,periodType,categoryCombo[id,categoryOptionCombos[id,code,name]]]]';
+  'id,code,name,valueType,aggregationType,categoryCombo[id,categoryOptionCombos[id,code,name]],dataSetElements[dataSet[id,name,periodType,expiryDays,openFuturePeriods,dataInputPeriods[period[id],openingDate,closingDate],categoryCombo[id,categoryOptionCombos[id,code,name]]]]';
 
 /** The target's data elements for the mapped codes, with their combos and data sets. */
 export async function fetchTargetMapping(
@@ -203,7 +215,18 @@ export async function fetchTargetMapping(
           coc.code ? [coc.code] : [],
         ),
       ),
-      dataSets: sets.map((set) => ({ id: set.id, periodType: set.periodType })),
+      dataSets: sets.map((set) => ({
+        id: set.id,
+        name: set.name,
+        periodType: set.periodType,
+        expiryDays: Number(set.expiryDays ?? 0),
+        openFuturePeriods: Number(set.openFuturePeriods ?? 0),
+        dataInputPeriods: (set.dataInputPeriods ?? []).map((input) => ({
+          period: typeof input.period === 'string' ? input.period : (input.period?.id ?? ''),
+          openingDate: input.openingDate,
+          closingDate: input.closingDate,
+        })),
+      })),
     });
   }
   return {

@@ -1,8 +1,11 @@
 import type { JobConfig } from '../config/schema.ts';
 import type { DataValue } from '../core/data-value.ts';
+import { T2aError } from '../core/errors.ts';
 import { checkExportedValues } from '../core/export-check.ts';
 import type { ImportResult } from '../core/import-summary.ts';
+import { lockReason } from '../core/locks.ts';
 import { mappingKey } from '../core/mapping.ts';
+import { periodAhead, periodDates } from '../core/periods.ts';
 import type { Chunk } from '../core/plan.ts';
 import {
   guardDeletions,
@@ -58,7 +61,8 @@ export async function deliverChunk(
     }
     values.push(orgUnit === value.orgUnit ? value : { ...value, orgUnit });
   }
-  tally.withheld += exported.length - values.length;
+  const open = withholdLocked(delivery, values);
+  tally.withheld += exported.length - open.length;
   const orgUnits = chunk.orgUnits.flatMap((id) => target.translate(id) ?? []);
   const inScope = new Set(plan.mappings.map((mapping) => mappingKey(mapping)));
   const held = (
@@ -75,7 +79,7 @@ export async function deliverChunk(
     delivery.store?.ledger.entries(target.ledgerKey, delivery.job.name, chunk.periods, orgUnits) ??
     [];
   const reconcile = planReconcile({
-    fresh: values,
+    fresh: open,
     held,
     ledger,
     zeroInsteadOfDelete:
@@ -86,7 +90,46 @@ export async function deliverChunk(
   tally.unchanged += reconcile.unchanged.length;
   const toSend = [...reconcile.create, ...reconcile.update.map((change) => change.value)];
   await send(delivery, toSend, target.importStrategy);
-  return { stale: reconcile.stale, held: held.length, incomplete: values.length < exported.length };
+  return { stale: reconcile.stale, held: held.length, incomplete: open.length < exported.length };
+}
+
+/**
+ * Values for periods the target has closed (expiry days, input periods, future periods) are not sent: each
+ * is reported as locked with its period and data set; the job's `lockedPeriods: fail` fails the chunk.
+ */
+function withholdLocked(delivery: Delivery, values: readonly DataValue[]): DataValue[] {
+  const { target, job } = delivery;
+  const open: DataValue[] = [];
+  for (const value of values) {
+    const period = periodDates(value.period, target.calendar);
+    const sets = (target.dataElements.get(value.dataElement)?.dataSets ?? []).filter(
+      (ds) => ds.periodType === job.periodType,
+    );
+    const reasons = period
+      ? sets.map((ds) =>
+          lockReason(ds, period, target.today, {
+            canEditExpired: target.canEditExpired,
+            latestOpen: periodAhead(ds.periodType, target.today, ds.openFuturePeriods),
+          }),
+        )
+      : [];
+    // DHIS2 takes the value when any of its data sets takes it.
+    if (reasons.length === 0 || reasons.some((reason) => reason === undefined)) {
+      open.push(value);
+      continue;
+    }
+    target.issues.add('locked-period', 1, [`${value.period} ${sets[0]!.name}`], reasons[0]);
+    if (job.lockedPeriods === 'fail') {
+      throw new T2aError(
+        'dhis2',
+        `Period ${value.period} is closed in ${target.client.name}: ${reasons[0]}.`,
+        {
+          fix: 'Take the period out of the job, ask for a lock exception, or set lockedPeriods: skip to send the rest.',
+        },
+      );
+    }
+  }
+  return open;
 }
 
 const provenance = (delivery: Delivery, values: readonly DataValue[]) =>

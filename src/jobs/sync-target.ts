@@ -15,6 +15,7 @@ import {
 } from '../core/org-unit-map.ts';
 import type { TargetReport } from '../core/report.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
+import { fetchCurrentUser, hasAuthority } from '../dhis2/me.ts';
 import { fetchTargetMapping } from '../dhis2/metadata.ts';
 import { getSystemInfo } from '../dhis2/system.ts';
 import { type ServerVersion, versionAtLeast } from '../dhis2/version.ts';
@@ -35,6 +36,10 @@ export interface PreparedTarget {
   readonly orgUnitIdScheme: string;
   readonly importStrategy: string;
   readonly dryRun: boolean;
+  /** The target's own date and calendar, and whether its user may write expired periods. */
+  readonly today: string;
+  readonly calendar: string;
+  readonly canEditExpired: boolean;
   readonly issues: IssueLog;
   /** Running counts; the report is made from them when the job ends. */
   readonly tally: Omit<TargetReport, 'issues'>;
@@ -59,6 +64,7 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
   const { client, config } = setup;
   const info = await getSystemInfo(client);
   const { dataElements, metadata } = await fetchTargetMapping(client, setup.codes);
+  const user = await fetchCurrentUser(client);
   const mapping = config.orgUnitMapFile
     ? readOrgUnitMap(resolve(dirname(setup.configFile), config.orgUnitMapFile))
     : undefined;
@@ -75,6 +81,9 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     orgUnitIdScheme: mapping ? 'UID' : config.orgUnitIdScheme,
     importStrategy: setup.importStrategy,
     dryRun: setup.dryRun,
+    today: info.serverDate?.slice(0, 10) ?? new Date().toISOString().slice(0, 10),
+    calendar: info.calendar,
+    canEditExpired: hasAuthority(user, 'F_EDIT_EXPIRED'),
     issues,
     tally: {
       target: config.connection === 'same' ? `${client.name} (same)` : client.name,

@@ -8,7 +8,16 @@ const element = (code: string, valueType: string, combos: string[]): TargetDataE
   name: code,
   valueType,
   categoryOptionCombos: new Set(combos),
-  dataSets: [{ id: 'dsMonthly01', periodType: 'Monthly' }],
+  dataSets: [
+    {
+      id: 'dsMonthly01',
+      name: 'Monthly',
+      periodType: 'Monthly',
+      expiryDays: 0,
+      openFuturePeriods: 0,
+      dataInputPeriods: [],
+    },
+  ],
 });
 
 const targets = new Map([

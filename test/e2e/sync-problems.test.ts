@@ -130,6 +130,27 @@ describe('a locked period in the target', async () => {
     expect(locked?.count).toBeGreaterThan(0);
     expect(locked?.messages.join(' ')).toContain('202608');
     expect(report.totals.imported).toBe(0);
+    // Found before sending: nothing went to the target to be refused.
+    expect(report.totals.sent).toBe(0);
+    expect(locked?.objects[0]).toBe('202608 Immunisation monthly (demo)');
+    expect(locked?.messages[0]).toBe(
+      '202608 closed 10 days after it ended (expiry days of Immunisation monthly (demo))',
+    );
+    expect(exitCodeForRun(report)).toBe(4);
+  });
+
+  it('fails the chunk instead when the job says lockedPeriods: fail', async () => {
+    const { loaded: failing } = configFor({
+      source,
+      target,
+      targetAuth: '{ username: hmis-import, password: "Import-2026!" }',
+      group: ids.group,
+      root: ids.root,
+      periods: '{ fixed: [202608] }',
+      jobExtra: '    lockedPeriods: fail',
+    });
+    const report = await sync(failing);
+    expect(report.jobs[0]!.failedChunks[0]?.error).toMatch(/Period 202608 is closed in hmis/);
     expect(exitCodeForRun(report)).toBe(4);
   });
 });
