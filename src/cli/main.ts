@@ -263,6 +263,22 @@ function program(): Command {
     });
 
   cli
+    .command('plan')
+    .description(
+      'What a sync would do, and nothing more: new, changed, unchanged and stale values per data element and period.',
+    )
+    .option('-j, --job <name...>', 'only these jobs')
+    .option('-p, --period <period...>', 'ISO periods instead of the jobs’ windows')
+    .option('--json', 'the whole plan as JSON')
+    .action(async (options, command: Command) => {
+      const { planCommand } = await import('./commands/sync.ts');
+      process.exitCode = await planCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
     .command('schema')
     .description(
       'Print the JSON Schema of the configuration file, for editor completion and checks.',

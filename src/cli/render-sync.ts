@@ -31,6 +31,35 @@ function renderIssue(issue: Issue): string[] {
   return lines;
 }
 
+const valueText = (v: {
+  dataElement: string;
+  categoryOptionCombo?: string | undefined;
+  period: string;
+  orgUnit: string;
+  value: string;
+}) =>
+  `${v.dataElement} ${v.categoryOptionCombo ?? 'default'} ${v.period} ${v.orgUnit} = ${v.value}`;
+
+/** The plan of a dry run: counts per data element and period, and a few examples of each kind. */
+export function renderPlan(target: TargetReport): string[] {
+  const rows = Object.entries(target.plan.byDataElementPeriod).sort(([a], [b]) =>
+    a.localeCompare(b),
+  );
+  if (rows.length === 0) return [];
+  const lines = [
+    `  Plan for ${target.target}: ${[pad('data element period', 34), padLeft('new', 6), padLeft('changed', 8), padLeft('same', 6), padLeft('stale', 6)].join(' ')}`,
+  ];
+  for (const [key, c] of rows)
+    lines.push(
+      `    ${pad(key, 52)} ${padLeft(c.create, 6)} ${padLeft(c.update, 8)} ${padLeft(c.unchanged, 6)} ${padLeft(c.stale, 6)}`,
+    );
+  for (const v of target.plan.samples.create) lines.push(`    new:     ${valueText(v)}`);
+  for (const u of target.plan.samples.update)
+    lines.push(`    changed: ${valueText(u.value)} (was ${u.before})`);
+  for (const v of target.plan.samples.stale) lines.push(`    stale:   ${valueText(v)}`);
+  return lines;
+}
+
 function renderJob(job: JobReport): string[] {
   const lines = [
     `Job ${job.job} (source ${job.source}${job.sourceVersion ? `, DHIS2 ${job.sourceVersion}` : ''})${job.runId ? ` — run ${job.runId}` : ''}`,
@@ -59,6 +88,7 @@ function renderJob(job: JobReport): string[] {
   );
   for (const target of job.targets) {
     lines.push(`  ${targetRow(target)}`);
+    if (target.dryRun) lines.push(...renderPlan(target));
     if (target.issues.length) lines.push(`  ${target.target}:`);
     for (const issue of target.issues) lines.push(...renderIssue(issue));
   }

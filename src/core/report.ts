@@ -1,5 +1,52 @@
 import type { Issue } from './conflicts.ts';
+import type { DataValue } from './data-value.ts';
 import type { ImportCounts } from './import-summary.ts';
+
+/** What a run would do (and did) to a target: counts per data element and period, and a few examples. */
+export interface PlanSummary {
+  readonly byDataElementPeriod: Record<
+    string,
+    { create: number; update: number; unchanged: number; stale: number }
+  >;
+  readonly samples: {
+    readonly create: DataValue[];
+    readonly update: { value: DataValue; before: string }[];
+    readonly stale: DataValue[];
+  };
+}
+
+const SAMPLES = 5;
+
+/** Adds one chunk's reconciliation to the plan summary, keeping at most a few examples of each kind. */
+export function addToPlan(
+  plan: PlanSummary,
+  reconcile: {
+    create: readonly DataValue[];
+    update: readonly { value: DataValue; before: string }[];
+    unchanged: readonly DataValue[];
+    stale: readonly { held: DataValue }[];
+  },
+): void {
+  const bump = (value: DataValue, kind: 'create' | 'update' | 'unchanged' | 'stale') => {
+    const key = `${value.dataElement} ${value.period}`;
+    plan.byDataElementPeriod[key] ??= { create: 0, update: 0, unchanged: 0, stale: 0 };
+    plan.byDataElementPeriod[key]![kind] += 1;
+  };
+  for (const value of reconcile.create) bump(value, 'create');
+  for (const change of reconcile.update) bump(change.value, 'update');
+  for (const value of reconcile.unchanged) bump(value, 'unchanged');
+  for (const stale of reconcile.stale) bump(stale.held, 'stale');
+  plan.samples.create.push(...reconcile.create.slice(0, SAMPLES - plan.samples.create.length));
+  plan.samples.update.push(...reconcile.update.slice(0, SAMPLES - plan.samples.update.length));
+  plan.samples.stale.push(
+    ...reconcile.stale.map((s) => s.held).slice(0, SAMPLES - plan.samples.stale.length),
+  );
+}
+
+export const emptyPlan = (): PlanSummary => ({
+  byDataElementPeriod: {},
+  samples: { create: [], update: [], stale: [] },
+});
 
 /** What one job delivered to one target. */
 export interface TargetReport {
@@ -16,6 +63,8 @@ export interface TargetReport {
   /** Values t2a wrote before that the export no longer produces. */
   stale: number;
   readonly counts: ImportCounts;
+  /** The reconciliation plan: what was (or, in a dry run, would be) created, updated, left, cleared. */
+  readonly plan: PlanSummary;
   /** Values DHIS2 reported in conflicts. */
   conflicted: number;
   readonly issues: readonly Issue[];

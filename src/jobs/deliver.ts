@@ -13,6 +13,7 @@ import {
   type StaleValue,
   withoutDefaultCombos,
 } from '../core/reconcile.ts';
+import { addToPlan } from '../core/report.ts';
 import { fetchHeldValues, importDataValues } from '../dhis2/data-value-sets.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
@@ -88,6 +89,7 @@ export async function deliverChunk(
         : undefined,
   });
   tally.unchanged += reconcile.unchanged.length;
+  addToPlan(tally.plan, reconcile);
   const toSend = [...reconcile.create, ...reconcile.update.map((change) => change.value)];
   await send(delivery, toSend, target.importStrategy);
   return { stale: reconcile.stale, held: held.length, incomplete: open.length < exported.length };

@@ -13,7 +13,7 @@ import {
   parseOrgUnitMap,
   type SourceOrgUnit,
 } from '../core/org-unit-map.ts';
-import type { TargetReport } from '../core/report.ts';
+import { emptyPlan, type TargetReport } from '../core/report.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
 import { fetchCurrentUser, hasAuthority } from '../dhis2/me.ts';
 import { fetchTargetMapping } from '../dhis2/metadata.ts';
@@ -95,6 +95,7 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
       unchanged: 0,
       stale: 0,
       counts: emptyCounts(),
+      plan: emptyPlan(),
       conflicted: 0,
     },
   };

@@ -188,6 +188,96 @@ describe('reconciliation after tracker corrections', async () => {
   });
 });
 
+describe('adopting values another tool wrote', () => {
+  it('records them as t2a’s own after showing them, so a later correction clears them', async () => {
+    const source = await sandbox({
+      dhis2Version: '2.40',
+      seed: 'demo-tracker',
+      now: NOW,
+      facilities: 2,
+      months: 0,
+    });
+    const target = await sandbox({
+      dhis2Version: '2.40',
+      seed: 'demo-hmis',
+      now: NOW,
+      facilities: 2,
+    });
+    const [a] = source.seed.facilities as [string];
+    await send(source, 'POST', 'tracker?async=false', {
+      trackedEntities: [child('5', a, 'FEMALE', '2026-01-10', 'BCG', 1, '2026-10-05')],
+    });
+    await analytics(source);
+    // Written by DHIS2's aggregate data exchange, say: t2a's ledger knows nothing of it.
+    await send(
+      target,
+      'POST',
+      'dataValueSets?dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE',
+      {
+        dataValues: [
+          {
+            dataElement: 'IMM_BCG_DOSES',
+            categoryOptionCombo: 'LT1Y_F',
+            period: '202610',
+            orgUnit: a,
+            value: '1',
+          },
+        ],
+      },
+    );
+    const { loaded } = configFor({
+      source,
+      target,
+      group: 'DemoPiGrp01',
+      root: source.seed.root,
+      periods: '{ fixed: [202610] }',
+      jobExtra: '    reconcile: { maxDeleteShare: 1 }',
+    });
+    await sync(loaded);
+    const store = storeOf(loaded)!;
+    const { adoptValues } = await import('../../src/jobs/adopt.ts');
+    const shown = await adoptValues(loaded, store, silentLogger(), 'immunisation', {
+      confirm: false,
+    });
+    expect(
+      shown[0]!.values.map((v) => `${v.dataElement} ${v.categoryOptionCombo} ${v.value}`),
+    ).toEqual(['IMM_BCG_DOSES LT1Y_F 1']);
+    await adoptValues(loaded, store, silentLogger(), 'immunisation', { confirm: true });
+    await send(source, 'POST', 'tracker?async=false&importStrategy=DELETE', {
+      events: [{ event: uid('Ev', '5'), programStage: STAGE }],
+    });
+    await analytics(source);
+    const report = await sync(loaded);
+    expect(report.totals.deleted).toBe(1);
+  });
+});
+
+describe('the plan of a dry run', () => {
+  it('counts new, changed, unchanged and stale values per data element and period, and changes nothing', async () => {
+    const { target, loaded } = await scenario('    reconcile: { maxDeleteShare: 1 }');
+    const dry = await sync(loaded, { dryRun: true });
+    const plan = dry.jobs[0]!.targets[0]!.plan;
+    const sum = (kind: 'create' | 'update' | 'unchanged' | 'stale') =>
+      Object.values(plan.byDataElementPeriod).reduce((total, row) => total + row[kind], 0);
+    expect([sum('create'), sum('update'), sum('unchanged'), sum('stale')]).toEqual([1, 0, 1, 3]);
+    expect(plan.byDataElementPeriod['IMM_PENTA1_DOSES 202609']).toEqual({
+      create: 1,
+      update: 0,
+      unchanged: 0,
+      stale: 0,
+    });
+    expect(plan.samples.stale).toHaveLength(3);
+    expect(dry.totals.deleted).toBe(0);
+    const held = await targetValues(
+      target,
+      'DemoImmMon1',
+      loaded.config.jobs[0]!.orgUnits.roots![0]!,
+      PERIODS,
+    );
+    expect(held.size).toBe(5);
+  });
+});
+
 describe('guard rails on deletion', () => {
   it('refuses a deletion run over the share of the scope, unless --allow-mass-delete', async () => {
     const { loaded } = await scenario('');

@@ -26,6 +26,7 @@ const report = (runId: string): JobReport => ({
       unchanged: 0,
       stale: 0,
       counts: { imported: 7, updated: 0, ignored: 2, deleted: 0 },
+      plan: { byDataElementPeriod: {}, samples: { create: [], update: [], stale: [] } },
       conflicted: 2,
       issues: [
         {

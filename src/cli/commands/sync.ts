@@ -57,3 +57,36 @@ export async function syncCommand(options: SyncCommandOptions): Promise<number> 
   );
   return exitCodeForRun(report);
 }
+
+/** `t2a plan`: a dry run whose output is the plan. */
+export async function planCommand(options: {
+  config: string;
+  job?: string[];
+  period?: string[];
+  json?: boolean;
+}): Promise<number> {
+  const loaded = loadConfig(options.config);
+  const logger = createLogger({
+    file: loaded.logFile,
+    level: loaded.config.log.level,
+    secrets: loaded.secrets,
+  });
+  const store = new Store(loaded.storePath);
+  const report = await runSync(
+    { config: loaded, logger, store },
+    { jobs: options.job, dryRun: true, periods: options.period },
+  );
+  store.close();
+  if (options.json) {
+    const plans = report.jobs.map((job) => ({
+      job: job.job,
+      runId: job.runId,
+      error: job.error,
+      targets: job.targets.map((t) => ({ target: t.target, plan: t.plan, stale: t.stale })),
+    }));
+    process.stdout.write(`${JSON.stringify({ jobs: plans }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${renderSyncReport(report)}\n`);
+  }
+  return exitCodeForRun(report);
+}
