@@ -19,13 +19,18 @@ export function dataValueKey(
 }
 
 /** DHIS2 value types whose values must be whole numbers (`ValueType.INTEGER_TYPES`). */
-const INTEGER_TYPES = new Set([
+export const INTEGER_TYPES: ReadonlySet<string> = new Set([
   'INTEGER',
   'INTEGER_POSITIVE',
   'INTEGER_NEGATIVE',
   'INTEGER_ZERO_OR_POSITIVE',
 ]);
-const NUMERIC_TYPES = new Set([...INTEGER_TYPES, 'NUMBER', 'PERCENTAGE', 'UNIT_INTERVAL']);
+export const NUMERIC_TYPES: ReadonlySet<string> = new Set([
+  ...INTEGER_TYPES,
+  'NUMBER',
+  'PERCENTAGE',
+  'UNIT_INTERVAL',
+]);
 
 export type NormalisedValue =
   | { readonly ok: true; readonly value: string }

@@ -1,3 +1,4 @@
+import { INTEGER_TYPES, NUMERIC_TYPES } from './data-value.ts';
 import { type IndicatorMapping, mappingKey, resolveMappings } from './mapping.ts';
 import type { IndicatorForValidation, TargetMetadata } from './mapping-metadata.ts';
 import { closest } from './similar.ts';
@@ -26,21 +27,6 @@ export interface ValidationOptions {
   readonly requireMapping?: boolean;
 }
 
-const NUMERIC = new Set([
-  'INTEGER',
-  'INTEGER_POSITIVE',
-  'INTEGER_NEGATIVE',
-  'INTEGER_ZERO_OR_POSITIVE',
-  'NUMBER',
-  'PERCENTAGE',
-  'UNIT_INTERVAL',
-]);
-const INTEGER = new Set([
-  'INTEGER',
-  'INTEGER_POSITIVE',
-  'INTEGER_NEGATIVE',
-  'INTEGER_ZERO_OR_POSITIVE',
-]);
 /** Program indicator aggregation types that add up across org units and periods as SUM does. */
 const SUMMING = new Set(['SUM', 'COUNT']);
 
@@ -247,7 +233,7 @@ function checkValueType(
 ): Finding[] {
   const base = { programIndicator: who(mapping), dataElement: mapping.dataElement };
   const findings: Finding[] = [];
-  if (!NUMERIC.has(element.valueType)) {
+  if (!NUMERIC_TYPES.has(element.valueType)) {
     findings.push({
       ...base,
       kind: 'value-type',
@@ -255,7 +241,7 @@ function checkValueType(
       message: `"${element.name}" stores ${element.valueType}, but a program indicator yields a number.`,
       fix: 'Map the indicator to a numeric data element.',
     });
-  } else if (INTEGER.has(element.valueType) && indicator.decimals !== 0) {
+  } else if (INTEGER_TYPES.has(element.valueType) && indicator.decimals !== 0) {
     findings.push({
       ...base,
       kind: 'decimals',
