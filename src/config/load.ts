@@ -65,6 +65,9 @@ export function loadConfig(file: string, env: Env = process.env): LoadedConfig {
     connections.set(name, resolved);
     secrets.push(resolved.auth.kind === 'token' ? resolved.auth.token : resolved.auth.password);
   }
+  // A PostgreSQL store URL may carry a password: mask it in logs like the other secrets.
+  const storePassword = /^postgres(ql)?:\/\/[^:/@]+:([^@]+)@/.exec(config.store)?.[2];
+  if (storePassword) secrets.push(decodeURIComponent(storePassword));
   const smtpPassword = config.notifications?.email?.password;
   if (smtpPassword) secrets.push(smtpPassword);
   const notifyConnection = config.notifications?.dhis2?.connection;
@@ -83,7 +86,9 @@ export function loadConfig(file: string, env: Env = process.env): LoadedConfig {
     config,
     connections,
     secrets,
-    storePath: resolve(base, config.store),
+    storePath: /^postgres(ql)?:\/\//.test(config.store)
+      ? config.store
+      : resolve(base, config.store),
     logFile: resolve(base, config.log.file),
   };
 }

@@ -316,7 +316,9 @@ export const configSchema = z
     store: z
       .string()
       .default('t2a.sqlite')
-      .describe('The run history and ledger: a SQLite file (relative to this file)'),
+      .describe(
+        'Run history, ledger and lock: a SQLite file (relative to this file), or postgres://user:${PGPASSWORD}@host/db shared by several t2a',
+      ),
     log: z
       .object({
         file: z.string().default('t2a.log'),

@@ -7,7 +7,7 @@ import { fetchHeldValues } from '../dhis2/data-value-sets.ts';
 import { fetchOrgUnits, fetchProgramIndicators } from '../dhis2/metadata.ts';
 import { getSystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { T2aStore } from '../store/types.ts';
 import { findJob, jobPeriods, targetClient } from './job-context.ts';
 import { prepareTarget } from './sync-target.ts';
 
@@ -24,7 +24,7 @@ export interface AdoptResult {
  */
 export async function adoptValues(
   config: LoadedConfig,
-  store: Store,
+  store: T2aStore,
   logger: Logger,
   jobName: string,
   options: { confirm: boolean; periods?: readonly string[] | undefined },
@@ -67,7 +67,7 @@ export async function adoptValues(
         ...values.map(withoutDefaultCombos).filter((value) => inScope.has(mappingKey(value))),
       );
     }
-    if (options.confirm) store.ledger.record(target.ledgerKey, job.name, 'adopted', held);
+    if (options.confirm) await store.ledger.record(target.ledgerKey, job.name, 'adopted', held);
     results.push({ target: client.name, values: held, recorded: options.confirm });
   }
   return results;

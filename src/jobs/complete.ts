@@ -14,7 +14,7 @@ import { fetchRegistrations, registerComplete } from '../dhis2/complete-registra
 import { fetchOrgUnits, fetchProgramIndicators } from '../dhis2/metadata.ts';
 import { getSystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { T2aStore } from '../store/types.ts';
 import { findJob, jobPeriods, targetClient } from './job-context.ts';
 import { prepareTarget } from './sync-target.ts';
 
@@ -31,7 +31,7 @@ export interface CompleteResult {
  */
 export async function completeJob(
   config: LoadedConfig,
-  store: Store,
+  store: T2aStore,
   logger: Logger,
   jobName: string,
   options: { dryRun: boolean },
@@ -85,7 +85,7 @@ export async function completeJob(
     });
     const delivered = new Map<string, Set<string>>();
     const counts = new Map<string, number>();
-    for (const entry of store.ledger.entries(target.ledgerKey, job.name, periods)) {
+    for (const entry of await store.ledger.entries(target.ledgerKey, job.name, periods)) {
       const key = completenessKey(entry.orgUnit, entry.period);
       delivered.set(key, (delivered.get(key) ?? new Set()).add(entry.dataElement));
       counts.set(key, (counts.get(key) ?? 0) + 1);

@@ -16,7 +16,7 @@ import {
 import { addToPlan } from '../core/report.ts';
 import { fetchHeldValues, importDataValues } from '../dhis2/data-value-sets.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { T2aStore } from '../store/types.ts';
 import type { JobPlan } from './sync-plan.ts';
 import { groupForImport, type PreparedTarget } from './sync-target.ts';
 
@@ -27,7 +27,7 @@ export interface Delivery {
   readonly plan: JobPlan;
   readonly target: PreparedTarget;
   readonly runId: string;
-  readonly store: Store | undefined;
+  readonly store: T2aStore | undefined;
   readonly log: Logger;
 }
 
@@ -77,8 +77,12 @@ export async function deliverChunk(
     .map(withoutDefaultCombos)
     .filter((value) => inScope.has(mappingKey(value)));
   const ledger =
-    delivery.store?.ledger.entries(target.ledgerKey, delivery.job.name, chunk.periods, orgUnits) ??
-    [];
+    (await delivery.store?.ledger.entries(
+      target.ledgerKey,
+      delivery.job.name,
+      chunk.periods,
+      orgUnits,
+    )) ?? [];
   const reconcile = planReconcile({
     fresh: open,
     held,
@@ -170,7 +174,7 @@ async function send(
       tally.conflicted += conflict.count;
     }
     if (!target.dryRun && importStrategy !== 'DELETE')
-      recordWritten(delivery, group.values, result);
+      await recordWritten(delivery, group.values, result);
     log.info(
       { target: target.client.name, status: result.status, ...result.counts },
       'values imported',
@@ -180,16 +184,16 @@ async function send(
 }
 
 /** Only values DHIS2 took go into the ledger; without indexes (2.36) a request with conflicts records none. */
-function recordWritten(
+async function recordWritten(
   delivery: Delivery,
   values: readonly DataValue[],
   result: ImportResult,
-): void {
+): Promise<void> {
   if (!delivery.store || result.status === 'ERROR') return;
   const rejected = new Set(result.conflicts.flatMap((conflict) => conflict.indexes));
   if (result.conflicts.length > 0 && rejected.size === 0) return;
   const written = values.filter((_value, index) => !rejected.has(index));
-  delivery.store.ledger.record(
+  await delivery.store.ledger.record(
     delivery.target.ledgerKey,
     delivery.job.name,
     delivery.runId,
@@ -239,7 +243,7 @@ export async function clearStale(delivery: Delivery, outcome: StaleOutcome): Pro
     target.issues.add('would-delete', outcome.stale.length, names, undefined);
     return;
   }
-  delivery.store.ledger.recordDeletions(delivery.runId, target.ledgerKey, outcome.stale);
+  await delivery.store.ledger.recordDeletions(delivery.runId, target.ledgerKey, outcome.stale);
   const deletions = outcome.stale
     .filter((stale) => stale.action === 'delete')
     .map((stale) => stale.held);
@@ -248,7 +252,7 @@ export async function clearStale(delivery: Delivery, outcome: StaleOutcome): Pro
     .map((stale) => ({ ...stale.held, value: '0' }));
   if (deletions.length > 0) await send(delivery, deletions, 'DELETE');
   if (zeros.length > 0) await send(delivery, zeros, 'CREATE_AND_UPDATE');
-  delivery.store.ledger.forget(target.ledgerKey, deletions);
+  await delivery.store.ledger.forget(target.ledgerKey, deletions);
   delivery.log.info(
     { target: target.client.name, deleted: deletions.length, zeroed: zeros.length },
     'stale values cleared',

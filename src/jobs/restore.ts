@@ -4,7 +4,7 @@ import type { ImportResult } from '../core/import-summary.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
 import { importDataValues } from '../dhis2/data-value-sets.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { T2aStore } from '../store/types.ts';
 
 export interface RestoreResult {
   readonly runId: string;
@@ -18,17 +18,17 @@ export interface RestoreResult {
  */
 export async function restoreRun(
   config: LoadedConfig,
-  store: Store,
+  store: T2aStore,
   logger: Logger,
   runId: string,
   dryRun: boolean,
 ): Promise<RestoreResult> {
-  const run = store.run(runId);
+  const run = await store.run(runId);
   if (!run)
     throw new T2aError('usage', `No run "${runId}" in the history.`, {
       fix: 'List the runs with `t2a history`.',
     });
-  const deleted = store.ledger.deletions(run.id);
+  const deleted = await store.ledger.deletions(run.id);
   if (deleted.length === 0) return { runId: run.id, values: 0, results: [] };
   const job = config.config.jobs.find((candidate) => candidate.name === run.job);
   const scheme =
@@ -58,7 +58,7 @@ export async function restoreRun(
       importStrategy: 'CREATE_AND_UPDATE',
       dryRun,
     });
-    if (!dryRun) store.ledger.record(target, run.job, `restore-${run.id}`, values);
+    if (!dryRun) await store.ledger.record(target, run.job, `restore-${run.id}`, values);
     results.push({ target: connection.name, result });
   }
   return { runId: run.id, values: deleted.length, results };

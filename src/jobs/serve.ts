@@ -5,13 +5,13 @@ import type { JobConfig } from '../config/schema.ts';
 import { T2aError } from '../core/errors.ts';
 import type { Logger } from '../log.ts';
 import { type Notifier, notifyAll } from '../notify/notifier.ts';
-import type { Store } from '../store/store.ts';
+import type { T2aStore } from '../store/types.ts';
 import { runSync } from './sync.ts';
 
 export interface ServeDeps {
   readonly config: LoadedConfig;
   readonly logger: Logger;
-  readonly store: Store;
+  readonly store: T2aStore;
   readonly notifiers: readonly Notifier[];
 }
 
@@ -74,7 +74,7 @@ export function startScheduler(deps: ServeDeps): Scheduler {
     async checkMissedRuns(now = new Date()) {
       const missed: string[] = [];
       for (const job of scheduled) {
-        const last = deps.store.runs({ job: job.name, last: 1 })[0];
+        const [last] = await deps.store.runs({ job: job.name, last: 1 });
         if (!last) continue;
         const due = new Cron(job.schedule, { timezone: timeZone, paused: true }).nextRun(
           new Date(last.startedAt),

@@ -18,7 +18,8 @@ import { runAnalyticsTables } from '../dhis2/analytics-tables.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
 import type { Logger } from '../log.ts';
 import { type Notifier, notifyAll } from '../notify/notifier.ts';
-import { newRunId, type Store } from '../store/store.ts';
+import { newRunId } from '../store/sqlite-store.ts';
+import type { T2aStore } from '../store/types.ts';
 import { T2A_VERSION } from '../version.ts';
 import { completeJob } from './complete.ts';
 import { type ChunkOutcome, clearStale, type Delivery, deliverChunk } from './deliver.ts';
@@ -45,7 +46,7 @@ export interface SyncOptions {
 export interface SyncDeps {
   readonly config: LoadedConfig;
   /** The run history and lock; runs are not recorded without one (tests of the sync logic alone). */
-  readonly store?: Store | undefined;
+  readonly store?: T2aStore | undefined;
   readonly trigger?: 'manual' | 'schedule' | undefined;
   /** Where to send a message when a job's `notify` policy asks for one. */
   readonly notifiers?: readonly Notifier[] | undefined;
@@ -103,10 +104,10 @@ async function runJob(job: JobConfig, jobDeps: JobDeps, options: SyncOptions): P
   const deps = { ...jobDeps, logger: jobDeps.logger.child({ runId }) };
   const store = deps.store;
   const startedAt = new Date().toISOString();
-  if (store && !store.acquireLock(job.name, runId, `${hostname()}:${process.pid}`)) {
-    const holder = store.lockHolder(job.name);
+  if (store && !(await store.acquireLock(job.name, runId, `${hostname()}:${process.pid}`))) {
+    const holder = await store.lockHolder(job.name);
     const message = `Job "${job.name}" is already running (run ${holder?.runId} on ${holder?.holder}, since ${holder?.acquiredAt}); this run did not start.`;
-    store.recordRefused({
+    await store.recordRefused({
       id: runId,
       job: job.name,
       trigger: deps.trigger ?? 'manual',
@@ -123,7 +124,7 @@ async function runJob(job: JobConfig, jobDeps: JobDeps, options: SyncOptions): P
       runId,
     };
   }
-  store?.startRun({
+  await store?.startRun({
     id: runId,
     job: job.name,
     trigger: deps.trigger ?? 'manual',
@@ -139,13 +140,13 @@ async function runJob(job: JobConfig, jobDeps: JobDeps, options: SyncOptions): P
         : report.error
           ? 'failed'
           : outcomeOf([report]);
-    store?.finishRun(runId, status, report);
+    await store?.finishRun(runId, status, report);
     return report;
   } catch (error) {
-    store?.finishRun(runId, 'failed', undefined, (error as Error).message);
+    await store?.finishRun(runId, 'failed', undefined, (error as Error).message);
     throw error;
   } finally {
-    store?.releaseLock(job.name, runId);
+    await store?.releaseLock(job.name, runId);
   }
 }
 
@@ -337,7 +338,7 @@ async function aggregateAnalytics(delivery: Delivery, job: JobConfig): Promise<v
 /** `complete.afterSync`: marks complete what the run delivered; a failure is reported, the run stands. */
 async function completeAfterSync(
   deps: SyncDeps,
-  store: Store,
+  store: T2aStore,
   job: string,
   logger: Logger,
 ): Promise<number | string> {

@@ -7,7 +7,8 @@ import type { RunReport } from '../../src/core/report.ts';
 import { runSync, type SyncOptions } from '../../src/jobs/sync.ts';
 import { silentLogger } from '../../src/log.ts';
 import { type RunningSandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.ts';
-import { Store } from '../../src/store/store.ts';
+import { openStore } from '../../src/store/open.ts';
+import type { T2aStore } from '../../src/store/types.ts';
 
 export const ADMIN = { username: 'admin', password: 'district' };
 const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
@@ -126,19 +127,19 @@ log:
   return { file, loaded: loadConfig(file, env), env };
 }
 
-const stores = new Map<LoadedConfig, Store>();
+const stores = new Map<LoadedConfig, T2aStore>();
 
 /** Runs t2a sync in-process with a store of its own per configuration (history, ledger, lock). */
-export function sync(loaded: LoadedConfig, options: SyncOptions = {}): Promise<RunReport> {
+export async function sync(loaded: LoadedConfig, options: SyncOptions = {}): Promise<RunReport> {
   let store = stores.get(loaded);
   if (!store) {
-    store = new Store(loaded.storePath);
+    store = await openStore(loaded.storePath);
     stores.set(loaded, store);
   }
   return runSync({ config: loaded, logger: silentLogger(), store }, options);
 }
 
-export function storeOf(loaded: LoadedConfig): Store | undefined {
+export function storeOf(loaded: LoadedConfig): T2aStore | undefined {
   return stores.get(loaded);
 }
 

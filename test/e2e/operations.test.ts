@@ -3,7 +3,7 @@ import { Dhis2Client } from '../../src/dhis2/client.ts';
 import { runSync } from '../../src/jobs/sync.ts';
 import { silentLogger } from '../../src/log.ts';
 import { dhis2MessageNotifier } from '../../src/notify/dhis2-message.ts';
-import { Store } from '../../src/store/store.ts';
+import { openStore } from '../../src/store/open.ts';
 import { configFor, get, sandbox } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
@@ -38,7 +38,7 @@ describe('analytics before export, and failure notices', async () => {
     ),
     { users: [admin.id], userGroups: [] },
   );
-  const run = (jobExtra: string) => {
+  const run = async (jobExtra: string) => {
     const { loaded } = configFor({
       source,
       target,
@@ -49,7 +49,7 @@ describe('analytics before export, and failure notices', async () => {
     return runSync({
       config: loaded,
       logger: silentLogger(),
-      store: new Store(':memory:'),
+      store: await openStore(':memory:'),
       notifiers: [messages],
     });
   };

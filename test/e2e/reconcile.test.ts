@@ -172,7 +172,8 @@ describe('reconciliation after tracker corrections', async () => {
 
   it('puts back exactly what the run deleted with t2a restore', async () => {
     const store = storeOf(loaded)!;
-    const run = store.runs({ last: 1 })[0]!;
+    const [run] = await store.runs({ last: 1 });
+    if (!run) throw new Error('no run recorded');
     const restored = await restoreRun(loaded, store, silentLogger(), run.id, false);
     expect(restored.values).toBe(3);
     const held = await targetValues(

@@ -35,7 +35,7 @@ describe('t2a complete', async () => {
     await sync(loaded);
     const store = storeOf(loaded)!;
     const perUnit = new Map<string, number>();
-    for (const entry of store.ledger.entries(`${target.baseUrl}`, 'immunisation', PERIODS)) {
+    for (const entry of await store.ledger.entries(`${target.baseUrl}`, 'immunisation', PERIODS)) {
       perUnit.set(
         `${entry.orgUnit}|${entry.period}`,
         (perUnit.get(`${entry.orgUnit}|${entry.period}`) ?? 0) + 1,

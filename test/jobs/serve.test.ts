@@ -3,7 +3,7 @@ import type { Notification } from '../../src/core/notification.ts';
 import { startScheduler } from '../../src/jobs/serve.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
-import { Store } from '../../src/store/store.ts';
+import { openStore } from '../../src/store/open.ts';
 import { configFor, sandbox } from '../e2e/harness.ts';
 
 const NOW = new Date('2026-11-24T01:59:00Z');
@@ -39,7 +39,7 @@ describe('t2a serve', async () => {
 
   it('runs a job at its scheduled time, with the clock moved rather than slept', async () => {
     vi.useFakeTimers({ now: NOW, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const store = new Store(':memory:');
+    const store = await openStore(':memory:');
     const scheduler = startScheduler({
       config: loaded,
       logger: silentLogger(),
@@ -49,16 +49,16 @@ describe('t2a serve', async () => {
     expect(scheduler.nextRuns(1)[0]!.at[0]!.toISOString()).toBe('2026-11-24T02:00:00.000Z');
     await vi.advanceTimersByTimeAsync(61_000);
     vi.useRealTimers();
-    for (let i = 0; i < 100 && store.runs().every((run) => run.status === 'running'); i++)
+    for (let i = 0; i < 100 && (await store.runs()).every((run) => run.status === 'running'); i++)
       await new Promise((r) => setTimeout(r, 50));
-    const [run] = store.runs();
+    const [run] = await store.runs();
     expect(run).toMatchObject({ job: 'immunisation', trigger: 'schedule', status: 'success' });
     await scheduler.stop(1000);
   });
 
   it('refuses and records a second run of a job while one holds the lock', async () => {
-    const store = new Store(':memory:');
-    store.acquireLock('immunisation', 'other-run', 'another-host:42');
+    const store = await openStore(':memory:');
+    await store.acquireLock('immunisation', 'other-run', 'another-host:42');
     const { runSync } = await import('../../src/jobs/sync.ts');
     const report = await runSync({
       config: loaded,
@@ -70,14 +70,14 @@ describe('t2a serve', async () => {
       kind: 'busy',
       message: expect.stringContaining('another-host:42'),
     });
-    expect(store.runs()[0]).toMatchObject({
+    expect((await store.runs())[0]).toMatchObject({
       status: 'failed',
       error: expect.stringContaining('already running'),
     });
   });
 
   it('leaves an abandoned, resumable run when stopped mid-run', async () => {
-    const store = new Store(':memory:');
+    const store = await openStore(':memory:');
     const abort = new AbortController();
     source.context.faults.add({
       path: '/api/analytics/dataValueSet.json',
@@ -92,16 +92,16 @@ describe('t2a serve', async () => {
     const report = await running;
     source.context.faults.clear();
     expect(report.jobs[0]!.error?.kind).toBe('aborted');
-    expect(store.runs()[0]).toMatchObject({ status: 'abandoned' });
-    expect(store.lockHolder('immunisation')).toBeUndefined();
+    expect((await store.runs())[0]).toMatchObject({ status: 'abandoned' });
+    expect(await store.lockHolder('immunisation')).toBeUndefined();
     const resumed = await runSync({ config: loaded, logger: silentLogger(), store });
     expect(resumed.outcome).toBe('success');
     expect(resumed.totals.unchanged).toBeGreaterThan(0);
   });
 
   it('says so when a scheduled run did not happen', async () => {
-    const store = new Store(':memory:');
-    store.startRun({
+    const store = await openStore(':memory:');
+    await store.startRun({
       id: 'r1',
       job: 'immunisation',
       trigger: 'schedule',
@@ -109,7 +109,7 @@ describe('t2a serve', async () => {
       dryRun: false,
       t2aVersion: '0.1.0',
     });
-    store.finishRun('r1', 'success', undefined);
+    await store.finishRun('r1', 'success', undefined);
     const notifier = recorder();
     const scheduler = startScheduler({
       config: loaded,

@@ -1,9 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { JobReport } from '../../src/core/report.ts';
-import { newRunId, Store } from '../../src/store/store.ts';
+import { openStore } from '../../src/store/open.ts';
+import { newRunId } from '../../src/store/sqlite-store.ts';
+import { startPostgres } from './postgres-server.ts';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 't2a-store-')), 'nested', 't2a.sqlite');
 
@@ -45,31 +47,54 @@ const report = (runId: string): JobReport => ({
   finishedAt: '2026-11-24T02:00:05.000Z',
 });
 
-describe('the run history', () => {
-  it('creates its file and applies the migrations once', () => {
-    const path = file();
-    const store = new Store(path);
-    expect(store.schemaVersion).toBe(2);
-    store.close();
-    expect(new Store(path).schemaVersion).toBe(2);
+const postgres = await startPostgres();
+afterAll(() => postgres.stop());
+let database = 0;
+
+/** A fresh location per test: a new SQLite file, or a new PostgreSQL database on the test server. */
+async function location(kind: 'sqlite' | 'postgres'): Promise<string> {
+  if (kind === 'sqlite') return file();
+  const admin = await openStore(postgres.url);
+  await admin.close();
+  const name = `t2a_${process.pid}_${++database}`;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: postgres.url });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  return postgres.url.replace(/\/postgres$/, `/${name}`);
+}
+
+describe.each(['sqlite', 'postgres'] as const)('the run history and ledger on %s', (kind) => {
+  it('applies the migrations once', async () => {
+    const where = await location(kind);
+    const store = await openStore(where);
+    expect(await store.schemaVersion()).toBe(2);
+    await store.close();
+    const again = await openStore(where);
+    expect(await again.schemaVersion()).toBe(2);
+    await again.close();
   });
 
-  it('keeps a run with its counts and whole report, newest first', () => {
-    const store = new Store(file());
+  it('keeps a run with its counts and whole report, newest first', async () => {
+    const store = await openStore(await location(kind));
     const first = newRunId(new Date('2026-11-23T02:00:00Z'));
     const second = newRunId(new Date('2026-11-24T02:00:00Z'));
-    for (const id of [first, second]) {
-      store.startRun({
+    for (const [id, startedAt] of [
+      [first, '2026-11-23T02:00:00Z'],
+      [second, '2026-11-24T02:00:00Z'],
+    ] as const) {
+      await store.startRun({
         id,
         job: 'immunisation',
         trigger: 'schedule',
-        startedAt: id.startsWith('20261123') ? '2026-11-23T02:00:00Z' : '2026-11-24T02:00:00Z',
+        startedAt,
         dryRun: false,
         t2aVersion: '0.1.0',
       });
-      store.finishRun(id, 'conflicts', report(id));
+      await store.finishRun(id, 'conflicts', report(id));
     }
-    const runs = store.runs({ job: 'immunisation' });
+    const runs = await store.runs({ job: 'immunisation' });
     expect(runs.map((run) => run.id)).toEqual([second, first]);
     expect(runs[0]).toMatchObject({
       status: 'conflicts',
@@ -86,17 +111,57 @@ describe('the run history', () => {
       withheld: 1,
       conflicted: 2,
     });
-    expect(store.run(second)?.report?.targets[0]?.issues[0]?.cause).toBe('locked-period');
+    expect((await store.run(second))?.report?.targets[0]?.issues[0]?.cause).toBe('locked-period');
+    await store.close();
   });
 
-  it('lets one run of a job hold its lock at a time, across connections to the file', () => {
-    const path = file();
-    const a = new Store(path);
-    const b = new Store(path);
-    expect(a.acquireLock('immunisation', 'run-1', 'host:1')).toBe(true);
-    expect(b.acquireLock('immunisation', 'run-2', 'host:2')).toBe(false);
-    expect(b.lockHolder('immunisation')).toMatchObject({ runId: 'run-1', holder: 'host:1' });
-    a.releaseLock('immunisation', 'run-1');
-    expect(b.acquireLock('immunisation', 'run-2', 'host:2')).toBe(true);
+  it('lets one run of a job hold its lock at a time, across connections', async () => {
+    const where = await location(kind);
+    const a = await openStore(where);
+    const b = await openStore(where);
+    expect(await a.acquireLock('immunisation', 'run-1', 'host:1')).toBe(true);
+    expect(await b.acquireLock('immunisation', 'run-2', 'host:2')).toBe(false);
+    expect(await b.lockHolder('immunisation')).toMatchObject({ runId: 'run-1', holder: 'host:1' });
+    await a.releaseLock('immunisation', 'run-1');
+    expect(await b.acquireLock('immunisation', 'run-2', 'host:2')).toBe(true);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('remembers what t2a wrote and what it deleted', async () => {
+    const store = await openStore(await location(kind));
+    const value = {
+      dataElement: 'BCG',
+      period: '202410',
+      orgUnit: 'OuA',
+      categoryOptionCombo: 'F',
+      value: '3',
+    };
+    await store.ledger.record('https://hmis', 'immunisation', 'r1', [
+      value,
+      { ...value, orgUnit: 'OuB' },
+    ]);
+    expect(
+      (await store.ledger.entries('https://hmis', 'immunisation', ['202410'], ['OuA'])).map(
+        (e) => e.orgUnit,
+      ),
+    ).toEqual(['OuA']);
+    expect(await store.ledger.entries('https://hmis', 'immunisation', ['202410'])).toHaveLength(2);
+    await store.ledger.recordDeletions('r2', 'https://hmis', [
+      { held: { ...value, storedBy: 't2a' }, action: 'delete' },
+    ]);
+    await store.ledger.forget('https://hmis', [value]);
+    expect(await store.ledger.entries('https://hmis', 'immunisation', ['202410'])).toHaveLength(1);
+    expect(await store.ledger.deletions('r2')).toEqual([
+      {
+        target: 'https://hmis',
+        value: {
+          ...value,
+          attributeOptionCombo: undefined,
+          storedBy: 't2a',
+          lastUpdated: undefined,
+        },
+      },
+    ]);
+    await store.close();
   });
 });

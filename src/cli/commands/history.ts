@@ -1,12 +1,13 @@
 import { loadConfig } from '../../config/load.ts';
 import { T2aError } from '../../core/errors.ts';
 import { summarise } from '../../core/report.ts';
-import { type RunRecord, Store } from '../../store/store.ts';
+import { openStore } from '../../store/open.ts';
+import type { RunRecord } from '../../store/types.ts';
 import { EXIT } from '../exit-codes.ts';
 import { renderSyncReport } from '../render-sync.ts';
 
-function openStore(configFile: string): Store {
-  return new Store(loadConfig(configFile).storePath);
+function storeOf(configFile: string) {
+  return openStore(loadConfig(configFile).storePath);
 }
 
 const duration = (run: RunRecord) =>
@@ -20,9 +21,12 @@ export async function historyCommand(options: {
   last?: string;
   json?: boolean;
 }): Promise<number> {
-  const store = openStore(options.config);
-  const runs = store.runs({ job: options.job, last: options.last ? Number(options.last) : 20 });
-  store.close();
+  const store = await storeOf(options.config);
+  const runs = await store.runs({
+    job: options.job,
+    last: options.last ? Number(options.last) : 20,
+  });
+  await store.close();
   if (options.json) {
     process.stdout.write(
       `${JSON.stringify(
@@ -79,9 +83,9 @@ export async function showCommand(
   runId: string,
   options: { config: string; json?: boolean },
 ): Promise<number> {
-  const store = openStore(options.config);
-  const run = store.run(runId);
-  store.close();
+  const store = await storeOf(options.config);
+  const run = await store.run(runId);
+  await store.close();
   if (!run)
     throw new T2aError('usage', `No run "${runId}" in the history.`, {
       fix: 'List the runs with `t2a history`.',
@@ -102,22 +106,22 @@ export async function showCommand(
 }
 
 export async function unlockCommand(job: string, options: { config: string }): Promise<number> {
-  const store = openStore(options.config);
-  const holder = store.lockHolder(job);
+  const store = await storeOf(options.config);
+  const holder = await store.lockHolder(job);
   if (!holder) {
     process.stdout.write(`Job ${job} is not locked.\n`);
   } else {
-    store.releaseLock(job, holder.runId);
-    store.finishRun(
+    await store.releaseLock(job, holder.runId);
+    await store.finishRun(
       holder.runId,
       'abandoned',
-      store.run(holder.runId)?.report,
+      (await store.run(holder.runId))?.report,
       `unlocked by hand (was held by ${holder.holder})`,
     );
     process.stdout.write(
       `Released the lock of job ${job} (run ${holder.runId}, ${holder.holder}); that run is recorded as abandoned.\n`,
     );
   }
-  store.close();
+  await store.close();
   return EXIT.OK;
 }

@@ -2,17 +2,17 @@ import { loadConfig } from '../../config/load.ts';
 import { adoptValues } from '../../jobs/adopt.ts';
 import { restoreRun } from '../../jobs/restore.ts';
 import { createLogger } from '../../log.ts';
-import { Store } from '../../store/store.ts';
+import { openStore } from '../../store/open.ts';
 import { EXIT } from '../exit-codes.ts';
 
-function open(configFile: string) {
+async function open(configFile: string) {
   const loaded = loadConfig(configFile);
   const logger = createLogger({
     file: loaded.logFile,
     level: loaded.config.log.level,
     secrets: loaded.secrets,
   });
-  return { loaded, logger, store: new Store(loaded.storePath) };
+  return { loaded, logger, store: await openStore(loaded.storePath) };
 }
 
 export async function adoptCommand(options: {
@@ -21,7 +21,7 @@ export async function adoptCommand(options: {
   yes?: boolean;
   period?: string[];
 }): Promise<number> {
-  const { loaded, logger, store } = open(options.config);
+  const { loaded, logger, store } = await open(options.config);
   try {
     const results = await adoptValues(loaded, store, logger, options.job, {
       confirm: options.yes === true,
@@ -46,7 +46,7 @@ export async function adoptCommand(options: {
     );
     return EXIT.OK;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -54,7 +54,7 @@ export async function restoreCommand(
   runId: string,
   options: { config: string; dryRun?: boolean },
 ): Promise<number> {
-  const { loaded, logger, store } = open(options.config);
+  const { loaded, logger, store } = await open(options.config);
   try {
     const result = await restoreRun(loaded, store, logger, runId, options.dryRun === true);
     if (result.values === 0) {
@@ -74,6 +74,6 @@ export async function restoreCommand(
       ? EXIT.CONFLICTS
       : EXIT.OK;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -2,7 +2,7 @@ import { loadConfig } from '../../config/load.ts';
 import { startScheduler } from '../../jobs/serve.ts';
 import { createLogger } from '../../log.ts';
 import { notifiersFromConfig } from '../../notify/from-config.ts';
-import { Store } from '../../store/store.ts';
+import { openStore } from '../../store/open.ts';
 import { EXIT } from '../exit-codes.ts';
 
 /** `t2a serve`: the jobs on their schedules until SIGTERM. */
@@ -13,7 +13,7 @@ export async function serveCommand(options: { config: string }): Promise<number>
     level: loaded.config.log.level,
     secrets: loaded.secrets,
   });
-  const store = new Store(loaded.storePath);
+  const store = await openStore(loaded.storePath);
   const scheduler = startScheduler({
     config: loaded,
     logger,
@@ -38,7 +38,7 @@ export async function serveCommand(options: { config: string }): Promise<number>
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  store.close();
+  await store.close();
   logger.flush();
   return EXIT.OK;
 }

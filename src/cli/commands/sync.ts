@@ -2,7 +2,7 @@ import { loadConfig } from '../../config/load.ts';
 import { runSync } from '../../jobs/sync.ts';
 import { createLogger } from '../../log.ts';
 import { notifiersFromConfig } from '../../notify/from-config.ts';
-import { Store } from '../../store/store.ts';
+import { openStore } from '../../store/open.ts';
 import { exitCodeForRun } from '../exit-codes.ts';
 import { progressBar, renderSyncReport } from '../render-sync.ts';
 
@@ -29,7 +29,7 @@ export async function syncCommand(options: SyncCommandOptions): Promise<number> 
     { config: loaded.file, jobs: options.job ?? 'all', dryRun: options.dryRun ?? false },
     'sync started',
   );
-  const store = new Store(loaded.storePath);
+  const store = await openStore(loaded.storePath);
   // SIGTERM (systemd, Kubernetes) stops between chunks, so the run is recorded and its lock released.
   const abort = new AbortController();
   const stop = () => abort.abort();
@@ -49,7 +49,7 @@ export async function syncCommand(options: SyncCommandOptions): Promise<number> 
   );
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
-  store.close();
+  await store.close();
   logger.info({ outcome: report.outcome, totals: report.totals }, 'sync finished');
   logger.flush();
   process.stdout.write(
@@ -71,12 +71,12 @@ export async function planCommand(options: {
     level: loaded.config.log.level,
     secrets: loaded.secrets,
   });
-  const store = new Store(loaded.storePath);
+  const store = await openStore(loaded.storePath);
   const report = await runSync(
     { config: loaded, logger, store },
     { jobs: options.job, dryRun: true, periods: options.period },
   );
-  store.close();
+  await store.close();
   if (options.json) {
     const plans = report.jobs.map((job) => ({
       job: job.job,

@@ -6,7 +6,7 @@ import { compareJob } from '../../jobs/compare.ts';
 import { completeJob } from '../../jobs/complete.ts';
 import { createLogger } from '../../log.ts';
 import { renderCompareHtml } from '../../report/compare-html.ts';
-import { Store } from '../../store/store.ts';
+import { openStore } from '../../store/open.ts';
 import { EXIT } from '../exit-codes.ts';
 
 function open(configFile: string) {
@@ -28,7 +28,7 @@ export async function completeCommand(options: {
   json?: boolean;
 }): Promise<number> {
   const { loaded, logger } = open(options.config);
-  const store = new Store(loaded.storePath);
+  const store = await openStore(loaded.storePath);
   try {
     const results = await completeJob(loaded, store, logger, options.job, {
       dryRun: options.dryRun === true,
@@ -45,7 +45,7 @@ export async function completeCommand(options: {
     }
     return EXIT.OK;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

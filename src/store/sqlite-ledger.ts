@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DataValue } from '../core/data-value.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
+import type { LedgerStore } from './types.ts';
 
 const blank = (value: string | undefined) => value ?? '';
 const optional = (value: string) => (value === '' ? undefined : value);
@@ -16,11 +17,16 @@ interface LedgerRow {
 }
 
 /** The ledger and the deletion record, in t2a's store. */
-export class Ledger {
+export class SqliteLedger implements LedgerStore {
   constructor(private readonly db: Database.Database) {}
 
   /** Records values t2a wrote (or adopted) into a target for a job. */
-  record(target: string, job: string, runId: string, values: readonly DataValue[]): void {
+  async record(
+    target: string,
+    job: string,
+    runId: string,
+    values: readonly DataValue[],
+  ): Promise<void> {
     const insert = this.db.prepare(
       `INSERT INTO ledger (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, written_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -46,7 +52,7 @@ export class Ledger {
     })();
   }
 
-  forget(target: string, values: readonly DataValue[]): void {
+  async forget(target: string, values: readonly DataValue[]): Promise<void> {
     const remove = this.db.prepare(
       'DELETE FROM ledger WHERE target = ? AND data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ?',
     );
@@ -67,12 +73,12 @@ export class Ledger {
    * What t2a wrote for a job into a target in these periods: for the given org units, or whatever the org
    * unit when none are given (values of units that have since left the job).
    */
-  entries(
+  async entries(
     target: string,
     job: string,
     periods: readonly string[],
     orgUnits?: readonly string[],
-  ): LedgerEntry[] {
+  ): Promise<LedgerEntry[]> {
     const byUnit = orgUnits ? 'AND org_unit IN (SELECT value FROM json_each(?))' : '';
     const rows = this.db
       .prepare(
@@ -96,7 +102,11 @@ export class Ledger {
   }
 
   /** Writes down what is about to be deleted, before it is. */
-  recordDeletions(runId: string, target: string, stale: readonly StaleValue[]): void {
+  async recordDeletions(
+    runId: string,
+    target: string,
+    stale: readonly StaleValue[],
+  ): Promise<void> {
     const insert = this.db.prepare(
       `INSERT INTO deletions (run_id, target, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, last_updated, action, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -123,7 +133,7 @@ export class Ledger {
   }
 
   /** The values a run deleted, by target, for `t2a restore`. */
-  deletions(runId: string): { target: string; value: HeldValue }[] {
+  async deletions(runId: string): Promise<{ target: string; value: HeldValue }[]> {
     const rows = this.db
       .prepare('SELECT * FROM deletions WHERE run_id = ?')
       .all(runId) as (LedgerRow & {

@@ -4,34 +4,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { T2aError } from '../core/errors.ts';
 import type { JobReport } from '../core/report.ts';
-import { Ledger } from './ledger.ts';
+import { SqliteLedger } from './sqlite-ledger.ts';
+import type { LockHolder, RunQuery, RunRecord, T2aStore } from './types.ts';
 
-/** A job run as the history keeps it. Never holds a secret: reports carry none. */
-export interface RunRecord {
-  readonly id: string;
-  readonly job: string;
-  readonly trigger: 'manual' | 'schedule';
-  readonly status: 'running' | 'success' | 'conflicts' | 'failed' | 'abandoned';
-  readonly startedAt: string;
-  readonly finishedAt: string | undefined;
-  readonly periods: readonly string[];
-  readonly dryRun: boolean;
-  readonly t2aVersion: string;
-  readonly sourceVersion: string | undefined;
-  readonly targetVersions: readonly string[];
-  readonly counts: {
-    exported: number;
-    sent: number;
-    imported: number;
-    updated: number;
-    ignored: number;
-    deleted: number;
-    withheld: number;
-    conflicted: number;
-  };
-  readonly error: string | undefined;
-  readonly report: JobReport | undefined;
-}
+export type { RunRecord } from './types.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
@@ -47,10 +23,10 @@ export function newRunId(now: Date = new Date()): string {
  * t2a's embedded store (SQLite): run history and the one-run-per-job lock. Migrations are numbered SQL
  * files applied in order and tracked with `PRAGMA user_version`.
  */
-export class Store {
+export class SqliteStore implements T2aStore {
   private readonly db: Database.Database;
   /** Every value t2a wrote, and every value it deleted. */
-  readonly ledger: Ledger;
+  readonly ledger: SqliteLedger;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -68,7 +44,7 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
-    this.ledger = new Ledger(this.db);
+    this.ledger = new SqliteLedger(this.db);
   }
 
   private migrate(): void {
@@ -86,16 +62,16 @@ export class Store {
     }
   }
 
-  get schemaVersion(): number {
+  async schemaVersion(): Promise<number> {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 
   /** Takes the job's lock; false when another run holds it. */
-  acquireLock(job: string, runId: string, holder: string): boolean {
+  async acquireLock(job: string, runId: string, holder: string): Promise<boolean> {
     const result = this.db
       .prepare(
         'INSERT INTO job_locks (job, run_id, holder, acquired_at) VALUES (?, ?, ?, ?) ON CONFLICT(job) DO NOTHING',
@@ -104,25 +80,25 @@ export class Store {
     return result.changes === 1;
   }
 
-  releaseLock(job: string, runId: string): void {
+  async releaseLock(job: string, runId: string): Promise<void> {
     this.db.prepare('DELETE FROM job_locks WHERE job = ? AND run_id = ?').run(job, runId);
   }
 
-  lockHolder(job: string): { runId: string; holder: string; acquiredAt: string } | undefined {
+  async lockHolder(job: string): Promise<LockHolder | undefined> {
     const row = this.db
       .prepare('SELECT run_id, holder, acquired_at FROM job_locks WHERE job = ?')
       .get(job) as { run_id: string; holder: string; acquired_at: string } | undefined;
     return row ? { runId: row.run_id, holder: row.holder, acquiredAt: row.acquired_at } : undefined;
   }
 
-  startRun(run: {
+  async startRun(run: {
     id: string;
     job: string;
     trigger: RunRecord['trigger'];
     startedAt: string;
     dryRun: boolean;
     t2aVersion: string;
-  }): void {
+  }): Promise<void> {
     this.db
       .prepare(
         'INSERT INTO runs (id, job, trigger, status, started_at, dry_run, t2a_version) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -139,13 +115,13 @@ export class Store {
   }
 
   /** Records a run refused before it started (another run held the lock). */
-  recordRefused(run: {
+  async recordRefused(run: {
     id: string;
     job: string;
     trigger: RunRecord['trigger'];
     t2aVersion: string;
     reason: string;
-  }): void {
+  }): Promise<void> {
     const now = new Date().toISOString();
     this.db
       .prepare(
@@ -154,32 +130,13 @@ export class Store {
       .run(run.id, run.job, run.trigger, 'failed', now, now, run.t2aVersion, run.reason);
   }
 
-  finishRun(
+  async finishRun(
     id: string,
     status: RunRecord['status'],
     report: JobReport | undefined,
     error?: string,
-  ): void {
-    const totals = {
-      exported: 0,
-      sent: 0,
-      imported: 0,
-      updated: 0,
-      ignored: 0,
-      deleted: 0,
-      withheld: 0,
-      conflicted: 0,
-    };
-    for (const target of report?.targets ?? []) {
-      totals.exported = Math.max(totals.exported, target.exported);
-      totals.sent += target.sent;
-      totals.withheld += target.withheld;
-      totals.conflicted += target.conflicted;
-      totals.imported += target.counts.imported;
-      totals.updated += target.counts.updated;
-      totals.ignored += target.counts.ignored;
-      totals.deleted += target.counts.deleted;
-    }
+  ): Promise<void> {
+    const totals = runTotals(report);
     this.db
       .prepare(
         `UPDATE runs SET status = ?, finished_at = ?, periods = ?, source_version = ?, target_versions = ?, exported = ?, sent = ?,
@@ -207,7 +164,7 @@ export class Store {
       );
   }
 
-  runs(options: { job?: string | undefined; last?: number | undefined } = {}): RunRecord[] {
+  async runs(options: RunQuery = {}): Promise<RunRecord[]> {
     const rows = this.db
       .prepare(
         `SELECT * FROM runs ${options.job ? 'WHERE job = ?' : ''} ORDER BY started_at DESC, id DESC LIMIT ?`,
@@ -216,7 +173,7 @@ export class Store {
     return rows.map(toRecord);
   }
 
-  run(id: string): RunRecord | undefined {
+  async run(id: string): Promise<RunRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ? OR id LIKE ?').get(id, `%${id}`) as
       | Row
       | undefined;
@@ -224,7 +181,32 @@ export class Store {
   }
 }
 
-interface Row {
+/** A run's counts from its report: exported once per job, the rest summed over its targets. */
+export function runTotals(report: JobReport | undefined): RunRecord['counts'] {
+  const totals = {
+    exported: 0,
+    sent: 0,
+    imported: 0,
+    updated: 0,
+    ignored: 0,
+    deleted: 0,
+    withheld: 0,
+    conflicted: 0,
+  };
+  for (const target of report?.targets ?? []) {
+    totals.exported = Math.max(totals.exported, target.exported);
+    totals.sent += target.sent;
+    totals.withheld += target.withheld;
+    totals.conflicted += target.conflicted;
+    totals.imported += target.counts.imported;
+    totals.updated += target.counts.updated;
+    totals.ignored += target.counts.ignored;
+    totals.deleted += target.counts.deleted;
+  }
+  return totals;
+}
+
+export interface Row {
   id: string;
   job: string;
   trigger: RunRecord['trigger'];
@@ -248,7 +230,7 @@ interface Row {
   report: string | null;
 }
 
-function toRecord(row: Row): RunRecord {
+export function toRecord(row: Row): RunRecord {
   return {
     id: row.id,
     job: row.job,

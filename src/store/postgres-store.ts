@@ -1,0 +1,304 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+import type { DataValue } from '../core/data-value.ts';
+import { T2aError } from '../core/errors.ts';
+import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
+import type { JobReport } from '../core/report.ts';
+import { type Row, runTotals, toRecord } from './sqlite-store.ts';
+import type { LedgerStore, LockHolder, NewRun, RunQuery, RunRecord, T2aStore } from './types.ts';
+
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+const blank = (value: string | undefined) => value ?? '';
+const optional = (value: string) => (value === '' ? undefined : value);
+
+/**
+ * The store on PostgreSQL (`store: postgres://…`), so that several `t2a serve` replicas or one Kubernetes
+ * CronJob per job share the history, the ledger and the one-run-per-job lock. The migrations are the same
+ * numbered SQL files as on SQLite (plain SQL both accept), tracked in `t2a_schema`.
+ */
+export class PostgresStore implements T2aStore {
+  readonly ledger: LedgerStore;
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.ledger = new PostgresLedger(pool);
+  }
+
+  static async open(url: string): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    try {
+      await pool.query('SELECT 1');
+    } catch (error) {
+      await pool.end();
+      throw new T2aError(
+        'config',
+        `Cannot reach the t2a store at ${url.replace(/:[^:@/]*@/, ':***@')}: ${(error as Error).message}.`,
+        {
+          fix: 'Check the PostgreSQL URL (host, port, database, user) and that the server is up.',
+        },
+      );
+    }
+    const store = new PostgresStore(pool);
+    await store.migrate();
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // One migrating process at a time, whatever the number of replicas starting together.
+      await client.query('SELECT pg_advisory_xact_lock(724224)');
+      await client.query('CREATE TABLE IF NOT EXISTS t2a_schema (version INTEGER NOT NULL)');
+      const current =
+        (await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM t2a_schema'))
+          .rows[0]?.v ?? 0;
+      for (const file of readdirSync(MIGRATIONS_DIR)
+        .filter((f) => /^\d{3}-.+\.sql$/.test(f))
+        .sort()) {
+        const version = Number(file.slice(0, 3));
+        if (version <= current) continue;
+        await client.query(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'));
+        await client.query('INSERT INTO t2a_schema (version) VALUES ($1)', [version]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async schemaVersion(): Promise<number> {
+    return (
+      (await this.pool.query<{ v: number }>('SELECT MAX(version) AS v FROM t2a_schema')).rows[0]
+        ?.v ?? 0
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  async acquireLock(job: string, runId: string, holder: string): Promise<boolean> {
+    const result = await this.pool.query(
+      'INSERT INTO job_locks (job, run_id, holder, acquired_at) VALUES ($1, $2, $3, $4) ON CONFLICT (job) DO NOTHING',
+      [job, runId, holder, new Date().toISOString()],
+    );
+    return result.rowCount === 1;
+  }
+
+  async releaseLock(job: string, runId: string): Promise<void> {
+    await this.pool.query('DELETE FROM job_locks WHERE job = $1 AND run_id = $2', [job, runId]);
+  }
+
+  async lockHolder(job: string): Promise<LockHolder | undefined> {
+    const row = (
+      await this.pool.query<{ run_id: string; holder: string; acquired_at: string }>(
+        'SELECT run_id, holder, acquired_at FROM job_locks WHERE job = $1',
+        [job],
+      )
+    ).rows[0];
+    return row ? { runId: row.run_id, holder: row.holder, acquiredAt: row.acquired_at } : undefined;
+  }
+
+  async startRun(run: NewRun): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO runs (id, job, trigger, status, started_at, dry_run, t2a_version) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [run.id, run.job, run.trigger, 'running', run.startedAt, run.dryRun ? 1 : 0, run.t2aVersion],
+    );
+  }
+
+  async recordRefused(run: {
+    id: string;
+    job: string;
+    trigger: RunRecord['trigger'];
+    t2aVersion: string;
+    reason: string;
+  }): Promise<void> {
+    const now = new Date().toISOString();
+    await this.pool.query(
+      'INSERT INTO runs (id, job, trigger, status, started_at, finished_at, t2a_version, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [run.id, run.job, run.trigger, 'failed', now, now, run.t2aVersion, run.reason],
+    );
+  }
+
+  async finishRun(
+    id: string,
+    status: RunRecord['status'],
+    report: JobReport | undefined,
+    error?: string,
+  ): Promise<void> {
+    const t = runTotals(report);
+    await this.pool.query(
+      `UPDATE runs SET status = $1, finished_at = $2, periods = $3, source_version = $4, target_versions = $5, exported = $6, sent = $7,
+       imported = $8, updated = $9, ignored = $10, deleted = $11, withheld = $12, conflicted = $13, error = $14, report = $15 WHERE id = $16`,
+      [
+        status,
+        new Date().toISOString(),
+        JSON.stringify(report?.periods ?? []),
+        report?.sourceVersion ?? null,
+        JSON.stringify(
+          report?.targets.map((target) => `${target.target} ${target.dhis2Version ?? '?'}`) ?? [],
+        ),
+        t.exported,
+        t.sent,
+        t.imported,
+        t.updated,
+        t.ignored,
+        t.deleted,
+        t.withheld,
+        t.conflicted,
+        error ?? report?.error?.message ?? null,
+        report ? JSON.stringify(report) : null,
+        id,
+      ],
+    );
+  }
+
+  async runs(query: RunQuery = {}): Promise<RunRecord[]> {
+    const rows = query.job
+      ? await this.pool.query<Row>(
+          'SELECT * FROM runs WHERE job = $1 ORDER BY started_at DESC, id DESC LIMIT $2',
+          [query.job, query.last ?? 20],
+        )
+      : await this.pool.query<Row>(
+          'SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT $1',
+          [query.last ?? 20],
+        );
+    return rows.rows.map(toRecord);
+  }
+
+  async run(id: string): Promise<RunRecord | undefined> {
+    const row = (
+      await this.pool.query<Row>('SELECT * FROM runs WHERE id = $1 OR id LIKE $2 LIMIT 1', [
+        id,
+        `%${id}`,
+      ])
+    ).rows[0];
+    return row ? toRecord(row) : undefined;
+  }
+}
+
+class PostgresLedger implements LedgerStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async record(
+    target: string,
+    job: string,
+    runId: string,
+    values: readonly DataValue[],
+  ): Promise<void> {
+    if (values.length === 0) return;
+    const now = new Date().toISOString();
+    // One statement per batch: unnest the columns, upsert on the value's key.
+    const column = (pick: (v: DataValue) => string) => values.map(pick);
+    await this.pool.query(
+      `INSERT INTO ledger (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, written_at)
+       SELECT $1, $2, d, p, o, c, a, v, $3, $4 FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS t(d, p, o, c, a, v)
+       ON CONFLICT (target, data_element, period, org_unit, category_option_combo, attribute_option_combo)
+       DO UPDATE SET value = excluded.value, run_id = excluded.run_id, written_at = excluded.written_at, job = excluded.job`,
+      [
+        target,
+        job,
+        runId,
+        now,
+        column((v) => v.dataElement),
+        column((v) => v.period),
+        column((v) => v.orgUnit),
+        column((v) => blank(v.categoryOptionCombo)),
+        column((v) => blank(v.attributeOptionCombo)),
+        column((v) => v.value),
+      ],
+    );
+  }
+
+  async forget(target: string, values: readonly DataValue[]): Promise<void> {
+    for (const v of values) {
+      await this.pool.query(
+        'DELETE FROM ledger WHERE target = $1 AND data_element = $2 AND period = $3 AND org_unit = $4 AND category_option_combo = $5 AND attribute_option_combo = $6',
+        [
+          target,
+          v.dataElement,
+          v.period,
+          v.orgUnit,
+          blank(v.categoryOptionCombo),
+          blank(v.attributeOptionCombo),
+        ],
+      );
+    }
+  }
+
+  async entries(
+    target: string,
+    job: string,
+    periods: readonly string[],
+    orgUnits?: readonly string[],
+  ): Promise<LedgerEntry[]> {
+    const rows = (
+      await this.pool.query<Record<string, string>>(
+        `SELECT * FROM ledger WHERE target = $1 AND job = $2 AND period = ANY($3::text[]) ${orgUnits ? 'AND org_unit = ANY($4::text[])' : ''}`,
+        [target, job, [...periods], ...(orgUnits ? [[...orgUnits]] : [])],
+      )
+    ).rows;
+    return rows.map((row) => ({
+      dataElement: row.data_element!,
+      period: row.period!,
+      orgUnit: row.org_unit!,
+      categoryOptionCombo: optional(row.category_option_combo!),
+      attributeOptionCombo: optional(row.attribute_option_combo!),
+      value: row.value!,
+      runId: row.run_id!,
+    }));
+  }
+
+  async recordDeletions(
+    runId: string,
+    target: string,
+    stale: readonly StaleValue[],
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    for (const { held, action } of stale) {
+      await this.pool.query(
+        `INSERT INTO deletions (run_id, target, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, last_updated, action, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          runId,
+          target,
+          held.dataElement,
+          held.period,
+          held.orgUnit,
+          blank(held.categoryOptionCombo),
+          blank(held.attributeOptionCombo),
+          held.value,
+          held.storedBy ?? null,
+          held.lastUpdated ?? null,
+          action,
+          now,
+        ],
+      );
+    }
+  }
+
+  async deletions(runId: string): Promise<{ target: string; value: HeldValue }[]> {
+    const rows = (
+      await this.pool.query<Record<string, string | null>>(
+        'SELECT * FROM deletions WHERE run_id = $1',
+        [runId],
+      )
+    ).rows;
+    return rows.map((row) => ({
+      target: row.target!,
+      value: {
+        dataElement: row.data_element!,
+        period: row.period!,
+        orgUnit: row.org_unit!,
+        categoryOptionCombo: optional(row.category_option_combo!),
+        attributeOptionCombo: optional(row.attribute_option_combo!),
+        value: row.value!,
+        storedBy: row.stored_by ?? undefined,
+        lastUpdated: row.last_updated ?? undefined,
+      },
+    }));
+  }
+}
