@@ -3,6 +3,8 @@ import { Cron } from 'croner';
 import type { LoadedConfig } from '../config/load.ts';
 import type { JobConfig } from '../config/schema.ts';
 import { T2aError } from '../core/errors.ts';
+import { Dhis2Client } from '../dhis2/client.ts';
+import { getSystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
 import { type Notifier, notifyAll } from '../notify/notifier.ts';
 import type { T2aStore } from '../store/types.ts';
@@ -18,7 +20,10 @@ export interface ServeDeps {
 export interface Scheduler {
   /** The next times each scheduled job will run. */
   nextRuns(count: number): { job: string; at: Date[] }[];
-  /** Checks for scheduled runs that did not happen and says so through the notifiers. */
+  /**
+   * The dead-man checks: scheduled runs that did not happen, and sources whose analytics is older than the
+   * job's limit (a silent night is the failure users fear most). Each is said once through the notifiers.
+   */
   checkMissedRuns(now?: Date): Promise<string[]>;
   /** Stops scheduling; lets running jobs finish for `graceMs`, then stops them between chunks. */
   stop(graceMs: number): Promise<void>;
@@ -101,6 +106,7 @@ export function startScheduler(deps: ServeDeps): Scheduler {
           logger,
         );
       }
+      missed.push(...(await staleAnalyticsAlerts(deps, scheduled, alerted, now)));
       return missed;
     },
     async stop(graceMs) {
@@ -111,4 +117,49 @@ export function startScheduler(deps: ServeDeps): Scheduler {
       clearTimeout(timer);
     },
   };
+}
+
+/** Sources whose analytics is older than their job allows; said once a day per job. */
+async function staleAnalyticsAlerts(
+  deps: ServeDeps,
+  jobs: readonly JobConfig[],
+  alerted: Set<string>,
+  now: Date,
+): Promise<string[]> {
+  const alerts: string[] = [];
+  for (const job of jobs) {
+    if (job.analytics.mode !== 'check') continue;
+    const key = `analytics:${job.name}@${now.toISOString().slice(0, 10)}`;
+    if (alerted.has(key)) continue;
+    const source = new Dhis2Client(deps.config.connections.get(job.source)!, deps.logger);
+    let problem: string | undefined;
+    try {
+      const info = await getSystemInfo(source);
+      const age = info.lastAnalyticsTableSuccess
+        ? (Date.parse(`${info.serverDate}Z`) - Date.parse(`${info.lastAnalyticsTableSuccess}Z`)) /
+          3_600_000
+        : undefined;
+      if (age === undefined) problem = `analytics has never run on ${source.name}`;
+      else if (age > job.analytics.maxAgeHours)
+        problem = `analytics on ${source.name} is ${Math.round(age)} h old (last run ${info.lastAnalyticsTableSuccess}), over the job's limit of ${job.analytics.maxAgeHours} h`;
+    } catch (error) {
+      problem = `${source.name} could not be asked: ${(error as Error).message}`;
+    }
+    if (!problem) continue;
+    alerted.add(key);
+    const text = `t2a job "${job.name}": ${problem}. Its next run will refuse to export stale numbers.\n\nWhat to do: check the scheduled analytics job on ${source.name} (Data Administration app), or set analytics.mode: run on the job.`;
+    alerts.push(text);
+    await notifyAll(
+      deps.notifiers,
+      {
+        subject: `[t2a] ${job.name}: analytics is stale on ${source.name}`,
+        text,
+        job: job.name,
+        runId: undefined,
+        outcome: 'failed',
+      },
+      deps.logger,
+    );
+  }
+  return alerts;
 }

@@ -95,3 +95,67 @@ describe('analytics before export, and failure notices', async () => {
     expect(report.jobs[0]!.error?.message).toMatch(/did not finish within 1 s \(job \w+\)/);
   });
 });
+
+describe('t2a doctor', async () => {
+  const source = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-tracker',
+    runAnalytics: true,
+    now: NOW,
+    facilities: 2,
+    months: 1,
+  });
+  const target = await sandbox({
+    dhis2Version: '2.42',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 2,
+    users: [
+      { username: 'viewer', password: 'Viewer-2026!', authorities: ['M_dhis-web-dashboard'] },
+    ],
+  });
+
+  it('checks reach, login, rights and analytics age, and says what is wrong', async () => {
+    const { runDoctor } = await import('../../src/jobs/doctor.ts');
+    const { loaded } = configFor({
+      source,
+      target,
+      group: 'DemoPiGrp01',
+      root: source.seed.root,
+      targetAuth: '{ username: viewer, password: "Viewer-2026!" }',
+    });
+    const checks = await runDoctor(loaded, silentLogger());
+    expect(checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          subject: 'tracker: reach',
+          ok: true,
+          detail: expect.stringContaining('DHIS2 2.40.0'),
+        }),
+        expect.objectContaining({ subject: 'tracker: analytics', ok: true }),
+        expect.objectContaining({
+          subject: 'hmis: login',
+          ok: true,
+          detail: 'as viewer (basic auth)',
+        }),
+        expect.objectContaining({
+          subject: 'hmis: rights',
+          ok: false,
+          fix: 'Give the user a role with F_DATAVALUE_ADD.',
+        }),
+      ]),
+    );
+    const { loaded: wrong } = configFor({
+      source,
+      target,
+      group: 'DemoPiGrp01',
+      root: source.seed.root,
+      targetAuth: '{ username: viewer, password: "nope-nope" }',
+    });
+    const failing = await runDoctor(wrong, silentLogger());
+    expect(failing.find((check) => check.subject === 'hmis: reach')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/refused t2a's credentials/),
+    });
+  });
+});

@@ -99,6 +99,26 @@ describe('t2a serve', async () => {
     expect(resumed.totals.unchanged).toBeGreaterThan(0);
   });
 
+  it('says once a day when the source’s analytics is older than the job allows', async () => {
+    const store = await openStore(':memory:');
+    const notifier = recorder();
+    const scheduler = startScheduler({
+      config: loaded,
+      logger: silentLogger(),
+      store,
+      notifiers: [notifier],
+    });
+    expect(await scheduler.checkMissedRuns(NOW)).toEqual([]);
+    source.context.clock.set(new Date('2026-11-26T08:00:00Z'));
+    const alerts = await scheduler.checkMissedRuns(new Date('2026-11-26T08:00:00Z'));
+    source.context.clock.set(NOW);
+    expect(alerts).toEqual([
+      expect.stringMatching(/analytics on tracker is 54 h old .*over the job's limit of 26 h/),
+    ]);
+    expect(notifier.sent[0]?.subject).toBe('[t2a] immunisation: analytics is stale on tracker');
+    await scheduler.stop(100);
+  });
+
   it('says so when a scheduled run did not happen', async () => {
     const store = await openStore(':memory:');
     await store.startRun({
