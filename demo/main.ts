@@ -136,7 +136,7 @@ await sideBySide(tracker, hmis, month);
 if (keep) {
   say('\nThe sandboxes keep running (Ctrl-C stops them). Try:');
   say(
-    `  curl -u admin:district '${hmis.baseUrl}/api/dataValueSets.json?dataSet=…&period=${month}&orgUnit=…'`,
+    `  curl -u admin:district '${hmis.baseUrl}/api/dataValueSets.json?dataSet=DemoImmMon1&period=${month}&orgUnit=${hmis.seed.root}&children=true&dataElementIdScheme=CODE'`,
   );
   say(
     `  TRACKER_URL=${tracker.baseUrl} TRACKER_TOKEN=${tracker.seed.adminToken} HMIS_URL=${hmis.baseUrl} HMIS_PASSWORD=district npx t2a sync --config examples/t2a.yaml --dry-run`,
