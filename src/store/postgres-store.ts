@@ -4,12 +4,13 @@ import type { DataValue } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
 import type { JobReport } from '../core/report.ts';
+import { deletionFromRow, ledgerEntryFromRow, type ValueRow } from './rows.ts';
 import { type Row, runTotals, toRecord } from './sqlite-store.ts';
 import type { LedgerStore, LockHolder, NewRun, RunQuery, RunRecord, T2aStore } from './types.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 const blank = (value: string | undefined) => value ?? '';
-const optional = (value: string) => (value === '' ? undefined : value);
+const _optional = (value: string) => (value === '' ? undefined : value);
 
 /**
  * The store on PostgreSQL (`store: postgres://…`), so that several `t2a serve` replicas or one Kubernetes
@@ -241,15 +242,7 @@ class PostgresLedger implements LedgerStore {
         [target, job, [...periods], ...(orgUnits ? [[...orgUnits]] : [])],
       )
     ).rows;
-    return rows.map((row) => ({
-      dataElement: row.data_element!,
-      period: row.period!,
-      orgUnit: row.org_unit!,
-      categoryOptionCombo: optional(row.category_option_combo!),
-      attributeOptionCombo: optional(row.attribute_option_combo!),
-      value: row.value!,
-      runId: row.run_id!,
-    }));
+    return rows.map((row) => ledgerEntryFromRow(row as unknown as ValueRow));
   }
 
   async recordDeletions(
@@ -287,18 +280,6 @@ class PostgresLedger implements LedgerStore {
         [runId],
       )
     ).rows;
-    return rows.map((row) => ({
-      target: row.target!,
-      value: {
-        dataElement: row.data_element!,
-        period: row.period!,
-        orgUnit: row.org_unit!,
-        categoryOptionCombo: optional(row.category_option_combo!),
-        attributeOptionCombo: optional(row.attribute_option_combo!),
-        value: row.value!,
-        storedBy: row.stored_by ?? undefined,
-        lastUpdated: row.last_updated ?? undefined,
-      },
-    }));
+    return rows.map((row) => deletionFromRow(row as unknown as ValueRow));
   }
 }

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { DataValue } from '../core/data-value.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
+import { deletionFromRow, ledgerEntryFromRow, type ValueRow } from './rows.ts';
 import type { LedgerStore } from './types.ts';
 
 const blank = (value: string | undefined) => value ?? '';
-const optional = (value: string) => (value === '' ? undefined : value);
+const _optional = (value: string) => (value === '' ? undefined : value);
 
 interface LedgerRow {
   data_element: string;
@@ -90,15 +91,7 @@ export class SqliteLedger implements LedgerStore {
         JSON.stringify(periods),
         ...(orgUnits ? [JSON.stringify(orgUnits)] : []),
       ) as LedgerRow[];
-    return rows.map((row) => ({
-      dataElement: row.data_element,
-      period: row.period,
-      orgUnit: row.org_unit,
-      categoryOptionCombo: optional(row.category_option_combo),
-      attributeOptionCombo: optional(row.attribute_option_combo),
-      value: row.value,
-      runId: row.run_id,
-    }));
+    return rows.map((row) => ledgerEntryFromRow(row as unknown as ValueRow));
   }
 
   /** Writes down what is about to be deleted, before it is. */
@@ -141,18 +134,6 @@ export class SqliteLedger implements LedgerStore {
       stored_by: string | null;
       last_updated: string | null;
     })[];
-    return rows.map((row) => ({
-      target: row.target,
-      value: {
-        dataElement: row.data_element,
-        period: row.period,
-        orgUnit: row.org_unit,
-        categoryOptionCombo: optional(row.category_option_combo),
-        attributeOptionCombo: optional(row.attribute_option_combo),
-        value: row.value,
-        storedBy: row.stored_by ?? undefined,
-        lastUpdated: row.last_updated ?? undefined,
-      },
-    }));
+    return rows.map((row) => deletionFromRow(row as unknown as ValueRow));
   }
 }
