@@ -179,6 +179,35 @@ describe('POST /api/dataValueSets on 2.40 (classic engine, web message)', async 
     sandbox.context.metadata.put('dataSets', dataSet);
   });
 
+  it('imports DHIS2’s data value CSV', async () => {
+    const csv = `dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,lastupdated,comment,followup\nIMM_PENTA1_DOSES,202610,${a},LT1Y_M,,4,,,,false\n`;
+    const { body } = await api(sandbox, `/api/dataValueSets${CODES}`, {
+      body: csv,
+      headers: { 'content-type': 'application/csv' },
+    });
+    expect(body.response.importCount.imported).toBe(1);
+  });
+
+  it('runs an import asynchronously when asked, with its summary at taskSummaries', async () => {
+    const { body } = await post(
+      { dataValues: [value(a, { dataElement: 'IMM_PENTA3_DOSES' })] },
+      `${CODES}&async=true`,
+    );
+    expect(body.response).toMatchObject({
+      responseType: 'JobConfiguration',
+      jobType: 'DATAVALUE_IMPORT',
+      relativeNotifierEndpoint: expect.stringContaining('/api/system/tasks/DATAVALUE_IMPORT/'),
+    });
+    const summary = await api(
+      sandbox,
+      `/api/system/taskSummaries/DATAVALUE_IMPORT/${body.response.id}`,
+    );
+    expect(summary.body).toMatchObject({
+      responseType: 'ImportSummary',
+      importCount: { imported: 1 },
+    });
+  });
+
   it('keeps the bare summary for the versioned path /api/37/dataValueSets', async () => {
     const { status, body } = await api(sandbox, `/api/37/dataValueSets${CODES}`, {
       body: { dataValues: [value(a, { dataElement: 'NOPE' })] },
