@@ -75,12 +75,21 @@ async function sideBySide(
   const group = (
     await api(tracker, 'programIndicatorGroups?fields=id,programIndicators[id]&paging=false')
   ).programIndicatorGroups[0];
-  const facility = (
-    await api(
-      tracker,
-      'organisationUnits?fields=id,name&filter=level:eq:4&paging=false&order=name:asc',
-    )
-  ).organisationUnits[0];
+  // The busiest facility of the month makes the clearest example.
+  const facilities = (
+    await api(tracker, 'organisationUnits?fields=id,name&filter=level:eq:4&paging=false')
+  ).organisationUnits as { id: string; name: string }[];
+  const all = await api(
+    tracker,
+    `analytics/dataValueSet.json?dimension=dx:${group.programIndicators.map((pi: { id: string }) => pi.id).join(';')}&dimension=pe:${period}&dimension=ou:${facilities.map((f) => f.id).join(';')}`,
+  );
+  const totals = new Map<string, number>();
+  for (const v of all.dataValues as { orgUnit: string; value: string }[])
+    totals.set(v.orgUnit, (totals.get(v.orgUnit) ?? 0) + Number(v.value));
+  const facility = facilities.reduce(
+    (best, f) => ((totals.get(f.id) ?? 0) > (totals.get(best.id) ?? 0) ? f : best),
+    facilities[0]!,
+  );
   const indicators = await api(
     tracker,
     `programIndicators?fields=id,name,aggregateExportCategoryOptionCombo,attributeValues[value,attribute[id]]&filter=programIndicatorGroups.id:eq:${group.id}&paging=false`,
