@@ -240,9 +240,11 @@ export const jobSchema = z
       .strict()
       .default({ mode: 'check', timeoutMinutes: 120, maxAgeHours: 26, afterImport: false }),
     notify: z
-      .enum(['failure', 'conflicts', 'always'])
+      .enum(['failure', 'conflicts', 'always', 'digest'])
       .default('conflicts')
-      .describe('When to send a message: on failure, on failure or conflicts, or after every run'),
+      .describe(
+        'When to send a message: on failure, on failure or conflicts, after every run, or in the daily digest of t2a serve',
+      ),
     lockedPeriods: z
       .enum(['skip', 'fail'])
       .default('skip')
@@ -310,9 +312,18 @@ export const configSchema = z
           .positive()
           .default(60)
           .describe('Alert when a scheduled run is this late'),
+        digestAt: z
+          .string()
+          .default('0 7 * * *')
+          .describe('When the daily digest goes out (jobs with notify: digest)'),
       })
       .strict()
-      .default({ timeZone: 'Etc/UTC', graceSeconds: 60, missedRunAlertMinutes: 60 }),
+      .default({
+        timeZone: 'Etc/UTC',
+        graceSeconds: 60,
+        missedRunAlertMinutes: 60,
+        digestAt: '0 7 * * *',
+      }),
     store: z
       .string()
       .default('t2a.sqlite')

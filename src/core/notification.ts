@@ -1,7 +1,7 @@
 import type { JobReport } from './report.ts';
 import { outcomeOf } from './report.ts';
 
-export type NotifyWhen = 'failure' | 'conflicts' | 'always';
+export type NotifyWhen = 'failure' | 'conflicts' | 'always' | 'digest';
 
 /** A message about a run, for mail, DHIS2 messages and webhooks alike. */
 export interface Notification {
@@ -15,6 +15,7 @@ export interface Notification {
 /** Whether a run's outcome calls for a message under the job's policy. */
 export function shouldNotify(report: JobReport, when: NotifyWhen): boolean {
   const outcome = outcomeOf([report]);
+  if (when === 'digest') return false;
   if (when === 'always') return true;
   if (when === 'conflicts') return outcome !== 'success';
   return outcome === 'failed';
@@ -60,5 +61,24 @@ export function composeNotification(report: JobReport, host: string): Notificati
     job: report.job,
     runId: report.runId,
     outcome,
+  };
+}
+
+/** The daily digest: one message for the runs of the day, problems first. */
+export function composeDigest(notifications: readonly Notification[], host: string): Notification {
+  const failed = notifications.filter((n) => n.outcome === 'failed').length;
+  const troubled = notifications.filter((n) => n.outcome === 'conflicts').length;
+  const order = { failed: 0, conflicts: 1, success: 2 } as const;
+  const sorted = [...notifications].sort((a, b) => order[a.outcome] - order[b.outcome]);
+  return {
+    subject: `[t2a] daily digest: ${notifications.length} run(s), ${failed} failed, ${troubled} with problems`,
+    text: [
+      `t2a on ${host}: the runs since the last digest.`,
+      '',
+      ...sorted.map((n) => `— ${n.subject}\n${n.text}\n`),
+    ].join('\n'),
+    job: 'digest',
+    runId: undefined,
+    outcome: failed > 0 ? 'failed' : troubled > 0 ? 'conflicts' : 'success',
   };
 }

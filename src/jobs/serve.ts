@@ -3,6 +3,7 @@ import { Cron } from 'croner';
 import type { LoadedConfig } from '../config/load.ts';
 import type { JobConfig } from '../config/schema.ts';
 import { T2aError } from '../core/errors.ts';
+import { composeDigest } from '../core/notification.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
 import { getSystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
@@ -25,6 +26,8 @@ export interface Scheduler {
    * job's limit (a silent night is the failure users fear most). Each is said once through the notifiers.
    */
   checkMissedRuns(now?: Date): Promise<string[]>;
+  /** Sends the daily digest of held notifications now; undefined when there was nothing to say. */
+  sendDigest(): Promise<string | undefined>;
   /** Stops scheduling; lets running jobs finish for `graceMs`, then stops them between chunks. */
   stop(graceMs: number): Promise<void>;
 }
@@ -74,7 +77,22 @@ export function startScheduler(deps: ServeDeps): Scheduler {
     }
   });
   const alerted = new Set<string>();
+  const sendDigest = async () => {
+    const held = await deps.store.takeNotifications();
+    if (held.length === 0) return undefined;
+    const digest = composeDigest(held, hostname());
+    await notifyAll(deps.notifiers, digest, logger);
+    return digest.subject;
+  };
+  const digestCron = config.config.jobs.some((job) => job.notify === 'digest')
+    ? new Cron(
+        config.config.serve.digestAt,
+        { timezone: timeZone, name: 'digest', catch: true },
+        () => void sendDigest(),
+      )
+    : undefined;
   return {
+    sendDigest,
     nextRuns: (count) => crons.map((cron) => ({ job: cron.name ?? '', at: cron.nextRuns(count) })),
     async checkMissedRuns(now = new Date()) {
       const missed: string[] = [];
@@ -111,6 +129,7 @@ export function startScheduler(deps: ServeDeps): Scheduler {
     },
     async stop(graceMs) {
       for (const cron of crons) cron.stop();
+      digestCron?.stop();
       const settled = Promise.allSettled([...running]);
       const timer = setTimeout(() => abort.abort(), graceMs);
       await settled;

@@ -78,7 +78,9 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
       };
     }
     reports.push(report);
-    if (deps.notifiers?.length && shouldNotify(report, job.notify)) {
+    if (job.notify === 'digest' && deps.store) {
+      await deps.store.holdNotification(composeNotification(report, hostname()));
+    } else if (deps.notifiers?.length && shouldNotify(report, job.notify)) {
       await notifyAll(deps.notifiers, composeNotification(report, hostname()), logger);
     }
   }

@@ -2,10 +2,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { DataValue } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
+import type { Notification } from '../core/notification.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
 import type { JobReport } from '../core/report.ts';
 import { deletionFromRow, ledgerEntryFromRow, type ValueRow } from './rows.ts';
-import { type Row, runTotals, toRecord } from './sqlite-store.ts';
+import {
+  type PendingRow,
+  pendingId,
+  pendingToNotification,
+  type Row,
+  runTotals,
+  toRecord,
+} from './sqlite-store.ts';
 import type { LedgerStore, LockHolder, NewRun, RunQuery, RunRecord, T2aStore } from './types.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -168,6 +176,25 @@ export class PostgresStore implements T2aStore {
           [query.last ?? 20],
         );
     return rows.rows.map(toRecord);
+  }
+
+  async holdNotification(n: Notification): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO pending_notifications (id, job, run_id, outcome, subject, text, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [pendingId(), n.job, n.runId ?? null, n.outcome, n.subject, n.text, new Date().toISOString()],
+    );
+  }
+
+  async takeNotifications(): Promise<Notification[]> {
+    // DELETE … RETURNING takes them out in one statement: two replicas never send one digest twice.
+    const rows = (
+      await this.pool.query<PendingRow & { created_at: string; id: string }>(
+        'DELETE FROM pending_notifications RETURNING *',
+      )
+    ).rows;
+    return rows
+      .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
+      .map(pendingToNotification);
   }
 
   async run(id: string): Promise<RunRecord | undefined> {

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { T2aError } from '../core/errors.ts';
+import type { Notification } from '../core/notification.ts';
 import type { JobReport } from '../core/report.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
 import type { LockHolder, RunQuery, RunRecord, T2aStore } from './types.ts';
@@ -173,6 +174,32 @@ export class SqliteStore implements T2aStore {
     return rows.map(toRecord);
   }
 
+  async holdNotification(n: Notification): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO pending_notifications (id, job, run_id, outcome, subject, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        pendingId(),
+        n.job,
+        n.runId ?? null,
+        n.outcome,
+        n.subject,
+        n.text,
+        new Date().toISOString(),
+      );
+  }
+
+  async takeNotifications(): Promise<Notification[]> {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare('SELECT * FROM pending_notifications ORDER BY id')
+        .all() as PendingRow[];
+      this.db.prepare('DELETE FROM pending_notifications').run();
+      return rows.map(pendingToNotification);
+    })();
+  }
+
   async run(id: string): Promise<RunRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ? OR id LIKE ?').get(id, `%${id}`) as
       | Row
@@ -205,6 +232,27 @@ export function runTotals(report: JobReport | undefined): RunRecord['counts'] {
   }
   return totals;
 }
+
+export interface PendingRow {
+  job: string;
+  run_id: string | null;
+  outcome: Notification['outcome'];
+  subject: string;
+  text: string;
+}
+
+let pendingSeq = 0;
+/** Held notifications sort by id: time, then the order this process held them in. */
+export const pendingId = () =>
+  `${new Date().toISOString()}-${String(++pendingSeq).padStart(8, '0')}-${randomBytes(3).toString('hex')}`;
+
+export const pendingToNotification = (row: PendingRow): Notification => ({
+  job: row.job,
+  runId: row.run_id ?? undefined,
+  outcome: row.outcome,
+  subject: row.subject,
+  text: row.text,
+});
 
 export interface Row {
   id: string;

@@ -1,4 +1,5 @@
 import type { DataValue } from '../core/data-value.ts';
+import type { Notification } from '../core/notification.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
 import type { JobReport } from '../core/report.ts';
 
@@ -89,5 +90,9 @@ export interface T2aStore {
     error?: string,
   ): Promise<void>;
   runs(query?: RunQuery): Promise<RunRecord[]>;
+  /** Holds a notification for the daily digest. */
+  holdNotification(notification: Notification): Promise<void>;
+  /** Takes every held notification out, oldest first. */
+  takeNotifications(): Promise<Notification[]>;
   run(id: string): Promise<RunRecord | undefined>;
 }

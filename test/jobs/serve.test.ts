@@ -119,6 +119,34 @@ describe('t2a serve', async () => {
     await scheduler.stop(100);
   });
 
+  it('holds the messages of jobs with notify: digest, and sends them as one daily digest', async () => {
+    const { loaded: digest } = configFor({
+      source,
+      target,
+      group: 'DemoPiGrp01',
+      root: source.seed.root,
+      jobExtra: '    schedule: "0 2 * * *"\n    notify: digest',
+    });
+    const store = await openStore(':memory:');
+    const notifier = recorder();
+    const { runSync } = await import('../../src/jobs/sync.ts');
+    await runSync({ config: digest, logger: silentLogger(), store, notifiers: [notifier] });
+    await runSync({ config: digest, logger: silentLogger(), store, notifiers: [notifier] });
+    expect(notifier.sent).toEqual([]);
+    const scheduler = startScheduler({
+      config: digest,
+      logger: silentLogger(),
+      store,
+      notifiers: [notifier],
+    });
+    expect(await scheduler.sendDigest()).toBe(
+      '[t2a] daily digest: 2 run(s), 0 failed, 0 with problems',
+    );
+    expect(notifier.sent[0]?.text.match(/\[t2a\] immunisation: delivered/g)).toHaveLength(2);
+    expect(await scheduler.sendDigest()).toBeUndefined();
+    await scheduler.stop(100);
+  });
+
   it('says so when a scheduled run did not happen', async () => {
     const store = await openStore(':memory:');
     await store.startRun({

@@ -69,10 +69,10 @@ describe.each(['sqlite', 'postgres'] as const)('the run history and ledger on %s
   it('applies the migrations once', async () => {
     const where = await location(kind);
     const store = await openStore(where);
-    expect(await store.schemaVersion()).toBe(2);
+    expect(await store.schemaVersion()).toBe(3);
     await store.close();
     const again = await openStore(where);
-    expect(await again.schemaVersion()).toBe(2);
+    expect(await again.schemaVersion()).toBe(3);
     await again.close();
   });
 
@@ -162,6 +162,30 @@ describe.each(['sqlite', 'postgres'] as const)('the run history and ledger on %s
         },
       },
     ]);
+    await store.close();
+  });
+
+  it('holds notifications for the digest and gives each out once', async () => {
+    const store = await openStore(await location(kind));
+    await store.holdNotification({
+      subject: 'first',
+      text: 'a',
+      job: 'j',
+      runId: 'r1',
+      outcome: 'success',
+    });
+    await store.holdNotification({
+      subject: 'second',
+      text: 'b',
+      job: 'j',
+      runId: undefined,
+      outcome: 'failed',
+    });
+    expect((await store.takeNotifications()).map((n) => [n.subject, n.runId, n.outcome])).toEqual([
+      ['first', 'r1', 'success'],
+      ['second', undefined, 'failed'],
+    ]);
+    expect(await store.takeNotifications()).toEqual([]);
     await store.close();
   });
 });
