@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { api, sandboxForFile } from './helpers.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
-const GROUP = 'DemoPiGrp01';
 const BCG_F = 'DemoPi00000'; // BCG, <1 year, Female: decimals 0
 const BCG_M = 'DemoPi00100'; // BCG, <1 year, Male: no decimals
 

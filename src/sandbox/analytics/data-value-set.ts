@@ -1,200 +1,242 @@
 import type { SandboxContext } from '../context.ts';
+import { hasAuthority, type SandboxUser } from '../http/env.ts';
 import { type IdScheme, identifierOf } from '../metadata/id-scheme.ts';
 import type { MetadataObject } from '../metadata/store.ts';
-import type { Period } from '../periods/period.ts';
-import { compileProgramIndicator } from '../pi/compile.ts';
-import type { AnalyticsRow, CompileResult } from '../pi/types.ts';
-import { atLeast } from '../version.ts';
-import { formatIndicatorValue, writesStoredBy } from './format.ts';
+import type { AnalyticsRow, CompiledProgramIndicator } from '../pi/types.ts';
+import { atLeast, type Dhis2Version } from '../version.ts';
+import { analyticsTableExists } from './analytics-tables.ts';
+import { AnalyticsQueryError, E, queryError } from './errors.ts';
+import { type AnalyticsNumber, roundedValue, roundHalfUp, writesStoredBy } from './format.ts';
 import { programData } from './program-data.ts';
-import type { DataValueSetQuery } from './query.ts';
+import type { DataValueSetQuery, MeasureCriterion } from './query.ts';
+import { seededIndicators, seededValues } from './seeded-values.ts';
+import { compiledIndicator, recordUnsupportedItem } from './unsupported.ts';
 
+export { compiledIndicator, unsupportedIndicators } from './unsupported.ts';
+
+/** A row of the data value set (`AnalyticsUtils.getDataValueSet`), its value not yet rendered. */
 export interface ExportedDataValue {
-  dataElement: string;
-  period: string;
-  orgUnit: string;
-  categoryOptionCombo?: string;
-  attributeOptionCombo?: string;
-  value: string;
-  storedBy?: string;
-  created: string;
-  lastUpdated: string;
-  comment: string;
-  followup: boolean;
+  readonly dataElement: string;
+  readonly period: string;
+  readonly orgUnit: string;
+  readonly categoryOptionCombo?: string;
+  readonly attributeOptionCombo?: string;
+  readonly value: AnalyticsNumber;
+  readonly storedBy?: string;
+  readonly created: string;
+  readonly lastUpdated: string;
+  readonly comment: string;
+  readonly followup: boolean;
 }
 
-const compiled = new WeakMap<
-  SandboxContext,
-  { generation: number; results: Map<string, CompileResult> }
->();
+/** `ANALYTICS_MAX_LIMIT`'s default. The program indicator grid checks it whatever `ignoreLimit` says. */
+export const ANALYTICS_MAX_LIMIT = 50_000;
 
-/** Compiles an indicator once per metadata generation; the reasons of the ones that fail are kept. */
-export function compiledIndicator(ctx: SandboxContext, indicator: MetadataObject): CompileResult {
-  let cache = compiled.get(ctx);
-  if (!cache || cache.generation !== ctx.metadata.generation) {
-    cache = { generation: ctx.metadata.generation, results: new Map() };
-    compiled.set(ctx, cache);
-  }
-  let result = cache.results.get(indicator.id);
-  if (!result) {
-    result = compileProgramIndicator(indicator, (type, id) => ctx.metadata.get(type, id));
-    cache.results.set(indicator.id, result);
-  }
-  return result;
-}
+/** Raw aggregates of one indicator, keyed `period|orgUnit`. */
+type Aggregates = Map<string, number>;
 
-/** Indicators the sandbox could not evaluate in queries so far: never silently zero. */
-export function unsupportedIndicators(
+/**
+ * The program indicator part of the aggregate analytics pipeline (`DataHandler
+ * .addProgramDataElementAttributeIndicatorValues` → `EventAggregateService`): the event analytics
+ * authority (E7217), a missing analytics table (E7144 from 2.38, nothing before), the max limit
+ * (E7128), then the rows of the data value set (`handleGridForDataValueSet`, `getDataValueSet`).
+ */
+export function evaluateDataValueSet(
   ctx: SandboxContext,
-): { id: string; name: string; reason: string }[] {
-  const results = compiled.get(ctx)?.results.values() ?? [];
-  return [...results].flatMap((result) =>
-    result.ok ? [] : [{ id: result.id, name: result.name, reason: result.reason }],
+  user: SandboxUser,
+  query: DataValueSetQuery,
+): ExportedDataValue[] {
+  const indicators = query.dataItems.flatMap((item) => {
+    if (item.kind === 'programIndicator') return [item.object];
+    recordUnsupportedItem(
+      ctx,
+      item.object,
+      item.kind === 'dataElement' ? 'data element' : 'indicator',
+    );
+    return [];
+  });
+  if (indicators.length === 0) return [];
+  // DefaultAnalyticsSecurityManager.decideAccessEventQuery: program indicators need event analytics.
+  if (!hasAuthority(user, 'F_VIEW_EVENT_ANALYTICS')) throw queryError('E7217', user.username);
+  const seeded = seededIndicators(
+    ctx,
+    indicators.map((indicator) => indicator.id),
   );
+  const evaluated = indicators.filter((indicator) => !seeded.has(indicator.id));
+  const missingTable = evaluated.find((indicator) => !tableExists(ctx, indicator));
+  if (missingTable) {
+    if (atLeast(ctx.version, 38)) throw missingTableError(ctx, missingTable);
+    return [];
+  }
+  const fromSeeds = seededValues(
+    ctx,
+    [...seeded],
+    query.periods.map((p) => p.id),
+    query.orgUnits,
+  );
+  const perIndicator = indicators.map((indicator): [MetadataObject, Aggregates] => [
+    indicator,
+    seeded.has(indicator.id)
+      ? seededFor(fromSeeds, indicator.id)
+      : (evaluateIndicator(ctx, indicator, query) ?? new Map()),
+  ]);
+  const criteria = appliesMeasureCriteria(ctx.version) ? query.measureCriteria : [];
+  const rows = perIndicator.flatMap(([indicator, aggregates]) =>
+    [...aggregates]
+      .filter(([, value]) => criteria.every((criterion) => meets(value, criterion)))
+      .map(([key, value]) => toDataValue(ctx, query, indicator, key, value)),
+  );
+  if (rows.length > ANALYTICS_MAX_LIMIT) throw queryError('E7128', String(ANALYTICS_MAX_LIMIT));
+  return rows;
+}
+
+function analyticsTypeOf(indicator: MetadataObject): 'EVENT' | 'ENROLLMENT' {
+  return indicator.analyticsType === 'ENROLLMENT' ? 'ENROLLMENT' : 'EVENT';
+}
+
+function programOf(indicator: MetadataObject): string {
+  return (indicator.program as { id?: string } | undefined)?.id ?? '';
+}
+
+function tableExists(ctx: SandboxContext, indicator: MetadataObject): boolean {
+  return analyticsTableExists(ctx, analyticsTypeOf(indicator), programOf(indicator));
 }
 
 /**
- * Values seeded straight into the analytics tables (benchmarks): one query for the whole request, summed
- * up to each requested org unit from the units below it.
+ * A query on a table that does not exist (analytics never ran, or no run found events of the program):
+ * `AnalyticsUtils.withExceptionHandling` rethrows it from 2.38 and `WebMessageUtils.createWebMessage`
+ * answers E7144 with the SQL state; 2.42 puts the database's message in `devMessage`.
  */
-function seededValues(
-  ctx: SandboxContext,
-  dx: string,
-  periods: readonly Period[],
-  orgUnits: readonly string[],
-): Map<string, number> | undefined {
-  if (!ctx.db.prepare('SELECT 1 FROM analytics_values WHERE dx = ? LIMIT 1').get(dx))
-    return undefined;
-  const ancestorOf = new Map<string, string[]>();
-  for (const orgUnit of orgUnits) {
-    for (const unit of ctx.orgUnits.subtree(orgUnit))
-      ancestorOf.set(unit, [...(ancestorOf.get(unit) ?? []), orgUnit]);
-  }
-  const rows = ctx.db
-    .prepare(
-      'SELECT period, org_unit, value FROM analytics_values WHERE dx = ? AND period IN (SELECT value FROM json_each(?)) AND org_unit IN (SELECT value FROM json_each(?))',
-    )
-    .all(dx, JSON.stringify(periods.map((p) => p.id)), JSON.stringify([...ancestorOf.keys()])) as {
-    period: string;
-    org_unit: string;
-    value: number;
-  }[];
-  const result = new Map<string, number>();
-  for (const row of rows) {
-    for (const ancestor of ancestorOf.get(row.org_unit) ?? []) {
-      const key = `${row.period}|${ancestor}`;
-      result.set(key, (result.get(key) ?? 0) + row.value);
-    }
+function missingTableError(ctx: SandboxContext, indicator: MetadataObject): AnalyticsQueryError {
+  const table = `analytics_${analyticsTypeOf(indicator).toLowerCase()}_${programOf(indicator).toLowerCase()}`;
+  return new AnalyticsQueryError(
+    `${E.E7144} (SqlState: 42P01)`,
+    'E7144',
+    atLeast(ctx.version, 42) ? `ERROR: relation "${table}" does not exist` : 'SqlState: 42P01',
+  );
+}
+
+function seededFor(values: Map<string, number>, dx: string): Aggregates {
+  const result: Aggregates = new Map();
+  for (const [key, value] of values) {
+    if (key.startsWith(`${dx}|`)) result.set(key.slice(dx.length + 1), value);
   }
   return result;
 }
 
-// Rows grouped by their org unit, once per loaded row set (all EVENT indicators of a program share one).
+/**
+ * `measureCriteria` reached program indicators only with DHIS2-18788 (2.39.10, 2.40.8, 2.41.4, 2.42.0):
+ * a HAVING clause on the aggregate rounded to 10 decimals. Before, it was ignored for them.
+ */
+function appliesMeasureCriteria(version: Dhis2Version): boolean {
+  if (atLeast(version, 42)) return true;
+  const since: Record<number, number> = { 39: 10, 40: 8, 41: 4 };
+  const patch = since[version.minor];
+  return patch !== undefined && version.patch >= patch;
+}
+
+function meets(value: number, criterion: MeasureCriterion): boolean {
+  const v = roundHalfUp(value, 10);
+  switch (criterion.operator) {
+    case 'EQ':
+      return v === criterion.value;
+    case 'GT':
+      return v > criterion.value;
+    case 'GE':
+      return v >= criterion.value;
+    case 'LT':
+      return v < criterion.value;
+    case 'LE':
+      return v <= criterion.value;
+  }
+}
+
+// Rows grouped by org unit, once per loaded row set (the EVENT indicators of a program share one).
 const grouped = new WeakMap<readonly AnalyticsRow[], Map<string, AnalyticsRow[]>>();
 
-function rowsBySubtree(
+function rowsInSubtree(
   ctx: SandboxContext,
+  pi: CompiledProgramIndicator,
   rows: readonly AnalyticsRow[],
-  orgUnitOf: (row: AnalyticsRow) => string | undefined,
   orgUnit: string,
 ): AnalyticsRow[] {
   let byOrgUnit = grouped.get(rows);
   if (!byOrgUnit) {
     byOrgUnit = new Map();
     for (const row of rows) {
-      const unit = orgUnitOf(row) ?? '';
+      const unit = pi.orgUnitOf(row) ?? '';
       const list = byOrgUnit.get(unit);
       if (list) list.push(row);
       else byOrgUnit.set(unit, [row]);
     }
     grouped.set(rows, byOrgUnit);
   }
-  return ctx.orgUnits.subtree(orgUnit).flatMap((unit) => byOrgUnit.get(unit) ?? []);
+  const units = byOrgUnit;
+  return ctx.orgUnits.subtree(orgUnit).flatMap((unit) => units.get(unit) ?? []);
 }
 
-/** Evaluates the query: one value per indicator, period and org unit that has data. */
-export function evaluateDataValueSet(
-  ctx: SandboxContext,
-  query: DataValueSetQuery,
-): ExportedDataValue[] {
-  const today = ctx.clock.now();
-  const day = today.toISOString().slice(0, 10);
-  const values: ExportedDataValue[] = [];
-  const withExportDataElement = atLeast(ctx.version, 42);
-  const orgUnitIds = new Map(
-    query.orgUnits.map((id) => [
-      id,
-      mapId(ctx.metadata.get('organisationUnits', id)!, query.orgUnitScheme),
-    ]),
-  );
-  for (const dx of query.dataItems) {
-    const indicator = ctx.metadata.get('programIndicators', dx)!;
-    const decimals = typeof indicator.decimals === 'number' ? indicator.decimals : undefined;
-    const computed =
-      seededValues(ctx, dx, query.periods, query.orgUnits) ??
-      evaluateIndicator(ctx, indicator, query, today);
-    if (!computed) continue;
-    // aggregateExportDataElement (2.42+) replaces the data element verbatim, before any id scheme applies.
-    const exportElement =
-      withExportDataElement &&
-      typeof indicator.aggregateExportDataElement === 'string' &&
-      indicator.aggregateExportDataElement !== ''
-        ? indicator.aggregateExportDataElement
-        : undefined;
-    const dataElement = exportElement ?? mapId(indicator, query.itemScheme);
-    for (const [key, value] of computed) {
-      const [period, orgUnit] = key.split('|') as [string, string];
-      const row: ExportedDataValue = {
-        dataElement,
-        period,
-        orgUnit: orgUnitIds.get(orgUnit) ?? orgUnit,
-        value: formatIndicatorValue(value, decimals, query.skipRounding),
-        created: day,
-        lastUpdated: day,
-        comment: '[aggregated]',
-        followup: false,
-      };
-      // Copied verbatim, never mapped by an id scheme; omitted when empty (AnalyticsUtils.getDataValueSet).
-      if (
-        typeof indicator.aggregateExportCategoryOptionCombo === 'string' &&
-        indicator.aggregateExportCategoryOptionCombo !== ''
-      )
-        row.categoryOptionCombo = indicator.aggregateExportCategoryOptionCombo;
-      if (
-        typeof indicator.aggregateExportAttributeOptionCombo === 'string' &&
-        indicator.aggregateExportAttributeOptionCombo !== ''
-      )
-        row.attributeOptionCombo = indicator.aggregateExportAttributeOptionCombo;
-      if (writesStoredBy(ctx.version)) row.storedBy = '[aggregated]';
-      values.push(row);
-    }
-  }
-  return values;
-}
-
-/** An object's id under the scheme, or its UID when it has none (silent fallback, SchemeIdResponseMapper). */
-function mapId(object: MetadataObject, scheme: IdScheme): string {
-  return identifierOf(object, scheme) ?? object.id;
-}
-
+/** One indicator over the analytics tables: per requested org unit (its subtree) and period. */
 function evaluateIndicator(
   ctx: SandboxContext,
   indicator: MetadataObject,
   query: DataValueSetQuery,
-  today: Date,
-): Map<string, number> | undefined {
+): Aggregates | undefined {
   const result = compiledIndicator(ctx, indicator);
   if (!result.ok) return undefined;
   const pi = result.indicator;
+  const today = ctx.clock.now();
   const rows = pi.rows(programData(ctx, pi.program));
-  const computed = new Map<string, number>();
+  const aggregates: Aggregates = new Map();
   for (const orgUnit of query.orgUnits) {
-    const scoped = rowsBySubtree(ctx, rows, (row) => pi.orgUnitOf(row), orgUnit);
+    const scoped = rowsInSubtree(ctx, pi, rows, orgUnit);
     if (scoped.length === 0) continue;
     for (const period of query.periods) {
       const value = pi.aggregate(scoped, period, today);
-      if (value !== undefined) computed.set(`${period.id}|${orgUnit}`, value);
+      if (value !== undefined) aggregates.set(`${period.id}|${orgUnit}`, value);
     }
   }
-  return computed;
+  return aggregates;
+}
+
+/** An object's id under the scheme, or its UID when it has none (silent fallback, `ListGrid.substituteMetaData`). */
+function mapId(object: MetadataObject, scheme: IdScheme): string {
+  return identifierOf(object, scheme) ?? object.id;
+}
+
+const text = (value: unknown) =>
+  value === undefined || value === null ? undefined : String(value);
+
+function toDataValue(
+  ctx: SandboxContext,
+  query: DataValueSetQuery,
+  indicator: MetadataObject,
+  key: string,
+  raw: number,
+): ExportedDataValue {
+  const [period = '', orgUnit = ''] = key.split('|');
+  const day = ctx.clock.now().toISOString().slice(0, 10);
+  // A non-empty aggregateExportDataElement (2.42+, `hasAggregateExportDataElement`) replaces the dx
+  // cell before the id scheme mapping: it goes out verbatim.
+  const exportElement =
+    atLeast(ctx.version, 42) && text(indicator.aggregateExportDataElement)
+      ? text(indicator.aggregateExportDataElement)
+      : undefined;
+  const unit = ctx.orgUnits.get(orgUnit);
+  // Free-text fields copied as they are, omitted only when null (handleGridForDataValueSet).
+  const coc = text(indicator.aggregateExportCategoryOptionCombo);
+  const aoc = text(indicator.aggregateExportAttributeOptionCombo);
+  const decimals = typeof indicator.decimals === 'number' ? indicator.decimals : undefined;
+  return {
+    dataElement: exportElement ?? mapId(indicator, query.schemes.dataItems),
+    period,
+    orgUnit: unit ? mapId(unit, query.schemes.orgUnits) : orgUnit,
+    ...(coc === undefined ? {} : { categoryOptionCombo: coc }),
+    ...(aoc === undefined ? {} : { attributeOptionCombo: aoc }),
+    value: roundedValue(ctx.version, raw, decimals, query.skipRounding),
+    ...(writesStoredBy(ctx.version) ? { storedBy: '[aggregated]' } : {}),
+    created: day,
+    lastUpdated: day,
+    comment: '[aggregated]',
+    followup: false,
+  };
 }

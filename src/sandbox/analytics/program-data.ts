@@ -1,6 +1,6 @@
 import type { SandboxContext } from '../context.ts';
 import type { AnalyticsEnrollmentRow, AnalyticsEventRow, ProgramData } from '../pi/types.ts';
-import { analyticsGeneration } from './analytics-job.ts';
+import { analyticsGeneration } from './analytics-tables.ts';
 
 interface EventRecord {
   id: string;

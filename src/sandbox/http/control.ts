@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { unsupportedIndicators } from '../analytics/data-value-set.ts';
+import { unsupportedItems } from '../analytics/unsupported.ts';
 import type { SandboxContext } from '../context.ts';
 import type { SandboxEnv } from './env.ts';
 import { type FaultRule, parseFaultRule } from './faults.ts';
@@ -14,10 +14,8 @@ import { type FaultRule, parseFaultRule } from './faults.ts';
 export function controlRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
   app.get('/health', (c) => c.json({ status: 'OK', version: ctx.version.text }));
-  // Indicators analytics could not evaluate so far, with the reason: never silently zero.
-  app.get('/analytics/unsupported', (c) =>
-    c.json({ programIndicators: unsupportedIndicators(ctx) }),
-  );
+  // Indicators analytics cannot evaluate, and other data items asked for, with the reason: never silently zero.
+  app.get('/analytics/unsupported', (c) => c.json(unsupportedItems(ctx)));
   app.get('/faults', (c) => c.json({ faults: ctx.faults.list(), analytics: ctx.faults.analytics }));
   app.post('/faults', async (c) => {
     const body = (await c.req.json()) as { rule?: string } & Partial<FaultRule>;
