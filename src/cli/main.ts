@@ -279,6 +279,36 @@ function program(): Command {
     });
 
   cli
+    .command('periods')
+    .description(
+      'The periods a job would send, computed here without any server (for checks and for cron).',
+    )
+    .option('-j, --job <name>', 'the window of this job of the configuration')
+    .option(
+      '--period-type <type>',
+      'a DHIS2 period type: Monthly, Quarterly, Weekly, FinancialJuly…',
+    )
+    .option('--last <n>', 'how many periods before the current one (default 1)')
+    .option('--include-current', 'add the current period')
+    .option('--date <yyyy-MM-dd>', 'compute as on this ISO date (default: today here)')
+    .option(
+      '--calendar <calendar>',
+      'the source’s calendar: iso8601, nepali, thai, persian, islamic',
+    )
+    .option('--json', 'a JSON array of the ISO period ids, oldest first')
+    .addHelpText(
+      'after',
+      '\nExample: t2a periods --period-type Quarterly --last 1 --date 2026-11-29 --json',
+    )
+    .action(async (options, command: Command) => {
+      const { periodsCommand } = await import('./commands/periods.ts');
+      process.exitCode = await periodsCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
     .command('schema')
     .description(
       'Print the JSON Schema of the configuration file, for editor completion and checks.',

@@ -1,203 +1,167 @@
-import { createRequire } from 'node:module';
+import { lookupCalendar, SUPPORTED_CALENDARS } from '../periods/calendar.ts';
+import { isIsoDate } from '../periods/days.ts';
+import {
+  type Period,
+  parsePeriodId,
+  periodOfDate,
+  periodTypeSupported,
+  shiftPeriod,
+} from '../periods/period.ts';
+import { PERIOD_TYPE_NAMES, periodTypeByName } from '../periods/period-type.ts';
+import { type PeriodWindow, windowPeriods } from '../periods/window.ts';
 import { T2aError } from './errors.ts';
 
-// @dhis2/multi-calendar-dates loads only through require (its ESM build uses directory imports).
-const calendarDates = createRequire(import.meta.url)(
-  '@dhis2/multi-calendar-dates',
-) as typeof import('@dhis2/multi-calendar-dates');
+/**
+ * t2a's questions about periods, with errors an administrator can act on. The arithmetic lives in
+ * src/periods (shared with the sandbox, proven by test/periods); this file checks what users typed.
+ */
+export const PERIOD_TYPES = PERIOD_TYPE_NAMES;
+export type { PeriodWindow };
 
-type LibraryPeriod = ReturnType<typeof calendarDates.getFixedPeriodByDate>;
-type LibraryCalendar = Parameters<typeof calendarDates.getFixedPeriodByDate>[0]['calendar'];
-
-/** DHIS2 period type names (as data sets report `periodType`) → the library's constants. */
-const LIBRARY_TYPES: Record<string, string> = {
-  Daily: 'DAILY',
-  Weekly: 'WEEKLY',
-  WeeklyWednesday: 'WEEKLYWED',
-  WeeklyThursday: 'WEEKLYTHU',
-  WeeklyFriday: 'WEEKLYFRI',
-  WeeklySaturday: 'WEEKLYSAT',
-  WeeklySunday: 'WEEKLYSUN',
-  BiWeekly: 'BIWEEKLY',
-  Monthly: 'MONTHLY',
-  BiMonthly: 'BIMONTHLY',
-  Quarterly: 'QUARTERLY',
-  QuarterlyNov: 'QUARTERLYNOV',
-  SixMonthly: 'SIXMONTHLY',
-  SixMonthlyApril: 'SIXMONTHLYAPR',
-  SixMonthlyNov: 'SIXMONTHLYNOV',
-  Yearly: 'YEARLY',
-  FinancialFeb: 'FYFEB',
-  FinancialApril: 'FYAPR',
-  FinancialJuly: 'FYJUL',
-  FinancialAug: 'FYAUG',
-  FinancialSep: 'FYSEP',
-  FinancialOct: 'FYOCT',
-  FinancialNov: 'FYNOV',
-};
-
-export const PERIOD_TYPES = Object.keys(LIBRARY_TYPES);
-
-/** DHIS2 calendar ids (system info `calendar`) → the library's calendar ids. */
-const CALENDARS: Record<string, string> = {
-  iso8601: 'gregory',
-  gregorian: 'gregory',
-  nepali: 'nepali',
-  thai: 'buddhist',
-  persian: 'persian',
-  islamic: 'islamic',
-  coptic: 'coptic',
-  ethiopian: 'ethiopic',
-};
-
-export interface PeriodWindow {
-  readonly periodType: string;
-  /** How many periods back from the current one (the current one not counted). */
-  readonly last: number;
-  readonly includeCurrent: boolean;
-}
-
-function libraryCalendar(calendar: string): LibraryCalendar {
-  const id = CALENDARS[calendar];
-  if (!id) {
+/** Refuses a calendar t2a cannot compute periods in, naming the ones it can. */
+export function checkCalendar(calendar: string): void {
+  const lookup = lookupCalendar(calendar);
+  if ('calendar' in lookup) return;
+  if ('refused' in lookup) {
     throw new T2aError(
       'config',
-      `The source uses the "${calendar}" calendar, which t2a does not know.`,
+      `Periods in the "${calendar}" calendar cannot be computed by t2a: ${lookup.refused}`,
       {
-        fix: `Supported calendars: ${Object.keys(CALENDARS).join(', ')}.`,
+        fix: 'Give the periods explicitly in the job (periods: { fixed: [...] }) or with --period.',
       },
     );
   }
-  if (id === 'ethiopic') {
-    // The library's Ethiopic support throws on Node's current ICU (its Temporal polyfill bug).
-    throw new T2aError(
-      'config',
-      'Periods in the Ethiopian calendar cannot be computed by this t2a build.',
-      {
-        fix: 'Give the periods explicitly in the job (periods: { fixed: [...] }) until Ethiopian support lands.',
-      },
-    );
-  }
-  return id as LibraryCalendar;
+  throw new T2aError('config', `"${calendar}" is not a calendar t2a knows.`, {
+    fix: `Supported calendars: ${SUPPORTED_CALENDARS.join(', ')}.`,
+  });
 }
 
-/** `today` is an ISO date (servers report ISO dates); the library wants a date in the calendar itself. */
-function dateInCalendar(isoDate: string, calendar: LibraryCalendar): string {
-  if (calendar === 'gregory') return isoDate;
-  const { year, month, day } = calendarDates.convertFromIso8601(isoDate, calendar);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+export function checkPeriodType(periodType: string): void {
+  if (periodTypeByName(periodType)) return;
+  throw new T2aError('usage', `"${periodType}" is not a DHIS2 period type.`, {
+    fix: `Use one of: ${PERIOD_TYPE_NAMES.join(', ')}.`,
+  });
+}
+
+/** Refuses a date that is not a real ISO date (yyyy-MM-dd). */
+export function checkIsoDate(date: string): void {
+  if (isIsoDate(date)) return;
+  throw new T2aError('usage', `"${date}" is not a date.`, {
+    fix: 'Give the date as yyyy-MM-dd in the ISO (Gregorian) calendar, e.g. 2026-11-29.',
+  });
 }
 
 /**
  * The ISO period ids of a "how far back" window, oldest first: the `last` periods before the one that
- * contains `today`, and that one too when `includeCurrent`.
+ * holds `today` (an ISO date), and that one too when `includeCurrent`.
  */
 export function periodsInWindow(
   window: PeriodWindow,
   today: string,
   calendar = 'iso8601',
 ): string[] {
-  const periodType = LIBRARY_TYPES[window.periodType];
-  if (!periodType) {
-    throw new T2aError('config', `"${window.periodType}" is not a DHIS2 period type.`, {
-      fix: `Use one of: ${PERIOD_TYPES.join(', ')}.`,
-    });
+  checkPeriodType(window.periodType);
+  checkCalendar(calendar);
+  checkIsoDate(today);
+  checkSupported(window.periodType, calendar);
+  return windowPeriods(window, today, calendar).map((period) => period.id);
+}
+
+function checkSupported(periodType: string, calendar: string): void {
+  if (periodTypeSupported(periodType, calendar)) return;
+  throw new T2aError(
+    'config',
+    `t2a does not compute ${periodType} periods in the ${calendar} calendar: DHIS2 numbers weeks there by a rule of that calendar's own.`,
+    { fix: 'Give the periods explicitly in the job (periods: { fixed: [...] }) or with --period.' },
+  );
+}
+
+/** Where a job's periods come from: a fixed list, or a window back from today. */
+export interface JobPeriods {
+  readonly name: string;
+  readonly periodType: string;
+  readonly periods:
+    | { readonly fixed: readonly string[] }
+    | { readonly last: number; readonly includeCurrent: boolean };
+}
+
+/**
+ * The ISO period ids a job runs for on `today` in `calendar`: `explicit` ones (from --period) or the
+ * job's fixed list, checked to be of the job's period type and written as DHIS2 writes them; otherwise
+ * its window. The one place every command computes a job's periods.
+ */
+export function jobPeriodIds(
+  job: JobPeriods,
+  today: string,
+  calendar: string,
+  explicit?: readonly string[],
+): string[] {
+  const window = job.periods;
+  const given = explicit?.length ? explicit : 'fixed' in window ? window.fixed : undefined;
+  if (!given) {
+    const { last, includeCurrent } = window as { last: number; includeCurrent: boolean };
+    return periodsInWindow({ periodType: job.periodType, last, includeCurrent }, today, calendar);
   }
-  const cal = libraryCalendar(calendar);
-  const current = calendarDates.getFixedPeriodByDate({
-    periodType: periodType as never,
-    date: dateInCalendar(today, cal),
-    calendar: cal,
-  });
-  const previous =
-    window.last > 0
-      ? calendarDates.getAdjacentFixedPeriods({
-          period: current,
-          calendar: cal,
-          steps: -window.last,
-        })
-      : [];
-  const periods: LibraryPeriod[] = window.includeCurrent ? [...previous, current] : previous;
-  return periods.map((period) => period.id);
+  checkCalendar(calendar);
+  const parsed = given.map((id) => ({ id, period: parseCached(id, calendar) }));
+  const wrong = parsed.filter(({ period }) => period?.periodType !== job.periodType);
+  if (wrong.length > 0) {
+    const example = periodTypeSupported(job.periodType, calendar)
+      ? `, e.g. ${periodOfDate(job.periodType, today, calendar).id}`
+      : '';
+    throw new T2aError(
+      'usage',
+      `Period(s) ${wrong.map(({ id }) => id).join(', ')} are not ${job.periodType} periods (job "${job.name}").`,
+      { fix: `Give ${job.periodType} periods as DHIS2 writes them${example}.` },
+    );
+  }
+  return [...new Set(parsed.map(({ period }) => period!.id))];
+}
+
+const parsed = new Map<string, Period | null>();
+
+function parseCached(id: string, calendar: string): Period | undefined {
+  const key = `${calendar}|${id}`;
+  let period = parsed.get(key);
+  if (period === undefined) {
+    checkCalendar(calendar);
+    period = parsePeriodId(id, calendar) ?? null;
+    parsed.set(key, period);
+  }
+  return period ?? undefined;
 }
 
 /** True when `id` is a valid ISO period of `periodType`. */
 export function isPeriodOfType(id: string, periodType: string, calendar = 'iso8601'): boolean {
-  try {
-    const period = calendarDates.createFixedPeriodFromPeriodId({
-      periodId: id,
-      calendar: libraryCalendar(calendar),
-    });
-    return period.periodType === LIBRARY_TYPES[periodType];
-  } catch {
-    return false;
-  }
+  return parseCached(id, calendar)?.periodType === periodType;
 }
 
 /** The period type of an ISO period id, by DHIS2 name, or undefined when the id is not a period. */
 export function periodTypeOf(id: string, calendar = 'iso8601'): string | undefined {
-  try {
-    const period = calendarDates.createFixedPeriodFromPeriodId({
-      periodId: id,
-      calendar: libraryCalendar(calendar),
-    });
-    return Object.entries(LIBRARY_TYPES).find(([, library]) => library === period.periodType)?.[0];
-  } catch {
-    return undefined;
-  }
+  return parseCached(id, calendar)?.periodType;
 }
 
-const datesCache = new Map<string, { id: string; startDate: string; endDate: string } | null>();
-
-/**
- * The ISO start and end of a period (Gregorian calendar only: elsewhere undefined, and the target's own
- * checks decide). Cached: the calendar library takes milliseconds a call, and a run asks per value.
- */
-export function periodDates(
-  id: string,
-  calendar = 'iso8601',
-): { id: string; startDate: string; endDate: string } | undefined {
-  if (libraryCalendar(calendar) !== 'gregory') return undefined;
-  let dates = datesCache.get(id);
-  if (dates === undefined) {
-    try {
-      const period = calendarDates.createFixedPeriodFromPeriodId({
-        periodId: id,
-        calendar: 'gregory',
-      });
-      dates = { id: period.id, startDate: period.startDate, endDate: period.endDate };
-    } catch {
-      dates = null;
-    }
-    datesCache.set(id, dates);
-  }
-  return dates ?? undefined;
+/** The first and last day (ISO dates, whatever the calendar) of a period, or undefined for a bad id. */
+export function periodDates(id: string, calendar = 'iso8601'): Period | undefined {
+  return parseCached(id, calendar);
 }
 
-/** The period `steps` after the one of `periodType` that contains `today` (Gregorian). */
+const ahead = new Map<string, Period>();
+
+/** The period `steps` after the one of `periodType` that holds `today` (an ISO date). */
 export function periodAhead(
   periodType: string,
   today: string,
   steps: number,
-): { id: string; startDate: string; endDate: string } | undefined {
-  const type = LIBRARY_TYPES[periodType];
-  if (!type) return undefined;
-  const key = `${periodType}|${today}|${steps}`;
-  let dates = datesCache.get(key);
-  if (dates === undefined) {
-    const current = calendarDates.getFixedPeriodByDate({
-      periodType: type as never,
-      date: today,
-      calendar: 'gregory',
-    });
-    const ahead =
-      steps > 0
-        ? calendarDates
-            .getAdjacentFixedPeriods({ period: current, calendar: 'gregory', steps })
-            .at(-1)!
-        : current;
-    dates = { id: ahead.id, startDate: ahead.startDate, endDate: ahead.endDate };
-    datesCache.set(key, dates);
+  calendar = 'iso8601',
+): Period | undefined {
+  if (!periodTypeByName(periodType)) return undefined;
+  const key = `${calendar}|${periodType}|${today}|${steps}`;
+  let period = ahead.get(key);
+  if (!period) {
+    checkCalendar(calendar);
+    period = shiftPeriod(periodOfDate(periodType, today, calendar), Math.max(0, steps));
+    ahead.set(key, period);
   }
-  return dates ?? undefined;
+  return period;
 }

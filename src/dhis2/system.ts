@@ -29,3 +29,17 @@ export async function getSystemInfo(client: Dhis2Client): Promise<SystemInfo> {
         : undefined,
   };
 }
+
+/**
+ * The server's own date (yyyy-MM-dd): a job's periods follow the day where the server is, which at 02:00
+ * in Nairobi is still yesterday in UTC. Without `serverDate` (older servers), this machine's local date.
+ */
+export function serverToday(info: SystemInfo): string {
+  return info.serverDate?.slice(0, 10) ?? localIsoDate(new Date());
+}
+
+/** A moment's date (yyyy-MM-dd) in this machine's time zone. */
+export function localIsoDate(moment: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`;
+}

@@ -4,15 +4,16 @@ import { type ComparedValue, type Comparison, compareValues } from '../core/comp
 import { T2aError } from '../core/errors.ts';
 import { checkExportedValues } from '../core/export-check.ts';
 import { mappingKey, resolveMappings, withShadowCodes } from '../core/mapping.ts';
-import { periodsInWindow } from '../core/periods.ts';
+import { periodDates, periodsInWindow, periodTypeOf } from '../core/periods.ts';
 import { planChunks } from '../core/plan.ts';
 import { withoutDefaultCombos } from '../core/reconcile.ts';
 import { exportDataValueSet } from '../dhis2/analytics.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
 import { fetchHeldValues } from '../dhis2/data-value-sets.ts';
 import { fetchOrgUnits, fetchProgramIndicators } from '../dhis2/metadata.ts';
-import { getSystemInfo } from '../dhis2/system.ts';
+import { getSystemInfo, serverToday } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
+import { isRelativePeriod, resolveRelativePeriod } from '../periods/relative-period.ts';
 import { findJob } from './job-context.ts';
 import { type PreparedTarget, prepareTarget } from './sync-target.ts';
 
@@ -24,9 +25,15 @@ const UNITS: Record<string, string> = {
   YEARS: 'Yearly',
 };
 
-/** `LAST_6_MONTHS` (DHIS2's relative period names) or a list of ISO periods. */
+/**
+ * DHIS2's relative periods (`LAST_6_MONTHS`, `LAST_4_QUARTERS`, `THIS_FINANCIAL_YEAR`…), any
+ * `LAST_<n>_<DAYS|WEEKS|MONTHS|QUARTERS|YEARS>`, or a list of ISO periods.
+ */
 export function comparePeriods(spec: readonly string[], today: string, calendar: string): string[] {
   const [first] = spec;
+  if (spec.length === 1 && first && isRelativePeriod(first) && calendar === 'iso8601') {
+    return resolveRelativePeriod(first, { date: today })!.map((period) => period.id);
+  }
   const match =
     spec.length === 1 && first
       ? /^LAST_(\d+)_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS)$/.exec(first)
@@ -37,12 +44,13 @@ export function comparePeriods(spec: readonly string[], today: string, calendar:
       today,
       calendar,
     );
-  if (spec.some((period) => !/^\d{4}/.test(period))) {
-    throw new T2aError('usage', `"${spec.join(' ')}" is not a list of periods.`, {
-      fix: 'Give ISO periods (202401 202402) or LAST_6_MONTHS, LAST_4_QUARTERS…',
+  const unknown = spec.filter((period) => !periodTypeOf(period, calendar));
+  if (unknown.length > 0) {
+    throw new T2aError('usage', `"${unknown.join(' ')}" are not periods.`, {
+      fix: 'Give ISO periods (202401 202402) or a relative period: LAST_6_MONTHS, LAST_4_QUARTERS, THIS_YEAR…',
     });
   }
-  return [...spec];
+  return spec.map((period) => periodDates(period, calendar)!.id);
 }
 
 export interface CompareOutcome {
@@ -91,11 +99,7 @@ export async function compareJob(
   const job = findJob(config, jobName);
   const source = new Dhis2Client(config.connections.get(job.source)!, logger);
   const info = await getSystemInfo(source);
-  const periods = comparePeriods(
-    periodSpec,
-    info.serverDate?.slice(0, 10) ?? new Date().toISOString().slice(0, 10),
-    info.calendar,
-  );
+  const periods = comparePeriods(periodSpec, serverToday(info), info.calendar);
   const indicators = await fetchProgramIndicators(source, job.programIndicators);
   const { mapped } = resolveMappings(indicators, job.mappingAttribute);
   const orgUnits = await fetchOrgUnits(source, job.orgUnits);

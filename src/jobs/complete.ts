@@ -12,7 +12,7 @@ import { periodsInWindow } from '../core/periods.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
 import { fetchRegistrations, registerComplete } from '../dhis2/complete-registrations.ts';
 import { fetchOrgUnits, fetchProgramIndicators } from '../dhis2/metadata.ts';
-import { getSystemInfo } from '../dhis2/system.ts';
+import { getSystemInfo, serverToday } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
 import type { T2aStore } from '../store/types.ts';
 import { findJob, jobPeriods, targetClient } from './job-context.ts';
@@ -44,7 +44,7 @@ export async function completeJob(
   }
   const source = new Dhis2Client(config.connections.get(job.source)!, logger);
   const info = await getSystemInfo(source);
-  const today = info.serverDate?.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
+  const today = serverToday(info);
   const periods = jobPeriods(job, info);
   const [current] = periodsInWindow(
     { periodType: job.periodType, last: 0, includeCurrent: true },

@@ -115,7 +115,12 @@ function withholdLocked(delivery: Delivery, values: readonly DataValue[]): DataV
       ? sets.map((ds) =>
           lockReason(ds, period, target.today, {
             canEditExpired: target.canEditExpired,
-            latestOpen: periodAhead(ds.periodType, target.today, ds.openFuturePeriods),
+            latestOpen: periodAhead(
+              ds.periodType,
+              target.today,
+              ds.openFuturePeriods,
+              target.calendar,
+            ),
           }),
         )
       : [];

@@ -1,9 +1,9 @@
 import type { LoadedConfig } from '../config/load.ts';
 import type { JobConfig, TargetConfig } from '../config/schema.ts';
 import { T2aError } from '../core/errors.ts';
-import { periodsInWindow } from '../core/periods.ts';
+import { jobPeriodIds } from '../core/periods.ts';
 import { Dhis2Client } from '../dhis2/client.ts';
-import type { SystemInfo } from '../dhis2/system.ts';
+import { type SystemInfo, serverToday } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
 
 /** A job by name, or an error listing the jobs there are. */
@@ -19,17 +19,7 @@ export function findJob(config: LoadedConfig, name: string): JobConfig {
 
 /** The job's periods: explicit ones, or its "how far back" window on the source's own date and calendar. */
 export function jobPeriods(job: JobConfig, info: SystemInfo): string[] {
-  if ('fixed' in job.periods) return [...job.periods.fixed];
-  const today = info.serverDate?.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
-  return periodsInWindow(
-    {
-      periodType: job.periodType,
-      last: job.periods.last,
-      includeCurrent: job.periods.includeCurrent,
-    },
-    today,
-    info.calendar,
-  );
+  return jobPeriodIds(job, serverToday(info), info.calendar);
 }
 
 /** The client of a job's target: the source itself for `same`. */

@@ -7,12 +7,12 @@ import {
   resolveMappings,
   withShadowCodes,
 } from '../core/mapping.ts';
-import { isPeriodOfType, periodsInWindow } from '../core/periods.ts';
+import { jobPeriodIds } from '../core/periods.ts';
 import { validateMapping } from '../core/validation.ts';
 import { checkAnalyticsFreshness, runAnalyticsTables } from '../dhis2/analytics-tables.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
 import { fetchOrgUnits, fetchProgramIndicators, type OrgUnit } from '../dhis2/metadata.ts';
-import { getSystemInfo, type SystemInfo } from '../dhis2/system.ts';
+import { getSystemInfo, type SystemInfo, serverToday } from '../dhis2/system.ts';
 import type { SyncDeps, SyncOptions } from './sync.ts';
 import { type PreparedTarget, prepareTarget } from './sync-target.ts';
 
@@ -150,33 +150,7 @@ function refuseInvalidMapping(
 }
 
 function jobPeriods(job: JobConfig, info: SystemInfo, options: SyncOptions): string[] {
-  const explicit = options.periods?.length
-    ? options.periods
-    : 'fixed' in job.periods
-      ? job.periods.fixed
-      : undefined;
-  if (explicit) {
-    const wrong = explicit.filter(
-      (period) => !isPeriodOfType(period, job.periodType, info.calendar),
-    );
-    if (wrong.length > 0) {
-      throw new T2aError(
-        'usage',
-        `Period(s) ${wrong.join(', ')} are not ${job.periodType} periods (job "${job.name}").`,
-        {
-          fix: `Give ${job.periodType} periods, e.g. ${job.periodType === 'Monthly' ? '202401' : 'as DHIS2 writes them'}.`,
-        },
-      );
-    }
-    return [...explicit];
-  }
-  const window = job.periods as { last: number; includeCurrent: boolean };
-  const today = info.serverDate?.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
-  return periodsInWindow(
-    { periodType: job.periodType, last: window.last, includeCurrent: window.includeCurrent },
-    today,
-    info.calendar,
-  );
+  return jobPeriodIds(job, serverToday(info), info.calendar, options.periods);
 }
 
 function analyticsAge(info: SystemInfo): number | undefined {

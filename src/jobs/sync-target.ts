@@ -17,7 +17,7 @@ import { emptyPlan, type TargetReport } from '../core/report.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
 import { fetchCurrentUser, hasAuthority } from '../dhis2/me.ts';
 import { fetchTargetMapping } from '../dhis2/metadata.ts';
-import { getSystemInfo } from '../dhis2/system.ts';
+import { getSystemInfo, serverToday } from '../dhis2/system.ts';
 import { type ServerVersion, versionAtLeast } from '../dhis2/version.ts';
 
 /** One target of a job, prepared: its version, data elements, org unit translation and running report. */
@@ -81,7 +81,7 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     orgUnitIdScheme: mapping ? 'UID' : config.orgUnitIdScheme,
     importStrategy: setup.importStrategy,
     dryRun: setup.dryRun,
-    today: info.serverDate?.slice(0, 10) ?? new Date().toISOString().slice(0, 10),
+    today: serverToday(info),
     calendar: info.calendar,
     canEditExpired: hasAuthority(user, 'F_EDIT_EXPIRED'),
     issues,

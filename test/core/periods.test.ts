@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isPeriodOfType, periodsInWindow, periodTypeOf } from '../../src/core/periods.ts';
+import {
+  isPeriodOfType,
+  type JobPeriods,
+  jobPeriodIds,
+  periodsInWindow,
+  periodTypeOf,
+} from '../../src/core/periods.ts';
 
 describe('job periods: how far back, and the current period', () => {
   it('takes the last 3 months before the current one', () => {
@@ -50,5 +56,47 @@ describe('job periods: how far back, and the current period', () => {
     expect(periodTypeOf('2024Q1')).toBe('Quarterly');
     expect(isPeriodOfType('2024W3', 'Monthly')).toBe(false);
     expect(periodTypeOf('notaperiod')).toBeUndefined();
+  });
+});
+
+describe('the periods of a job', () => {
+  const job = (periods: JobPeriods['periods'], periodType = 'Quarterly'): JobPeriods => ({
+    name: 'tb',
+    periodType,
+    periods,
+  });
+
+  it('computes the window on the given date and calendar', () => {
+    expect(jobPeriodIds(job({ last: 1, includeCurrent: false }), '2026-11-29', 'iso8601')).toEqual([
+      '2026Q3',
+    ]);
+  });
+
+  it('takes --period over the window, written as DHIS2 writes it', () => {
+    expect(
+      jobPeriodIds(job({ last: 1, includeCurrent: false }, 'Weekly'), '2026-11-29', 'iso8601', [
+        '2026W01',
+        '2026W1',
+        '2026W2',
+      ]),
+    ).toEqual(['2026W1', '2026W2']);
+  });
+
+  it('refuses periods of another type, naming them and giving an example of the right one', () => {
+    expect(() =>
+      jobPeriodIds(job({ fixed: ['202607', '2026Q2', '2026Q5'] }), '2026-11-29', 'iso8601'),
+    ).toThrow(
+      expect.objectContaining({
+        kind: 'usage',
+        message: 'Period(s) 202607, 2026Q5 are not Quarterly periods (job "tb").',
+        fix: 'Give Quarterly periods as DHIS2 writes them, e.g. 2026Q4.',
+      }),
+    );
+  });
+
+  it('refuses a weekly window in a calendar whose weeks DHIS2 numbers by its own rule', () => {
+    expect(() =>
+      jobPeriodIds(job({ last: 1, includeCurrent: false }, 'Weekly'), '2026-11-29', 'nepali'),
+    ).toThrow(/Weekly periods in the nepali calendar/);
   });
 });

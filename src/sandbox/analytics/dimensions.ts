@@ -1,9 +1,9 @@
+import { isRelativePeriod, resolveRelativePeriod } from '../../periods/relative-period.ts';
 import type { SandboxContext } from '../context.ts';
 import type { SandboxUser } from '../http/env.ts';
 import type { IdScheme } from '../metadata/id-scheme.ts';
 import type { MetadataObject } from '../metadata/store.ts';
 import { isoDate, type Period, parsePeriod } from '../periods/period.ts';
-import { isRelativePeriod, resolveRelativePeriod } from '../periods/relative-period.ts';
 import { atLeast } from '../version.ts';
 import { queryError } from './errors.ts';
 
@@ -39,6 +39,8 @@ export interface DimensionContext {
   readonly inputIdScheme: IdScheme;
   /** `relativePeriodDate`, or the sandbox clock. */
   readonly today: Date;
+  /** The sandbox clock: the financial keywords use it whatever `relativePeriodDate` says before 2.43. */
+  readonly now: Date;
   /** `userOrgUnit`: replaces the user's own units for USER_ORGUNIT and its children. */
   readonly userOrgUnits: readonly string[] | undefined;
 }
@@ -107,7 +109,11 @@ function resolvePeriods(dc: DimensionContext, items: readonly string[]): Period[
   const periods = new Map<string, Period>();
   for (const item of items) {
     const resolved = isRelativePeriod(item)
-      ? (resolveRelativePeriod(item, dc.today) ?? [])
+      ? (resolveRelativePeriod(item, {
+          date: isoDate(dc.today),
+          // Fixed in 2.43.0 (dhis2-core 5a203437747, "consider relative period for Financial Year period").
+          financialDate: isoDate(atLeast(dc.ctx.version, 43) ? dc.today : dc.now),
+        }) ?? [])
       : [parsePeriod(item)];
     for (const period of resolved) {
       if (period && knownPeriodType(period.periodType, dc.ctx.version.minor))

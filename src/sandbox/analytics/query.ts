@@ -174,6 +174,7 @@ export function parseDataValueSetQuery(
     user,
     inputIdScheme: schemes.inputIdScheme ?? UID_SCHEME,
     today: todayFor(ctx, params.get('relativePeriodDate')),
+    now: ctx.clock.now(),
     userOrgUnits: userOrgUnit ? userOrgUnit.split(';').filter(Boolean) : undefined,
   };
   const dims = readDimensionParams(params.getAll('dimension')).map((p) => resolveDimension(dc, p));
