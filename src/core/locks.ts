@@ -1,3 +1,5 @@
+import { addDays } from '../periods/days.ts';
+
 /**
  * Whether a data set still takes values for a period, as DHIS2 decides it at import
  * (`DataSet.isLocked`, `isDataInputPeriodAndDateAllowed`, open future periods): t2a checks first, so
@@ -22,11 +24,6 @@ export interface PeriodDates {
   readonly endDate: string;
 }
 
-const addDays = (day: string, days: number) => {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-};
 
 /** Why the data set refuses the period today, or undefined when it takes it. */
 export function lockReason(
