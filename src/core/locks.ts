@@ -24,7 +24,6 @@ export interface PeriodDates {
   readonly endDate: string;
 }
 
-
 /** Why the data set refuses the period today, or undefined when it takes it. */
 export function lockReason(
   dataSet: DataSetLocks,
