@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { periodsInWindow } from '../src/core/periods.ts';
-import { type RunningSandbox, startSandbox } from '../src/sandbox/index.ts';
+import { periodsInWindow } from '../core/periods.ts';
+import { type RunningSandbox, startSandbox } from '../sandbox/index.ts';
 
 /**
  * `npm start`: two DHIS2 sandboxes (a tracker instance with an immunisation registry and two years of
@@ -9,7 +9,8 @@ import { type RunningSandbox, startSandbox } from '../src/sandbox/index.ts';
  * `t2a sync` with examples/t2a.yaml exactly as a user runs it, and the result side by side.
  */
 const keep = process.argv.includes('--keep');
-const root = fileURLToPath(new URL('..', import.meta.url));
+// The package root, from src/demo or dist/demo.
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const say = (text = '') => process.stdout.write(`${text}\n`);
 const auth = `Basic ${Buffer.from('admin:district').toString('base64')}`;
 
