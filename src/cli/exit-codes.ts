@@ -1,5 +1,7 @@
 import type { T2aErrorKind } from '../core/errors.ts';
+import type { ImportResult } from '../core/import-summary.ts';
 import type { RunReport } from '../core/report.ts';
+import type { Check } from '../jobs/doctor.ts';
 
 /**
  * t2a's exit codes, for cron, systemd and Kubernetes. The only place that turns outcomes into codes.
@@ -51,6 +53,24 @@ export function exitCodeForRun(report: RunReport): number {
     return Math.max(...failed.map((job) => exitCodeForError(job.error!.kind as T2aErrorKind)));
   }
   return report.outcome === 'success' ? EXIT.OK : EXIT.CONFLICTS;
+}
+
+/** `t2a validate` and `t2a mapping apply`: errors in the mapping refuse. */
+export function exitCodeForFindings(errors: number): number {
+  return errors > 0 ? EXIT.VALIDATION : EXIT.OK;
+}
+
+/** `t2a doctor`: a server not reached or refusing the login is a connection problem; anything else, the configuration. */
+export function exitCodeForChecks(checks: readonly Check[]): number {
+  const failed = checks.filter((check) => !check.ok);
+  if (failed.some((check) => check.kind === 'reach' || check.kind === 'login'))
+    return EXIT.CONNECTION;
+  return failed.length > 0 ? EXIT.CONFIG : EXIT.OK;
+}
+
+/** `t2a restore`, `t2a complete`: imports whose answers carry conflicts did not fully arrive. */
+export function exitCodeForImports(results: readonly ImportResult[]): number {
+  return results.some((result) => result.conflicts.length > 0) ? EXIT.CONFLICTS : EXIT.OK;
 }
 
 export const EXIT_CODES_HELP = `Exit codes:

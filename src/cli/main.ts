@@ -6,21 +6,7 @@ import { EXIT, EXIT_CODES_HELP, exitCodeForError } from './exit-codes.ts';
  * t2a's command line. Commands only parse arguments and render; each calls one use case in jobs/.
  * This file is the one place that turns errors into exit codes.
  */
-function program(): Command {
-  const cli = new Command('t2a')
-    .description(
-      'Tracker to aggregate for DHIS2: program indicator values into aggregate data values, routinely and safely.',
-    )
-    .version('0.1.0')
-    .addOption(
-      new Option('-c, --config <file>', 'configuration file').default('t2a.yaml').env('T2A_CONFIG'),
-    )
-    .showHelpAfterError()
-    .addHelpText(
-      'after',
-      `\nAlso:\n  t2a sandbox --help   a DHIS2-compatible server on localhost, for tests and rehearsals\n  t2a demo             the demo behind npm start\n\n${EXIT_CODES_HELP}`,
-    );
-
+function defineRunCommands(cli: Command): void {
   cli
     .command('sync')
     .description(
@@ -55,6 +41,24 @@ function program(): Command {
     });
 
   cli
+    .command('plan')
+    .description(
+      'What a sync would do, and nothing more: new, changed, unchanged and stale values per data element and period.',
+    )
+    .option('-j, --job <name...>', 'only these jobs')
+    .option('-p, --period <period...>', 'ISO periods instead of the jobs’ windows')
+    .option('--json', 'the whole plan as JSON')
+    .action(async (options, command: Command) => {
+      const { planCommand } = await import('./commands/sync.ts');
+      process.exitCode = await planCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+}
+
+function defineMappingCommands(cli: Command): void {
+  cli
     .command('validate')
     .description(
       'Check the mapping of program indicators onto the target’s data elements and combos.',
@@ -67,6 +71,7 @@ function program(): Command {
       '--target-metadata <file...>',
       'offline: metadata export(s) holding the aggregate data elements and data sets',
     )
+    .option('-j, --job <name...>', 'live: only these jobs (default: all)')
     .option('--attribute <uid>', 'the mapping attribute', 'vudyDP7jUy5')
     .option('--period-type <type>', 'the period type the values will have (e.g. Monthly)')
     .option('--json', 'print the findings as one JSON document')
@@ -133,7 +138,9 @@ function program(): Command {
         config: command.optsWithGlobals().config,
       });
     });
+}
 
+function defineReconcileCommands(cli: Command): void {
   cli
     .command('adopt')
     .description(
@@ -161,7 +168,9 @@ function program(): Command {
         config: command.optsWithGlobals().config,
       });
     });
+}
 
+function defineOperationCommands(cli: Command): void {
   cli
     .command('serve')
     .description(
@@ -211,6 +220,22 @@ function program(): Command {
     });
 
   cli
+    .command('doctor')
+    .description(
+      'Check a configuration end to end: reach each instance, version, login, rights, analytics age, SMTP.',
+    )
+    .option('--json', 'as JSON')
+    .action(async (options, command: Command) => {
+      const { doctorCommand } = await import('./commands/doctor.ts');
+      process.exitCode = await doctorCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+}
+
+function defineTransitionCommands(cli: Command): void {
+  cli
     .command('complete')
     .description(
       'Mark the target data set complete where the job’s rule holds over what t2a delivered (never unmarks).',
@@ -247,37 +272,9 @@ function program(): Command {
         config: command.optsWithGlobals().config,
       });
     });
+}
 
-  cli
-    .command('doctor')
-    .description(
-      'Check a configuration end to end: reach each instance, version, login, rights, analytics age, SMTP.',
-    )
-    .option('--json', 'as JSON')
-    .action(async (options, command: Command) => {
-      const { doctorCommand } = await import('./commands/doctor.ts');
-      process.exitCode = await doctorCommand({
-        ...options,
-        config: command.optsWithGlobals().config,
-      });
-    });
-
-  cli
-    .command('plan')
-    .description(
-      'What a sync would do, and nothing more: new, changed, unchanged and stale values per data element and period.',
-    )
-    .option('-j, --job <name...>', 'only these jobs')
-    .option('-p, --period <period...>', 'ISO periods instead of the jobs’ windows')
-    .option('--json', 'the whole plan as JSON')
-    .action(async (options, command: Command) => {
-      const { planCommand } = await import('./commands/sync.ts');
-      process.exitCode = await planCommand({
-        ...options,
-        config: command.optsWithGlobals().config,
-      });
-    });
-
+function defineToolCommands(cli: Command): void {
   cli
     .command('periods')
     .description(
@@ -317,7 +314,32 @@ function program(): Command {
       const { configJsonSchema } = await import('../config/schema.ts');
       process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     });
+}
 
+function program(): Command {
+  const cli = new Command('t2a')
+    .description(
+      'Tracker to aggregate for DHIS2: program indicator values into aggregate data values, routinely and safely.',
+    )
+    .version('0.1.0')
+    .addOption(
+      new Option('-c, --config <file>', 'configuration file').default('t2a.yaml').env('T2A_CONFIG'),
+    )
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      `\nAlso:\n  t2a sandbox --help   a DHIS2-compatible server on localhost, for tests and rehearsals\n  t2a demo             the demo behind npm start\n\n${EXIT_CODES_HELP}`,
+    );
+
+  for (const define of [
+    defineRunCommands,
+    defineMappingCommands,
+    defineReconcileCommands,
+    defineOperationCommands,
+    defineTransitionCommands,
+    defineToolCommands,
+  ])
+    define(cli);
   return cli;
 }
 

@@ -1,4 +1,4 @@
-import type { Issue } from '../core/conflicts.ts';
+import type { Issue } from '../core/issues.ts';
 import type { JobReport, RunReport, TargetReport } from '../core/report.ts';
 
 const pad = (text: string | number, width: number) => String(text).padEnd(width);
@@ -133,5 +133,17 @@ export function progressBar(
       `\r${job} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} chunks`,
     );
     if (done === total) stream.write('\n');
+  };
+}
+
+/** `t2a plan --json`: each job's plan per target, for programs. */
+export function planJson(report: RunReport) {
+  return {
+    jobs: report.jobs.map((job) => ({
+      job: job.job,
+      runId: job.runId,
+      error: job.error,
+      targets: job.targets.map((t) => ({ target: t.target, plan: t.plan, stale: t.stale })),
+    })),
   };
 }

@@ -3,19 +3,11 @@ import { dirname, resolve } from 'node:path';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { T2aError } from '../core/errors.ts';
+import type { Dhis2Connection } from '../dhis2/connection.ts';
 import { type Config, type ConnectionConfig, configSchema } from './schema.ts';
 
 /** A connection with its secret read, ready for the DHIS2 client. Never logged, never stored. */
-export interface Connection {
-  readonly name: string;
-  readonly url: string;
-  readonly auth:
-    | { readonly kind: 'token'; readonly token: string }
-    | { readonly kind: 'basic'; readonly username: string; readonly password: string };
-  readonly timeoutMs: number;
-  readonly retries: number;
-  readonly retryDelayMs: number;
-}
+export type Connection = Dhis2Connection;
 
 export interface LoadedConfig {
   readonly file: string;

@@ -1,6 +1,4 @@
-import { T2aError } from './errors.ts';
-
-/** An import answer of any DHIS2 version, read into one shape. */
+/** An import answer of any DHIS2 version, read into one shape (src/dhis2/import-response.ts reads it). */
 export interface ImportResult {
   readonly status: 'SUCCESS' | 'WARNING' | 'ERROR';
   readonly counts: ImportCounts;
@@ -9,15 +7,17 @@ export interface ImportResult {
 }
 
 export interface ImportCounts {
-  imported: number;
-  updated: number;
-  ignored: number;
-  deleted: number;
+  readonly imported: number;
+  readonly updated: number;
+  readonly ignored: number;
+  readonly deleted: number;
 }
 
 export interface ImportConflict {
   /** E7610 and friends (2.37+); undefined on 2.36, whose conflicts are `{object, value}` only. */
   readonly errorCode: string | undefined;
+  /** Why, in t2a's words (core/issues.ts): the DHIS2 client reads it from the code or the message. */
+  readonly cause: string;
   readonly message: string;
   /** What the conflict names: `{dataElement: "X"}` (2.37–2.42), `{args: "a-b"}` (2.43), `{object: "X"}` (2.36). */
   readonly objects: Readonly<Record<string, string>>;
@@ -34,66 +34,11 @@ export const emptyCounts = (): ImportCounts => ({
   deleted: 0,
 });
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function readSummary(summary: Json): ImportResult {
-  const count = isObject(summary.importCount) ? summary.importCount : {};
-  const conflicts = Array.isArray(summary.conflicts) ? summary.conflicts.filter(isObject) : [];
-  const status = String(summary.status ?? 'ERROR').toUpperCase();
+export function addCounts(a: ImportCounts, b: ImportCounts): ImportCounts {
   return {
-    status:
-      status === 'SUCCESS' || status === 'OK'
-        ? 'SUCCESS'
-        : status === 'WARNING'
-          ? 'WARNING'
-          : 'ERROR',
-    counts: {
-      imported: Number(count.imported ?? 0),
-      updated: Number(count.updated ?? 0),
-      ignored: Number(count.ignored ?? 0),
-      deleted: Number(count.deleted ?? 0),
-    },
-    conflicts: conflicts.map((conflict) => ({
-      errorCode: typeof conflict.errorCode === 'string' ? conflict.errorCode : undefined,
-      message: String(conflict.value ?? ''),
-      objects: isObject(conflict.objects)
-        ? Object.fromEntries(
-            Object.entries(conflict.objects).map(([key, value]) => [key, String(value)]),
-          )
-        : conflict.object !== undefined
-          ? { object: String(conflict.object) }
-          : {},
-      count:
-        Array.isArray(conflict.indexes) && conflict.indexes.length > 0
-          ? conflict.indexes.length
-          : 1,
-      indexes: Array.isArray(conflict.indexes) ? conflict.indexes.map(Number) : [],
-    })),
-    description: typeof summary.description === 'string' ? summary.description : undefined,
+    imported: a.imported + b.imported,
+    updated: a.updated + b.updated,
+    ignored: a.ignored + b.ignored,
+    deleted: a.deleted + b.deleted,
   };
-}
-
-/**
- * Reads what `POST /api/dataValueSets` answered: a bare ImportSummary with 200 (≤2.37, or a versioned
- * path), a WebMessage wrapping it with 409 on WARNING and ERROR (2.38–2.42), or the 2.43 engine's
- * WebMessage with WARNING answered 200. A 409 with a summary is a result, not an error.
- */
-export function readImportResponse(httpStatus: number, body: unknown): ImportResult {
-  if (isObject(body) && body.responseType === 'ImportSummary') return readSummary(body);
-  if (isObject(body) && isObject(body.response) && body.response.responseType === 'ImportSummary') {
-    return readSummary(body.response);
-  }
-  // Without responseType (some 2.36 builds) a summary still has importCount.
-  if (isObject(body) && isObject(body.importCount)) return readSummary(body);
-  const message = isObject(body) && typeof body.message === 'string' ? body.message : undefined;
-  throw new T2aError(
-    'dhis2',
-    `The target answered the import with HTTP ${httpStatus} and no import summary${message ? `: ${message}` : ''}.`,
-    {
-      fix: 'Check the target server log; the values of this chunk were not confirmed as imported.',
-      details: body,
-    },
-  );
 }

@@ -1,52 +1,146 @@
-import type { Issue } from './conflicts.ts';
 import type { DataValue } from './data-value.ts';
-import type { ImportCounts } from './import-summary.ts';
+import { addCounts, emptyCounts, type ImportCounts } from './import-summary.ts';
+import { foldIssues, type Issue, type IssueEntry } from './issues.ts';
 
 /** What a run would do (and did) to a target: counts per data element and period, and a few examples. */
 export interface PlanSummary {
-  readonly byDataElementPeriod: Record<
-    string,
-    { create: number; update: number; unchanged: number; stale: number }
+  readonly byDataElementPeriod: Readonly<
+    Record<string, { create: number; update: number; unchanged: number; stale: number }>
   >;
   readonly samples: {
-    readonly create: DataValue[];
-    readonly update: { value: DataValue; before: string }[];
-    readonly stale: DataValue[];
+    readonly create: readonly DataValue[];
+    readonly update: readonly { value: DataValue; before: string }[];
+    readonly stale: readonly DataValue[];
   };
+}
+
+/** One chunk's reconciliation, as core/reconcile.ts plans it. */
+export interface ReconcileCounts {
+  readonly create: readonly DataValue[];
+  readonly update: readonly { value: DataValue; before: string }[];
+  readonly unchanged: readonly DataValue[];
+  readonly stale: readonly { held: DataValue }[];
 }
 
 const SAMPLES = 5;
-
-/** Adds one chunk's reconciliation to the plan summary, keeping at most a few examples of each kind. */
-export function addToPlan(
-  plan: PlanSummary,
-  reconcile: {
-    create: readonly DataValue[];
-    update: readonly { value: DataValue; before: string }[];
-    unchanged: readonly DataValue[];
-    stale: readonly { held: DataValue }[];
-  },
-): void {
-  const bump = (value: DataValue, kind: 'create' | 'update' | 'unchanged' | 'stale') => {
-    const key = `${value.dataElement} ${value.period}`;
-    plan.byDataElementPeriod[key] ??= { create: 0, update: 0, unchanged: 0, stale: 0 };
-    plan.byDataElementPeriod[key]![kind] += 1;
-  };
-  for (const value of reconcile.create) bump(value, 'create');
-  for (const change of reconcile.update) bump(change.value, 'update');
-  for (const value of reconcile.unchanged) bump(value, 'unchanged');
-  for (const stale of reconcile.stale) bump(stale.held, 'stale');
-  plan.samples.create.push(...reconcile.create.slice(0, SAMPLES - plan.samples.create.length));
-  plan.samples.update.push(...reconcile.update.slice(0, SAMPLES - plan.samples.update.length));
-  plan.samples.stale.push(
-    ...reconcile.stale.map((s) => s.held).slice(0, SAMPLES - plan.samples.stale.length),
-  );
-}
 
 export const emptyPlan = (): PlanSummary => ({
   byDataElementPeriod: {},
   samples: { create: [], update: [], stale: [] },
 });
+
+/** A plan summary of one chunk's reconciliation, with at most a few examples of each kind. */
+export function planOf(reconcile: ReconcileCounts): PlanSummary {
+  const byDataElementPeriod: Record<
+    string,
+    { create: number; update: number; unchanged: number; stale: number }
+  > = {};
+  const bump = (value: DataValue, kind: 'create' | 'update' | 'unchanged' | 'stale') => {
+    const key = `${value.dataElement} ${value.period}`;
+    byDataElementPeriod[key] ??= { create: 0, update: 0, unchanged: 0, stale: 0 };
+    byDataElementPeriod[key][kind] += 1;
+  };
+  for (const value of reconcile.create) bump(value, 'create');
+  for (const change of reconcile.update) bump(change.value, 'update');
+  for (const value of reconcile.unchanged) bump(value, 'unchanged');
+  for (const stale of reconcile.stale) bump(stale.held, 'stale');
+  return {
+    byDataElementPeriod,
+    samples: {
+      create: reconcile.create.slice(0, SAMPLES),
+      update: reconcile.update.slice(0, SAMPLES),
+      stale: reconcile.stale.slice(0, SAMPLES).map((stale) => stale.held),
+    },
+  };
+}
+
+/** Two plan summaries as one: counts added, examples kept to a few. */
+export function mergePlans(a: PlanSummary, b: PlanSummary): PlanSummary {
+  const byDataElementPeriod = { ...a.byDataElementPeriod };
+  for (const [key, counts] of Object.entries(b.byDataElementPeriod)) {
+    const before = byDataElementPeriod[key] ?? { create: 0, update: 0, unchanged: 0, stale: 0 };
+    byDataElementPeriod[key] = {
+      create: before.create + counts.create,
+      update: before.update + counts.update,
+      unchanged: before.unchanged + counts.unchanged,
+      stale: before.stale + counts.stale,
+    };
+  }
+  return {
+    byDataElementPeriod,
+    samples: {
+      create: [...a.samples.create, ...b.samples.create].slice(0, SAMPLES),
+      update: [...a.samples.update, ...b.samples.update].slice(0, SAMPLES),
+      stale: [...a.samples.stale, ...b.samples.stale].slice(0, SAMPLES),
+    },
+  };
+}
+
+/**
+ * What one step of a job did to one target: a chunk's delivery, the clearing of stale values, the
+ * analytics run after the import. A target's report is the fold of its steps (foldTargetReport).
+ */
+export interface DeliveryResult {
+  readonly exported: number;
+  readonly withheld: number;
+  readonly sent: number;
+  readonly unchanged: number;
+  readonly stale: number;
+  readonly counts: ImportCounts;
+  readonly conflicted: number;
+  readonly plan: PlanSummary;
+  readonly issues: readonly IssueEntry[];
+}
+
+export const emptyDelivery = (): DeliveryResult => ({
+  exported: 0,
+  withheld: 0,
+  sent: 0,
+  unchanged: 0,
+  stale: 0,
+  counts: emptyCounts(),
+  conflicted: 0,
+  plan: emptyPlan(),
+  issues: [],
+});
+
+/** A delivery result with only what is given, zero elsewhere. */
+export const delivered = (partial: Partial<DeliveryResult>): DeliveryResult => ({
+  ...emptyDelivery(),
+  ...partial,
+});
+
+/** Who the target is in a report. */
+export interface TargetIdentity {
+  readonly target: string;
+  readonly dhis2Version: string | undefined;
+  readonly dryRun: boolean;
+}
+
+/** A target's report: its identity, and every step of the job folded in order. */
+export function foldTargetReport(
+  identity: TargetIdentity,
+  results: readonly DeliveryResult[],
+): TargetReport {
+  let total = emptyDelivery();
+  let issues: Issue[] = [];
+  for (const result of results) {
+    total = {
+      exported: total.exported + result.exported,
+      withheld: total.withheld + result.withheld,
+      sent: total.sent + result.sent,
+      unchanged: total.unchanged + result.unchanged,
+      stale: total.stale + result.stale,
+      counts: addCounts(total.counts, result.counts),
+      conflicted: total.conflicted + result.conflicted,
+      plan: mergePlans(total.plan, result.plan),
+      issues: [],
+    };
+    issues = foldIssues(issues, result.issues);
+  }
+  const { issues: _none, ...counts } = total;
+  return { ...identity, ...counts, issues };
+}
 
 /** What one job delivered to one target. */
 export interface TargetReport {
@@ -54,19 +148,19 @@ export interface TargetReport {
   readonly dhis2Version: string | undefined;
   readonly dryRun: boolean;
   /** Values analytics exported for the job (the same for every target). */
-  exported: number;
+  readonly exported: number;
   /** Values t2a withheld (unmapped, duplicate, unknown code, invalid value, org unit unknown). */
-  withheld: number;
-  sent: number;
+  readonly withheld: number;
+  readonly sent: number;
   /** Values the target already held as exported: counted, not re-sent. */
-  unchanged: number;
+  readonly unchanged: number;
   /** Values t2a wrote before that the export no longer produces. */
-  stale: number;
+  readonly stale: number;
   readonly counts: ImportCounts;
   /** The reconciliation plan: what was (or, in a dry run, would be) created, updated, left, cleared. */
   readonly plan: PlanSummary;
   /** Values DHIS2 reported in conflicts. */
-  conflicted: number;
+  readonly conflicted: number;
   readonly issues: readonly Issue[];
 }
 

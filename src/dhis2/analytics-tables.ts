@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { T2aError } from '../core/errors.ts';
 import type { Dhis2Client } from './client.ts';
-import { type ServerVersion, versionAtLeast } from './version.ts';
+import type { ServerProfile } from './server-profile.ts';
 
 export interface AnalyticsRunOptions {
   /** Only rebuild the last N years (`lastYears`); keeps a nightly run short. */
@@ -21,27 +21,14 @@ interface Notification {
 /**
  * Runs analytics tables (`POST /api/resourceTables/analytics`) and follows the task
  * (`GET /api/system/tasks/ANALYTICS_TABLE/{id}`, newest first) until it completes, fails or times out.
- * The skip options leave out what the run does not need (api-notes §3.1).
+ * The skip options of the server's version leave out what the run does not need.
  */
 export async function runAnalyticsTables(
   client: Dhis2Client,
-  version: ServerVersion,
+  profile: ServerProfile,
   options: AnalyticsRunOptions,
 ): Promise<string> {
-  const query: Record<string, string | number | boolean> = { skipResourceTables: false };
-  if (options.lastYears !== undefined) query.lastYears = options.lastYears;
-  if (options.tables === 'tracker') {
-    query.skipAggregate = true;
-    if (versionAtLeast(version, 41))
-      Object.assign(query, {
-        skipValidationResult: true,
-        skipOutliers: true,
-        skipTrackedEntities: true,
-      });
-  } else {
-    Object.assign(query, { skipEvents: true, skipEnrollment: true });
-    if (versionAtLeast(version, 39)) query.skipOrgUnitOwnership = true;
-  }
+  const query = profile.analyticsTables(options.tables, options.lastYears);
   const started = await client.post('resourceTables/analytics', query, undefined);
   const body = started.body as
     | { response?: { id?: string; relativeNotifierEndpoint?: string } }

@@ -1,7 +1,7 @@
 import type { DataValue } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import type { Dhis2Client, Query } from './client.ts';
-import { type ServerVersion, versionAtLeast } from './version.ts';
+import type { ServerProfile } from './server-profile.ts';
 
 export interface ExportRequest {
   readonly programIndicators: readonly string[];
@@ -12,22 +12,17 @@ export interface ExportRequest {
 }
 
 /**
- * The query for `/api/analytics/dataValueSet.json`. From 2.41 `outputDataItemIdScheme` maps only the
- * data items; before it, `outputIdScheme` maps everything, so `outputOrgUnitIdScheme=UID` keeps org
- * units as UIDs (`SchemeIdResponseMapper`; api-notes §1.3).
+ * The query for `/api/analytics/dataValueSet.json`: the three dimensions, and the id schemes of the
+ * server's version (ServerProfile.exportIdSchemes).
  */
-export function exportQuery(version: ServerVersion, request: ExportRequest): Query {
-  const scheme = `ATTRIBUTE:${request.mappingAttribute}`;
+export function exportQuery(profile: ServerProfile, request: ExportRequest): Query {
   return {
     dimension: [
       `dx:${request.programIndicators.join(';')}`,
       `pe:${request.periods.join(';')}`,
       `ou:${request.orgUnits.join(';')}`,
     ],
-    ...(versionAtLeast(version, 41)
-      ? { outputDataItemIdScheme: scheme }
-      : { outputIdScheme: scheme }),
-    outputOrgUnitIdScheme: 'UID',
+    ...profile.exportIdSchemes(request.mappingAttribute),
   };
 }
 
@@ -46,12 +41,12 @@ const optional = (value: unknown) =>
 /** Exports one chunk of program indicator values as data values. */
 export async function exportDataValueSet(
   client: Dhis2Client,
-  version: ServerVersion,
+  profile: ServerProfile,
   request: ExportRequest,
 ): Promise<DataValue[]> {
   const body = await client.get<{ dataValues?: ExportedRow[] }>(
     'analytics/dataValueSet.json',
-    exportQuery(version, request),
+    exportQuery(profile, request),
   );
   if (
     typeof body !== 'object' ||

@@ -1,7 +1,8 @@
 import pRetry, { AbortError } from 'p-retry';
-import type { Connection } from '../config/load.ts';
 import { T2aError } from '../core/errors.ts';
 import type { Logger } from '../log.ts';
+import type { Dhis2Connection } from './connection.ts';
+import { httpTransport, type Transport } from './transport.ts';
 
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
 
@@ -19,8 +20,9 @@ export class Dhis2Client {
   private readonly authorization: string;
 
   constructor(
-    readonly connection: Connection,
+    readonly connection: Dhis2Connection,
     private readonly logger: Logger,
+    private readonly transport: Transport = httpTransport,
   ) {
     const auth = connection.auth;
     this.authorization =
@@ -87,17 +89,19 @@ export class Dhis2Client {
   ): Promise<Dhis2Response> {
     let response: Response;
     try {
-      response = await fetch(url, {
-        method,
-        redirect: 'manual',
-        headers: {
-          authorization: this.authorization,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        signal: AbortSignal.timeout(this.connection.timeoutMs),
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      response = await this.transport(
+        new Request(url, {
+          method,
+          redirect: 'manual',
+          headers: {
+            authorization: this.authorization,
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          signal: AbortSignal.timeout(this.connection.timeoutMs),
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+      );
     } catch (error) {
       throw this.networkError(error, url);
     }

@@ -1,4 +1,6 @@
+import type { ImportResult } from '../core/import-summary.ts';
 import type { Dhis2Client } from './client.ts';
+import { readImportResponse } from './import-response.ts';
 
 export interface Registration {
   readonly dataSet: string;
@@ -34,8 +36,8 @@ export async function registerComplete(
   client: Dhis2Client,
   registrations: readonly { dataSet: string; period: string; organisationUnit: string }[],
   options: { orgUnitIdScheme: string; dryRun: boolean; date: string },
-): Promise<{ status: number; body: unknown }> {
-  return client.post(
+): Promise<ImportResult> {
+  const response = await client.post(
     'completeDataSetRegistrations',
     { orgUnitIdScheme: options.orgUnitIdScheme, dryRun: options.dryRun },
     {
@@ -48,4 +50,5 @@ export async function registerComplete(
     },
     { acceptConflict: true },
   );
+  return readImportResponse(response.status, response.body);
 }

@@ -1,7 +1,8 @@
 import type { DataValue } from '../core/data-value.ts';
-import { type ImportResult, readImportResponse } from '../core/import-summary.ts';
+import type { ImportResult } from '../core/import-summary.ts';
 import type { HeldValue } from '../core/reconcile.ts';
 import type { Dhis2Client } from './client.ts';
+import { readImportResponse } from './import-response.ts';
 
 export interface ImportRequest {
   readonly values: readonly DataValue[];

@@ -1,9 +1,12 @@
 import { T2aError } from '../core/errors.ts';
 import type { Dhis2Client } from './client.ts';
+import { type ServerProfile, serverProfile } from './server-profile.ts';
 import { parseServerVersion, type ServerVersion } from './version.ts';
 
 export interface SystemInfo {
   readonly version: ServerVersion;
+  /** What t2a does differently for this version. */
+  readonly profile: ServerProfile;
   readonly calendar: string;
   /** The server's date and time, in its own time zone (DHIS2 writes no zone). */
   readonly serverDate: string | undefined;
@@ -19,8 +22,10 @@ export async function getSystemInfo(client: Dhis2Client): Promise<SystemInfo> {
       details: info,
     });
   }
+  const version = parseServerVersion(info.version);
   return {
-    version: parseServerVersion(info.version),
+    version,
+    profile: serverProfile(version),
     calendar: typeof info.calendar === 'string' ? info.calendar : 'iso8601',
     serverDate: typeof info.serverDate === 'string' ? info.serverDate : undefined,
     lastAnalyticsTableSuccess:

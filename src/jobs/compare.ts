@@ -1,21 +1,18 @@
-import type { LoadedConfig } from '../config/load.ts';
 import type { JobConfig } from '../config/schema.ts';
 import { type ComparedValue, type Comparison, compareValues } from '../core/compare.ts';
 import { T2aError } from '../core/errors.ts';
 import { checkExportedValues } from '../core/export-check.ts';
-import { mappingKey, resolveMappings, withShadowCodes } from '../core/mapping.ts';
+import { mappingKey, resolveMappings } from '../core/mapping.ts';
 import { periodDates, periodsInWindow, periodTypeOf } from '../core/periods.ts';
 import { planChunks } from '../core/plan.ts';
 import { withoutDefaultCombos } from '../core/reconcile.ts';
 import { exportDataValueSet } from '../dhis2/analytics.ts';
-import { Dhis2Client } from '../dhis2/client.ts';
 import { fetchHeldValues } from '../dhis2/data-value-sets.ts';
-import { fetchOrgUnits, fetchProgramIndicators } from '../dhis2/metadata.ts';
 import { getSystemInfo, serverToday } from '../dhis2/system.ts';
-import type { Logger } from '../log.ts';
 import { isRelativePeriod, resolveRelativePeriod } from '../periods/relative-period.ts';
-import { findJob } from './job-context.ts';
-import { type PreparedTarget, prepareTarget } from './sync-target.ts';
+import type { JobContext } from './context.ts';
+import { findJob, type ResolvedJob } from './resolve-job.ts';
+import { type PreparedTarget, prepareTarget } from './target.ts';
 
 const UNITS: Record<string, string> = {
   DAYS: 'Daily',
@@ -89,80 +86,88 @@ async function heldAsCompared(
   return values;
 }
 
-/** Tracker values against the manual ones in the target: from the shadow data elements, or straight from analytics. */
-export async function compareJob(
-  config: LoadedConfig,
-  logger: Logger,
-  jobName: string,
-  periodSpec: readonly string[],
-): Promise<CompareOutcome> {
-  const job = findJob(config, jobName);
-  const source = new Dhis2Client(config.connections.get(job.source)!, logger);
-  const info = await getSystemInfo(source);
-  const periods = comparePeriods(periodSpec, serverToday(info), info.calendar);
-  const indicators = await fetchProgramIndicators(source, job.programIndicators);
-  const { mapped } = resolveMappings(indicators, job.mappingAttribute);
-  const orgUnits = await fetchOrgUnits(source, job.orgUnits);
-  const targetConfig = job.targets[0]!;
-  const client =
-    targetConfig.connection === 'same'
-      ? source
-      : new Dhis2Client(config.connections.get(targetConfig.connection)!, logger);
-  const setup = {
-    client,
-    config: targetConfig,
-    configFile: config.file,
-    orgUnits,
-    importStrategy: job.importStrategy,
-    dryRun: true,
-    periodType: job.periodType,
-  };
-  const target = await prepareTarget({ ...setup, codes: mapped.map((m) => m.dataElement) });
-  const units = orgUnits.flatMap((unit) => target.translate(unit.id) ?? []);
-  const names = new Map(orgUnits.map((unit) => [target.translate(unit.id) ?? unit.id, unit.name]));
-  const manual = await heldAsCompared(target, periods, units, new Set(mapped.map(mappingKey)));
-  let tracker: ComparedValue[];
-  if (job.shadow) {
-    const shadow = resolveMappings(
-      withShadowCodes(indicators, job.mappingAttribute, job.shadow.suffix),
-      job.mappingAttribute,
-    ).mapped;
-    const shadowTarget = await prepareTarget({ ...setup, codes: shadow.map((m) => m.dataElement) });
-    tracker = await heldAsCompared(
-      shadowTarget,
-      periods,
-      units,
-      new Set(shadow.map(mappingKey)),
-      job.shadow.suffix,
-    );
-  } else {
-    tracker = [];
-    for (const chunk of planChunks(
-      periods,
-      orgUnits.map((unit) => unit.id),
-      job.chunk,
-    )) {
-      const exported = await exportDataValueSet(source, info.version, {
-        programIndicators: mapped.map((m) => m.programIndicator),
-        periods: chunk.periods,
-        orgUnits: chunk.orgUnits,
-        mappingAttribute: job.mappingAttribute,
-      });
-      for (const value of checkExportedValues(exported, {
-        programIndicators: new Set(indicators.map((i) => i.id)),
-        targetDataElements: target.dataElements,
-      }).values) {
-        const orgUnit = target.translate(value.orgUnit);
-        if (orgUnit)
-          tracker.push({
-            dataElement: value.dataElement,
-            categoryOptionCombo: value.categoryOptionCombo,
-            orgUnit,
-            period: value.period,
-            value: Number(value.value),
-          });
-      }
+/** Tracker values straight from analytics, as a sync would deliver them to the target. */
+async function exportedAsCompared(
+  resolved: ResolvedJob,
+  target: PreparedTarget,
+): Promise<ComparedValue[]> {
+  const { job, source } = resolved;
+  const tracker: ComparedValue[] = [];
+  const ids = resolved.orgUnits.map((unit) => unit.id);
+  for (const chunk of planChunks(resolved.periods, ids, job.chunk)) {
+    const exported = await exportDataValueSet(source.client, source.info.profile, {
+      programIndicators: resolved.mappings.map((m) => m.programIndicator),
+      periods: chunk.periods,
+      orgUnits: chunk.orgUnits,
+      mappingAttribute: job.mappingAttribute,
+    });
+    const checked = checkExportedValues(exported, {
+      programIndicators: resolved.allIndicators,
+      targetDataElements: target.dataElements,
+    });
+    for (const value of checked.values) {
+      const orgUnit = target.translate(value.orgUnit);
+      if (orgUnit)
+        tracker.push({
+          dataElement: value.dataElement,
+          categoryOptionCombo: value.categoryOptionCombo,
+          orgUnit,
+          period: value.period,
+          value: Number(value.value),
+        });
     }
   }
+  return tracker;
+}
+
+/**
+ * Tracker values against the manual ones in the job's first target: from the shadow data elements, or
+ * straight from analytics. `resolved` runs over the periods to compare.
+ */
+export async function compareJob(ctx: JobContext, resolved: ResolvedJob): Promise<CompareOutcome> {
+  const { job, periods, orgUnits } = resolved;
+  const delivered = resolved.targets[0]!;
+  const manualMappings = resolveMappings(resolved.indicators, job.mappingAttribute).mapped;
+  const manualTarget = job.shadow
+    ? await prepareTarget({
+        client: delivered.client,
+        config: job.targets[0]!,
+        configFile: ctx.config.file,
+        codes: manualMappings.map((m) => m.dataElement),
+        orgUnits,
+        importStrategy: job.importStrategy,
+        dryRun: true,
+        periodType: job.periodType,
+      })
+    : delivered;
+  const units = orgUnits.flatMap((unit) => manualTarget.translate(unit.id) ?? []);
+  const names = new Map(
+    orgUnits.map((unit) => [manualTarget.translate(unit.id) ?? unit.id, unit.name]),
+  );
+  const manual = await heldAsCompared(
+    manualTarget,
+    periods,
+    units,
+    new Set(manualMappings.map(mappingKey)),
+  );
+  const tracker = job.shadow
+    ? await heldAsCompared(
+        delivered,
+        periods,
+        units,
+        new Set(resolved.mappings.map(mappingKey)),
+        job.shadow.suffix,
+      )
+    : await exportedAsCompared(resolved, delivered);
   return { comparison: compareValues(manual, tracker, job.compare.tolerance), names, periods, job };
+}
+
+/** The periods to compare, read on the job's source: relative (`LAST_6_MONTHS`…) or ISO. */
+export async function comparisonPeriods(
+  ctx: JobContext,
+  jobName: string,
+  spec: readonly string[],
+): Promise<string[]> {
+  const info = await getSystemInfo(ctx.clients.client(findJob(ctx, jobName).source));
+  return comparePeriods(spec, serverToday(info), info.calendar);
 }

@@ -1,42 +1,46 @@
-import type { JobConfig } from '../config/schema.ts';
 import type { DataValue } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import { checkExportedValues } from '../core/export-check.ts';
-import type { ImportResult } from '../core/import-summary.ts';
+import { addCounts, emptyCounts, type ImportCounts } from '../core/import-summary.ts';
+import { conflictIssue, type IssueEntry, issue, problemIssue } from '../core/issues.ts';
 import { lockReason } from '../core/locks.ts';
 import { mappingKey } from '../core/mapping.ts';
 import { periodAhead, periodDates } from '../core/periods.ts';
 import type { Chunk } from '../core/plan.ts';
-import {
-  guardDeletions,
-  planReconcile,
-  type StaleValue,
-  withoutDefaultCombos,
-} from '../core/reconcile.ts';
-import { addToPlan } from '../core/report.ts';
+import { planReconcile, type StaleValue, withoutDefaultCombos } from '../core/reconcile.ts';
+import { type DeliveryResult, delivered, planOf } from '../core/report.ts';
 import { fetchHeldValues, importDataValues } from '../dhis2/data-value-sets.ts';
 import type { Logger } from '../log.ts';
 import type { T2aStore } from '../store/types.ts';
-import type { JobPlan } from './sync-plan.ts';
-import { groupForImport, type PreparedTarget } from './sync-target.ts';
+import type { ResolvedJob } from './resolve-job.ts';
+import { groupForImport, type PreparedTarget } from './target.ts';
 
-type Tally = { -readonly [K in keyof PreparedTarget['tally']]: PreparedTarget['tally'][K] };
-
+/** One target of a run: the job, the target, and where the run records what it writes. */
 export interface Delivery {
-  readonly job: JobConfig;
-  readonly plan: JobPlan;
+  readonly resolved: ResolvedJob;
   readonly target: PreparedTarget;
   readonly runId: string;
   readonly store: T2aStore | undefined;
   readonly log: Logger;
 }
 
-/** What a chunk left for the end of the job: stale values, and how many values its scope held. */
-export interface ChunkOutcome {
-  readonly stale: StaleValue[];
+/** What delivering one chunk to one target did, and what it leaves for the end of the job. */
+export interface ChunkDelivery {
+  readonly result: DeliveryResult;
+  /** Values t2a wrote that the export no longer produces, cleared at the end of the job. */
+  readonly stale: readonly StaleValue[];
+  /** How many values the chunk's scope held in the target. */
   readonly held: number;
   /** Values were withheld in this chunk: clearing anything in it would rest on an incomplete picture. */
   readonly incomplete: boolean;
+}
+
+/** What an import request did. */
+interface Sent {
+  readonly sent: number;
+  readonly counts: ImportCounts;
+  readonly conflicted: number;
+  readonly issues: readonly IssueEntry[];
 }
 
 /** Checks, translates and reconciles one exported chunk for one target, then sends what changed. */
@@ -44,68 +48,88 @@ export async function deliverChunk(
   delivery: Delivery,
   chunk: Chunk,
   exported: readonly DataValue[],
-): Promise<ChunkOutcome> {
-  const { target, plan } = delivery;
-  const tally = target.tally as Tally;
-  tally.exported += exported.length;
+): Promise<ChunkDelivery> {
+  const { target, resolved } = delivery;
   const checked = checkExportedValues(exported, {
-    programIndicators: plan.allIndicators,
+    programIndicators: resolved.allIndicators,
     targetDataElements: target.dataElements,
   });
-  for (const problem of checked.problems) target.issues.addProblem(problem);
+  const issues: IssueEntry[] = checked.problems.map(problemIssue);
   const values: DataValue[] = [];
   for (const value of checked.values) {
     const orgUnit = target.translate(value.orgUnit);
     if (orgUnit === undefined) {
-      target.issues.add('unknown-org-unit', 1, [plan.orgUnitName(value.orgUnit)], undefined);
+      issues.push(issue('unknown-org-unit', 1, [resolved.orgUnitName(value.orgUnit)]));
       continue;
     }
     values.push(orgUnit === value.orgUnit ? value : { ...value, orgUnit });
   }
-  const open = withholdLocked(delivery, values);
-  tally.withheld += exported.length - open.length;
-  const orgUnits = chunk.orgUnits.flatMap((id) => target.translate(id) ?? []);
-  const inScope = new Set(plan.mappings.map((mapping) => mappingKey(mapping)));
-  const held = (
-    await fetchHeldValues(target.client, {
-      dataSets: target.dataSets,
-      periods: chunk.periods,
-      orgUnits,
-      orgUnitIdScheme: target.orgUnitIdScheme,
-    })
-  )
-    .map(withoutDefaultCombos)
-    .filter((value) => inScope.has(mappingKey(value)));
-  const ledger =
-    (await delivery.store?.ledger.entries(
-      target.ledgerKey,
-      delivery.job.name,
-      chunk.periods,
-      orgUnits,
-    )) ?? [];
+  const locked = withholdLocked(delivery, values);
+  issues.push(...locked.issues);
+  const held = await heldValues(delivery, chunk);
   const reconcile = planReconcile({
-    fresh: open,
+    fresh: locked.open,
     held,
-    ledger,
+    ledger: await ledgerEntries(delivery, chunk),
     zeroInsteadOfDelete:
-      delivery.job.reconcile.staleAs === 'zero'
-        ? new Set(plan.mappings.map((mapping) => mapping.dataElement))
+      resolved.job.reconcile.staleAs === 'zero'
+        ? new Set(resolved.mappings.map((mapping) => mapping.dataElement))
         : undefined,
   });
-  tally.unchanged += reconcile.unchanged.length;
-  addToPlan(tally.plan, reconcile);
   const toSend = [...reconcile.create, ...reconcile.update.map((change) => change.value)];
-  await send(delivery, toSend, target.importStrategy);
-  return { stale: reconcile.stale, held: held.length, incomplete: open.length < exported.length };
+  const sent = await send(delivery, toSend, target.importStrategy);
+  return {
+    result: delivered({
+      exported: exported.length,
+      withheld: exported.length - locked.open.length,
+      unchanged: reconcile.unchanged.length,
+      plan: planOf(reconcile),
+      ...sent,
+      issues: [...issues, ...sent.issues],
+    }),
+    stale: reconcile.stale,
+    held: held.length,
+    incomplete: locked.open.length < exported.length,
+  };
+}
+
+/** What the target holds in the chunk's scope, for the job's data elements and combos. */
+async function heldValues(delivery: Delivery, chunk: Chunk) {
+  const { target, resolved } = delivery;
+  const inScope = new Set(resolved.mappings.map((mapping) => mappingKey(mapping)));
+  const held = await fetchHeldValues(target.client, {
+    dataSets: target.dataSets,
+    periods: chunk.periods,
+    orgUnits: chunk.orgUnits.flatMap((id) => target.translate(id) ?? []),
+    orgUnitIdScheme: target.orgUnitIdScheme,
+  });
+  return held.map(withoutDefaultCombos).filter((value) => inScope.has(mappingKey(value)));
+}
+
+async function ledgerEntries(delivery: Delivery, chunk: Chunk) {
+  const { target, resolved } = delivery;
+  return (
+    (await delivery.store?.ledger.entries(
+      target.ledgerKey,
+      resolved.job.name,
+      chunk.periods,
+      chunk.orgUnits.flatMap((id) => target.translate(id) ?? []),
+    )) ?? []
+  );
 }
 
 /**
  * Values for periods the target has closed (expiry days, input periods, future periods) are not sent: each
  * is reported as locked with its period and data set; the job's `lockedPeriods: fail` fails the chunk.
  */
-function withholdLocked(delivery: Delivery, values: readonly DataValue[]): DataValue[] {
-  const { target, job } = delivery;
+function withholdLocked(
+  delivery: Delivery,
+  values: readonly DataValue[],
+): { open: DataValue[]; issues: IssueEntry[] } {
+  const { target } = delivery;
+  const job = delivery.resolved.job;
   const open: DataValue[] = [];
+  const issues: IssueEntry[] = [];
   for (const value of values) {
     const period = periodDates(value.period, target.calendar);
     const sets = (target.dataElements.get(value.dataElement)?.dataSets ?? []).filter(
@@ -129,7 +153,7 @@ function withholdLocked(delivery: Delivery, values: readonly DataValue[]): DataV
       open.push(value);
       continue;
     }
-    target.issues.add('locked-period', 1, [`${value.period} ${sets[0]!.name}`], reasons[0]);
+    issues.push(issue('locked-period', 1, [`${value.period} ${sets[0]!.name}`], reasons[0]));
     if (job.lockedPeriods === 'fail') {
       throw new T2aError(
         'dhis2',
@@ -140,28 +164,28 @@ function withholdLocked(delivery: Delivery, values: readonly DataValue[]): DataV
       );
     }
   }
-  return open;
+  return { open, issues };
 }
 
 const provenance = (delivery: Delivery, values: readonly DataValue[]) =>
-  delivery.job.provenance === 'comment'
+  delivery.resolved.job.provenance === 'comment'
     ? values.map((value) => ({ ...value, comment: `t2a run ${delivery.runId}` }))
     : values;
 
-/** Sends values (per data set on 2.43), counts the answer, and records in the ledger what was written. */
-async function send(
+/** Sends values (one request per data set where the server wants it), and records what DHIS2 took. */
+export async function send(
   delivery: Delivery,
   values: readonly DataValue[],
   importStrategy: string,
-): Promise<ImportResult[]> {
+): Promise<Sent> {
   const { target, log } = delivery;
-  const tally = target.tally as Tally;
-  const results: ImportResult[] = [];
-  for (const group of groupForImport(
+  let total: Sent = { sent: 0, counts: emptyCounts(), conflicted: 0, issues: [] };
+  const groups = groupForImport(
     target,
     provenance(delivery, values),
-    delivery.job.periodType,
-  )) {
+    delivery.resolved.job.periodType,
+  );
+  for (const group of groups) {
     if (group.values.length === 0) continue;
     const result = await importDataValues(target.client, {
       values: group.values,
@@ -170,14 +194,12 @@ async function send(
       dryRun: target.dryRun,
       dataSet: group.dataSet,
     });
-    results.push(result);
-    tally.sent += group.values.length;
-    for (const key of ['imported', 'updated', 'ignored', 'deleted'] as const)
-      tally.counts[key] += result.counts[key];
-    for (const conflict of result.conflicts) {
-      target.issues.addConflict(conflict);
-      tally.conflicted += conflict.count;
-    }
+    total = {
+      sent: total.sent + group.values.length,
+      counts: addCounts(total.counts, result.counts),
+      conflicted: total.conflicted + result.conflicts.reduce((sum, c) => sum + c.count, 0),
+      issues: [...total.issues, ...result.conflicts.map(conflictIssue)],
+    };
     if (!target.dryRun && importStrategy !== 'DELETE')
       await recordWritten(delivery, group.values, result);
     log.info(
@@ -185,81 +207,27 @@ async function send(
       'values imported',
     );
   }
-  return results;
+  return total;
 }
 
-/** Only values DHIS2 took go into the ledger; without indexes (2.36) a request with conflicts records none. */
+/**
+ * Only values DHIS2 took go into the ledger; where conflicts do not say which values they concern
+ * (ServerProfile.conflictIndexes), a request with conflicts records none.
+ */
 async function recordWritten(
   delivery: Delivery,
   values: readonly DataValue[],
-  result: ImportResult,
+  result: Awaited<ReturnType<typeof importDataValues>>,
 ): Promise<void> {
   if (!delivery.store || result.status === 'ERROR') return;
+  if (result.conflicts.length > 0 && !delivery.target.info.profile.conflictIndexes) return;
   const rejected = new Set(result.conflicts.flatMap((conflict) => conflict.indexes));
   if (result.conflicts.length > 0 && rejected.size === 0) return;
   const written = values.filter((_value, index) => !rejected.has(index));
   await delivery.store.ledger.record(
     delivery.target.ledgerKey,
-    delivery.job.name,
+    delivery.resolved.job.name,
     delivery.runId,
     written,
-  );
-}
-
-export interface StaleOutcome {
-  readonly stale: readonly StaleValue[];
-  readonly held: number;
-  readonly incomplete: boolean;
-  readonly failedChunks: number;
-  readonly allowMassDelete: boolean;
-}
-
-/**
- * At the end of a job: clears the stale values of every chunk, if the guard rails allow it. Each deletion
- * is written to the run's record first, so `t2a restore` can put it back.
- */
-export async function clearStale(delivery: Delivery, outcome: StaleOutcome): Promise<void> {
-  const { target, job, plan } = delivery;
-  const tally = target.tally as Tally;
-  tally.stale += outcome.stale.length;
-  if (outcome.stale.length === 0 || !job.reconcile.deleteStale || !delivery.store) return;
-  const guard = guardDeletions({
-    exportComplete: outcome.failedChunks === 0 && !outcome.incomplete,
-    analyticsAgeHours: plan.analyticsAgeHours,
-    maxAnalyticsAgeHours: job.reconcile.maxAnalyticsAgeHours,
-    deletions: outcome.stale.length,
-    scopeSize: outcome.held,
-    maxDeleteShare: job.reconcile.maxDeleteShare,
-    allowMassDelete: outcome.allowMassDelete,
-  });
-  const names = outcome.stale
-    .slice(0, 20)
-    .map(({ held }) => `${held.dataElement} ${held.period} ${held.orgUnit}`);
-  if (!guard.allowed) {
-    target.issues.add(
-      'deletion-withheld',
-      outcome.stale.length,
-      names,
-      `Not deleted: ${guard.reason}.`,
-    );
-    return;
-  }
-  if (target.dryRun) {
-    target.issues.add('would-delete', outcome.stale.length, names, undefined);
-    return;
-  }
-  await delivery.store.ledger.recordDeletions(delivery.runId, target.ledgerKey, outcome.stale);
-  const deletions = outcome.stale
-    .filter((stale) => stale.action === 'delete')
-    .map((stale) => stale.held);
-  const zeros = outcome.stale
-    .filter((stale) => stale.action === 'zero')
-    .map((stale) => ({ ...stale.held, value: '0' }));
-  if (deletions.length > 0) await send(delivery, deletions, 'DELETE');
-  if (zeros.length > 0) await send(delivery, zeros, 'CREATE_AND_UPDATE');
-  await delivery.store.ledger.forget(target.ledgerKey, deletions);
-  delivery.log.info(
-    { target: target.client.name, deleted: deletions.length, zeroed: zeros.length },
-    'stale values cleared',
   );
 }

@@ -1,14 +1,14 @@
-import type { LoadedConfig } from '../config/load.ts';
 import type { JobConfig } from '../config/schema.ts';
 import { T2aError } from '../core/errors.ts';
 import { diffMapping, type MappingChange, type MappingRow } from '../core/mapping-table.ts';
-import { Dhis2Client } from '../dhis2/client.ts';
+import type { Dhis2Client } from '../dhis2/client.ts';
 import {
   fetchProgramIndicators,
   fetchTargetMapping,
   type TargetMapping,
 } from '../dhis2/metadata.ts';
-import type { Logger } from '../log.ts';
+import type { JobContext } from './context.ts';
+import { connectionClient } from './resolve-job.ts';
 
 interface JobClients {
   readonly job: JobConfig;
@@ -16,8 +16,8 @@ interface JobClients {
   readonly target: Dhis2Client;
 }
 
-function clientsFor(config: LoadedConfig, logger: Logger, jobName: string | undefined): JobClients {
-  const jobs = config.config.jobs;
+function clientsFor(ctx: JobContext, jobName: string | undefined): JobClients {
+  const jobs = ctx.config.config.jobs;
   const job = jobName ? jobs.find((candidate) => candidate.name === jobName) : jobs[0];
   if (!job || (!jobName && jobs.length > 1)) {
     throw new T2aError(
@@ -30,11 +30,11 @@ function clientsFor(config: LoadedConfig, logger: Logger, jobName: string | unde
       },
     );
   }
-  const source = new Dhis2Client(config.connections.get(job.source)!, logger);
-  const first = job.targets[0]!.connection;
-  const target =
-    first === 'same' ? source : new Dhis2Client(config.connections.get(first)!, logger);
-  return { job, source, target };
+  return {
+    job,
+    source: ctx.clients.client(job.source),
+    target: connectionClient(ctx, job, job.targets[0]!.connection),
+  };
 }
 
 function rowsFrom(
@@ -86,12 +86,8 @@ async function currentRows(
 }
 
 /** `t2a mapping export`: the job's indicators with their codes and the target's names beside them. */
-export async function exportMapping(
-  config: LoadedConfig,
-  logger: Logger,
-  jobName?: string,
-): Promise<MappingRow[]> {
-  return (await currentRows(clientsFor(config, logger, jobName))).rows;
+export async function exportMapping(ctx: JobContext, jobName?: string): Promise<MappingRow[]> {
+  return (await currentRows(clientsFor(ctx, jobName))).rows;
 }
 
 export interface ApplyResult {
@@ -142,12 +138,11 @@ function refusals(
 
 /** `t2a mapping apply`: writes edited codes onto the indicators, touching nothing else of them. */
 export async function applyMapping(
-  config: LoadedConfig,
-  logger: Logger,
+  ctx: JobContext,
   edited: readonly MappingRow[],
   options: { job?: string | undefined; dryRun: boolean },
 ): Promise<ApplyResult> {
-  const clients = clientsFor(config, logger, options.job);
+  const clients = clientsFor(ctx, options.job);
   const { rows, target } = await currentRows(
     clients,
     edited.map((row) => row.dataElement),

@@ -10,7 +10,9 @@ import {
   periodsInWindow,
 } from '../core/periods.ts';
 import { localIsoDate } from '../dhis2/system.ts';
-import { findJob } from './job-context.ts';
+import { silentLogger } from '../log.ts';
+import { jobContext } from './context.ts';
+import { findJob } from './resolve-job.ts';
 
 export interface PeriodsRequest {
   /** A window given on the command line… */
@@ -47,7 +49,7 @@ export function listPeriods(request: PeriodsRequest): PeriodsAnswer {
   let periodType: string;
   let ids: string[];
   if (request.job) {
-    const job = findJob(request.job.config, request.job.name);
+    const job = findJob(jobContext(request.job.config, silentLogger()), request.job.name);
     periodType = job.periodType;
     ids = jobPeriodIds(job, date, calendar);
   } else if (request.window) {

@@ -1,10 +1,8 @@
-import type { LoadedConfig } from '../config/load.ts';
 import { T2aError } from '../core/errors.ts';
 import type { ImportResult } from '../core/import-summary.ts';
-import { Dhis2Client } from '../dhis2/client.ts';
 import { importDataValues } from '../dhis2/data-value-sets.ts';
-import type { Logger } from '../log.ts';
 import type { T2aStore } from '../store/types.ts';
+import type { JobContext } from './context.ts';
 
 export interface RestoreResult {
   readonly runId: string;
@@ -17,12 +15,11 @@ export interface RestoreResult {
  * (value, org unit as the target knows it), and gives them back to the ledger.
  */
 export async function restoreRun(
-  config: LoadedConfig,
-  store: T2aStore,
-  logger: Logger,
+  ctx: JobContext & { readonly store: T2aStore },
   runId: string,
   dryRun: boolean,
 ): Promise<RestoreResult> {
+  const { config, store } = ctx;
   const run = await store.run(runId);
   if (!run)
     throw new T2aError('usage', `No run "${runId}" in the history.`, {
@@ -52,7 +49,7 @@ export async function restoreRun(
     const values = deleted
       .filter((entry) => entry.target === target)
       .map((entry) => ({ ...entry.value, comment: `restored by t2a from run ${run.id}` }));
-    const result = await importDataValues(new Dhis2Client(connection, logger), {
+    const result = await importDataValues(ctx.clients.client(connection.name), {
       values,
       orgUnitIdScheme: scheme,
       importStrategy: 'CREATE_AND_UPDATE',

@@ -1,22 +1,17 @@
 import { hostname } from 'node:os';
 import { Cron } from 'croner';
-import type { LoadedConfig } from '../config/load.ts';
 import type { JobConfig } from '../config/schema.ts';
 import { T2aError } from '../core/errors.ts';
 import { composeDigest } from '../core/notification.ts';
-import { Dhis2Client } from '../dhis2/client.ts';
 import { getSystemInfo } from '../dhis2/system.ts';
-import type { Logger } from '../log.ts';
-import { type Notifier, notifyAll } from '../notify/notifier.ts';
+import { notifyAll } from '../notify/notifier.ts';
 import type { T2aStore } from '../store/types.ts';
+import type { JobContext } from './context.ts';
+import { analyticsAge } from './resolve-job.ts';
 import { runSync } from './sync.ts';
 
-export interface ServeDeps {
-  readonly config: LoadedConfig;
-  readonly logger: Logger;
-  readonly store: T2aStore;
-  readonly notifiers: readonly Notifier[];
-}
+/** `t2a serve` keeps history and locks: it needs the store. */
+export type ServeContext = JobContext & { readonly store: T2aStore };
 
 export interface Scheduler {
   /** The next times each scheduled job will run. */
@@ -32,36 +27,28 @@ export interface Scheduler {
   stop(graceMs: number): Promise<void>;
 }
 
-/**
- * `t2a serve`: runs each job on its cron schedule (croner, in the configured time zone). A job that
- * fails does not stop the others or the next night's run; a run still going when the next is due is
- * refused by the store's lock, which records the refusal.
- */
-export function startScheduler(deps: ServeDeps): Scheduler {
-  const { config, logger } = deps;
-  const scheduled = config.config.jobs.filter(
-    (job): job is JobConfig & { schedule: string } => job.schedule !== undefined,
-  );
-  if (scheduled.length === 0) {
-    throw new T2aError('config', `No job in ${config.file} has a schedule.`, {
-      fix: 'Add e.g. schedule: "0 2 * * *" to the jobs t2a serve should run.',
-    });
-  }
-  const abort = new AbortController();
-  const running = new Set<Promise<unknown>>();
-  const timeZone = config.config.serve.timeZone;
-  const crons = scheduled.map((job) => {
+type ScheduledJob = JobConfig & { schedule: string };
+
+/** The jobs with a schedule, each on a croner timer in the configured time zone. */
+function scheduleJobs(
+  ctx: ServeContext,
+  jobs: readonly ScheduledJob[],
+  signal: AbortSignal,
+  running: Set<Promise<unknown>>,
+): Cron[] {
+  const timezone = ctx.config.config.serve.timeZone;
+  return jobs.map((job) => {
     try {
-      return new Cron(job.schedule, { timezone: timeZone, name: job.name, catch: true }, () => {
-        const run = runSync(
-          { ...deps, trigger: 'schedule' },
-          { jobs: [job.name], signal: abort.signal },
-        )
+      return new Cron(job.schedule, { timezone, name: job.name, catch: true }, () => {
+        const run = runSync(ctx, { jobs: [job.name], signal, trigger: 'schedule' })
           .then((report) =>
-            logger.info({ job: job.name, outcome: report.outcome }, 'scheduled run finished'),
+            ctx.logger.info({ job: job.name, outcome: report.outcome }, 'scheduled run finished'),
           )
           .catch((error: unknown) =>
-            logger.error({ job: job.name, err: (error as Error).message }, 'scheduled run failed'),
+            ctx.logger.error(
+              { job: job.name, err: (error as Error).message },
+              'scheduled run failed',
+            ),
           )
           .finally(() => running.delete(run));
         running.add(run);
@@ -70,61 +57,139 @@ export function startScheduler(deps: ServeDeps): Scheduler {
       throw new T2aError(
         'config',
         `Job "${job.name}" has the schedule "${job.schedule}", which is not a cron expression: ${(error as Error).message}.`,
-        {
-          fix: 'Use five fields: minute hour day-of-month month day-of-week, e.g. "0 2 * * *".',
-        },
+        { fix: 'Use five fields: minute hour day-of-month month day-of-week, e.g. "0 2 * * *".' },
       );
     }
   });
+}
+
+/** A scheduled run that did not happen within the alert delay, said once per due time. */
+async function missedRunAlert(
+  ctx: ServeContext,
+  job: ScheduledJob,
+  alerted: Set<string>,
+  now: Date,
+): Promise<string | undefined> {
+  const { timeZone, missedRunAlertMinutes } = ctx.config.config.serve;
+  const [last] = await ctx.store.runs({ job: job.name, last: 1 });
+  if (!last) return undefined;
+  const due = new Cron(job.schedule, { timezone: timeZone, paused: true }).nextRun(
+    new Date(last.startedAt),
+  );
+  if (!due || now.getTime() - due.getTime() < missedRunAlertMinutes * 60_000) return undefined;
+  const key = `${job.name}@${due.toISOString()}`;
+  if (alerted.has(key)) return undefined;
+  alerted.add(key);
+  const text = `t2a job "${job.name}" was due at ${due.toISOString()} (schedule "${job.schedule}", ${timeZone}) and has not run; the last run started ${last.startedAt} (${last.status}, run ${last.id}).\n\nWhat to do: check that t2a serve is running on ${hostname()}, and its log.`;
+  await notifyAll(
+    ctx.notifiers ?? [],
+    {
+      subject: `[t2a] ${job.name}: scheduled run missed`,
+      text,
+      job: job.name,
+      runId: last.id,
+      outcome: 'failed',
+    },
+    ctx.logger,
+  );
+  return text;
+}
+
+/** What is wrong with a job's source analytics, if anything. */
+async function analyticsProblem(ctx: JobContext, job: JobConfig): Promise<string | undefined> {
+  const source = ctx.clients.client(job.source);
+  try {
+    const info = await getSystemInfo(source);
+    const age = analyticsAge(info);
+    if (age === undefined) return `analytics has never run on ${source.name}`;
+    if (age > job.analytics.maxAgeHours)
+      return `analytics on ${source.name} is ${Math.round(age)} h old (last run ${info.lastAnalyticsTableSuccess}), over the job's limit of ${job.analytics.maxAgeHours} h`;
+    return undefined;
+  } catch (error) {
+    return `${source.name} could not be asked: ${(error as Error).message}`;
+  }
+}
+
+/** Sources whose analytics is older than their job allows; said once a day per job. */
+async function staleAnalyticsAlerts(
+  ctx: ServeContext,
+  jobs: readonly JobConfig[],
+  alerted: Set<string>,
+  now: Date,
+): Promise<string[]> {
+  const alerts: string[] = [];
+  for (const job of jobs) {
+    if (job.analytics.mode !== 'check') continue;
+    const key = `analytics:${job.name}@${now.toISOString().slice(0, 10)}`;
+    if (alerted.has(key)) continue;
+    const problem = await analyticsProblem(ctx, job);
+    if (!problem) continue;
+    alerted.add(key);
+    const source = ctx.clients.client(job.source).name;
+    const text = `t2a job "${job.name}": ${problem}. Its next run will refuse to export stale numbers.\n\nWhat to do: check the scheduled analytics job on ${source} (Data Administration app), or set analytics.mode: run on the job.`;
+    alerts.push(text);
+    await notifyAll(
+      ctx.notifiers ?? [],
+      {
+        subject: `[t2a] ${job.name}: analytics is stale on ${source}`,
+        text,
+        job: job.name,
+        runId: undefined,
+        outcome: 'failed',
+      },
+      ctx.logger,
+    );
+  }
+  return alerts;
+}
+
+/** The digest timer, when some job holds its messages for it. */
+function scheduleDigest(ctx: ServeContext, sendDigest: () => Promise<unknown>): Cron | undefined {
+  const { digestAt, timeZone } = ctx.config.config.serve;
+  if (!ctx.config.config.jobs.some((job) => job.notify === 'digest')) return undefined;
+  return new Cron(digestAt, { timezone: timeZone, name: 'digest', catch: true }, () => {
+    sendDigest().catch((error: unknown) =>
+      ctx.logger.error({ err: (error as Error).message }, 'digest failed'),
+    );
+  });
+}
+
+/**
+ * `t2a serve`: runs each job on its cron schedule (croner, in the configured time zone). A job that
+ * fails does not stop the others or the next night's run; a run still going when the next is due is
+ * refused by the store's lock, which records the refusal.
+ */
+export function startScheduler(ctx: ServeContext): Scheduler {
+  const scheduled = ctx.config.config.jobs.filter(
+    (job): job is ScheduledJob => job.schedule !== undefined,
+  );
+  if (scheduled.length === 0) {
+    throw new T2aError('config', `No job in ${ctx.config.file} has a schedule.`, {
+      fix: 'Add e.g. schedule: "0 2 * * *" to the jobs t2a serve should run.',
+    });
+  }
+  const abort = new AbortController();
+  const running = new Set<Promise<unknown>>();
+  const crons = scheduleJobs(ctx, scheduled, abort.signal, running);
   const alerted = new Set<string>();
   const sendDigest = async () => {
-    const held = await deps.store.takeNotifications();
+    const held = await ctx.store.takeNotifications();
     if (held.length === 0) return undefined;
     const digest = composeDigest(held, hostname());
-    await notifyAll(deps.notifiers, digest, logger);
+    await notifyAll(ctx.notifiers ?? [], digest, ctx.logger);
     return digest.subject;
   };
-  const digestCron = config.config.jobs.some((job) => job.notify === 'digest')
-    ? new Cron(
-        config.config.serve.digestAt,
-        { timezone: timeZone, name: 'digest', catch: true },
-        () => void sendDigest(),
-      )
-    : undefined;
+  const digestCron = scheduleDigest(ctx, sendDigest);
   return {
     sendDigest,
     nextRuns: (count) => crons.map((cron) => ({ job: cron.name ?? '', at: cron.nextRuns(count) })),
     async checkMissedRuns(now = new Date()) {
       const missed: string[] = [];
       for (const job of scheduled) {
-        const [last] = await deps.store.runs({ job: job.name, last: 1 });
-        if (!last) continue;
-        const due = new Cron(job.schedule, { timezone: timeZone, paused: true }).nextRun(
-          new Date(last.startedAt),
-        );
-        if (
-          !due ||
-          now.getTime() - due.getTime() < config.config.serve.missedRunAlertMinutes * 60_000
-        )
-          continue;
-        const key = `${job.name}@${due.toISOString()}`;
-        if (alerted.has(key)) continue;
-        alerted.add(key);
-        const text = `t2a job "${job.name}" was due at ${due.toISOString()} (schedule "${job.schedule}", ${timeZone}) and has not run; the last run started ${last.startedAt} (${last.status}, run ${last.id}).\n\nWhat to do: check that t2a serve is running on ${hostname()}, and its log.`;
-        missed.push(text);
-        await notifyAll(
-          deps.notifiers,
-          {
-            subject: `[t2a] ${job.name}: scheduled run missed`,
-            text,
-            job: job.name,
-            runId: last.id,
-            outcome: 'failed',
-          },
-          logger,
-        );
+        const alert = await missedRunAlert(ctx, job, alerted, now);
+        if (alert) missed.push(alert);
       }
-      missed.push(...(await staleAnalyticsAlerts(deps, scheduled, alerted, now)));
+      missed.push(...(await staleAnalyticsAlerts(ctx, scheduled, alerted, now)));
       return missed;
     },
     async stop(graceMs) {
@@ -136,49 +201,4 @@ export function startScheduler(deps: ServeDeps): Scheduler {
       clearTimeout(timer);
     },
   };
-}
-
-/** Sources whose analytics is older than their job allows; said once a day per job. */
-async function staleAnalyticsAlerts(
-  deps: ServeDeps,
-  jobs: readonly JobConfig[],
-  alerted: Set<string>,
-  now: Date,
-): Promise<string[]> {
-  const alerts: string[] = [];
-  for (const job of jobs) {
-    if (job.analytics.mode !== 'check') continue;
-    const key = `analytics:${job.name}@${now.toISOString().slice(0, 10)}`;
-    if (alerted.has(key)) continue;
-    const source = new Dhis2Client(deps.config.connections.get(job.source)!, deps.logger);
-    let problem: string | undefined;
-    try {
-      const info = await getSystemInfo(source);
-      const age = info.lastAnalyticsTableSuccess
-        ? (Date.parse(`${info.serverDate}Z`) - Date.parse(`${info.lastAnalyticsTableSuccess}Z`)) /
-          3_600_000
-        : undefined;
-      if (age === undefined) problem = `analytics has never run on ${source.name}`;
-      else if (age > job.analytics.maxAgeHours)
-        problem = `analytics on ${source.name} is ${Math.round(age)} h old (last run ${info.lastAnalyticsTableSuccess}), over the job's limit of ${job.analytics.maxAgeHours} h`;
-    } catch (error) {
-      problem = `${source.name} could not be asked: ${(error as Error).message}`;
-    }
-    if (!problem) continue;
-    alerted.add(key);
-    const text = `t2a job "${job.name}": ${problem}. Its next run will refuse to export stale numbers.\n\nWhat to do: check the scheduled analytics job on ${source.name} (Data Administration app), or set analytics.mode: run on the job.`;
-    alerts.push(text);
-    await notifyAll(
-      deps.notifiers,
-      {
-        subject: `[t2a] ${job.name}: analytics is stale on ${source.name}`,
-        text,
-        job: job.name,
-        runId: undefined,
-        outcome: 'failed',
-      },
-      deps.logger,
-    );
-  }
-  return alerts;
 }

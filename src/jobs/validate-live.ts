@@ -1,19 +1,13 @@
-import type { LoadedConfig } from '../config/load.ts';
 import type { JobConfig, TargetConfig } from '../config/schema.ts';
-import { T2aError } from '../core/errors.ts';
+import { isT2aError } from '../core/errors.ts';
 import type { SourceOrgUnit } from '../core/org-unit-map.ts';
 import { orgUnitTranslation } from '../core/org-unit-map.ts';
 import { type Finding, validateMapping } from '../core/validation.ts';
-import { Dhis2Client } from '../dhis2/client.ts';
+import type { Dhis2Client } from '../dhis2/client.ts';
 import { fetchCurrentUser, hasAuthority, inHierarchy } from '../dhis2/me.ts';
-import {
-  batches,
-  fetchOrgUnits,
-  fetchProgramIndicators,
-  fetchTargetMapping,
-  getAllPages,
-} from '../dhis2/metadata.ts';
-import type { Logger } from '../log.ts';
+import { batches, getAllPages } from '../dhis2/metadata.ts';
+import type { JobContext } from './context.ts';
+import { type ResolvedJob, resolveJob, selectJobs } from './resolve-job.ts';
 
 export interface JobValidation {
   readonly job: string;
@@ -30,30 +24,11 @@ export interface LiveValidationReport {
 
 /** `t2a validate [--job]`: the mapping, org unit and access checks against the live instances, read-only. */
 export async function validateLive(
-  config: LoadedConfig,
-  logger: Logger,
+  ctx: JobContext,
   jobNames?: readonly string[],
 ): Promise<LiveValidationReport> {
-  const clients = new Map<string, Dhis2Client>();
-  const clientFor = (name: string) => {
-    const existing = clients.get(name);
-    if (existing) return existing;
-    const client = new Dhis2Client(config.connections.get(name)!, logger);
-    clients.set(name, client);
-    return client;
-  };
-  const jobs = config.config.jobs.filter((job) => !jobNames?.length || jobNames.includes(job.name));
-  if (jobNames?.length && jobs.length !== jobNames.length) {
-    throw new T2aError(
-      'usage',
-      `No job named ${jobNames.filter((name) => !jobs.some((job) => job.name === name)).join(', ')}.`,
-      {
-        fix: `Jobs defined: ${config.config.jobs.map((job) => job.name).join(', ')}.`,
-      },
-    );
-  }
   const results: JobValidation[] = [];
-  for (const job of jobs) results.push(await validateJob(job, clientFor));
+  for (const job of selectJobs(ctx, jobNames)) results.push(await validateJob(ctx, job));
   const all = results.flatMap((result) => result.findings);
   return {
     jobs: results,
@@ -62,52 +37,54 @@ export async function validateLive(
   };
 }
 
-async function validateJob(
+/** A job that cannot even be resolved (no indicators, no org units) is a finding, not a crash. */
+async function resolveForValidation(
+  ctx: JobContext,
   job: JobConfig,
-  clientFor: (name: string) => Dhis2Client,
-): Promise<JobValidation> {
-  const source = clientFor(job.source);
-  const indicators = await fetchProgramIndicators(source, job.programIndicators);
-  const findings: Finding[] = [];
-  if (indicators.length === 0) {
-    findings.push({
-      kind: 'no-indicators',
+): Promise<ResolvedJob | Finding> {
+  try {
+    return await resolveJob(ctx, job.name);
+  } catch (error) {
+    if (!isT2aError(error) || !['mapping', 'config'].includes(error.kind)) throw error;
+    const noIndicators = error.kind === 'mapping';
+    return {
+      kind: noIndicators ? 'no-indicators' : 'no-org-units',
       severity: 'error',
-      message: `The job selects no program indicators on ${source.name}.`,
-      fix: 'Check the program indicator group or ids; the source user must be able to read them.',
-    });
+      message: noIndicators
+        ? `The job selects no program indicators on ${job.source}.`
+        : 'The job selects no org units on the source.',
+      fix: noIndicators
+        ? 'Check the program indicator group or ids; the source user must be able to read them.'
+        : 'Check the roots, level, groups or ids.',
+    };
   }
-  const sourceUser = await fetchCurrentUser(source);
+}
+
+async function sourceAccess(resolved: ResolvedJob): Promise<Finding[]> {
+  const user = await fetchCurrentUser(resolved.source.client);
   if (
-    !hasAuthority(sourceUser, 'F_VIEW_EVENT_ANALYTICS') &&
-    !hasAuthority(sourceUser, 'M_dhis-web-data-visualizer')
-  ) {
-    findings.push({
+    hasAuthority(user, 'F_VIEW_EVENT_ANALYTICS') ||
+    hasAuthority(user, 'M_dhis-web-data-visualizer')
+  )
+    return [];
+  return [
+    {
       kind: 'access',
       severity: 'warning',
-      message: `The source user ${sourceUser.username} may lack the right to read analytics.`,
+      message: `The source user ${user.username} may lack the right to read analytics.`,
       fix: 'Give it a role with analytics access (e.g. F_VIEW_EVENT_ANALYTICS).',
-    });
-  }
-  const orgUnits = await fetchOrgUnits(source, job.orgUnits);
-  if (orgUnits.length === 0)
-    findings.push({
-      kind: 'no-org-units',
-      severity: 'error',
-      message: 'The job selects no org units on the source.',
-      fix: 'Check the roots, level, groups or ids.',
-    });
-  const codes = indicators.flatMap(
-    (pi) =>
-      pi.attributeValues
-        ?.filter((entry) => entry.attribute.id === job.mappingAttribute)
-        .map((entry) => entry.value) ?? [],
-  );
-  for (const targetConfig of job.targets) {
-    const target = targetConfig.connection === 'same' ? source : clientFor(targetConfig.connection);
-    const mapping = await fetchTargetMapping(target, codes);
+    },
+  ];
+}
+
+async function validateJob(ctx: JobContext, job: JobConfig): Promise<JobValidation> {
+  const resolved = await resolveForValidation(ctx, job);
+  if (!('job' in resolved))
+    return { job: job.name, indicators: 0, mapped: 0, findings: [resolved] };
+  const findings: Finding[] = await sourceAccess(resolved);
+  for (const [index, target] of resolved.targets.entries()) {
     findings.push(
-      ...validateMapping(indicators, mapping.metadata, {
+      ...validateMapping(resolved.deliveredIndicators, target.metadata, {
         mappingAttribute: job.mappingAttribute,
         periodType: job.periodType,
         requireMapping: true,
@@ -115,19 +92,26 @@ async function validateJob(
     );
     const dataSets = [
       ...new Set(
-        mapping.metadata.dataSets
+        target.metadata.dataSets
           .filter((ds) => ds.periodType === job.periodType)
           .map((ds) => ds.id),
       ),
     ];
-    findings.push(...(await checkTargetOrgUnits(target, targetConfig, orgUnits, dataSets)));
+    findings.push(
+      ...(await checkTargetOrgUnits(
+        target.client,
+        job.targets[index]!,
+        resolved.orgUnits,
+        dataSets,
+      )),
+    );
   }
-  const mapped = indicators.filter((pi) =>
+  const mapped = resolved.deliveredIndicators.filter((pi) =>
     pi.attributeValues?.some(
       (entry) => entry.attribute.id === job.mappingAttribute && entry.value.trim(),
     ),
   ).length;
-  return { job: job.name, indicators: indicators.length, mapped, findings };
+  return { job: job.name, indicators: resolved.indicators.length, mapped, findings };
 }
 
 interface TargetOrgUnit {

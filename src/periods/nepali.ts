@@ -1,4 +1,4 @@
-import type { CalendarDate, CalendarSystem } from './calendar.ts';
+import type { CalendarDate, CalendarSystem } from './calendar-system.ts';
 import { dayNumber } from './days.ts';
 import { NEPALI_ANCHOR, NEPALI_MONTH_DAYS } from './nepali-months.ts';
 

@@ -12,14 +12,6 @@ export type { RunRecord } from './types.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
-/** Run ids sort by time and are unique across processes: `20261124T020000Z-1a2b3c`. */
-export function newRunId(now: Date = new Date()): string {
-  return `${now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
-}
-
 /**
  * t2a's embedded store (SQLite): run history and the one-run-per-job lock. Migrations are numbered SQL
  * files applied in order and tracked with `PRAGMA user_version`.

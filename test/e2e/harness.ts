@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { type LoadedConfig, loadConfig } from '../../src/config/load.ts';
 import type { RunReport } from '../../src/core/report.ts';
+import { type JobContext, jobContext } from '../../src/jobs/context.ts';
 import { runSync, type SyncOptions } from '../../src/jobs/sync.ts';
 import { silentLogger } from '../../src/log.ts';
 import { type RunningSandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.ts';
@@ -136,7 +137,15 @@ export async function sync(loaded: LoadedConfig, options: SyncOptions = {}): Pro
     store = await openStore(loaded.storePath);
     stores.set(loaded, store);
   }
-  return runSync({ config: loaded, logger: silentLogger(), store }, options);
+  return runSync(contextOf(loaded, { store }), options);
+}
+
+/** The use cases' context for a configuration, logging nowhere. */
+export function contextOf(
+  loaded: LoadedConfig,
+  extra: Parameters<typeof jobContext>[2] = {},
+): JobContext {
+  return jobContext(loaded, silentLogger(), extra);
 }
 
 export function storeOf(loaded: LoadedConfig): T2aStore | undefined {

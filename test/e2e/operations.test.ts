@@ -4,7 +4,7 @@ import { runSync } from '../../src/jobs/sync.ts';
 import { silentLogger } from '../../src/log.ts';
 import { dhis2MessageNotifier } from '../../src/notify/dhis2-message.ts';
 import { openStore } from '../../src/store/open.ts';
-import { configFor, get, sandbox } from './harness.ts';
+import { configFor, contextOf, get, sandbox } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 
@@ -46,12 +46,9 @@ describe('analytics before export, and failure notices', async () => {
       root: source.seed.root,
       jobExtra,
     });
-    return runSync({
-      config: loaded,
-      logger: silentLogger(),
-      store: await openStore(':memory:'),
-      notifiers: [messages],
-    });
+    return runSync(
+      contextOf(loaded, { store: await openStore(':memory:'), notifiers: [messages] }),
+    );
   };
 
   it('refuses analytics that never ran when the job checks freshness', async () => {

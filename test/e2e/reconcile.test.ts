@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { resolveJob } from '../../src/jobs/resolve-job.ts';
 import { restoreRun } from '../../src/jobs/restore.ts';
 import { silentLogger } from '../../src/log.ts';
-import { configFor, sandbox, send, storeOf, sync, targetValues } from './harness.ts';
+import { configFor, contextOf, sandbox, send, storeOf, sync, targetValues } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 const PERIODS = ['202609', '202610'];
@@ -174,7 +175,7 @@ describe('reconciliation after tracker corrections', async () => {
     const store = storeOf(loaded)!;
     const [run] = await store.runs({ last: 1 });
     if (!run) throw new Error('no run recorded');
-    const restored = await restoreRun(loaded, store, silentLogger(), run.id, false);
+    const restored = await restoreRun({ ...contextOf(loaded), store }, run.id, false);
     expect(restored.values).toBe(3);
     const held = await targetValues(
       target,
@@ -237,13 +238,12 @@ describe('adopting values another tool wrote', () => {
     await sync(loaded);
     const store = storeOf(loaded)!;
     const { adoptValues } = await import('../../src/jobs/adopt.ts');
-    const shown = await adoptValues(loaded, store, silentLogger(), 'immunisation', {
-      confirm: false,
-    });
+    const resolved = await resolveJob(contextOf(loaded, { store }), 'immunisation');
+    const shown = await adoptValues(store, resolved, { confirm: false });
     expect(
       shown[0]!.values.map((v) => `${v.dataElement} ${v.categoryOptionCombo} ${v.value}`),
     ).toEqual(['IMM_BCG_DOSES LT1Y_F 1']);
-    await adoptValues(loaded, store, silentLogger(), 'immunisation', { confirm: true });
+    await adoptValues(store, resolved, { confirm: true });
     await send(source, 'POST', 'tracker?async=false&importStrategy=DELETE', {
       events: [{ event: uid('Ev', '5'), programStage: STAGE }],
     });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareJob } from '../../src/jobs/compare.ts';
 import { completeJob } from '../../src/jobs/complete.ts';
-import { silentLogger } from '../../src/log.ts';
-import { configFor, get, sandbox, send, storeOf, sync } from './harness.ts';
+import { resolveJob } from '../../src/jobs/resolve-job.ts';
+import { configFor, contextOf, get, sandbox, send, storeOf, sync } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 const PERIODS = ['202608', '202609', '202610'];
@@ -46,7 +46,8 @@ describe('t2a complete', async () => {
       .map(([key]) => key)
       .sort();
     expect(expected.length).toBeGreaterThan(0);
-    const [first] = await completeJob(loaded, store, silentLogger(), 'immunisation', {
+    const ctx = { ...contextOf(loaded), store };
+    const [first] = await completeJob(ctx, await resolveJob(ctx, 'immunisation'), {
       dryRun: false,
     });
     expect(first!.plan.mark.map((m) => `${m.orgUnit}|${m.period}`).sort()).toEqual(expected);
@@ -61,7 +62,7 @@ describe('t2a complete', async () => {
         .map((r: any) => `${r.organisationUnit}|${r.period}`)
         .sort(),
     ).toEqual(expected);
-    const [second] = await completeJob(loaded, store, silentLogger(), 'immunisation', {
+    const [second] = await completeJob(ctx, await resolveJob(ctx, 'immunisation'), {
       dryRun: false,
     });
     expect(second!.plan.mark).toEqual([]);
@@ -163,7 +164,9 @@ describe('t2a compare', async () => {
   );
 
   it('finds the facility missing on paper, the under-reporting, and the shifted month', async () => {
-    const { comparison } = await compareJob(loaded, silentLogger(), 'immunisation', PERIODS);
+    const ctx = contextOf(loaded);
+    const resolved = await resolveJob(ctx, 'immunisation', { periods: PERIODS, dryRun: true });
+    const { comparison } = await compareJob(ctx, resolved);
     expect(comparison.trackerOnly).toEqual([c]);
     const totals = new Map(comparison.byOrgUnit.map((t) => [t.key, t]));
     expect(totals.get(a)!.difference).toBe(0);

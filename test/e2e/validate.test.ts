@@ -7,7 +7,7 @@ import { validateLive } from '../../src/jobs/validate-live.ts';
 import { validateOffline } from '../../src/jobs/validate-offline.ts';
 import { silentLogger } from '../../src/log.ts';
 import { FIXTURES } from '../sandbox/fixtures.ts';
-import { configFor, sandbox } from './harness.ts';
+import { configFor, contextOf, sandbox } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 const kinds = (findings: readonly { kind: string; severity: string }[]) => {
@@ -81,7 +81,7 @@ describe('t2a validate against live instances loaded with the real packages', as
   (job as { programIndicators: unknown }).programIndicators = { ids };
 
   it('lists each mapping problem, and the org units the target lacks by name and path', async () => {
-    const report = await validateLive(loaded, silentLogger());
+    const report = await validateLive(contextOf(loaded));
     const findings = report.jobs[0]!.findings;
     expect(kinds(findings)).toMatchObject({
       'error:unmapped-indicator': 3,
@@ -115,7 +115,7 @@ describe('t2a setup and the mapping round trip', async () => {
   const { loaded } = configFor({ source, target, group: 'DemoPiGrp01', root: source.seed.root });
 
   it('reports a clean demo mapping as clean', async () => {
-    const report = await validateLive(loaded, silentLogger());
+    const report = await validateLive(contextOf(loaded));
     expect(report.errors).toBe(0);
   });
 
@@ -143,13 +143,12 @@ describe('t2a setup and the mapping round trip', async () => {
   });
 
   it('changes exactly the rows edited, and touches nothing else of the indicators', async () => {
-    const before = await exportMapping(loaded, silentLogger());
+    const before = await exportMapping(contextOf(loaded));
     const csv = mappingToCsv(before);
     const edited = csv.replace(/^(DemoPi30000,.*?),IMM_MR1_DOSES,/m, '$1,IMM_PENTA3_DOSES,');
     expect(edited).not.toBe(csv);
     const refused = await applyMapping(
-      loaded,
-      silentLogger(),
+      contextOf(loaded),
       mappingFromCsv(csv.replace(/^(DemoPi30000,.*?),IMM_MR1_DOSES,/m, '$1,IMM_NOPE,'), 'm.csv'),
       { dryRun: false },
     );
@@ -158,7 +157,7 @@ describe('t2a setup and the mapping round trip', async () => {
     ]);
     expect(refused.written).toBe(0);
     const untouched = source.context.metadata.get('programIndicators', 'DemoPi30000')!;
-    const applied = await applyMapping(loaded, silentLogger(), mappingFromCsv(edited, 'm.csv'), {
+    const applied = await applyMapping(contextOf(loaded), mappingFromCsv(edited, 'm.csv'), {
       dryRun: false,
     });
     expect(applied.changes).toEqual([
@@ -170,7 +169,7 @@ describe('t2a setup and the mapping round trip', async () => {
         to: 'IMM_PENTA3_DOSES',
       },
     ]);
-    const after = await exportMapping(loaded, silentLogger());
+    const after = await exportMapping(contextOf(loaded));
     const changed = after.filter((row, i) => JSON.stringify(row) !== JSON.stringify(before[i]));
     expect(changed.map((row) => [row.programIndicator, row.dataElement])).toEqual([
       ['DemoPi30000', 'IMM_PENTA3_DOSES'],

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Notification } from '../../src/core/notification.ts';
 import { startScheduler } from '../../src/jobs/serve.ts';
-import { silentLogger } from '../../src/log.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
 import { openStore } from '../../src/store/open.ts';
-import { configFor, sandbox } from '../e2e/harness.ts';
+import { configFor, contextOf, sandbox } from '../e2e/harness.ts';
 
 const NOW = new Date('2026-11-24T01:59:00Z');
 
@@ -40,12 +39,7 @@ describe('t2a serve', async () => {
   it('runs a job at its scheduled time, with the clock moved rather than slept', async () => {
     vi.useFakeTimers({ now: NOW, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const store = await openStore(':memory:');
-    const scheduler = startScheduler({
-      config: loaded,
-      logger: silentLogger(),
-      store,
-      notifiers: [],
-    });
+    const scheduler = startScheduler({ ...contextOf(loaded, { notifiers: [] }), store });
     expect(scheduler.nextRuns(1)[0]!.at[0]!.toISOString()).toBe('2026-11-24T02:00:00.000Z');
     await vi.advanceTimersByTimeAsync(61_000);
     vi.useRealTimers();
@@ -60,12 +54,7 @@ describe('t2a serve', async () => {
     const store = await openStore(':memory:');
     await store.acquireLock('immunisation', 'other-run', 'another-host:42');
     const { runSync } = await import('../../src/jobs/sync.ts');
-    const report = await runSync({
-      config: loaded,
-      logger: silentLogger(),
-      store,
-      trigger: 'schedule',
-    });
+    const report = await runSync(contextOf(loaded, { store }), { trigger: 'schedule' });
     expect(report.jobs[0]!.error).toMatchObject({
       kind: 'busy',
       message: expect.stringContaining('another-host:42'),
@@ -84,17 +73,14 @@ describe('t2a serve', async () => {
       fault: { kind: 'latency', ms: 200 },
     });
     const { runSync } = await import('../../src/jobs/sync.ts');
-    const running = runSync(
-      { config: loaded, logger: silentLogger(), store },
-      { signal: abort.signal },
-    );
+    const running = runSync(contextOf(loaded, { store }), { signal: abort.signal });
     setTimeout(() => abort.abort(), 250);
     const report = await running;
     source.context.faults.clear();
     expect(report.jobs[0]!.error?.kind).toBe('aborted');
     expect((await store.runs())[0]).toMatchObject({ status: 'abandoned' });
     expect(await store.lockHolder('immunisation')).toBeUndefined();
-    const resumed = await runSync({ config: loaded, logger: silentLogger(), store });
+    const resumed = await runSync(contextOf(loaded, { store }));
     expect(resumed.outcome).toBe('success');
     expect(resumed.totals.unchanged).toBeGreaterThan(0);
   });
@@ -102,12 +88,7 @@ describe('t2a serve', async () => {
   it('says once a day when the source’s analytics is older than the job allows', async () => {
     const store = await openStore(':memory:');
     const notifier = recorder();
-    const scheduler = startScheduler({
-      config: loaded,
-      logger: silentLogger(),
-      store,
-      notifiers: [notifier],
-    });
+    const scheduler = startScheduler({ ...contextOf(loaded, { notifiers: [notifier] }), store });
     expect(await scheduler.checkMissedRuns(NOW)).toEqual([]);
     source.context.clock.set(new Date('2026-11-26T08:00:00Z'));
     const alerts = await scheduler.checkMissedRuns(new Date('2026-11-26T08:00:00Z'));
@@ -130,15 +111,10 @@ describe('t2a serve', async () => {
     const store = await openStore(':memory:');
     const notifier = recorder();
     const { runSync } = await import('../../src/jobs/sync.ts');
-    await runSync({ config: digest, logger: silentLogger(), store, notifiers: [notifier] });
-    await runSync({ config: digest, logger: silentLogger(), store, notifiers: [notifier] });
+    await runSync(contextOf(digest, { store, notifiers: [notifier] }));
+    await runSync(contextOf(digest, { store, notifiers: [notifier] }));
     expect(notifier.sent).toEqual([]);
-    const scheduler = startScheduler({
-      config: digest,
-      logger: silentLogger(),
-      store,
-      notifiers: [notifier],
-    });
+    const scheduler = startScheduler({ ...contextOf(digest, { notifiers: [notifier] }), store });
     expect(await scheduler.sendDigest()).toBe(
       '[t2a] daily digest: 2 run(s), 0 failed, 0 with problems',
     );
@@ -159,12 +135,7 @@ describe('t2a serve', async () => {
     });
     await store.finishRun('r1', 'success', undefined);
     const notifier = recorder();
-    const scheduler = startScheduler({
-      config: loaded,
-      logger: silentLogger(),
-      store,
-      notifiers: [notifier],
-    });
+    const scheduler = startScheduler({ ...contextOf(loaded, { notifiers: [notifier] }), store });
     const missed = await scheduler.checkMissedRuns(new Date('2026-11-24T08:00:00Z'));
     expect(missed).toHaveLength(1);
     expect(notifier.sent[0]).toMatchObject({

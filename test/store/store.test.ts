@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobReport } from '../../src/core/report.ts';
 import { openStore } from '../../src/store/open.ts';
-import { newRunId } from '../../src/store/sqlite-store.ts';
+import { newRunId } from '../../src/store/run-id.ts';
 import { startPostgres } from './postgres-server.ts';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 't2a-store-')), 'nested', 't2a.sqlite');

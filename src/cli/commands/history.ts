@@ -1,46 +1,18 @@
-import { loadConfig } from '../../config/load.ts';
 import { T2aError } from '../../core/errors.ts';
 import { summarise } from '../../core/report.ts';
-import { openStore } from '../../store/open.ts';
+import { unlockJob } from '../../jobs/unlock.ts';
 import type { RunRecord } from '../../store/types.ts';
+import { type ConfigOptions, withContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { renderSyncReport } from '../render-sync.ts';
-
-function storeOf(configFile: string) {
-  return openStore(loadConfig(configFile).storePath);
-}
 
 const duration = (run: RunRecord) =>
   run.finishedAt
     ? `${Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000)} s`
     : '—';
 
-export async function historyCommand(options: {
-  config: string;
-  job?: string;
-  last?: string;
-  json?: boolean;
-}): Promise<number> {
-  const store = await storeOf(options.config);
-  const runs = await store.runs({
-    job: options.job,
-    last: options.last ? Number(options.last) : 20,
-  });
-  await store.close();
-  if (options.json) {
-    process.stdout.write(
-      `${JSON.stringify(
-        runs.map(({ report: _report, ...run }) => run),
-        null,
-        2,
-      )}\n`,
-    );
-    return EXIT.OK;
-  }
-  if (runs.length === 0) {
-    process.stdout.write('No runs recorded yet.\n');
-    return EXIT.OK;
-  }
+function renderHistory(runs: readonly RunRecord[]): string {
+  if (runs.length === 0) return 'No runs recorded yet.';
   const header = [
     'run',
     'job',
@@ -75,25 +47,31 @@ export async function historyCommand(options: {
     Math.max(title.length, ...rows.map((row) => row[i]!.length)),
   );
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
-  process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
-  return EXIT.OK;
+  return [line(header), ...rows.map(line)].join('\n');
 }
 
-export async function showCommand(
-  runId: string,
-  options: { config: string; json?: boolean },
+export function historyCommand(
+  options: ConfigOptions & { job?: string; last?: string; json?: boolean },
 ): Promise<number> {
-  const store = await storeOf(options.config);
-  const run = await store.run(runId);
-  await store.close();
-  if (!run)
-    throw new T2aError('usage', `No run "${runId}" in the history.`, {
-      fix: 'List the runs with `t2a history`.',
+  return withContext(options, { store: true }, async ({ store }) => {
+    const runs = await store.runs({
+      job: options.job,
+      last: options.last ? Number(options.last) : 20,
     });
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(
+            runs.map(({ report: _report, ...run }) => run),
+            null,
+            2,
+          )}\n`
+        : `${renderHistory(runs)}\n`,
+    );
     return EXIT.OK;
-  }
+  });
+}
+
+function renderRun(run: RunRecord): string {
   const out = [
     `Run ${run.id}: job ${run.job}, ${run.trigger}, ${run.status}${run.dryRun ? ' (dry run)' : ''}`,
     `  started ${run.startedAt}, finished ${run.finishedAt ?? '—'} (${duration(run)}); t2a ${run.t2aVersion}`,
@@ -101,27 +79,34 @@ export async function showCommand(
   ];
   if (run.error) out.push(`  ✖ ${run.error}`);
   if (run.report) out.push('', renderSyncReport(summarise([run.report])));
-  process.stdout.write(`${out.join('\n')}\n`);
-  return EXIT.OK;
+  return out.join('\n');
 }
 
-export async function unlockCommand(job: string, options: { config: string }): Promise<number> {
-  const store = await storeOf(options.config);
-  const holder = await store.lockHolder(job);
-  if (!holder) {
-    process.stdout.write(`Job ${job} is not locked.\n`);
-  } else {
-    await store.releaseLock(job, holder.runId);
-    await store.finishRun(
-      holder.runId,
-      'abandoned',
-      (await store.run(holder.runId))?.report,
-      `unlocked by hand (was held by ${holder.holder})`,
-    );
+export function showCommand(
+  runId: string,
+  options: ConfigOptions & { json?: boolean },
+): Promise<number> {
+  return withContext(options, { store: true }, async ({ store }) => {
+    const run = await store.run(runId);
+    if (!run)
+      throw new T2aError('usage', `No run "${runId}" in the history.`, {
+        fix: 'List the runs with `t2a history`.',
+      });
     process.stdout.write(
-      `Released the lock of job ${job} (run ${holder.runId}, ${holder.holder}); that run is recorded as abandoned.\n`,
+      options.json ? `${JSON.stringify(run, null, 2)}\n` : `${renderRun(run)}\n`,
     );
-  }
-  await store.close();
-  return EXIT.OK;
+    return EXIT.OK;
+  });
+}
+
+export function unlockCommand(job: string, options: ConfigOptions): Promise<number> {
+  return withContext(options, { store: true }, async ({ store }) => {
+    const holder = await unlockJob(store, job);
+    process.stdout.write(
+      holder
+        ? `Released the lock of job ${job} (run ${holder.runId}, ${holder.holder}); that run is recorded as abandoned.\n`
+        : `Job ${job} is not locked.\n`,
+    );
+    return EXIT.OK;
+  });
 }

@@ -1,35 +1,44 @@
 import { readFileSync } from 'node:fs';
-import { loadConfig } from '../../config/load.ts';
 import { T2aError } from '../../core/errors.ts';
 import { mappingFromCsv, mappingToCsv } from '../../core/mapping-table.ts';
-import { Dhis2Client } from '../../dhis2/client.ts';
-import { applyMapping, exportMapping } from '../../jobs/mapping.ts';
+import { type ApplyResult, applyMapping, exportMapping } from '../../jobs/mapping.ts';
 import { setupAttribute } from '../../jobs/setup.ts';
-import { createLogger } from '../../log.ts';
-import { EXIT } from '../exit-codes.ts';
+import { type ConfigOptions, withContext } from '../context.ts';
+import { EXIT, exitCodeForFindings } from '../exit-codes.ts';
 
-function prepare(configFile: string) {
-  const loaded = loadConfig(configFile);
-  const logger = createLogger({
-    file: loaded.logFile,
-    level: loaded.config.log.level,
-    secrets: loaded.secrets,
+export function mappingExportCommand(options: ConfigOptions & { job?: string }): Promise<number> {
+  return withContext(options, {}, async (ctx) => {
+    process.stdout.write(mappingToCsv(await exportMapping(ctx, options.job)));
+    return EXIT.OK;
   });
-  return { loaded, logger };
 }
 
-export async function mappingExportCommand(options: {
-  config: string;
-  job?: string;
-}): Promise<number> {
-  const { loaded, logger } = prepare(options.config);
-  process.stdout.write(mappingToCsv(await exportMapping(loaded, logger, options.job)));
-  return EXIT.OK;
+function renderApplied(result: ApplyResult): string {
+  const out: string[] = [];
+  if (result.changes.length === 0)
+    out.push('No changes: the indicators already carry these codes.');
+  for (const change of result.changes) {
+    out.push(
+      `${change.name} (${change.programIndicator}): ${change.field} "${change.from}" → "${change.to}"`,
+    );
+  }
+  if (result.refused.length > 0) {
+    out.push(
+      `\n✖ Nothing was written; these codes do not fit the target:\n${result.refused.map((line) => `  - ${line}`).join('\n')}`,
+    );
+  } else {
+    out.push(
+      result.dryRun
+        ? '\nDry run: nothing was written.'
+        : `\n${result.written} program indicator(s) updated.`,
+    );
+  }
+  return out.join('\n');
 }
 
-export async function mappingApplyCommand(
+export function mappingApplyCommand(
   file: string,
-  options: { config: string; job?: string; dryRun?: boolean },
+  options: ConfigOptions & { job?: string; dryRun?: boolean },
 ): Promise<number> {
   let text: string;
   try {
@@ -39,53 +48,35 @@ export async function mappingApplyCommand(
       fix: 'Name the CSV that `t2a mapping export` wrote.',
     });
   }
-  const { loaded, logger } = prepare(options.config);
-  const result = await applyMapping(loaded, logger, mappingFromCsv(text, file), {
-    job: options.job,
-    dryRun: options.dryRun ?? false,
+  return withContext(options, {}, async (ctx) => {
+    const result = await applyMapping(ctx, mappingFromCsv(text, file), {
+      job: options.job,
+      dryRun: options.dryRun ?? false,
+    });
+    process.stdout.write(`${renderApplied(result)}\n`);
+    return exitCodeForFindings(result.refused.length);
   });
-  const out = process.stdout;
-  if (result.changes.length === 0)
-    out.write('No changes: the indicators already carry these codes.\n');
-  for (const change of result.changes) {
-    out.write(
-      `${change.name} (${change.programIndicator}): ${change.field} "${change.from}" → "${change.to}"\n`,
-    );
-  }
-  if (result.refused.length > 0) {
-    out.write(
-      `\n✖ Nothing was written; these codes do not fit the target:\n${result.refused.map((line) => `  - ${line}`).join('\n')}\n`,
-    );
-    return EXIT.VALIDATION;
-  }
-  out.write(
-    result.dryRun
-      ? '\nDry run: nothing was written.\n'
-      : `\n${result.written} program indicator(s) updated.\n`,
-  );
-  return EXIT.OK;
 }
 
-export async function setupAttributeCommand(options: {
-  config: string;
-  connection?: string;
-  attribute?: string;
-}): Promise<number> {
-  const { loaded, logger } = prepare(options.config);
-  const name = options.connection ?? loaded.config.jobs[0]?.source;
-  const connection = name ? loaded.connections.get(name) : undefined;
-  if (!connection)
-    throw new T2aError('usage', `No connection named "${name}".`, {
-      fix: `Connections: ${[...loaded.connections.keys()].join(', ')}.`,
-    });
-  const result = await setupAttribute(new Dhis2Client(connection, logger), options.attribute);
-  const said = {
-    found: 'already exists and applies to program indicators',
-    created: 'created',
-    enabled: 'existed; now applies to program indicators',
-  };
-  process.stdout.write(
-    `Mapping attribute ${result.attribute} on ${connection.name}: ${said[result.action]}.\n`,
-  );
-  return EXIT.OK;
+export function setupAttributeCommand(
+  options: ConfigOptions & { connection?: string; attribute?: string },
+): Promise<number> {
+  return withContext(options, {}, async (ctx) => {
+    const name = options.connection ?? ctx.config.config.jobs[0]?.source;
+    if (!name)
+      throw new T2aError('usage', 'Name the source connection with --connection.', {
+        fix: `Connections: ${[...ctx.config.connections.keys()].join(', ')}.`,
+      });
+    const client = ctx.clients.client(name);
+    const result = await setupAttribute(client, options.attribute);
+    const said = {
+      found: 'already exists and applies to program indicators',
+      created: 'created',
+      enabled: 'existed; now applies to program indicators',
+    };
+    process.stdout.write(
+      `Mapping attribute ${result.attribute} on ${client.name}: ${said[result.action]}.\n`,
+    );
+    return EXIT.OK;
+  });
 }

@@ -1,79 +1,58 @@
-import { loadConfig } from '../../config/load.ts';
-import { adoptValues } from '../../jobs/adopt.ts';
+import type { HeldValue } from '../../core/reconcile.ts';
+import { type AdoptResult, adoptValues } from '../../jobs/adopt.ts';
+import { resolveJob } from '../../jobs/resolve-job.ts';
 import { restoreRun } from '../../jobs/restore.ts';
-import { createLogger } from '../../log.ts';
-import { openStore } from '../../store/open.ts';
-import { EXIT } from '../exit-codes.ts';
+import { type ConfigOptions, withContext } from '../context.ts';
+import { EXIT, exitCodeForImports } from '../exit-codes.ts';
 
-async function open(configFile: string) {
-  const loaded = loadConfig(configFile);
-  const logger = createLogger({
-    file: loaded.logFile,
-    level: loaded.config.log.level,
-    secrets: loaded.secrets,
-  });
-  return { loaded, logger, store: await openStore(loaded.storePath) };
-}
+const describeValue = (value: HeldValue) =>
+  `  ${value.dataElement} ${value.categoryOptionCombo ?? 'default'} ${value.period} ${value.orgUnit} = ${value.value} (stored by ${value.storedBy ?? '?'})`;
 
-export async function adoptCommand(options: {
-  config: string;
-  job: string;
-  yes?: boolean;
-  period?: string[];
-}): Promise<number> {
-  const { loaded, logger, store } = await open(options.config);
-  try {
-    const results = await adoptValues(loaded, store, logger, options.job, {
-      confirm: options.yes === true,
-      periods: options.period,
-    });
-    for (const result of results) {
-      process.stdout.write(
-        `${result.target}: ${result.values.length} value(s) in the job's scope\n`,
-      );
-      for (const value of result.values.slice(0, 20)) {
-        process.stdout.write(
-          `  ${value.dataElement} ${value.categoryOptionCombo ?? 'default'} ${value.period} ${value.orgUnit} = ${value.value} (stored by ${value.storedBy ?? '?'})\n`,
-        );
-      }
-      if (result.values.length > 20)
-        process.stdout.write(`  … and ${result.values.length - 20} more\n`);
-    }
-    process.stdout.write(
-      results.every((result) => result.recorded)
-        ? 'Recorded as t2a’s own: reconciliation now clears them when the export stops producing them.\n'
-        : 'Nothing recorded. Run again with --yes to adopt these values.\n',
-    );
-    return EXIT.OK;
-  } finally {
-    await store.close();
+function renderAdopted(results: readonly AdoptResult[]): string {
+  const lines: string[] = [];
+  for (const result of results) {
+    lines.push(`${result.target}: ${result.values.length} value(s) in the job's scope`);
+    lines.push(...result.values.slice(0, 20).map(describeValue));
+    if (result.values.length > 20) lines.push(`  … and ${result.values.length - 20} more`);
   }
+  lines.push(
+    results.every((result) => result.recorded)
+      ? 'Recorded as t2a’s own: reconciliation now clears them when the export stops producing them.'
+      : 'Nothing recorded. Run again with --yes to adopt these values.',
+  );
+  return lines.join('\n');
 }
 
-export async function restoreCommand(
-  runId: string,
-  options: { config: string; dryRun?: boolean },
+export function adoptCommand(
+  options: ConfigOptions & { job: string; yes?: boolean; period?: string[] },
 ): Promise<number> {
-  const { loaded, logger, store } = await open(options.config);
-  try {
-    const result = await restoreRun(loaded, store, logger, runId, options.dryRun === true);
-    if (result.values === 0) {
-      process.stdout.write(`Run ${result.runId} deleted nothing.\n`);
+  return withContext(options, { store: true }, async (ctx) => {
+    const resolved = await resolveJob(ctx, options.job, { periods: options.period, dryRun: true });
+    const results = await adoptValues(ctx.store, resolved, { confirm: options.yes === true });
+    process.stdout.write(`${renderAdopted(results)}\n`);
+    return EXIT.OK;
+  });
+}
+
+export function restoreCommand(
+  runId: string,
+  options: ConfigOptions & { dryRun?: boolean },
+): Promise<number> {
+  return withContext(options, { store: true }, async (ctx) => {
+    const restored = await restoreRun(ctx, runId, options.dryRun === true);
+    if (restored.values === 0) {
+      process.stdout.write(`Run ${restored.runId} deleted nothing.\n`);
       return EXIT.OK;
     }
-    for (const { target, result: imported } of result.results) {
-      const c = imported.counts;
+    for (const { target, result } of restored.results) {
+      const c = result.counts;
       process.stdout.write(
-        `${target}: ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${imported.conflicts.length} conflict(s)\n`,
+        `${target}: ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${result.conflicts.length} conflict(s)\n`,
       );
     }
     process.stdout.write(
-      `${options.dryRun ? 'Dry run: would put back' : 'Put back'} the ${result.values} value(s) run ${result.runId} deleted.\n`,
+      `${options.dryRun ? 'Dry run: would put back' : 'Put back'} the ${restored.values} value(s) run ${restored.runId} deleted.\n`,
     );
-    return result.results.some(({ result: r }) => r.conflicts.length > 0)
-      ? EXIT.CONFLICTS
-      : EXIT.OK;
-  } finally {
-    await store.close();
-  }
+    return exitCodeForImports(restored.results.map(({ result }) => result));
+  });
 }

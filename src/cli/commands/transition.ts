@@ -1,38 +1,19 @@
 import { writeFileSync } from 'node:fs';
-import { loadConfig } from '../../config/load.ts';
 import { toCsv } from '../../core/csv.ts';
 import { T2aError } from '../../core/errors.ts';
-import { compareJob } from '../../jobs/compare.ts';
+import { compareJob, comparisonPeriods } from '../../jobs/compare.ts';
 import { completeJob } from '../../jobs/complete.ts';
-import { createLogger } from '../../log.ts';
+import { resolveJob } from '../../jobs/resolve-job.ts';
 import { renderCompareHtml } from '../../report/compare-html.ts';
-import { openStore } from '../../store/open.ts';
+import { type ConfigOptions, withContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 
-function open(configFile: string) {
-  const loaded = loadConfig(configFile);
-  return {
-    loaded,
-    logger: createLogger({
-      file: loaded.logFile,
-      level: loaded.config.log.level,
-      secrets: loaded.secrets,
-    }),
-  };
-}
-
-export async function completeCommand(options: {
-  config: string;
-  job: string;
-  dryRun?: boolean;
-  json?: boolean;
-}): Promise<number> {
-  const { loaded, logger } = open(options.config);
-  const store = await openStore(loaded.storePath);
-  try {
-    const results = await completeJob(loaded, store, logger, options.job, {
-      dryRun: options.dryRun === true,
-    });
+export function completeCommand(
+  options: ConfigOptions & { job: string; dryRun?: boolean; json?: boolean },
+): Promise<number> {
+  return withContext(options, { store: true }, async (ctx) => {
+    const resolved = await resolveJob(ctx, options.job, { dryRun: options.dryRun === true });
+    const results = await completeJob(ctx, resolved, { dryRun: options.dryRun === true });
     if (options.json) {
       process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       return EXIT.OK;
@@ -44,20 +25,27 @@ export async function completeCommand(options: {
       if (dryRun) for (const m of plan.mark) process.stdout.write(`  ${m.orgUnit} ${m.period}\n`);
     }
     return EXIT.OK;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
-export async function compareCommand(options: {
-  config: string;
-  job: string;
-  periods: string[];
-  format: string;
-  output?: string;
-}): Promise<number> {
-  const { loaded, logger } = open(options.config);
-  const { comparison, names, job } = await compareJob(loaded, logger, options.job, options.periods);
+export function compareCommand(
+  options: ConfigOptions & { job: string; periods: string[]; format: string; output?: string },
+): Promise<number> {
+  return withContext(options, {}, async (ctx) => {
+    const periods = await comparisonPeriods(ctx, options.job, options.periods);
+    const resolved = await resolveJob(ctx, options.job, { periods, dryRun: true });
+    const { comparison, names, job } = await compareJob(ctx, resolved);
+    writeComparison(comparison, names, job, options);
+    return EXIT.OK;
+  });
+}
+
+function writeComparison(
+  comparison: Awaited<ReturnType<typeof compareJob>>['comparison'],
+  names: ReadonlyMap<string, string>,
+  job: Awaited<ReturnType<typeof compareJob>>['job'],
+  options: { format: string; output?: string },
+): void {
   const name = (id: string) => names.get(id) ?? id;
   let text: string;
   switch (options.format) {
@@ -126,5 +114,4 @@ export async function compareCommand(options: {
   }
   if (options.output) writeFileSync(options.output, text);
   else process.stdout.write(text);
-  return EXIT.OK;
 }

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { TargetConfig } from '../config/schema.ts';
-import { IssueLog } from '../core/conflicts.ts';
 import type { DataValue } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import type { TargetDataElement } from '../core/export-check.ts';
-import { emptyCounts } from '../core/import-summary.ts';
 import type { TargetMetadata } from '../core/mapping-metadata.ts';
 import {
   type OrgUnitTranslation,
@@ -13,21 +11,23 @@ import {
   parseOrgUnitMap,
   type SourceOrgUnit,
 } from '../core/org-unit-map.ts';
-import { emptyPlan, type TargetReport } from '../core/report.ts';
+import type { TargetIdentity } from '../core/report.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
 import { fetchCurrentUser, hasAuthority } from '../dhis2/me.ts';
 import { fetchTargetMapping } from '../dhis2/metadata.ts';
-import { getSystemInfo, serverToday } from '../dhis2/system.ts';
-import { type ServerVersion, versionAtLeast } from '../dhis2/version.ts';
+import { getSystemInfo, type SystemInfo, serverToday } from '../dhis2/system.ts';
 
-/** One target of a job, prepared: its version, data elements, org unit translation and running report. */
+/** One target of a job, prepared: its server, data elements and org unit translation. Never changes. */
 export interface PreparedTarget {
   readonly client: Dhis2Client;
+  /** Its version and what t2a does differently for it (`info.profile`). */
+  readonly info: SystemInfo;
+  /** How reports name it. */
+  readonly identity: TargetIdentity;
   /** Who the target is in the ledger: its base URL, stable across renamed connections. */
   readonly ledgerKey: string;
   /** The data sets the job's values go to (of the job's period type), for reading what the target holds. */
   readonly dataSets: readonly string[];
-  readonly version: ServerVersion;
   readonly dataElements: ReadonlyMap<string, TargetDataElement>;
   /** The target's side of the mapping, for validation before the run. */
   readonly metadata: TargetMetadata;
@@ -40,13 +40,6 @@ export interface PreparedTarget {
   readonly today: string;
   readonly calendar: string;
   readonly canEditExpired: boolean;
-  readonly issues: IssueLog;
-  /** Running counts; the report is made from them when the job ends. */
-  readonly tally: Omit<TargetReport, 'issues'>;
-}
-
-export function targetReport(target: PreparedTarget): TargetReport {
-  return { ...target.tally, counts: { ...target.tally.counts }, issues: target.issues.list() };
 }
 
 export interface TargetSetup {
@@ -68,13 +61,17 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
   const mapping = config.orgUnitMapFile
     ? readOrgUnitMap(resolve(dirname(setup.configFile), config.orgUnitMapFile))
     : undefined;
-  const issues = new IssueLog();
   const ofType = metadata.dataSets.filter((ds) => ds.periodType === setup.periodType);
   return {
     client,
+    info,
+    identity: {
+      target: config.connection === 'same' ? `${client.name} (same)` : client.name,
+      dhis2Version: info.version.text,
+      dryRun: setup.dryRun,
+    },
     ledgerKey: client.connection.url,
     dataSets: (ofType.length > 0 ? ofType : metadata.dataSets).map((ds) => ds.id),
-    version: info.version,
     dataElements,
     metadata,
     translate: orgUnitTranslation(config.orgUnitIdScheme, setup.orgUnits, mapping),
@@ -84,20 +81,6 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     today: serverToday(info),
     calendar: info.calendar,
     canEditExpired: hasAuthority(user, 'F_EDIT_EXPIRED'),
-    issues,
-    tally: {
-      target: config.connection === 'same' ? `${client.name} (same)` : client.name,
-      dhis2Version: info.version.text,
-      dryRun: setup.dryRun,
-      exported: 0,
-      withheld: 0,
-      sent: 0,
-      unchanged: 0,
-      stale: 0,
-      counts: emptyCounts(),
-      plan: emptyPlan(),
-      conflicted: 0,
-    },
   };
 }
 
@@ -116,15 +99,15 @@ function readOrgUnitMap(path: string): Map<string, string> {
 }
 
 /**
- * Groups values by the data set their data element belongs to. The 2.43 engine validates per data set
- * and needs `dataSet` when an element belongs to several (E8002); older engines take them in one request.
+ * The import requests for values: one, or one per data set of the values' data elements when the
+ * server's engine validates per data set (ServerProfile.importsPerDataSet).
  */
 export function groupForImport(
   target: PreparedTarget,
   values: readonly DataValue[],
   periodType: string,
 ): { dataSet: string | undefined; values: DataValue[] }[] {
-  if (!versionAtLeast(target.version, 43)) return [{ dataSet: undefined, values: [...values] }];
+  if (!target.info.profile.importsPerDataSet) return [{ dataSet: undefined, values: [...values] }];
   const groups = new Map<string, DataValue[]>();
   for (const value of values) {
     const sets = target.dataElements.get(value.dataElement)?.dataSets ?? [];

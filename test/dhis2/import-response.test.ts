@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { IssueLog } from '../../src/core/conflicts.ts';
-import { readImportResponse } from '../../src/core/import-summary.ts';
+import { conflictIssue, foldIssues } from '../../src/core/issues.ts';
+import { conflictCause } from '../../src/dhis2/conflict-causes.ts';
+import { readImportResponse } from '../../src/dhis2/import-response.ts';
 
 // Shapes from dhis2-core WebMessageUtils.importSummary per branch and ImportConflict.java (api-notes §2.3–2.5).
 const classicSummary = {
@@ -66,24 +67,29 @@ describe('reading import answers of every DHIS2 version alike', () => {
     };
     const result = readImportResponse(409, body);
     expect(result.status).toBe('ERROR');
-    const issues = new IssueLog();
-    for (const conflict of result.conflicts) issues.addConflict(conflict);
-    expect(issues.list()[0]).toMatchObject({
+    const issues = foldIssues([], result.conflicts.map(conflictIssue));
+    expect(issues[0]).toMatchObject({
       cause: 'unknown-data-element',
       title: 'Data element code not found in the target',
     });
   });
 
   it('recognises 2.36 conflicts, which carry no error code, by their message', () => {
-    const issues = new IssueLog();
-    issues.addConflict({
-      errorCode: undefined,
-      message: 'Current date is past expiry days for period 202401 and data set: QX4ZTUbOt3a',
-      objects: { object: '202401' },
-      indexes: [],
-      count: 4,
-    });
-    expect(issues.list()[0]).toMatchObject({ cause: 'locked-period', count: 4 });
+    const message = 'Current date is past expiry days for period 202401 and data set: QX4ZTUbOt3a';
+    const issues = foldIssues(
+      [],
+      [
+        conflictIssue({
+          errorCode: undefined,
+          cause: conflictCause(undefined, message),
+          message,
+          objects: { object: '202401' },
+          indexes: [],
+          count: 4,
+        }),
+      ],
+    );
+    expect(issues[0]).toMatchObject({ cause: 'locked-period', count: 4 });
   });
 
   it('treats an answer without a summary as an error that says what came back', () => {

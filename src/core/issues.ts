@@ -1,0 +1,149 @@
+import type { ValueProblem } from './export-check.ts';
+import type { ImportConflict } from './import-summary.ts';
+
+/** A cause of values not arriving, with the count, what it names, and the fix in an administrator's words. */
+export interface Issue {
+  readonly cause: string;
+  readonly title: string;
+  readonly fix: string;
+  readonly count: number;
+  /** Objects named (codes, org units, periods), at most MAX_OBJECTS. */
+  readonly objects: readonly string[];
+  /** DHIS2's own messages for it, at most a few. */
+  readonly messages: readonly string[];
+}
+
+/** One observation of a cause: so many values, naming these objects, with DHIS2's message if any. */
+export interface IssueEntry {
+  readonly cause: string;
+  readonly count: number;
+  readonly objects: readonly string[];
+  readonly message?: string | undefined;
+}
+
+const MAX_OBJECTS = 20;
+const MAX_MESSAGES = 3;
+
+interface Cause {
+  readonly title: string;
+  readonly fix: string;
+}
+
+/** Why values did not arrive, in words an HMIS administrator knows, with what to do about it. */
+const CAUSES: Record<string, Cause> = {
+  'unknown-data-element': {
+    title: 'Data element code not found in the target',
+    fix: 'Correct the data element code in the program indicator’s mapping attribute, or give the target data element that code (and share it with the import user).',
+  },
+  'unknown-org-unit': {
+    title: 'Organisation unit not found in the target',
+    fix: 'The two instances’ org units differ: set the job’s orgUnitIdScheme (CODE or an attribute) or an org unit mapping file.',
+  },
+  'unknown-category-option-combo': {
+    title: 'Category option combo code not found, or not in the data element’s category combo',
+    fix: 'Correct aggregateExportCategoryOptionCombo on the program indicator to a combo code of the data element’s category combo.',
+  },
+  'unknown-attribute-option-combo': {
+    title: 'Attribute option combo not found',
+    fix: 'Correct aggregateExportAttributeOptionCombo on the program indicator, or leave it empty for the default.',
+  },
+  'outside-hierarchy': {
+    title: 'Organisation unit outside the import user’s hierarchy',
+    fix: 'Assign the import user to an org unit above these (data capture org units) in the target.',
+  },
+  'invalid-value': {
+    title: 'Value does not fit the data element’s value type',
+    fix: 'Set decimals to 0 on the program indicator, or change the data element’s value type.',
+  },
+  'locked-period': {
+    title: 'Period locked or closed for data entry in the target',
+    fix: 'The data set’s expiry days or data input periods close this period: exclude it from the job, or ask for a lock exception.',
+  },
+  'invalid-period': {
+    title: 'Period not valid for the data set',
+    fix: 'Set the job’s periodType to the target data set’s period type.',
+  },
+  'not-assigned': {
+    title: 'Organisation unit not assigned to the data set',
+    fix: 'Assign these org units to the target data set, or remove them from the job.',
+  },
+  'not-in-data-set': {
+    title: 'Data element not in a data set',
+    fix: 'Add the data element to the target data set (DHIS2 2.43 imports only data elements of a data set).',
+  },
+  'unmapped-indicator': {
+    title: 'Program indicator without a data element code (not mapped)',
+    fix: 'Fill the mapping attribute on these indicators (t2a mapping apply), or remove them from the job’s group.',
+  },
+  duplicate: {
+    title: 'Two indicators produce the same data element and combos',
+    fix: 'Give each indicator its own data element + category option combo; t2a withheld both values.',
+  },
+  'deletion-withheld': {
+    title: 'Stale values not deleted (guard rail)',
+    fix: 'Read the reason below; once the export is complete and fresh the next run clears them, or rerun with --allow-mass-delete.',
+  },
+  'would-delete': {
+    title: 'Stale values a real run would delete',
+    fix: 'These values were written by t2a and the export no longer produces them (tracker data corrected).',
+  },
+  'analytics-after-import': {
+    title: 'Analytics on the target after the import failed',
+    fix: 'The values are imported; dashboards show them after the target’s next analytics run.',
+  },
+  other: { title: 'Other import conflicts', fix: 'Read DHIS2’s message below.' },
+};
+
+export const issue = (
+  cause: string,
+  count: number,
+  objects: readonly string[],
+  message?: string,
+): IssueEntry => ({ cause, count, objects, message });
+
+export function conflictIssue(conflict: ImportConflict): IssueEntry {
+  return issue(conflict.cause, conflict.count, Object.values(conflict.objects), conflict.message);
+}
+
+export function problemIssue(problem: ValueProblem): IssueEntry {
+  const value = problem.value;
+  const object =
+    problem.kind === 'unmapped-indicator'
+      ? problem.programIndicator
+      : problem.kind === 'unknown-category-option-combo'
+        ? `${value.dataElement} / ${value.categoryOptionCombo ?? 'default'}`
+        : problem.kind === 'invalid-value'
+          ? `${value.dataElement} ${value.period} ${value.orgUnit}: ${problem.reason}`
+          : problem.kind === 'duplicate'
+            ? `${value.dataElement} / ${value.categoryOptionCombo ?? 'default'} (${problem.count} indicators)`
+            : value.dataElement;
+  return issue(problem.kind, problem.kind === 'duplicate' ? problem.count : 1, [object]);
+}
+
+const unique = (items: readonly string[], more: readonly string[], max: number) =>
+  [...new Set([...items, ...more])].slice(0, Math.max(max, items.length));
+
+/** Issues by cause, most values first: `issues` with the `entries` added. */
+export function foldIssues(issues: readonly Issue[], entries: readonly IssueEntry[]): Issue[] {
+  const byCause = new Map(issues.map((known) => [known.cause, known]));
+  for (const entry of entries) {
+    const known = CAUSES[entry.cause] ?? CAUSES.other!;
+    const before = byCause.get(entry.cause) ?? {
+      cause: entry.cause,
+      title: known.title,
+      fix: known.fix,
+      count: 0,
+      objects: [],
+      messages: [],
+    };
+    byCause.set(entry.cause, {
+      ...before,
+      count: before.count + entry.count,
+      objects: unique(before.objects, entry.objects, MAX_OBJECTS),
+      messages: entry.message
+        ? unique(before.messages, [entry.message], MAX_MESSAGES)
+        : before.messages,
+    });
+  }
+  return [...byCause.values()].sort((a, b) => b.count - a.count);
+}

@@ -1,0 +1,68 @@
+import type { Query } from './client.ts';
+import { type ServerVersion, versionAtLeast } from './version.ts';
+
+/**
+ * Everything t2a does differently per DHIS2 version, decided once from `/api/system/info`. A new
+ * version's quirk goes here (and in its table test), nowhere else.
+ */
+export interface ServerProfile {
+  readonly version: ServerVersion;
+  /**
+   * The analytics export's id-scheme parameters that name data items by the mapping attribute and keep
+   * org units as UIDs: `outputDataItemIdScheme` from 2.41, before it `outputIdScheme`, which maps org
+   * units too unless `outputOrgUnitIdScheme=UID` (`SchemeIdResponseMapper`; api-notes §1.3).
+   */
+  exportIdSchemes(mappingAttribute: string): Query;
+  /**
+   * `POST /api/resourceTables/analytics` parameters for the tables a step needs: tracker tables before an
+   * export, aggregate ones after an import. The skip options exist from 2.39 (`skipOrgUnitOwnership`)
+   * and 2.41 (`skipValidationResult`, `skipOutliers`, `skipTrackedEntities`) (api-notes §3.1).
+   */
+  analyticsTables(tables: 'tracker' | 'aggregate', lastYears: number | undefined): Query;
+  /**
+   * The 2.43 import engine validates per data set and wants one data set per request (E8002 when an
+   * element belongs to several); classic engines take every value in one request.
+   */
+  readonly importsPerDataSet: boolean;
+  /**
+   * Import conflicts name the positions of the values they concern from 2.37 (`ImportConflict.indexes`);
+   * on 2.36 a request with conflicts cannot say which values DHIS2 took.
+   */
+  readonly conflictIndexes: boolean;
+  /** Personal access tokens (`ApiToken` header) exist from 2.37. */
+  readonly personalAccessTokens: boolean;
+}
+
+export function serverProfile(version: ServerVersion): ServerProfile {
+  const from = (minor: number, patch = 0) => versionAtLeast(version, minor, patch);
+  return {
+    version,
+    exportIdSchemes: (attribute) => ({
+      ...(from(41)
+        ? { outputDataItemIdScheme: `ATTRIBUTE:${attribute}` }
+        : { outputIdScheme: `ATTRIBUTE:${attribute}` }),
+      outputOrgUnitIdScheme: 'UID',
+    }),
+    analyticsTables: (tables, lastYears) => ({
+      skipResourceTables: false,
+      ...(lastYears !== undefined && { lastYears }),
+      ...(tables === 'tracker'
+        ? {
+            skipAggregate: true,
+            ...(from(41) && {
+              skipValidationResult: true,
+              skipOutliers: true,
+              skipTrackedEntities: true,
+            }),
+          }
+        : {
+            skipEvents: true,
+            skipEnrollment: true,
+            ...(from(39) && { skipOrgUnitOwnership: true }),
+          }),
+    }),
+    importsPerDataSet: from(43),
+    conflictIndexes: from(37),
+    personalAccessTokens: from(37),
+  };
+}

@@ -1,0 +1,112 @@
+import pLimit from 'p-limit';
+import type { DataValue } from '../core/data-value.ts';
+import { isT2aError } from '../core/errors.ts';
+import type { Chunk } from '../core/plan.ts';
+import type { FailedChunk } from '../core/report.ts';
+import { exportDataValueSet } from '../dhis2/analytics.ts';
+import type { Logger } from '../log.ts';
+import { type ChunkDelivery, type Delivery, deliverChunk } from './deliver.ts';
+import type { ResolvedJob } from './resolve-job.ts';
+
+/** Every chunk's deliveries, per target in the job's order, and the chunks that failed. */
+export interface ChunksOutcome {
+  readonly deliveries: readonly (readonly ChunkDelivery[])[];
+  readonly failed: readonly FailedChunk[];
+  /** Chunks that ran (a stop between chunks leaves the rest). */
+  readonly done: number;
+}
+
+export interface ChunkOptions {
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+interface ChunkRun {
+  readonly delivered: readonly (ChunkDelivery | undefined)[];
+  readonly failed: readonly FailedChunk[];
+}
+
+function failedChunk(
+  resolved: ResolvedJob,
+  chunk: Chunk,
+  error: unknown,
+  step: string,
+): FailedChunk {
+  const names = chunk.orgUnits.slice(0, 3).map((id) => resolved.orgUnitName(id));
+  const more = chunk.orgUnits.length > 3 ? ` and ${chunk.orgUnits.length - 3} more` : '';
+  return {
+    periods: chunk.periods,
+    orgUnits: `${names.join(', ')}${more}`,
+    error: `${step}: ${(error as Error).message}`,
+    fix: isT2aError(error) ? error.fix : undefined,
+  };
+}
+
+/** One chunk: one export from the source, then one delivery per target. A failure stays in its chunk. */
+async function runChunk(
+  resolved: ResolvedJob,
+  deliveries: readonly Delivery[],
+  chunk: Chunk,
+  log: Logger,
+): Promise<ChunkRun> {
+  const { job, source } = resolved;
+  let exported: DataValue[];
+  try {
+    exported = await exportDataValueSet(source.client, source.info.profile, {
+      programIndicators: resolved.mappings.map((mapping) => mapping.programIndicator),
+      periods: chunk.periods,
+      orgUnits: chunk.orgUnits,
+      mappingAttribute: job.mappingAttribute,
+    });
+  } catch (error) {
+    log.error({ err: (error as Error).message }, 'export failed');
+    return {
+      delivered: deliveries.map(() => undefined),
+      failed: [failedChunk(resolved, chunk, error, `export from ${source.client.name}`)],
+    };
+  }
+  const delivered: (ChunkDelivery | undefined)[] = [];
+  const failed: FailedChunk[] = [];
+  for (const delivery of deliveries) {
+    try {
+      delivered.push(await deliverChunk({ ...delivery, log }, chunk, exported));
+    } catch (error) {
+      delivered.push(undefined);
+      const name = delivery.target.client.name;
+      failed.push(failedChunk(resolved, chunk, error, `import into ${name}`));
+      log.error({ err: (error as Error).message, target: name }, 'import failed');
+    }
+  }
+  return { delivered, failed };
+}
+
+/** Runs the chunks `job.concurrency` at a time, stopping between chunks when the signal says so. */
+export async function deliverChunks(
+  resolved: ResolvedJob,
+  deliveries: readonly Delivery[],
+  chunks: readonly Chunk[],
+  options: ChunkOptions,
+  log: Logger,
+): Promise<ChunksOutcome> {
+  const limit = pLimit(resolved.job.concurrency);
+  let done = 0;
+  const runs = await Promise.all(
+    chunks.map((chunk) =>
+      limit(async (): Promise<ChunkRun | undefined> => {
+        if (options.signal?.aborted) return undefined;
+        const run = await runChunk(resolved, deliveries, chunk, log.child({ chunk: chunk.index }));
+        done += 1;
+        options.onProgress?.(done, chunks.length);
+        return run;
+      }),
+    ),
+  );
+  const ran = runs.filter((run): run is ChunkRun => run !== undefined);
+  return {
+    deliveries: deliveries.map((_delivery, index) =>
+      ran.flatMap((run) => run.delivered[index] ?? []),
+    ),
+    failed: ran.flatMap((run) => run.failed),
+    done: ran.length,
+  };
+}

@@ -1,0 +1,185 @@
+import type { JobConfig } from '../config/schema.ts';
+import { T2aError } from '../core/errors.ts';
+import { type IssueEntry, issue } from '../core/issues.ts';
+import {
+  duplicateMappings,
+  type IndicatorMapping,
+  type ProgramIndicatorMetadata,
+  resolveMappings,
+  withShadowCodes,
+} from '../core/mapping.ts';
+import { jobPeriodIds, periodsInWindow } from '../core/periods.ts';
+import type { Dhis2Client } from '../dhis2/client.ts';
+import { fetchOrgUnits, fetchProgramIndicators, type OrgUnit } from '../dhis2/metadata.ts';
+import { getSystemInfo, type SystemInfo, serverToday } from '../dhis2/system.ts';
+import type { JobContext } from './context.ts';
+import { type PreparedTarget, prepareTarget } from './target.ts';
+
+/**
+ * A job as every command works with it, resolved once: its source and server, its periods, its
+ * indicators and their mappings (shadow codes applied), its org units and its prepared targets.
+ */
+export interface ResolvedJob {
+  readonly job: JobConfig;
+  readonly source: { readonly client: Dhis2Client; readonly info: SystemInfo };
+  /** The source server's own date (yyyy-MM-dd): the job's periods follow it. */
+  readonly today: string;
+  /** The periods the job runs for: --period, its fixed list, or its window on `today`. */
+  readonly periods: readonly string[];
+  /** The period that holds `today`, still open for reporting (undefined for explicit weekly types…). */
+  readonly currentPeriod: string | undefined;
+  /** The program indicators as the source holds them. */
+  readonly indicators: readonly ProgramIndicatorMetadata[];
+  /** The same, with the data element codes t2a delivers to (shadow codes when the job has them). */
+  readonly deliveredIndicators: readonly ProgramIndicatorMetadata[];
+  /** Mappings t2a delivers: mapped and not duplicated. */
+  readonly mappings: readonly IndicatorMapping[];
+  readonly unmapped: readonly { readonly programIndicator: string; readonly name: string }[];
+  readonly duplicates: readonly (readonly IndicatorMapping[])[];
+  /** UIDs of every indicator of the job: an exported value still carrying one was not mapped. */
+  readonly allIndicators: ReadonlySet<string>;
+  readonly orgUnits: readonly OrgUnit[];
+  readonly targets: readonly PreparedTarget[];
+  /** Hours since the source's analytics last ran, by its own clock; undefined if it never did. */
+  readonly analyticsAgeHours: number | undefined;
+  /** What every target's report carries from the start: unmapped and duplicated indicators. */
+  readonly issues: readonly IssueEntry[];
+  /** An org unit's name and UID, for messages. */
+  orgUnitName(id: string): string;
+}
+
+export interface JobOverrides {
+  /** ISO periods instead of the job's (`--period`). */
+  readonly periods?: readonly string[] | undefined;
+  /** Every target validates and saves nothing. */
+  readonly dryRun?: boolean | undefined;
+}
+
+/** A job of the configuration by name, or an error listing the jobs there are. */
+export function findJob(ctx: JobContext, name: string): JobConfig {
+  const job = ctx.config.config.jobs.find((candidate) => candidate.name === name);
+  if (!job) {
+    throw new T2aError('usage', `No job named "${name}" in ${ctx.config.file}.`, {
+      fix: `Jobs defined: ${ctx.config.config.jobs.map((j) => j.name).join(', ')}.`,
+    });
+  }
+  return job;
+}
+
+/** The jobs named, in that order, or every job when none is. */
+export function selectJobs(ctx: JobContext, names: readonly string[] | undefined): JobConfig[] {
+  return names?.length ? names.map((name) => findJob(ctx, name)) : [...ctx.config.config.jobs];
+}
+
+/** The client of a job's source or of one of its targets (`same` is the source). */
+export function connectionClient(ctx: JobContext, job: JobConfig, connection: string): Dhis2Client {
+  return ctx.clients.client(connection === 'same' ? job.source : connection);
+}
+
+export function analyticsAge(info: SystemInfo): number | undefined {
+  if (!info.lastAnalyticsTableSuccess) return undefined;
+  const now = info.serverDate ? Date.parse(`${info.serverDate}Z`) : Date.now();
+  return (now - Date.parse(`${info.lastAnalyticsTableSuccess}Z`)) / 3_600_000;
+}
+
+function noIndicators(job: JobConfig, source: Dhis2Client): T2aError {
+  return new T2aError('mapping', `Job "${job.name}" has no program indicators on ${source.name}.`, {
+    fix:
+      'group' in job.programIndicators
+        ? `The program indicator group ${job.programIndicators.group} is empty or does not exist: check its UID.`
+        : 'None of the listed program indicator UIDs exist: check them.',
+  });
+}
+
+function currentPeriodOf(job: JobConfig, today: string, calendar: string): string | undefined {
+  try {
+    return periodsInWindow(
+      { periodType: job.periodType, last: 0, includeCurrent: true },
+      today,
+      calendar,
+    )[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Issues every target reports for the job itself: indicators not mapped, and mappings shared. */
+function jobIssues(
+  unmapped: ResolvedJob['unmapped'],
+  duplicates: ResolvedJob['duplicates'],
+): IssueEntry[] {
+  return [
+    ...unmapped.map((pi) =>
+      issue('unmapped-indicator', 1, [`${pi.name} (${pi.programIndicator})`]),
+    ),
+    ...duplicates.map((group) =>
+      issue('duplicate', group.length, [
+        `${group[0]!.dataElement} / ${group[0]!.categoryOptionCombo ?? 'default'}: ${group
+          .map((mapping) => `${mapping.name} (${mapping.programIndicator})`)
+          .join(' + ')}`,
+      ]),
+    ),
+  ];
+}
+
+/** Resolves a job against its source and targets: the one place a command learns what a job is. */
+export async function resolveJob(
+  ctx: JobContext,
+  name: string,
+  overrides: JobOverrides = {},
+): Promise<ResolvedJob> {
+  const job = findJob(ctx, name);
+  const client = ctx.clients.client(job.source);
+  const info = await getSystemInfo(client);
+  const today = serverToday(info);
+  const periods = jobPeriodIds(job, today, info.calendar, overrides.periods);
+  const indicators = await fetchProgramIndicators(client, job.programIndicators);
+  if (indicators.length === 0) throw noIndicators(job, client);
+  const deliveredIndicators = withShadowCodes(indicators, job.mappingAttribute, job.shadow?.suffix);
+  const resolution = resolveMappings(deliveredIndicators, job.mappingAttribute);
+  const duplicates = duplicateMappings(resolution.mapped);
+  const duplicated = new Set(duplicates.flat().map((mapping) => mapping.programIndicator));
+  const orgUnits = await fetchOrgUnits(client, job.orgUnits);
+  if (orgUnits.length === 0) {
+    throw new T2aError('config', `Job "${job.name}" selects no org units on ${client.name}.`, {
+      fix: 'Check the job’s orgUnits: the roots, level, groups or ids.',
+    });
+  }
+  const codes = resolution.mapped.map((mapping) => mapping.dataElement);
+  const targets = await Promise.all(
+    job.targets.map((target) =>
+      prepareTarget({
+        client: connectionClient(ctx, job, target.connection),
+        config: target,
+        configFile: ctx.config.file,
+        codes,
+        orgUnits,
+        importStrategy: target.importStrategy ?? job.importStrategy,
+        periodType: job.periodType,
+        dryRun:
+          overrides.dryRun === true ||
+          target.dryRun === true ||
+          (target.dryRun === undefined && job.dryRun),
+      }),
+    ),
+  );
+  const names = new Map(orgUnits.map((unit) => [unit.id, unit.name]));
+  return {
+    job,
+    source: { client, info },
+    today,
+    periods,
+    currentPeriod: currentPeriodOf(job, today, info.calendar),
+    indicators,
+    deliveredIndicators,
+    mappings: resolution.mapped.filter((mapping) => !duplicated.has(mapping.programIndicator)),
+    unmapped: resolution.unmapped,
+    duplicates,
+    allIndicators: new Set(indicators.map((indicator) => indicator.id)),
+    orgUnits,
+    targets,
+    analyticsAgeHours: analyticsAge(info),
+    issues: jobIssues(resolution.unmapped, duplicates),
+    orgUnitName: (id) => (names.has(id) ? `${names.get(id)} (${id})` : id),
+  };
+}

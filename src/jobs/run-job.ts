@@ -1,0 +1,246 @@
+import type { JobConfig } from '../config/schema.ts';
+import { isT2aError, T2aError } from '../core/errors.ts';
+import { issue } from '../core/issues.ts';
+import { planChunks } from '../core/plan.ts';
+import {
+  type DeliveryResult,
+  delivered,
+  type FailedChunk,
+  foldTargetReport,
+  type JobReport,
+  type TargetReport,
+} from '../core/report.ts';
+import { validateMapping } from '../core/validation.ts';
+import { checkAnalyticsFreshness, runAnalyticsTables } from '../dhis2/analytics-tables.ts';
+import { getSystemInfo } from '../dhis2/system.ts';
+import type { Logger } from '../log.ts';
+import { type ChunksOutcome, deliverChunks } from './chunks.ts';
+import { completeJob } from './complete.ts';
+import type { JobContext } from './context.ts';
+import type { Delivery } from './deliver.ts';
+import { analyticsAge, type ResolvedJob, resolveJob } from './resolve-job.ts';
+import { clearStale } from './stale.ts';
+
+export interface RunOptions {
+  readonly dryRun?: boolean | undefined;
+  /** Explicit ISO periods, overriding the job's. */
+  readonly periods?: readonly string[] | undefined;
+  /** Stops a run between chunks (SIGTERM): the run is recorded as abandoned, and the next one resumes. */
+  readonly signal?: AbortSignal | undefined;
+  /** Delete stale values even when they exceed the job's maxDeleteShare. */
+  readonly allowMassDelete?: boolean | undefined;
+  /** Run a job whose mapping validation found errors (they are still reported). */
+  readonly force?: boolean | undefined;
+  readonly onProgress?:
+    | ((progress: { job: string; done: number; total: number }) => void)
+    | undefined;
+}
+
+/** Analytics before export, as the job says: run it and wait, or refuse it when it is too old. */
+async function prepareAnalytics(ctx: JobContext, job: JobConfig, log: Logger): Promise<void> {
+  if (job.analytics.mode === 'off') return;
+  const source = ctx.clients.client(job.source);
+  const info = await getSystemInfo(source);
+  if (job.analytics.mode === 'check') {
+    checkAnalyticsFreshness(source.name, analyticsAge(info), job.analytics.maxAgeHours);
+    return;
+  }
+  log.info({ lastYears: job.analytics.lastYears }, 'running analytics on the source');
+  const message = await runAnalyticsTables(source, info.profile, {
+    tables: 'tracker',
+    lastYears: job.analytics.lastYears,
+    timeoutMs: job.analytics.timeoutMinutes * 60_000,
+    pollMs: 500,
+  });
+  log.info({ message }, 'analytics finished');
+}
+
+/** Validation before any value moves: a job whose mapping has errors does not run unless forced. */
+function refuseInvalidMapping(resolved: ResolvedJob): void {
+  const { job } = resolved;
+  for (const target of resolved.targets) {
+    const errors = validateMapping(resolved.deliveredIndicators, target.metadata, {
+      mappingAttribute: job.mappingAttribute,
+      periodType: job.periodType,
+    }).filter((finding) => finding.severity === 'error');
+    if (errors.length === 0) continue;
+    const shown = errors.slice(0, 5).map((finding) => `  - ${finding.message}`);
+    throw new T2aError(
+      'validation',
+      `Job "${job.name}" was not run: its mapping has ${errors.length} error(s) for ${target.client.name}:\n${shown.join('\n')}${errors.length > 5 ? `\n  … and ${errors.length - 5} more` : ''}`,
+      {
+        fix: `Run "t2a validate --job ${job.name}" for the whole report and correct the mapping; or run with --force to send what can be sent.`,
+        details: errors,
+      },
+    );
+  }
+}
+
+/** Aggregate analytics on a target after the import, so its dashboards show the new values. */
+async function aggregateAnalytics(delivery: Delivery): Promise<DeliveryResult> {
+  const { target, resolved } = delivery;
+  if (!resolved.job.analytics.afterImport || target.dryRun) return delivered({});
+  try {
+    await runAnalyticsTables(target.client, target.info.profile, {
+      tables: 'aggregate',
+      lastYears: resolved.job.analytics.lastYears,
+      timeoutMs: resolved.job.analytics.timeoutMinutes * 60_000,
+      pollMs: 1000,
+    });
+    return delivered({});
+  } catch (error) {
+    const name = target.client.name;
+    return delivered({
+      issues: [issue('analytics-after-import', 1, [name], (error as Error).message)],
+    });
+  }
+}
+
+/** The end of a job for each target: stale values cleared, analytics after import, the report folded. */
+async function finishTargets(
+  resolved: ResolvedJob,
+  deliveries: readonly Delivery[],
+  outcome: ChunksOutcome,
+  options: RunOptions,
+): Promise<TargetReport[]> {
+  const reports: TargetReport[] = [];
+  for (const [index, delivery] of deliveries.entries()) {
+    const chunks = outcome.deliveries[index] ?? [];
+    const stale = await clearStale(delivery, {
+      stale: chunks.flatMap((chunk) => chunk.stale),
+      held: chunks.reduce((sum, chunk) => sum + chunk.held, 0),
+      incomplete: chunks.some((chunk) => chunk.incomplete),
+      failedChunks: outcome.failed.length,
+      allowMassDelete: options.allowMassDelete === true,
+    });
+    const afterImport = await aggregateAnalytics(delivery);
+    reports.push(
+      foldTargetReport(delivery.target.identity, [
+        delivered({ issues: resolved.issues }),
+        ...chunks.map((chunk) => chunk.result),
+        stale,
+        afterImport,
+      ]),
+    );
+  }
+  return reports;
+}
+
+export interface JobRun {
+  readonly resolved: ResolvedJob | undefined;
+  readonly targets: readonly TargetReport[];
+  readonly failedChunks: readonly FailedChunk[];
+  readonly completed?: number | string | undefined;
+  readonly error?: JobReport['error'];
+}
+
+/** `complete.afterSync`: marks complete what the run delivered; a failure is reported, the run stands. */
+async function completeAfterSync(ctx: JobContext, resolved: ResolvedJob, log: Logger) {
+  try {
+    const results = await completeJob(ctx, resolved, { dryRun: false });
+    return results.reduce((sum, result) => sum + result.marked, 0);
+  } catch (error) {
+    log.error({ err: (error as Error).message }, 'marking complete failed');
+    return `failed: ${(error as Error).message}`;
+  }
+}
+
+function failure(error: unknown): NonNullable<JobReport['error']> {
+  const known = isT2aError(error)
+    ? error
+    : new T2aError('internal', (error as Error).message, { cause: error });
+  return { kind: known.kind, message: known.message, fix: known.fix };
+}
+
+/** Target reports of what the chunks delivered, when the job ends before its end (a stop, a failure). */
+function partialTargets(resolved: ResolvedJob | undefined, outcome: ChunksOutcome | undefined) {
+  return (
+    resolved?.targets.map((target, index) =>
+      foldTargetReport(target.identity, [
+        delivered({ issues: resolved.issues }),
+        ...(outcome?.deliveries[index] ?? []).map((chunk) => chunk.result),
+      ]),
+    ) ?? []
+  );
+}
+
+/** Chunks the job's periods × org units, and delivers them to every target. */
+async function deliverJob(
+  ctx: JobContext,
+  resolved: ResolvedJob,
+  runId: string,
+  options: RunOptions,
+  log: Logger,
+): Promise<{ deliveries: Delivery[]; outcome: ChunksOutcome; total: number }> {
+  const { job } = resolved;
+  const chunks = planChunks(
+    resolved.periods,
+    resolved.orgUnits.map((unit) => unit.id),
+    job.chunk,
+  );
+  log.info(
+    { chunks: chunks.length, periods: resolved.periods, orgUnits: resolved.orgUnits.length },
+    'job planned',
+  );
+  const deliveries: Delivery[] = resolved.targets.map((target) => ({
+    resolved,
+    target,
+    runId,
+    store: ctx.store,
+    log,
+  }));
+  const outcome = await deliverChunks(
+    resolved,
+    deliveries,
+    chunks,
+    {
+      signal: options.signal,
+      onProgress: (done, total) => options.onProgress?.({ job: job.name, done, total }),
+    },
+    log,
+  );
+  return { deliveries, outcome, total: chunks.length };
+}
+
+/** One job's work, from analytics to the last stale value, as values: nothing is counted in place. */
+export async function executeJob(
+  ctx: JobContext,
+  job: JobConfig,
+  runId: string,
+  options: RunOptions,
+  log: Logger,
+): Promise<JobRun> {
+  let resolved: ResolvedJob | undefined;
+  let outcome: ChunksOutcome | undefined;
+  try {
+    await prepareAnalytics(ctx, job, log);
+    resolved = await resolveJob(ctx, job.name, options);
+    if (!options.force) refuseInvalidMapping(resolved);
+    const run = await deliverJob(ctx, resolved, runId, options, log);
+    outcome = run.outcome;
+    if (options.signal?.aborted) {
+      throw new T2aError(
+        'aborted',
+        `Job "${job.name}" was stopped after ${outcome.done} of ${run.total} chunks (t2a was asked to shut down).`,
+        {
+          fix: 'Nothing is lost: the next run sends what this one did not (values already delivered are not re-sent).',
+        },
+      );
+    }
+    const targets = await finishTargets(resolved, run.deliveries, outcome, options);
+    const complete =
+      job.complete?.afterSync && ctx.store && !(options.dryRun || job.dryRun)
+        ? { completed: await completeAfterSync(ctx, resolved, log) }
+        : {};
+    return { resolved, targets, failedChunks: outcome.failed, ...complete };
+  } catch (error) {
+    const reported = failure(error);
+    log.error({ err: reported.message, kind: reported.kind }, 'job failed');
+    return {
+      resolved,
+      targets: partialTargets(resolved, outcome),
+      failedChunks: outcome?.failed ?? [],
+      error: reported,
+    };
+  }
+}
