@@ -57,7 +57,7 @@ function defineRunCommands(cli: Command): void {
     });
 }
 
-function defineMappingCommands(cli: Command): void {
+function defineValidateCommand(cli: Command): void {
   cli
     .command('validate')
     .description(
@@ -86,7 +86,9 @@ function defineMappingCommands(cli: Command): void {
         config: command.optsWithGlobals().config,
       });
     });
+}
 
+function defineMappingCommands(cli: Command): void {
   const setup = cli
     .command('setup')
     .description('Set up what the mapping needs on the source instance.');
@@ -333,6 +335,7 @@ function program(): Command {
 
   for (const define of [
     defineRunCommands,
+    defineValidateCommand,
     defineMappingCommands,
     defineReconcileCommands,
     defineOperationCommands,

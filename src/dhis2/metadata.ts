@@ -160,6 +160,87 @@ export interface TargetMapping {
 const TARGET_FIELDS =
   'id,code,name,valueType,aggregationType,categoryCombo[id,categoryOptionCombos[id,code,name]],dataSetElements[dataSet[id,name,periodType,expiryDays,openFuturePeriods,dataInputPeriods[period[id],openingDate,closingDate],categoryCombo[id,categoryOptionCombos[id,code,name]]]]';
 
+type DataSetResponse = NonNullable<
+  NonNullable<DataElementResponse['dataSetElements']>[number]['dataSet']
+>;
+
+/** A data element as the export checks need it: its combos' codes and its data sets' locks. */
+function targetDataElement(
+  element: DataElementResponse & { code: string },
+  sets: readonly DataSetResponse[],
+): TargetDataElement {
+  return {
+    id: element.id,
+    code: element.code,
+    name: element.name,
+    valueType: element.valueType,
+    categoryOptionCombos: new Set(
+      (element.categoryCombo?.categoryOptionCombos ?? []).flatMap((coc) =>
+        coc.code ? [coc.code] : [],
+      ),
+    ),
+    dataSets: sets.map((set) => ({
+      id: set.id,
+      name: set.name,
+      periodType: set.periodType,
+      expiryDays: Number(set.expiryDays ?? 0),
+      openFuturePeriods: Number(set.openFuturePeriods ?? 0),
+      dataInputPeriods: (set.dataInputPeriods ?? []).map((input) => ({
+        period: typeof input.period === 'string' ? input.period : (input.period?.id ?? ''),
+        openingDate: input.openingDate,
+        closingDate: input.closingDate,
+      })),
+    })),
+  };
+}
+
+/** The combos and data sets the data elements name, shaped for the mapping validation. */
+function targetMetadata(elements: readonly DataElementResponse[]): TargetMetadata {
+  const combos = new Map<
+    string,
+    { id: string; code?: string | undefined; name: string; categoryCombo: string }
+  >();
+  const dataSets = new Map<
+    string,
+    TargetMetadata['dataSets'][number] & { dataElements: string[] }
+  >();
+  const addCombos = (combo: ComboResponse | undefined) => {
+    for (const coc of combo?.categoryOptionCombos ?? [])
+      combos.set(coc.id, { id: coc.id, code: coc.code, name: coc.name, categoryCombo: combo!.id });
+  };
+  for (const element of elements) {
+    addCombos(element.categoryCombo);
+    for (const set of dataSetsOf(element)) {
+      addCombos(set.categoryCombo);
+      const known = dataSets.get(set.id) ?? {
+        id: set.id,
+        name: set.name,
+        periodType: set.periodType,
+        categoryCombo: set.categoryCombo?.id ?? '',
+        dataElements: [],
+      };
+      known.dataElements.push(element.id);
+      dataSets.set(set.id, known);
+    }
+  }
+  return {
+    dataElements: elements.map((element) => ({
+      id: element.id,
+      code: element.code,
+      name: element.name,
+      valueType: element.valueType,
+      aggregationType: element.aggregationType,
+      categoryCombo: element.categoryCombo?.id ?? '',
+    })),
+    categoryOptionCombos: [...combos.values()],
+    categoryCombos: [],
+    dataSets: [...dataSets.values()],
+  };
+}
+
+const dataSetsOf = (element: DataElementResponse): DataSetResponse[] =>
+  (element.dataSetElements ?? []).flatMap((entry) => (entry.dataSet ? [entry.dataSet] : []));
+
 /** The target's data elements for the mapped codes, with their combos and data sets. */
 export async function fetchTargetMapping(
   client: Dhis2Client,
@@ -175,76 +256,14 @@ export async function fetchTargetMapping(
     );
   }
   const dataElements = new Map<string, TargetDataElement>();
-  const combos = new Map<
-    string,
-    { id: string; code?: string | undefined; name: string; categoryCombo: string }
-  >();
-  const dataSets = new Map<
-    string,
-    TargetMetadata['dataSets'][number] & { dataElements: string[] }
-  >();
-  const addCombos = (combo: ComboResponse | undefined) => {
-    for (const coc of combo?.categoryOptionCombos ?? [])
-      combos.set(coc.id, { id: coc.id, code: coc.code, name: coc.name, categoryCombo: combo!.id });
-  };
   for (const element of elements) {
-    addCombos(element.categoryCombo);
-    const sets = (element.dataSetElements ?? []).flatMap((entry) =>
-      entry.dataSet ? [entry.dataSet] : [],
-    );
-    for (const set of sets) {
-      addCombos(set.categoryCombo);
-      const known = dataSets.get(set.id) ?? {
-        id: set.id,
-        name: set.name,
-        periodType: set.periodType,
-        categoryCombo: set.categoryCombo?.id ?? '',
-        dataElements: [],
-      };
-      known.dataElements.push(element.id);
-      dataSets.set(set.id, known);
-    }
-    if (!element.code) continue;
-    dataElements.set(element.code, {
-      id: element.id,
-      code: element.code,
-      name: element.name,
-      valueType: element.valueType,
-      categoryOptionCombos: new Set(
-        (element.categoryCombo?.categoryOptionCombos ?? []).flatMap((coc) =>
-          coc.code ? [coc.code] : [],
-        ),
-      ),
-      dataSets: sets.map((set) => ({
-        id: set.id,
-        name: set.name,
-        periodType: set.periodType,
-        expiryDays: Number(set.expiryDays ?? 0),
-        openFuturePeriods: Number(set.openFuturePeriods ?? 0),
-        dataInputPeriods: (set.dataInputPeriods ?? []).map((input) => ({
-          period: typeof input.period === 'string' ? input.period : (input.period?.id ?? ''),
-          openingDate: input.openingDate,
-          closingDate: input.closingDate,
-        })),
-      })),
-    });
+    if (element.code)
+      dataElements.set(
+        element.code,
+        targetDataElement({ ...element, code: element.code }, dataSetsOf(element)),
+      );
   }
-  return {
-    dataElements,
-    metadata: {
-      dataElements: elements.map((element) => ({
-        id: element.id,
-        code: element.code,
-        name: element.name,
-        valueType: element.valueType,
-        aggregationType: element.aggregationType,
-        categoryCombo: element.categoryCombo?.id ?? '',
-      })),
-      categoryOptionCombos: [...combos.values()],
-      categoryCombos: [],
-      dataSets: [...dataSets.values()],
-    },
-  };
+  return { dataElements, metadata: targetMetadata(elements) };
 }
 
 export function batches<T>(items: readonly T[], size: number): T[][] {

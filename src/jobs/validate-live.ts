@@ -123,14 +123,12 @@ interface TargetOrgUnit {
   attributeValues?: { attribute: { id: string }; value: string }[];
 }
 
-/** The job's org units must exist in the target, be assigned to its data set, and be writable by its user. */
-async function checkTargetOrgUnits(
+/** The job's org units as the target knows them, found under the target's id scheme. */
+async function findTargetOrgUnits(
   target: Dhis2Client,
   config: TargetConfig,
   units: readonly SourceOrgUnit[],
-  dataSets: readonly string[],
-): Promise<Finding[]> {
-  if (config.orgUnitMapFile) return [];
+) {
   const translate = orgUnitTranslation(config.orgUnitIdScheme, units);
   const property =
     config.orgUnitIdScheme === 'UID'
@@ -138,16 +136,11 @@ async function checkTargetOrgUnits(
       : config.orgUnitIdScheme === 'CODE'
         ? 'code'
         : undefined;
-  const wanted = new Map(
-    units.flatMap((unit) => {
-      const id = translate(unit.id);
-      return id ? [[id, unit] as const] : [];
-    }),
-  );
+  const wanted = units.flatMap((unit) => translate(unit.id) ?? []);
   const found = new Map<string, TargetOrgUnit>();
   const fields = 'id,code,name,path,dataSets[id],attributeValues[value,attribute[id]]';
   if (property) {
-    for (const batch of batches([...wanted.keys()], 50)) {
+    for (const batch of batches([...new Set(wanted)], 50)) {
       for (const unit of await getAllPages<TargetOrgUnit>(target, 'organisationUnits', {
         fields,
         filter: `${property}:in:[${batch.join(',')}]`,
@@ -156,21 +149,37 @@ async function checkTargetOrgUnits(
       }
     }
   }
-  const findings: Finding[] = [];
-  const describe = (unit: SourceOrgUnit) => `${unit.name} (${unit.path})`;
   const missing = units.filter((unit) => {
     const id = translate(unit.id);
     return id === undefined || (property !== undefined && !found.has(id));
   });
+  return { present: [...found.values()], missing };
+}
+
+const named = (units: readonly { name: string; path: string }[]) =>
+  `${units
+    .slice(0, 10)
+    .map((unit) => `${unit.name} (${unit.path})`)
+    .join('; ')}${units.length > 10 ? ' …' : ''}`;
+
+/** The job's org units must exist in the target, be assigned to its data set, and be writable by its user. */
+async function checkTargetOrgUnits(
+  target: Dhis2Client,
+  config: TargetConfig,
+  units: readonly SourceOrgUnit[],
+  dataSets: readonly string[],
+): Promise<Finding[]> {
+  if (config.orgUnitMapFile) return [];
+  const { present, missing } = await findTargetOrgUnits(target, config, units);
+  const findings: Finding[] = [];
   if (missing.length > 0) {
     findings.push({
       kind: 'org-unit-missing',
       severity: 'error',
-      message: `${missing.length} org unit(s) of the job do not exist in ${target.name} under ${config.orgUnitIdScheme}: ${missing.slice(0, 10).map(describe).join('; ')}${missing.length > 10 ? ' …' : ''}`,
+      message: `${missing.length} org unit(s) of the job do not exist in ${target.name} under ${config.orgUnitIdScheme}: ${named(missing)}`,
       fix: 'Harmonise the org units (same UIDs or codes), set orgUnitIdScheme, or give an orgUnitMapFile.',
     });
   }
-  const present = [...found.values()];
   const unassigned = present.filter(
     (unit) => dataSets.length > 0 && !unit.dataSets?.some((ds) => dataSets.includes(ds.id)),
   );
@@ -178,23 +187,27 @@ async function checkTargetOrgUnits(
     findings.push({
       kind: 'org-unit-not-assigned',
       severity: 'warning',
-      message: `${unassigned.length} org unit(s) are not assigned to the target data set: ${unassigned
-        .slice(0, 10)
-        .map((unit) => `${unit.name} (${unit.path})`)
-        .join('; ')}`,
+      message: `${unassigned.length} org unit(s) are not assigned to the target data set: ${named(unassigned)}`,
       fix: 'Assign them to the data set in the target (DHIS2 2.43 refuses their values).',
     });
   }
+  findings.push(...(await checkImportUser(target, present)));
+  return findings;
+}
+
+/** The target's import user must write these org units and add data values. */
+async function checkImportUser(
+  target: Dhis2Client,
+  present: readonly TargetOrgUnit[],
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
   const user = await fetchCurrentUser(target);
   const outside = present.filter((unit) => !inHierarchy(user, unit.path));
   if (outside.length > 0) {
     findings.push({
       kind: 'org-unit-outside-hierarchy',
       severity: 'error',
-      message: `${target.name}'s user ${user.username} may not write ${outside.length} org unit(s): ${outside
-        .slice(0, 10)
-        .map((unit) => `${unit.name} (${unit.path})`)
-        .join('; ')}`,
+      message: `${target.name}'s user ${user.username} may not write ${outside.length} org unit(s): ${named(outside)}`,
       fix: 'Assign the import user to an org unit above them (data capture org units).',
     });
   }

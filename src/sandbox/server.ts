@@ -27,6 +27,8 @@ export interface RunningSandbox {
   readonly port: number;
   readonly context: SandboxContext;
   readonly seed: SeedReport;
+  /** Answers a request in process, without a socket: what a client's transport can call instead of HTTP. */
+  fetch(request: Request): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     port,
     context,
     seed,
+    fetch: async (request) => app.fetch(request),
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         resolveStopped();

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { configFor, demoIds, expectedValues, sandbox, sync, targetValues } from './harness.ts';
+import { runSync } from '../../src/jobs/sync.ts';
+import { openStore } from '../../src/store/open.ts';
+import {
+  configFor,
+  contextOf,
+  demoIds,
+  expectedValues,
+  sandbox,
+  sync,
+  targetValues,
+} from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 const PERIODS = ['202608', '202609', '202610'];
@@ -121,5 +131,39 @@ describe('t2a sync into a 2.43 target whose org units are matched by code', asyn
     );
     const targetRoot = target.context.orgUnits.roots()[0]!;
     expect(await targetValues(target, ids.dataSet, targetRoot, PERIODS)).toEqual(translated);
+  });
+});
+
+describe('t2a sync with the sandboxes in process (the client’s transport, no HTTP)', async () => {
+  const source = await sandbox({
+    dhis2Version: '2.41',
+    seed: 'demo-tracker',
+    runAnalytics: true,
+    now: NOW,
+    facilities: 5,
+  });
+  const target = await sandbox({
+    dhis2Version: '2.42',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 5,
+  });
+  const ids = await demoIds(source, target);
+  const { loaded } = configFor({ source, target, group: ids.group, root: ids.root });
+
+  it('delivers the same values as over HTTP, every request answered in process', async () => {
+    const requests: string[] = [];
+    const inProcess = async (request: Request) => {
+      requests.push(`${request.method} ${new URL(request.url).pathname}`);
+      return request.url.startsWith(source.baseUrl) ? source.fetch(request) : target.fetch(request);
+    };
+    const report = await runSync(
+      contextOf(loaded, { store: await openStore(':memory:'), transport: inProcess }),
+    );
+    expect(report.outcome).toBe('success');
+    const expected = await expectedValues(source, ids.group, ids.root, PERIODS);
+    expect(await targetValues(target, ids.dataSet, ids.root, PERIODS)).toEqual(expected);
+    expect(requests).toContain('GET /api/analytics/dataValueSet.json');
+    expect(requests).toContain('POST /api/dataValueSets');
   });
 });

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { serverProfile } from '../../src/dhis2/server-profile.ts';
+import { parseServerVersion } from '../../src/dhis2/version.ts';
+
+/**
+ * What t2a does differently per DHIS2 version, as a table read from dhis2-core (api-notes §0–§3):
+ * `outputDataItemIdScheme` from 2.41 (AggregateAnalyticsQueryCriteria), the analytics skip options
+ * (skipOrgUnitOwnership 2.39, skipValidationResult/skipOutliers/skipTrackedEntities 2.41,
+ * AnalyticsJobParameters), per-data-set imports of the 2.43 DataEntryPipeline, conflict indexes and
+ * personal access tokens from 2.37 (ImportConflict, ApiTokenAuthenticationFilter).
+ */
+const TABLE: readonly [
+  version: string,
+  dataItemScheme: boolean,
+  orgUnitOwnership: boolean,
+  validationResult: boolean,
+  perDataSet: boolean,
+  indexes: boolean,
+][] = [
+  ['2.36.13', false, false, false, false, false],
+  ['2.37.9', false, false, false, false, true],
+  ['2.38.6', false, false, false, false, true],
+  ['2.39.4', false, true, false, false, true],
+  ['2.40.3', false, true, false, false, true],
+  ['2.41.0', true, true, true, false, true],
+  ['2.42.1', true, true, true, false, true],
+  ['2.43.0', true, true, true, true, true],
+];
+
+describe('the server profile per DHIS2 version', () => {
+  for (const [
+    text,
+    dataItemScheme,
+    orgUnitOwnership,
+    validationResult,
+    perDataSet,
+    indexes,
+  ] of TABLE) {
+    it(`${text}`, () => {
+      const profile = serverProfile(parseServerVersion(text));
+      expect(profile.exportIdSchemes('vudyDP7jUy5')).toEqual(
+        dataItemScheme
+          ? { outputDataItemIdScheme: 'ATTRIBUTE:vudyDP7jUy5', outputOrgUnitIdScheme: 'UID' }
+          : { outputIdScheme: 'ATTRIBUTE:vudyDP7jUy5', outputOrgUnitIdScheme: 'UID' },
+      );
+      const aggregate = profile.analyticsTables('aggregate', undefined);
+      expect(aggregate).toMatchObject({ skipEvents: true, skipEnrollment: true });
+      expect('skipOrgUnitOwnership' in aggregate).toBe(orgUnitOwnership);
+      const tracker = profile.analyticsTables('tracker', 2);
+      expect(tracker).toMatchObject({
+        skipAggregate: true,
+        lastYears: 2,
+        skipResourceTables: false,
+      });
+      expect('skipValidationResult' in tracker).toBe(validationResult);
+      expect('skipTrackedEntities' in tracker).toBe(validationResult);
+      expect(profile.importsPerDataSet).toBe(perDataSet);
+      expect(profile.conflictIndexes).toBe(indexes);
+      expect(profile.personalAccessTokens).toBe(indexes);
+    });
+  }
+
+  it('leaves lastYears out when the job does not limit the run', () => {
+    expect(
+      serverProfile(parseServerVersion('2.40.0')).analyticsTables('tracker', undefined),
+    ).toEqual({
+      skipResourceTables: false,
+      skipAggregate: true,
+    });
+  });
+});
