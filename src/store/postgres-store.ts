@@ -5,7 +5,15 @@ import { T2aError } from '../core/errors.ts';
 import type { Notification } from '../core/notification.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
 import type { JobReport } from '../core/report.ts';
-import { deletionFromRow, ledgerEntryFromRow, type ValueRow } from './rows.ts';
+import {
+  blankCombo as blank,
+  deletionFromRow,
+  deletionParams,
+  finishRunParams,
+  ledgerEntryFromRow,
+  ledgerKeyParams,
+  type ValueRow,
+} from './rows.ts';
 import {
   type PendingRow,
   pendingId,
@@ -14,10 +22,17 @@ import {
   runTotals,
   toRecord,
 } from './sqlite-store.ts';
-import type { LedgerStore, LockHolder, NewRun, RunQuery, RunRecord, T2aStore } from './types.ts';
+import type {
+  LedgerStore,
+  LockHolder,
+  NewRun,
+  RefusedRun,
+  RunQuery,
+  RunRecord,
+  T2aStore,
+} from './types.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
-const blank = (value: string | undefined) => value ?? '';
 const _optional = (value: string) => (value === '' ? undefined : value);
 
 /**
@@ -118,13 +133,7 @@ export class PostgresStore implements T2aStore {
     );
   }
 
-  async recordRefused(run: {
-    id: string;
-    job: string;
-    trigger: RunRecord['trigger'];
-    t2aVersion: string;
-    reason: string;
-  }): Promise<void> {
+  async recordRefused(run: RefusedRun): Promise<void> {
     const now = new Date().toISOString();
     await this.pool.query(
       'INSERT INTO runs (id, job, trigger, status, started_at, finished_at, t2a_version, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
@@ -142,26 +151,7 @@ export class PostgresStore implements T2aStore {
     await this.pool.query(
       `UPDATE runs SET status = $1, finished_at = $2, periods = $3, source_version = $4, target_versions = $5, exported = $6, sent = $7,
        imported = $8, updated = $9, ignored = $10, deleted = $11, withheld = $12, conflicted = $13, error = $14, report = $15 WHERE id = $16`,
-      [
-        status,
-        new Date().toISOString(),
-        JSON.stringify(report?.periods ?? []),
-        report?.sourceVersion ?? null,
-        JSON.stringify(
-          report?.targets.map((target) => `${target.target} ${target.dhis2Version ?? '?'}`) ?? [],
-        ),
-        t.exported,
-        t.sent,
-        t.imported,
-        t.updated,
-        t.ignored,
-        t.deleted,
-        t.withheld,
-        t.conflicted,
-        error ?? report?.error?.message ?? null,
-        report ? JSON.stringify(report) : null,
-        id,
-      ],
+      finishRunParams(id, status, report, t, error),
     );
   }
 
@@ -245,14 +235,7 @@ class PostgresLedger implements LedgerStore {
     for (const v of values) {
       await this.pool.query(
         'DELETE FROM ledger WHERE target = $1 AND data_element = $2 AND period = $3 AND org_unit = $4 AND category_option_combo = $5 AND attribute_option_combo = $6',
-        [
-          target,
-          v.dataElement,
-          v.period,
-          v.orgUnit,
-          blank(v.categoryOptionCombo),
-          blank(v.attributeOptionCombo),
-        ],
+        ledgerKeyParams(target, v),
       );
     }
   }
@@ -278,24 +261,11 @@ class PostgresLedger implements LedgerStore {
     stale: readonly StaleValue[],
   ): Promise<void> {
     const now = new Date().toISOString();
-    for (const { held, action } of stale) {
+    for (const value of stale) {
       await this.pool.query(
         `INSERT INTO deletions (run_id, target, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, last_updated, action, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [
-          runId,
-          target,
-          held.dataElement,
-          held.period,
-          held.orgUnit,
-          blank(held.categoryOptionCombo),
-          blank(held.attributeOptionCombo),
-          held.value,
-          held.storedBy ?? null,
-          held.lastUpdated ?? null,
-          action,
-          now,
-        ],
+        deletionParams(runId, target, value, now),
       );
     }
   }

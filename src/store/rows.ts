@@ -1,4 +1,7 @@
-import type { HeldValue, LedgerEntry } from '../core/reconcile.ts';
+import type { DataValue } from '../core/data-value.ts';
+import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
+import type { JobReport } from '../core/report.ts';
+import type { RunRecord } from './types.ts';
 
 /** A ledger or deletion row as both databases return it (combos stored as '' for the default). */
 export interface ValueRow {
@@ -36,4 +39,72 @@ export function ledgerEntryFromRow(row: ValueRow): LedgerEntry {
 
 export function deletionFromRow(row: ValueRow): { target: string; value: HeldValue } {
   return { target: row.target ?? '', value: heldValueFromRow(row) };
+}
+
+/** The default combo is stored as '' (a key column cannot be NULL). */
+export const blankCombo = (value: string | undefined) => value ?? '';
+
+/** The columns of one deletion row, in the order both databases insert them. */
+export function deletionParams(
+  runId: string,
+  target: string,
+  { held, action }: StaleValue,
+  recordedAt: string,
+): (string | null)[] {
+  return [
+    runId,
+    target,
+    held.dataElement,
+    held.period,
+    held.orgUnit,
+    blankCombo(held.categoryOptionCombo),
+    blankCombo(held.attributeOptionCombo),
+    held.value,
+    held.storedBy ?? null,
+    held.lastUpdated ?? null,
+    action,
+    recordedAt,
+  ];
+}
+
+/** The columns `finishRun` sets, in the order both databases update them, the run id last. */
+export function finishRunParams(
+  id: string,
+  status: RunRecord['status'],
+  report: JobReport | undefined,
+  totals: RunRecord['counts'],
+  error: string | undefined,
+): (string | number | null)[] {
+  return [
+    status,
+    new Date().toISOString(),
+    JSON.stringify(report?.periods ?? []),
+    report?.sourceVersion ?? null,
+    JSON.stringify(
+      report?.targets.map((target) => `${target.target} ${target.dhis2Version ?? '?'}`) ?? [],
+    ),
+    totals.exported,
+    totals.sent,
+    totals.imported,
+    totals.updated,
+    totals.ignored,
+    totals.deleted,
+    totals.withheld,
+    totals.conflicted,
+    error ?? report?.error?.message ?? null,
+    report ? JSON.stringify(report) : null,
+    id,
+  ];
+}
+
+/** A value's key columns in the ledger, in the order both databases match them. */
+export function ledgerKeyParams(target: string, value: DataValue): string[] {
+  return [
+    target,
+    value.dataElement,
+    value.period,
+    value.orgUnit,
+    blankCombo(value.categoryOptionCombo),
+    blankCombo(value.attributeOptionCombo),
+  ];
 }

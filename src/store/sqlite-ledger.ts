@@ -1,10 +1,16 @@
 import type Database from 'better-sqlite3';
 import type { DataValue } from '../core/data-value.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
-import { deletionFromRow, ledgerEntryFromRow, type ValueRow } from './rows.ts';
+import {
+  blankCombo as blank,
+  deletionFromRow,
+  deletionParams,
+  ledgerEntryFromRow,
+  ledgerKeyParams,
+  type ValueRow,
+} from './rows.ts';
 import type { LedgerStore } from './types.ts';
 
-const blank = (value: string | undefined) => value ?? '';
 const _optional = (value: string) => (value === '' ? undefined : value);
 
 interface LedgerRow {
@@ -58,15 +64,7 @@ export class SqliteLedger implements LedgerStore {
       'DELETE FROM ledger WHERE target = ? AND data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ?',
     );
     this.db.transaction(() => {
-      for (const v of values)
-        remove.run(
-          target,
-          v.dataElement,
-          v.period,
-          v.orgUnit,
-          blank(v.categoryOptionCombo),
-          blank(v.attributeOptionCombo),
-        );
+      for (const v of values) remove.run(...ledgerKeyParams(target, v));
     })();
   }
 
@@ -106,21 +104,8 @@ export class SqliteLedger implements LedgerStore {
     );
     const now = new Date().toISOString();
     this.db.transaction(() => {
-      for (const { held, action } of stale) {
-        insert.run(
-          runId,
-          target,
-          held.dataElement,
-          held.period,
-          held.orgUnit,
-          blank(held.categoryOptionCombo),
-          blank(held.attributeOptionCombo),
-          held.value,
-          held.storedBy ?? null,
-          held.lastUpdated ?? null,
-          action,
-          now,
-        );
+      for (const value of stale) {
+        insert.run(...deletionParams(runId, target, value, now));
       }
     })();
   }

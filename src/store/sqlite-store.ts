@@ -5,8 +5,9 @@ import Database from 'better-sqlite3';
 import { T2aError } from '../core/errors.ts';
 import type { Notification } from '../core/notification.ts';
 import type { JobReport } from '../core/report.ts';
+import { finishRunParams } from './rows.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
-import type { LockHolder, RunQuery, RunRecord, T2aStore } from './types.ts';
+import type { LockHolder, RefusedRun, RunQuery, RunRecord, T2aStore } from './types.ts';
 
 export type { RunRecord } from './types.ts';
 
@@ -108,13 +109,7 @@ export class SqliteStore implements T2aStore {
   }
 
   /** Records a run refused before it started (another run held the lock). */
-  async recordRefused(run: {
-    id: string;
-    job: string;
-    trigger: RunRecord['trigger'];
-    t2aVersion: string;
-    reason: string;
-  }): Promise<void> {
+  async recordRefused(run: RefusedRun): Promise<void> {
     const now = new Date().toISOString();
     this.db
       .prepare(
@@ -135,26 +130,7 @@ export class SqliteStore implements T2aStore {
         `UPDATE runs SET status = ?, finished_at = ?, periods = ?, source_version = ?, target_versions = ?, exported = ?, sent = ?,
          imported = ?, updated = ?, ignored = ?, deleted = ?, withheld = ?, conflicted = ?, error = ?, report = ? WHERE id = ?`,
       )
-      .run(
-        status,
-        new Date().toISOString(),
-        JSON.stringify(report?.periods ?? []),
-        report?.sourceVersion ?? null,
-        JSON.stringify(
-          report?.targets.map((target) => `${target.target} ${target.dhis2Version ?? '?'}`) ?? [],
-        ),
-        totals.exported,
-        totals.sent,
-        totals.imported,
-        totals.updated,
-        totals.ignored,
-        totals.deleted,
-        totals.withheld,
-        totals.conflicted,
-        error ?? report?.error?.message ?? null,
-        report ? JSON.stringify(report) : null,
-        id,
-      );
+      .run(...finishRunParams(id, status, report, totals, error));
   }
 
   async runs(options: RunQuery = {}): Promise<RunRecord[]> {

@@ -50,6 +50,15 @@ export interface NewRun {
   readonly t2aVersion: string;
 }
 
+/** A run refused before it started: another run held the job's lock. */
+export interface RefusedRun {
+  readonly id: string;
+  readonly job: string;
+  readonly trigger: RunRecord['trigger'];
+  readonly t2aVersion: string;
+  readonly reason: string;
+}
+
 /** The ledger and the deletion record: every value t2a wrote, and every value it deleted. */
 export interface LedgerStore {
   record(target: string, job: string, runId: string, values: readonly DataValue[]): Promise<void>;
@@ -76,13 +85,7 @@ export interface T2aStore {
   releaseLock(job: string, runId: string): Promise<void>;
   lockHolder(job: string): Promise<LockHolder | undefined>;
   startRun(run: NewRun): Promise<void>;
-  recordRefused(run: {
-    id: string;
-    job: string;
-    trigger: RunRecord['trigger'];
-    t2aVersion: string;
-    reason: string;
-  }): Promise<void>;
+  recordRefused(run: RefusedRun): Promise<void>;
   finishRun(
     id: string,
     status: RunRecord['status'],
