@@ -226,32 +226,31 @@ export function outcomeOf(jobs: readonly JobReport[]): RunOutcome {
   return troubled ? 'conflicts' : 'success';
 }
 
+/**
+ * A run's totals: every target's counts added up, except `exported`, which counts each job's export once
+ * (every target of a job receives the same exported values).
+ */
 export function summarise(jobs: readonly JobReport[]): RunReport {
-  const totals = {
-    exported: 0,
-    withheld: 0,
-    sent: 0,
-    unchanged: 0,
-    stale: 0,
-    conflicted: 0,
-    imported: 0,
-    updated: 0,
-    ignored: 0,
-    deleted: 0,
+  const targets = jobs.flatMap((job) => job.targets);
+  const sum = (count: (target: TargetReport) => number) =>
+    targets.reduce((total, target) => total + count(target), 0);
+  return {
+    outcome: outcomeOf(jobs),
+    jobs,
+    totals: {
+      exported: jobs.reduce(
+        (total, job) => total + Math.max(0, ...job.targets.map((target) => target.exported)),
+        0,
+      ),
+      withheld: sum((target) => target.withheld),
+      sent: sum((target) => target.sent),
+      unchanged: sum((target) => target.unchanged),
+      stale: sum((target) => target.stale),
+      conflicted: sum((target) => target.conflicted),
+      imported: sum((target) => target.counts.imported),
+      updated: sum((target) => target.counts.updated),
+      ignored: sum((target) => target.counts.ignored),
+      deleted: sum((target) => target.counts.deleted),
+    },
   };
-  for (const job of jobs) {
-    for (const target of job.targets) {
-      totals.exported += target.exported;
-      totals.withheld += target.withheld;
-      totals.sent += target.sent;
-      totals.unchanged += target.unchanged;
-      totals.stale += target.stale;
-      totals.conflicted += target.conflicted;
-      totals.imported += target.counts.imported;
-      totals.updated += target.counts.updated;
-      totals.ignored += target.counts.ignored;
-      totals.deleted += target.counts.deleted;
-    }
-  }
-  return { outcome: outcomeOf(jobs), jobs, totals };
 }

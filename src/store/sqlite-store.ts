@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { T2aError } from '../core/errors.ts';
 import type { Notification } from '../core/notification.ts';
-import type { JobReport } from '../core/report.ts';
+import { type JobReport, summarise } from '../core/report.ts';
 import { finishRunParams } from './rows.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
 import type { LockHolder, RefusedRun, RunQuery, RunRecord, T2aStore } from './types.ts';
@@ -178,27 +178,10 @@ export class SqliteStore implements T2aStore {
 
 /** A run's counts from its report: exported once per job, the rest summed over its targets. */
 export function runTotals(report: JobReport | undefined): RunRecord['counts'] {
-  const totals = {
-    exported: 0,
-    sent: 0,
-    imported: 0,
-    updated: 0,
-    ignored: 0,
-    deleted: 0,
-    withheld: 0,
-    conflicted: 0,
-  };
-  for (const target of report?.targets ?? []) {
-    totals.exported = Math.max(totals.exported, target.exported);
-    totals.sent += target.sent;
-    totals.withheld += target.withheld;
-    totals.conflicted += target.conflicted;
-    totals.imported += target.counts.imported;
-    totals.updated += target.counts.updated;
-    totals.ignored += target.counts.ignored;
-    totals.deleted += target.counts.deleted;
-  }
-  return totals;
+  const { exported, sent, imported, updated, ignored, deleted, withheld, conflicted } = summarise(
+    report ? [report] : [],
+  ).totals;
+  return { exported, sent, imported, updated, ignored, deleted, withheld, conflicted };
 }
 
 export interface PendingRow {
