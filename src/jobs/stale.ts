@@ -59,15 +59,15 @@ export async function clearStale(
     { target: target.client.name, deleted: deletions.length, zeroed: zeros.length },
     'stale values cleared',
   );
-  return results.reduce<DeliveryResult>(
-    (sum, sent) =>
-      delivered({
-        ...sum,
-        sent: sum.sent + sent.sent,
-        counts: addCounts(sum.counts, sent.counts),
-        conflicted: sum.conflicted + sent.conflicted,
-        issues: [...sum.issues, ...sent.issues],
-      }),
-    delivered({ stale }),
-  );
+  let result = delivered({ stale });
+  for (const sent of results) {
+    result = {
+      ...result,
+      sent: result.sent + sent.sent,
+      counts: addCounts(result.counts, sent.counts),
+      conflicted: result.conflicted + sent.conflicted,
+      issues: [...result.issues, ...sent.issues],
+    };
+  }
+  return result;
 }

@@ -105,6 +105,20 @@ function validate(
   index: number,
   conflicts: Conflicts,
 ): Resolved | undefined {
+  const resolved = resolveIds(ctx, request, value, index, conflicts);
+  return resolved && valueAccepted(ctx, user, request, value, resolved, index, conflicts)
+    ? resolved
+    : undefined;
+}
+
+/** A value's identifiers, each by its id scheme; the first unknown is a conflict (E7610–E7615). */
+function resolveIds(
+  ctx: SandboxContext,
+  request: ImportRequest,
+  value: IncomingValue,
+  index: number,
+  conflicts: Conflicts,
+): Resolved | undefined {
   const o = request.options;
   const r = resolver(ctx);
   const de = value.dataElement ?? '';
@@ -157,6 +171,23 @@ function validate(
       `Attribute option combo not found or not accessible for writing data: \`${aocId}\``,
       index,
     );
+  return { element, period, orgUnit, coc, aoc };
+}
+
+/**
+ * The checks on a resolved value, in the validator's order: the user's hierarchy, a value or a
+ * comment, the value type, and (when strict) the combo's category combo (E7617–E7634).
+ */
+function valueAccepted(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  request: ImportRequest,
+  value: IncomingValue,
+  { element, orgUnit, coc }: Resolved,
+  index: number,
+  conflicts: Conflicts,
+): true | undefined {
+  const o = request.options;
   if (!ctx.orgUnits.isWithin(orgUnit.id, user.orgUnits)) {
     return void conflicts.add(
       'E7617',
@@ -205,7 +236,7 @@ function validate(
       index,
     );
   }
-  return { element, period, orgUnit, coc, aoc };
+  return true;
 }
 
 /** Locks, input periods and future periods against the value's target data sets. */

@@ -1,9 +1,10 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { SandboxContext } from '../context.ts';
-import type { SandboxEnv } from '../http/env.ts';
+import type { SandboxEnv, SandboxUser } from '../http/env.ts';
 import { conflict } from '../http/web-message.ts';
-import { parseIdScheme } from '../metadata/id-scheme.ts';
+import { type IdScheme, parseIdScheme } from '../metadata/id-scheme.ts';
+import type { MetadataObject } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
 import type { ImportOutcome } from './classic-engine.ts';
 
@@ -24,6 +25,20 @@ interface Registration {
   completed?: boolean;
 }
 
+interface RegistrationImport {
+  readonly user: SandboxUser;
+  readonly ouScheme: IdScheme;
+  readonly dsScheme: IdScheme;
+  readonly dryRun: boolean;
+  readonly now: string;
+}
+
+interface Registered {
+  dataSet: MetadataObject;
+  period: NonNullable<ReturnType<typeof parsePeriod>>;
+  orgUnit: MetadataObject;
+}
+
 /**
  * `/api/completeDataSetRegistrations` (`CompleteDataSetRegistrationController`): the org unit field is
  * `organisationUnit`; answers with the same import summary as data values, conflicts as `{object, value}`.
@@ -33,118 +48,17 @@ export function completeRegistrationRoutes(ctx: SandboxContext, render: Render):
   app.post('/completeDataSetRegistrations', async (c) => {
     const query = new URL(c.req.url).searchParams;
     const body = (await c.req.json()) as { completeDataSetRegistrations?: Registration[] };
-    const ouScheme = parseIdScheme(query.get('orgUnitIdScheme') ?? query.get('idScheme'));
-    const dsScheme = parseIdScheme(query.get('dataSetIdScheme') ?? query.get('idScheme'));
-    const dryRun = query.get('dryRun') === 'true';
-    const user = c.get('user');
-    const outcome: ImportOutcome = {
-      status: 'SUCCESS',
-      description: 'Import process completed successfully',
-      counts: { imported: 0, updated: 0, ignored: 0, deleted: 0 },
-      conflicts: [],
-      rejectedIndexes: [],
-      dataSetComplete: 'false',
+    const run: RegistrationImport = {
+      user: c.get('user'),
+      ouScheme: parseIdScheme(query.get('orgUnitIdScheme') ?? query.get('idScheme')),
+      dsScheme: parseIdScheme(query.get('dataSetIdScheme') ?? query.get('idScheme')),
+      dryRun: query.get('dryRun') === 'true',
+      now: ctx.clock.now().toISOString().slice(0, 23),
     };
-    const now = ctx.clock.now().toISOString().slice(0, 23);
-    for (const [index, registration] of (body.completeDataSetRegistrations ?? []).entries()) {
-      const problem = (object: string, value: string) => {
-        outcome.conflicts.push({ object, value } as never);
-        outcome.counts.ignored += 1;
-        outcome.rejectedIndexes.push(index);
-      };
-      const dataSet = registration.dataSet
-        ? ctx.metadata.find('dataSets', dsScheme, registration.dataSet)
-        : undefined;
-      if (!dataSet) {
-        problem(registration.dataSet ?? '', 'Data set not found or not accessible');
-        continue;
-      }
-      const period = parsePeriod(registration.period ?? '');
-      if (!period) {
-        problem(registration.period ?? '', 'Period not valid');
-        continue;
-      }
-      const orgUnit = registration.organisationUnit
-        ? ctx.metadata.find('organisationUnits', ouScheme, registration.organisationUnit)
-        : undefined;
-      if (!orgUnit) {
-        problem(
-          registration.organisationUnit ?? '',
-          'Organisation unit not found or not accessible',
-        );
-        continue;
-      }
-      if (!ctx.orgUnits.isWithin(orgUnit.id, user.orgUnits)) {
-        problem(orgUnit.id, 'Organisation unit is not in hierarchy of user');
-        continue;
-      }
-      const aoc = registration.attributeOptionCombo ?? 'HllvX50cXC0';
-      const existing = ctx.db
-        .prepare(
-          'SELECT 1 FROM complete_registrations WHERE data_set = ? AND period = ? AND org_unit = ? AND attribute_option_combo = ?',
-        )
-        .get(dataSet.id, period.id, orgUnit.id, aoc);
-      if (!dryRun) {
-        ctx.db
-          .prepare(
-            `INSERT INTO complete_registrations (data_set, period, org_unit, attribute_option_combo, date, stored_by, completed, last_updated, last_updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT(data_set, period, org_unit, attribute_option_combo) DO UPDATE SET completed = excluded.completed, last_updated = excluded.last_updated, last_updated_by = excluded.last_updated_by`,
-          )
-          .run(
-            dataSet.id,
-            period.id,
-            orgUnit.id,
-            aoc,
-            registration.date ?? now.slice(0, 10),
-            registration.storedBy ?? user.username,
-            registration.completed === false ? 0 : 1,
-            now,
-            user.username,
-          );
-      }
-      outcome.counts[existing ? 'updated' : 'imported'] += 1;
-    }
-    if (outcome.conflicts.length > 0) outcome.status = 'WARNING';
-    return render(ctx, c, outcome, { dryRun, importStrategy: 'CREATE_AND_UPDATE' });
+    const outcome = importRegistrations(ctx, run, body.completeDataSetRegistrations ?? []);
+    return render(ctx, c, outcome, { dryRun: run.dryRun, importStrategy: 'CREATE_AND_UPDATE' });
   });
-
-  app.get('/completeDataSetRegistrations', (c) => {
-    const query = new URL(c.req.url).searchParams;
-    const dataSets = query.getAll('dataSet');
-    const roots = query.getAll('orgUnit');
-    if (dataSets.length === 0)
-      return c.json(conflict('At least one data set must be specified'), 409);
-    if (roots.length === 0)
-      return c.json(conflict('At least one organisation unit must be specified'), 409);
-    const units =
-      query.get('children') === 'true'
-        ? roots.flatMap((root) => ctx.orgUnits.subtree(root))
-        : roots;
-    const periods = query.getAll('period');
-    const rows = ctx.db
-      .prepare(
-        `SELECT * FROM complete_registrations WHERE data_set IN (SELECT value FROM json_each(?)) AND org_unit IN (SELECT value FROM json_each(?)) ${periods.length ? 'AND period IN (SELECT value FROM json_each(?))' : ''}`,
-      )
-      .all(
-        JSON.stringify(dataSets),
-        JSON.stringify(units),
-        ...(periods.length ? [JSON.stringify(periods)] : []),
-      ) as Record<string, string | number>[];
-    return c.json({
-      completeDataSetRegistrations: rows.map((row) => ({
-        dataSet: row.data_set,
-        period: row.period,
-        organisationUnit: row.org_unit,
-        attributeOptionCombo: row.attribute_option_combo,
-        date: row.date,
-        storedBy: row.stored_by,
-        completed: row.completed === 1,
-        lastUpdated: row.last_updated,
-        lastUpdatedBy: row.last_updated_by,
-      })),
-    });
-  });
-
+  app.get('/completeDataSetRegistrations', (c) => listRegistrations(ctx, c));
   app.delete('/completeDataSetRegistrations', (c) => {
     const q = new URL(c.req.url).searchParams;
     ctx.db
@@ -155,4 +69,127 @@ export function completeRegistrationRoutes(ctx: SandboxContext, render: Render):
     return c.body(null, 204);
   });
   return app;
+}
+
+function importRegistrations(
+  ctx: SandboxContext,
+  run: RegistrationImport,
+  registrations: readonly Registration[],
+): ImportOutcome {
+  const outcome: ImportOutcome = {
+    status: 'SUCCESS',
+    description: 'Import process completed successfully',
+    counts: { imported: 0, updated: 0, ignored: 0, deleted: 0 },
+    conflicts: [],
+    rejectedIndexes: [],
+    dataSetComplete: 'false',
+  };
+  for (const [index, registration] of registrations.entries()) {
+    const problem = (object: string, value: string) => {
+      outcome.conflicts.push({ object, value } as never);
+      outcome.counts.ignored += 1;
+      outcome.rejectedIndexes.push(index);
+    };
+    const registered = resolveRegistration(ctx, run, registration, problem);
+    if (!registered) continue;
+    outcome.counts[saveRegistration(ctx, run, registration, registered)] += 1;
+  }
+  if (outcome.conflicts.length > 0) outcome.status = 'WARNING';
+  return outcome;
+}
+
+/** A registration's data set, period and org unit; the first missing or out of reach rejects it. */
+function resolveRegistration(
+  ctx: SandboxContext,
+  run: RegistrationImport,
+  registration: Registration,
+  problem: (object: string, value: string) => void,
+): Registered | undefined {
+  const dataSet = registration.dataSet
+    ? ctx.metadata.find('dataSets', run.dsScheme, registration.dataSet)
+    : undefined;
+  if (!dataSet)
+    return void problem(registration.dataSet ?? '', 'Data set not found or not accessible');
+  const period = parsePeriod(registration.period ?? '');
+  if (!period) return void problem(registration.period ?? '', 'Period not valid');
+  const orgUnit = registration.organisationUnit
+    ? ctx.metadata.find('organisationUnits', run.ouScheme, registration.organisationUnit)
+    : undefined;
+  if (!orgUnit)
+    return void problem(
+      registration.organisationUnit ?? '',
+      'Organisation unit not found or not accessible',
+    );
+  if (!ctx.orgUnits.isWithin(orgUnit.id, run.user.orgUnits))
+    return void problem(orgUnit.id, 'Organisation unit is not in hierarchy of user');
+  return { dataSet, period, orgUnit };
+}
+
+/** Completes (or, with `completed: false`, reopens) a registration; a dry run only counts it. */
+function saveRegistration(
+  ctx: SandboxContext,
+  run: RegistrationImport,
+  registration: Registration,
+  { dataSet, period, orgUnit }: Registered,
+): 'imported' | 'updated' {
+  const aoc = registration.attributeOptionCombo ?? 'HllvX50cXC0';
+  const existing = ctx.db
+    .prepare(
+      'SELECT 1 FROM complete_registrations WHERE data_set = ? AND period = ? AND org_unit = ? AND attribute_option_combo = ?',
+    )
+    .get(dataSet.id, period.id, orgUnit.id, aoc);
+  if (!run.dryRun) {
+    ctx.db
+      .prepare(
+        `INSERT INTO complete_registrations (data_set, period, org_unit, attribute_option_combo, date, stored_by, completed, last_updated, last_updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(data_set, period, org_unit, attribute_option_combo) DO UPDATE SET completed = excluded.completed, last_updated = excluded.last_updated, last_updated_by = excluded.last_updated_by`,
+      )
+      .run(
+        dataSet.id,
+        period.id,
+        orgUnit.id,
+        aoc,
+        registration.date ?? run.now.slice(0, 10),
+        registration.storedBy ?? run.user.username,
+        registration.completed === false ? 0 : 1,
+        run.now,
+        run.user.username,
+      );
+  }
+  return existing ? 'updated' : 'imported';
+}
+
+function listRegistrations(ctx: SandboxContext, c: Context<SandboxEnv>) {
+  const query = new URL(c.req.url).searchParams;
+  const dataSets = query.getAll('dataSet');
+  const roots = query.getAll('orgUnit');
+  if (dataSets.length === 0)
+    return c.json(conflict('At least one data set must be specified'), 409);
+  if (roots.length === 0)
+    return c.json(conflict('At least one organisation unit must be specified'), 409);
+  const units =
+    query.get('children') === 'true' ? roots.flatMap((root) => ctx.orgUnits.subtree(root)) : roots;
+  const periods = query.getAll('period');
+  const rows = ctx.db
+    .prepare(
+      `SELECT * FROM complete_registrations WHERE data_set IN (SELECT value FROM json_each(?)) AND org_unit IN (SELECT value FROM json_each(?)) ${periods.length ? 'AND period IN (SELECT value FROM json_each(?))' : ''}`,
+    )
+    .all(
+      JSON.stringify(dataSets),
+      JSON.stringify(units),
+      ...(periods.length ? [JSON.stringify(periods)] : []),
+    ) as Record<string, string | number>[];
+  return c.json({
+    completeDataSetRegistrations: rows.map((row) => ({
+      dataSet: row.data_set,
+      period: row.period,
+      organisationUnit: row.org_unit,
+      attributeOptionCombo: row.attribute_option_combo,
+      date: row.date,
+      storedBy: row.stored_by,
+      completed: row.completed === 1,
+      lastUpdated: row.last_updated,
+      lastUpdatedBy: row.last_updated_by,
+    })),
+  });
 }

@@ -210,54 +210,18 @@ export function importEntryPipeline(
   const now = ctx.clock.now().toISOString().slice(0, 23);
   ctx.db.transaction(() => {
     for (const v of decoded) {
-      const key = {
-        dataElement: v.element.id,
-        period: v.period.id,
-        orgUnit: v.orgUnit.id,
-        categoryOptionCombo: v.coc.id,
-        attributeOptionCombo: v.aoc.id,
-      };
-      const keyText = JSON.stringify(key);
-      if (seen.has(keyText)) {
-        conflicts.push({
-          objects: { args: `${v.index}` },
-          value: `Value #${v.index} has the same key as another value`,
-          errorCode: 'E8128',
-          indexes: [v.index],
-        } as unknown as Conflict);
-        continue;
-      }
-      seen.add(keyText);
-      const typeProblem = v.deleted
-        ? undefined
-        : valueTypeProblem(v.value, v.element.valueType as string | undefined);
-      if (typeProblem) {
-        conflicts.push({
-          objects: { args: `${v.index}-${v.value}-${v.element.valueType}` },
-          value: `Value #${v.index} value \`${v.value}\` is no valid ${v.element.valueType}: ${typeProblem}`,
-          errorCode: 'E8122',
-          indexes: [v.index],
-        } as unknown as Conflict);
+      const key = keyOf(v);
+      const conflict = valueConflict(v, JSON.stringify(key), seen);
+      if (conflict) {
+        conflicts.push(conflict);
         continue;
       }
       if (request.options.dryRun) {
         counts[v.deleted ? 'deleted' : 'updated'] += 1;
         continue;
       }
-      if (v.deleted) {
-        const existing = store.get(key);
-        if (existing && existing.deleted === 0) {
-          store.delete(key, user.username, now);
-          counts.deleted += 1;
-        }
-        continue;
-      }
-      store.put(
-        key,
-        { value: v.value, storedBy: user.username, comment: v.comment, followup: false },
-        now,
-      );
-      counts.updated += 1;
+      const outcome = upsert(store, key, v, user.username, now);
+      if (outcome) counts[outcome] += 1;
     }
   })();
   counts.ignored = total - counts.updated - counts.deleted;
@@ -270,4 +234,55 @@ export function importEntryPipeline(
     rejectedIndexes: conflicts.flatMap((c) => c.indexes),
     dataSetComplete: 'false',
   };
+}
+
+const keyOf = (v: Decoded) => ({
+  dataElement: v.element.id,
+  period: v.period.id,
+  orgUnit: v.orgUnit.id,
+  categoryOptionCombo: v.coc.id,
+  attributeOptionCombo: v.aoc.id,
+});
+
+/** Problems that reject one value only: a key seen before (E8128), a wrong value type (E8122). */
+function valueConflict(v: Decoded, keyText: string, seen: Set<string>): Conflict | undefined {
+  if (seen.has(keyText))
+    return {
+      objects: { args: `${v.index}` },
+      value: `Value #${v.index} has the same key as another value`,
+      errorCode: 'E8128',
+      indexes: [v.index],
+    } as unknown as Conflict;
+  seen.add(keyText);
+  const typeProblem = v.deleted
+    ? undefined
+    : valueTypeProblem(v.value, v.element.valueType as string | undefined);
+  if (typeProblem)
+    return {
+      objects: { args: `${v.index}-${v.value}-${v.element.valueType}` },
+      value: `Value #${v.index} value \`${v.value}\` is no valid ${v.element.valueType}: ${typeProblem}`,
+      errorCode: 'E8122',
+      indexes: [v.index],
+    } as unknown as Conflict;
+  return undefined;
+}
+
+/** Every write is an upsert, counted as updated; a deletion counts only if there was a value. */
+function upsert(
+  store: ReturnType<typeof valueStore>,
+  key: ReturnType<typeof keyOf>,
+  v: Decoded,
+  username: string,
+  now: string,
+): 'updated' | 'deleted' | undefined {
+  if (v.deleted) {
+    const existing = store.get(key);
+    if (existing && existing.deleted === 0) {
+      store.delete(key, username, now);
+      return 'deleted';
+    }
+    return undefined;
+  }
+  store.put(key, { value: v.value, storedBy: username, comment: v.comment, followup: false }, now);
+  return 'updated';
 }

@@ -8,7 +8,7 @@ import {
   readBoundary,
   withinBoundaries,
 } from './engine/boundaries.ts';
-import { evaluate, truthy } from './engine/evaluate.ts';
+import { evaluate, truthy, type Value } from './engine/evaluate.ts';
 import { type Node, parseExpression } from './engine/parser.ts';
 import { KNOWN_VARIABLES, rowScope, type ScopeContext } from './engine/scope.ts';
 import type {
@@ -146,6 +146,52 @@ function datesOf(row: AnalyticsRow, target: string, period: ReportingPeriod): st
   return [];
 }
 
+/** The indicator's own period boundaries, or the first one that cannot be read. */
+function readBoundaries(pi: MetadataObject): Boundary[] | string {
+  const rawBoundaries = Array.isArray(pi.analyticsPeriodBoundaries)
+    ? (pi.analyticsPeriodBoundaries as Record<string, unknown>[])
+    : [];
+  const boundaries: Boundary[] = [];
+  for (const raw of rawBoundaries) {
+    const boundary = readBoundary(raw);
+    if (typeof boundary === 'string') return boundary;
+    boundaries.push(boundary);
+  }
+  return boundaries;
+}
+
+/** Row values as numbers: a boolean counts 0 or 1; a null, or text that is no number, drops out. */
+function numericValues(values: readonly Value[]): number[] {
+  return values
+    .map((value) =>
+      typeof value === 'number'
+        ? value
+        : typeof value === 'boolean'
+          ? Number(value)
+          : value === null
+            ? null
+            : Number(value),
+    )
+    .filter((value): value is number => value !== null && Number.isFinite(value));
+}
+
+/** SUM, NONE, CUSTOM and DEFAULT all add up the values. */
+function aggregateValues(values: readonly number[], aggregationType: string): number {
+  switch (aggregationType) {
+    case 'COUNT':
+      return values.length;
+    case 'AVERAGE':
+    case 'AVERAGE_SUM_ORG_UNIT':
+      return values.reduce((a, b) => a + b, 0) / values.length;
+    case 'MIN':
+      return Math.min(...values);
+    case 'MAX':
+      return Math.max(...values);
+    default:
+      return values.reduce((a, b) => a + b, 0);
+  }
+}
+
 export const compileProgramIndicator: CompileProgramIndicator = (pi, lookup) => {
   const id = pi.id;
   const name = String(pi.name ?? id);
@@ -162,15 +208,8 @@ export const compileProgramIndicator: CompileProgramIndicator = (pi, lookup) => 
   if (!expression) return fail('it has no expression');
   const filter = parse('filter', typeof pi.filter === 'string' ? pi.filter : undefined, lookup);
   if (typeof filter === 'string') return fail(filter);
-  const rawBoundaries = Array.isArray(pi.analyticsPeriodBoundaries)
-    ? (pi.analyticsPeriodBoundaries as Record<string, unknown>[])
-    : [];
-  const boundaries: Boundary[] = [];
-  for (const raw of rawBoundaries) {
-    const boundary = readBoundary(raw);
-    if (typeof boundary === 'string') return fail(boundary);
-    boundaries.push(boundary);
-  }
+  const boundaries = readBoundaries(pi);
+  if (typeof boundaries === 'string') return fail(boundaries);
   const effectiveBoundaries = boundaries.length > 0 ? boundaries : defaultBoundaries(analyticsType);
   const countKey = COUNTS[expressionSource.replace(/\s+/g, '')];
   const valueType = (kind: 'dataElement' | 'attribute', ref: string) =>
@@ -201,32 +240,10 @@ export const compileProgramIndicator: CompileProgramIndicator = (pi, lookup) => 
       );
       if (passing.length === 0) return undefined;
       if (countKey) return new Set(passing.map(countKey).filter((key) => key !== null)).size;
-      const values = passing
-        .map((row) => evaluate(expression, rowScope(row, context, true)))
-        .map((value) =>
-          typeof value === 'number'
-            ? value
-            : typeof value === 'boolean'
-              ? Number(value)
-              : value === null
-                ? null
-                : Number(value),
-        )
-        .filter((value): value is number => value !== null && Number.isFinite(value));
-      if (values.length === 0) return undefined;
-      switch (aggregationType) {
-        case 'COUNT':
-          return values.length;
-        case 'AVERAGE':
-        case 'AVERAGE_SUM_ORG_UNIT':
-          return values.reduce((a, b) => a + b, 0) / values.length;
-        case 'MIN':
-          return Math.min(...values);
-        case 'MAX':
-          return Math.max(...values);
-        default:
-          return values.reduce((a, b) => a + b, 0);
-      }
+      const values = numericValues(
+        passing.map((row) => evaluate(expression, rowScope(row, context, true))),
+      );
+      return values.length === 0 ? undefined : aggregateValues(values, aggregationType);
     },
   };
   return { ok: true, indicator };

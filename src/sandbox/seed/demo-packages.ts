@@ -149,6 +149,28 @@ function programIndicators(): MetadataObject[] {
 
 /** The source instance: the registry programme, its attribute, and the mapped program indicators. */
 export function demoTrackerPackage(): MetadataPackage {
+  const indicators = programIndicators();
+  return {
+    ...defaultCombo(),
+    attributes: [mappingAttribute()],
+    ...optionSets(),
+    trackedEntityAttributes: trackedEntityAttributes(),
+    trackedEntityTypes: [{ id: DEMO.trackedEntityType, name: 'Person (demo)' }],
+    dataElements: trackerDataElements(),
+    ...registryProgram(),
+    programIndicators: indicators,
+    programIndicatorGroups: [
+      {
+        id: DEMO.group,
+        name: 'Immunisation registry — HMIS export (demo)',
+        programIndicators: indicators.map((pi) => ref(pi.id)),
+      },
+    ],
+  };
+}
+
+/** The sex and vaccine option sets, with their options. */
+function optionSets(): MetadataPackage {
   const options = (prefix: string, values: readonly string[]) =>
     values.map((code, i) => ({
       id: `${prefix}${String(i).padStart(2, '0')}`.padEnd(11, '0').slice(0, 11),
@@ -157,10 +179,7 @@ export function demoTrackerPackage(): MetadataPackage {
     }));
   const sexOptions = options('DemoOptSx', ['FEMALE', 'MALE']);
   const vaccineOptions = options('DemoOptVc', ['BCG', 'OPV', 'PENTA', 'MEASLES']);
-  const indicators = programIndicators();
   return {
-    ...defaultCombo(),
-    attributes: [mappingAttribute()],
     options: [...sexOptions, ...vaccineOptions],
     optionSets: [
       {
@@ -176,61 +195,73 @@ export function demoTrackerPackage(): MetadataPackage {
         options: vaccineOptions.map((o) => ref(o.id)),
       },
     ],
-    trackedEntityAttributes: [
-      {
-        id: DEMO.attributes.sex,
-        name: 'Sex (demo)',
-        shortName: 'Sex',
-        valueType: 'TEXT',
-        aggregationType: 'NONE',
-        optionSet: ref('DemoOsSex01'),
-      },
-      {
-        id: DEMO.attributes.birth,
-        name: 'Date of birth (demo)',
-        shortName: 'Date of birth',
-        valueType: 'DATE',
-        aggregationType: 'NONE',
-      },
-      {
-        id: DEMO.attributes.firstName,
-        name: 'First name (demo)',
-        shortName: 'First name',
-        valueType: 'TEXT',
-        aggregationType: 'NONE',
-      },
-      {
-        id: DEMO.attributes.lastName,
-        name: 'Last name (demo)',
-        shortName: 'Last name',
-        valueType: 'TEXT',
-        aggregationType: 'NONE',
-      },
-    ],
-    trackedEntityTypes: [{ id: DEMO.trackedEntityType, name: 'Person (demo)' }],
-    dataElements: [
-      {
-        id: DEMO.dataElements.vaccine,
-        name: 'Vaccine given (demo)',
-        shortName: 'Vaccine given',
-        code: 'EIR_VACCINE',
-        valueType: 'TEXT',
-        domainType: 'TRACKER',
-        aggregationType: 'NONE',
-        optionSet: ref('DemoOsVacc1'),
-        categoryCombo: ref(DEFAULT_COMBO.combo),
-      },
-      {
-        id: DEMO.dataElements.dose,
-        name: 'Dose number (demo)',
-        shortName: 'Dose number',
-        code: 'EIR_DOSE',
-        valueType: 'INTEGER_POSITIVE',
-        domainType: 'TRACKER',
-        aggregationType: 'NONE',
-        categoryCombo: ref(DEFAULT_COMBO.combo),
-      },
-    ],
+  };
+}
+
+function trackedEntityAttributes(): MetadataObject[] {
+  return [
+    {
+      id: DEMO.attributes.sex,
+      name: 'Sex (demo)',
+      shortName: 'Sex',
+      valueType: 'TEXT',
+      aggregationType: 'NONE',
+      optionSet: ref('DemoOsSex01'),
+    },
+    {
+      id: DEMO.attributes.birth,
+      name: 'Date of birth (demo)',
+      shortName: 'Date of birth',
+      valueType: 'DATE',
+      aggregationType: 'NONE',
+    },
+    {
+      id: DEMO.attributes.firstName,
+      name: 'First name (demo)',
+      shortName: 'First name',
+      valueType: 'TEXT',
+      aggregationType: 'NONE',
+    },
+    {
+      id: DEMO.attributes.lastName,
+      name: 'Last name (demo)',
+      shortName: 'Last name',
+      valueType: 'TEXT',
+      aggregationType: 'NONE',
+    },
+  ];
+}
+
+/** The vaccine and dose recorded at each vaccination event. */
+function trackerDataElements(): MetadataObject[] {
+  return [
+    {
+      id: DEMO.dataElements.vaccine,
+      name: 'Vaccine given (demo)',
+      shortName: 'Vaccine given',
+      code: 'EIR_VACCINE',
+      valueType: 'TEXT',
+      domainType: 'TRACKER',
+      aggregationType: 'NONE',
+      optionSet: ref('DemoOsVacc1'),
+      categoryCombo: ref(DEFAULT_COMBO.combo),
+    },
+    {
+      id: DEMO.dataElements.dose,
+      name: 'Dose number (demo)',
+      shortName: 'Dose number',
+      code: 'EIR_DOSE',
+      valueType: 'INTEGER_POSITIVE',
+      domainType: 'TRACKER',
+      aggregationType: 'NONE',
+      categoryCombo: ref(DEFAULT_COMBO.combo),
+    },
+  ];
+}
+
+/** The registry programme and its one repeatable vaccination stage. */
+function registryProgram(): MetadataPackage {
+  return {
     programs: [
       {
         id: DEMO.program,
@@ -260,14 +291,6 @@ export function demoTrackerPackage(): MetadataPackage {
             programStage: ref(DEMO.stage),
           }),
         ),
-      },
-    ],
-    programIndicators: indicators,
-    programIndicatorGroups: [
-      {
-        id: DEMO.group,
-        name: 'Immunisation registry — HMIS export (demo)',
-        programIndicators: indicators.map((pi) => ref(pi.id)),
       },
     ],
   };

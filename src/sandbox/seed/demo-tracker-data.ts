@@ -64,15 +64,7 @@ export function generateTrackerData(db: SandboxDb, options: TrackerDataOptions):
   const random = seededRandom(options.seed);
   const end = isoDate(options.until);
   const start = addDays(end, -Math.round(options.months * 30.44));
-  const insertTe = db.prepare(
-    'INSERT INTO tracked_entities (id, tracked_entity_type, org_unit, attributes, created, last_updated) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const insertEnrollment = db.prepare(
-    'INSERT INTO enrollments (id, tracked_entity, program, org_unit, enrolled_at, occurred_at, status, created, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertEvent = db.prepare(
-    'INSERT INTO events (id, enrollment, program, program_stage, org_unit, occurred_at, status, data_values, created, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
+  const insert = insertStatements(db);
   let people = 0;
   let events = 0;
   db.transaction(() => {
@@ -80,75 +72,119 @@ export function generateTrackerData(db: SandboxDb, options: TrackerDataOptions):
       const birthsPerMonth = 2 + Math.floor(random() * 10);
       const births = Math.round(birthsPerMonth * options.months);
       for (let b = 0; b < births; b++) {
-        // Born within the window, or up to a year before it (their later doses fall inside).
-        const born = addDays(start, Math.floor(random() * (options.months * 30.44 + 365)) - 365);
-        const te = uidFrom(random);
-        const enrollment = uidFrom(random);
-        const sex = random() < 0.5 ? 'FEMALE' : 'MALE';
-        const attributes = {
-          [DEMO.attributes.sex]: sex,
-          [DEMO.attributes.birth]: born,
-          [DEMO.attributes.firstName]: pick(random, FIRST),
-          [DEMO.attributes.lastName]: pick(random, LAST),
-        };
-        // biome-ignore lint/complexity/useMathMinMax: ISO date strings, not numbers
-        const enrolled = born < start ? start : born;
-        let dropped = false;
-        const doses: [string, string, number][] = [];
-        for (const step of SCHEDULE) {
-          if (dropped || random() > step.coverage / (doses.length === 0 ? 1 : 0.97)) {
-            dropped = true;
-            continue;
-          }
-          // Most come on time; some weeks late; a few only after their first birthday (catch-up).
-          const delay =
-            random() < 0.08 ? 330 + Math.floor(random() * 300) : Math.floor(random() * 21);
-          const date = addDays(born, step.days + delay);
-          if (date > end || date < start) continue;
-          doses.push([date, step.vaccine, step.dose]);
-        }
-        if (doses.length === 0) continue;
-        insertTe.run(
-          te,
-          DEMO.trackedEntityType,
-          facility,
-          JSON.stringify(attributes),
-          enrolled,
-          enrolled,
-        );
-        insertEnrollment.run(
-          enrollment,
-          te,
-          DEMO.program,
-          facility,
-          enrolled,
-          born,
-          'ACTIVE',
-          enrolled,
-          enrolled,
-        );
+        const child = drawChild(random, options.months, start, end);
+        if (child.doses.length === 0) continue;
         people += 1;
-        for (const [date, vaccine, dose] of doses) {
-          const values = {
-            [DEMO.dataElements.vaccine]: vaccine,
-            [DEMO.dataElements.dose]: String(dose),
-          };
-          insertEvent.run(
-            uidFrom(random),
-            enrollment,
-            DEMO.program,
-            DEMO.stage,
-            facility,
-            date,
-            'COMPLETED',
-            JSON.stringify(values),
-            date,
-            date,
-          );
-          events += 1;
-        }
+        events += insertChild(insert, random, facility, child);
       }
     }
   })();
   return { people, events };
+}
+
+type Dose = [date: string, vaccine: string, dose: number];
+
+interface Child {
+  readonly te: string;
+  readonly enrollment: string;
+  readonly born: string;
+  readonly enrolled: string;
+  readonly attributes: Record<string, string>;
+  readonly doses: readonly Dose[];
+}
+
+/** One child born at a facility, with the doses given within the window. */
+function drawChild(random: () => number, months: number, start: string, end: string): Child {
+  // Born within the window, or up to a year before it (their later doses fall inside).
+  const born = addDays(start, Math.floor(random() * (months * 30.44 + 365)) - 365);
+  const te = uidFrom(random);
+  const enrollment = uidFrom(random);
+  const sex = random() < 0.5 ? 'FEMALE' : 'MALE';
+  const attributes = {
+    [DEMO.attributes.sex]: sex,
+    [DEMO.attributes.birth]: born,
+    [DEMO.attributes.firstName]: pick(random, FIRST),
+    [DEMO.attributes.lastName]: pick(random, LAST),
+  };
+  const enrolled = born < start ? start : born;
+  return { te, enrollment, born, enrolled, attributes, doses: doses(random, born, start, end) };
+}
+
+/** The schedule followed until the child drops out; a dose outside the window is not recorded. */
+function doses(random: () => number, born: string, start: string, end: string): Dose[] {
+  let dropped = false;
+  const given: Dose[] = [];
+  for (const step of SCHEDULE) {
+    if (dropped || random() > step.coverage / (given.length === 0 ? 1 : 0.97)) {
+      dropped = true;
+      continue;
+    }
+    // Most come on time; some weeks late; a few only after their first birthday (catch-up).
+    const delay = random() < 0.08 ? 330 + Math.floor(random() * 300) : Math.floor(random() * 21);
+    const date = addDays(born, step.days + delay);
+    if (date > end || date < start) continue;
+    given.push([date, step.vaccine, step.dose]);
+  }
+  return given;
+}
+
+function insertStatements(db: SandboxDb) {
+  return {
+    trackedEntity: db.prepare(
+      'INSERT INTO tracked_entities (id, tracked_entity_type, org_unit, attributes, created, last_updated) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    enrollment: db.prepare(
+      'INSERT INTO enrollments (id, tracked_entity, program, org_unit, enrolled_at, occurred_at, status, created, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    event: db.prepare(
+      'INSERT INTO events (id, enrollment, program, program_stage, org_unit, occurred_at, status, data_values, created, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+  };
+}
+
+/** Stores the child, its enrollment and a completed event per dose; returns the event count. */
+function insertChild(
+  insert: ReturnType<typeof insertStatements>,
+  random: () => number,
+  facility: string,
+  { te, enrollment, born, enrolled, attributes, doses }: Child,
+): number {
+  insert.trackedEntity.run(
+    te,
+    DEMO.trackedEntityType,
+    facility,
+    JSON.stringify(attributes),
+    enrolled,
+    enrolled,
+  );
+  insert.enrollment.run(
+    enrollment,
+    te,
+    DEMO.program,
+    facility,
+    enrolled,
+    born,
+    'ACTIVE',
+    enrolled,
+    enrolled,
+  );
+  for (const [date, vaccine, dose] of doses) {
+    const values = {
+      [DEMO.dataElements.vaccine]: vaccine,
+      [DEMO.dataElements.dose]: String(dose),
+    };
+    insert.event.run(
+      uidFrom(random),
+      enrollment,
+      DEMO.program,
+      DEMO.stage,
+      facility,
+      date,
+      'COMPLETED',
+      JSON.stringify(values),
+      date,
+      date,
+    );
+  }
+  return doses.length;
 }

@@ -62,64 +62,106 @@ export function importTracker(
   payload: TrackerPayload,
   strategy: string,
 ): TrackerReport {
-  const report: TrackerReport = {
+  const run = new TrackerImport(ctx, user, strategy);
+  ctx.db.transaction(() => {
+    for (const entity of payload.trackedEntities ?? []) run.saveTrackedEntity(entity);
+    for (const enrollment of payload.enrollments ?? []) run.saveEnrollment(enrollment);
+    for (const event of payload.events ?? []) run.saveEvent(event);
+  })();
+  const report = run.report;
+  const stats = report.stats;
+  stats.total = stats.created + stats.updated + stats.deleted + stats.ignored;
+  if (report.validationReport.errorReports.length > 0) report.status = 'ERROR';
+  return report;
+}
+
+/** One import: each object checked and written in turn, a problem reported and counted ignored. */
+class TrackerImport {
+  readonly report: TrackerReport = {
     status: 'OK',
     stats: { created: 0, updated: 0, deleted: 0, ignored: 0, total: 0 },
     validationReport: { errorReports: [], warningReports: [] },
   };
-  const now = ctx.clock.now().toISOString().slice(0, 23);
-  const error = (trackerType: string, uid: string, errorCode: string, message: string) => {
-    report.validationReport.errorReports.push({ message, errorCode, trackerType, uid });
-    report.stats.ignored += 1;
-  };
-  const orgUnitOk = (type: string, uid: string, orgUnit: string | undefined) => {
-    if (!orgUnit || !ctx.metadata.get('organisationUnits', orgUnit))
-      return void error(
-        type,
-        uid,
-        'E1049',
-        `Could not find OrganisationUnit: \`${orgUnit}\`, linked to ${type}.`,
+  private readonly now: string;
+
+  constructor(
+    private readonly ctx: SandboxContext,
+    private readonly user: SandboxUser,
+    private readonly strategy: string,
+  ) {
+    this.now = ctx.clock.now().toISOString().slice(0, 23);
+  }
+
+  saveTrackedEntity(entity: TrackedEntityIn): void {
+    const { ctx, now } = this;
+    const id = entity.trackedEntity ?? '';
+    if (this.strategy !== 'DELETE' && !this.orgUnitOk('TRACKED_ENTITY', id, entity.orgUnit)) return;
+    const attributes = Object.fromEntries(
+      (entity.attributes ?? []).map((a) => [a.attribute, String(a.value)]),
+    );
+    this.apply('tracked_entities', 'TRACKED_ENTITY', id, () =>
+      ctx.db
+        .prepare(
+          `INSERT INTO tracked_entities (id, tracked_entity_type, org_unit, attributes, created, last_updated, deleted) VALUES (?, ?, ?, ?, ?, ?, 0)
+           ON CONFLICT(id) DO UPDATE SET org_unit = excluded.org_unit, attributes = excluded.attributes, last_updated = excluded.last_updated, deleted = 0`,
+        )
+        .run(
+          id,
+          entity.trackedEntityType ?? null,
+          entity.orgUnit,
+          JSON.stringify(attributes),
+          now,
+          now,
+        ),
+    );
+    for (const enrollment of entity.enrollments ?? []) this.saveEnrollment(enrollment, id);
+  }
+
+  saveEnrollment(enrollment: EnrollmentIn, trackedEntity?: string) {
+    const { ctx, now } = this;
+    const id = enrollment.enrollment ?? '';
+    if (!enrollment.program || !ctx.metadata.get('programs', enrollment.program))
+      return this.error(
+        'ENROLLMENT',
+        id,
+        'E1069',
+        `Could not find Program: \`${enrollment.program}\`, linked to Enrollment.`,
       );
-    if (!ctx.orgUnits.isWithin(orgUnit, user.orgUnits))
-      return void error(
-        type,
-        uid,
-        'E1000',
-        `User: \`${user.username}\`, has no write access to OrganisationUnit: \`${orgUnit}\`.`,
-      );
-    return true;
-  };
-  const exists = (table: string, id: string) =>
-    ctx.db.prepare(`SELECT deleted FROM ${table} WHERE id = ?`).get(id) as
-      | { deleted: number }
-      | undefined;
-  const apply = (table: string, type: string, id: string, write: () => void) => {
-    const found = exists(table, id);
-    const present = found !== undefined && found.deleted === 0;
-    if (strategy === 'DELETE') {
-      if (!present) return void error(type, id, 'E1081', `${type} \`${id}\` does not exist.`);
-      ctx.db.prepare(`UPDATE ${table} SET deleted = 1, last_updated = ? WHERE id = ?`).run(now, id);
-      report.stats.deleted += 1;
-      return;
-    }
-    if (strategy === 'CREATE' && present)
-      return void error(type, id, 'E1030', `${type} \`${id}\` already exists.`);
-    if (strategy === 'UPDATE' && !present)
-      return void error(type, id, 'E1063', `${type} \`${id}\` does not exist.`);
-    write();
-    report.stats[present ? 'updated' : 'created'] += 1;
-  };
-  const saveEvent = (event: EventIn, enrollment?: string, fallbackOu?: string) => {
+    if (this.strategy !== 'DELETE' && !this.orgUnitOk('ENROLLMENT', id, enrollment.orgUnit)) return;
+    const enrolled = (enrollment.enrolledAt ?? enrollment.enrollmentDate ?? now).slice(0, 10);
+    this.apply('enrollments', 'ENROLLMENT', id, () =>
+      ctx.db
+        .prepare(
+          `INSERT INTO enrollments (id, tracked_entity, program, org_unit, enrolled_at, occurred_at, status, created, last_updated, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+           ON CONFLICT(id) DO UPDATE SET org_unit = excluded.org_unit, enrolled_at = excluded.enrolled_at, occurred_at = excluded.occurred_at, status = excluded.status, last_updated = excluded.last_updated, deleted = 0`,
+        )
+        .run(
+          id,
+          enrollment.trackedEntity ?? trackedEntity ?? null,
+          enrollment.program,
+          enrollment.orgUnit,
+          enrolled,
+          (enrollment.occurredAt ?? enrollment.incidentDate ?? enrolled).slice(0, 10),
+          enrollment.status ?? 'ACTIVE',
+          now,
+          now,
+        ),
+    );
+    for (const event of enrollment.events ?? []) this.saveEvent(event, id, enrollment.orgUnit);
+  }
+
+  saveEvent(event: EventIn, enrollment?: string, fallbackOu?: string) {
+    const { ctx, now } = this;
     const id = event.event ?? '';
     const orgUnit = event.orgUnit ?? fallbackOu;
     if (!event.programStage || !ctx.metadata.get('programStages', event.programStage))
-      return error(
+      return this.error(
         'EVENT',
         id,
         'E1013',
         `Could not find ProgramStage: \`${event.programStage}\`, linked to Event.`,
       );
-    if (strategy !== 'DELETE' && !orgUnitOk('EVENT', id, orgUnit)) return;
+    if (this.strategy !== 'DELETE' && !this.orgUnitOk('EVENT', id, orgUnit)) return;
     const program =
       event.program ??
       (
@@ -132,7 +174,7 @@ export function importTracker(
       (event.dataValues ?? []).map((dv) => [dv.dataElement, String(dv.value)]),
     );
     const occurred = (event.occurredAt ?? event.eventDate ?? now).slice(0, 10);
-    apply('events', 'EVENT', id, () =>
+    this.apply('events', 'EVENT', id, () =>
       ctx.db
         .prepare(
           `INSERT INTO events (id, enrollment, program, program_stage, org_unit, occurred_at, status, data_values, created, last_updated, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
@@ -151,67 +193,50 @@ export function importTracker(
           now,
         ),
     );
-  };
-  const saveEnrollment = (enrollment: EnrollmentIn, trackedEntity?: string) => {
-    const id = enrollment.enrollment ?? '';
-    if (!enrollment.program || !ctx.metadata.get('programs', enrollment.program))
-      return error(
-        'ENROLLMENT',
-        id,
-        'E1069',
-        `Could not find Program: \`${enrollment.program}\`, linked to Enrollment.`,
+  }
+
+  private error(trackerType: string, uid: string, errorCode: string, message: string): void {
+    this.report.validationReport.errorReports.push({ message, errorCode, trackerType, uid });
+    this.report.stats.ignored += 1;
+  }
+
+  private orgUnitOk(type: string, uid: string, orgUnit: string | undefined): true | undefined {
+    if (!orgUnit || !this.ctx.metadata.get('organisationUnits', orgUnit))
+      return void this.error(
+        type,
+        uid,
+        'E1049',
+        `Could not find OrganisationUnit: \`${orgUnit}\`, linked to ${type}.`,
       );
-    if (strategy !== 'DELETE' && !orgUnitOk('ENROLLMENT', id, enrollment.orgUnit)) return;
-    const enrolled = (enrollment.enrolledAt ?? enrollment.enrollmentDate ?? now).slice(0, 10);
-    apply('enrollments', 'ENROLLMENT', id, () =>
-      ctx.db
-        .prepare(
-          `INSERT INTO enrollments (id, tracked_entity, program, org_unit, enrolled_at, occurred_at, status, created, last_updated, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
-           ON CONFLICT(id) DO UPDATE SET org_unit = excluded.org_unit, enrolled_at = excluded.enrolled_at, occurred_at = excluded.occurred_at, status = excluded.status, last_updated = excluded.last_updated, deleted = 0`,
-        )
-        .run(
-          id,
-          enrollment.trackedEntity ?? trackedEntity ?? null,
-          enrollment.program,
-          enrollment.orgUnit,
-          enrolled,
-          (enrollment.occurredAt ?? enrollment.incidentDate ?? enrolled).slice(0, 10),
-          enrollment.status ?? 'ACTIVE',
-          now,
-          now,
-        ),
-    );
-    for (const event of enrollment.events ?? []) saveEvent(event, id, enrollment.orgUnit);
-  };
-  ctx.db.transaction(() => {
-    for (const entity of payload.trackedEntities ?? []) {
-      const id = entity.trackedEntity ?? '';
-      if (strategy !== 'DELETE' && !orgUnitOk('TRACKED_ENTITY', id, entity.orgUnit)) continue;
-      const attributes = Object.fromEntries(
-        (entity.attributes ?? []).map((a) => [a.attribute, String(a.value)]),
+    if (!this.ctx.orgUnits.isWithin(orgUnit, this.user.orgUnits))
+      return void this.error(
+        type,
+        uid,
+        'E1000',
+        `User: \`${this.user.username}\`, has no write access to OrganisationUnit: \`${orgUnit}\`.`,
       );
-      apply('tracked_entities', 'TRACKED_ENTITY', id, () =>
-        ctx.db
-          .prepare(
-            `INSERT INTO tracked_entities (id, tracked_entity_type, org_unit, attributes, created, last_updated, deleted) VALUES (?, ?, ?, ?, ?, ?, 0)
-             ON CONFLICT(id) DO UPDATE SET org_unit = excluded.org_unit, attributes = excluded.attributes, last_updated = excluded.last_updated, deleted = 0`,
-          )
-          .run(
-            id,
-            entity.trackedEntityType ?? null,
-            entity.orgUnit,
-            JSON.stringify(attributes),
-            now,
-            now,
-          ),
-      );
-      for (const enrollment of entity.enrollments ?? []) saveEnrollment(enrollment, id);
+    return true;
+  }
+
+  /** The strategy decides: write, delete, or refuse an object as missing or already present. */
+  private apply(table: string, type: string, id: string, write: () => void) {
+    const found = this.ctx.db.prepare(`SELECT deleted FROM ${table} WHERE id = ?`).get(id) as
+      | { deleted: number }
+      | undefined;
+    const present = found !== undefined && found.deleted === 0;
+    if (this.strategy === 'DELETE') {
+      if (!present) return this.error(type, id, 'E1081', `${type} \`${id}\` does not exist.`);
+      this.ctx.db
+        .prepare(`UPDATE ${table} SET deleted = 1, last_updated = ? WHERE id = ?`)
+        .run(this.now, id);
+      this.report.stats.deleted += 1;
+      return;
     }
-    for (const enrollment of payload.enrollments ?? []) saveEnrollment(enrollment);
-    for (const event of payload.events ?? []) saveEvent(event);
-  })();
-  const stats = report.stats;
-  stats.total = stats.created + stats.updated + stats.deleted + stats.ignored;
-  if (report.validationReport.errorReports.length > 0) report.status = 'ERROR';
-  return report;
+    if (this.strategy === 'CREATE' && present)
+      return this.error(type, id, 'E1030', `${type} \`${id}\` already exists.`);
+    if (this.strategy === 'UPDATE' && !present)
+      return this.error(type, id, 'E1063', `${type} \`${id}\` does not exist.`);
+    write();
+    this.report.stats[present ? 'updated' : 'created'] += 1;
+  }
 }

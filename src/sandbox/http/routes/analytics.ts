@@ -79,37 +79,39 @@ export function analyticsRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
     return summary ? c.json(JSON.parse(summary)) : c.body(null, 200);
   });
 
-  const dataValueSet = (format: Format) => (c: SandboxHttpContext) => {
-    try {
-      const user = c.get('user');
-      const query = parseDataValueSetQuery(ctx, user, new URL(c.req.url).searchParams);
-      const values = evaluateDataValueSet(ctx, user, query);
-      if (format === 'json') return c.json(dataValueSetJson(values));
-      if (format === 'xml')
-        return c.body(dataValueSetXml(values), 200, { 'content-type': 'application/xml' });
-      return c.body(dataValueSetCsv(values), 200, {
-        'content-type': 'application/csv; charset=UTF-8',
-      });
-    } catch (error) {
-      const message = errorMessage(error);
-      if (!message) throw error;
-      return format === 'xml'
-        ? c.body(webMessageXml(message), message.httpStatusCode as 400, {
-            'content-type': 'application/xml',
-          })
-        : c.json(message, message.httpStatusCode as 400);
-    }
-  };
-  app.get('/analytics/dataValueSet.json', dataValueSet('json'));
-  app.get('/analytics/dataValueSet.xml', dataValueSet('xml'));
+  app.get('/analytics/dataValueSet.json', dataValueSet(ctx, 'json'));
+  app.get('/analytics/dataValueSet.xml', dataValueSet(ctx, 'xml'));
   // The CSV rendering exists from 2.40 (AnalyticsController.getDataValueSetCsv).
   app.get('/analytics/dataValueSet.csv', (c) =>
     atLeast(ctx.version, 40)
-      ? dataValueSet('csv')(c)
+      ? dataValueSet(ctx, 'csv')(c)
       : c.json(webMessage(404, 'ERROR', `Not found: ${new URL(c.req.url).pathname}`), 404),
   );
   return app;
 }
+
+/** `/api/analytics/dataValueSet` in one format; a query error answers as a WebMessage in it too. */
+const dataValueSet = (ctx: SandboxContext, format: Format) => (c: SandboxHttpContext) => {
+  try {
+    const user = c.get('user');
+    const query = parseDataValueSetQuery(ctx, user, new URL(c.req.url).searchParams);
+    const values = evaluateDataValueSet(ctx, user, query);
+    if (format === 'json') return c.json(dataValueSetJson(values));
+    if (format === 'xml')
+      return c.body(dataValueSetXml(values), 200, { 'content-type': 'application/xml' });
+    return c.body(dataValueSetCsv(values), 200, {
+      'content-type': 'application/csv; charset=UTF-8',
+    });
+  } catch (error) {
+    const message = errorMessage(error);
+    if (!message) throw error;
+    return format === 'xml'
+      ? c.body(webMessageXml(message), message.httpStatusCode as 400, {
+          'content-type': 'application/xml',
+        })
+      : c.json(message, message.httpStatusCode as 400);
+  }
+};
 
 function errorMessage(error: unknown): WebMessage | undefined {
   if (error instanceof AnalyticsQueryError)

@@ -86,39 +86,7 @@ export function metadataRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
   );
   app.get('/me/authorization', (c) => c.json([...c.get('user').authorities]));
 
-  app.post('/metadata', async (c) => {
-    if (!hasAuthority(c.get('user'), 'F_METADATA_IMPORT'))
-      return c.json(
-        forbidden('You do not have the authority to import metadata (F_METADATA_IMPORT).'),
-        403,
-      );
-    const body = (await c.req.json()) as Record<string, unknown>;
-    const load = loadMetadataPackage(
-      ctx.metadata,
-      body,
-      c.req.query('importMode') === 'VALIDATE' || c.req.query('dryRun') === 'true',
-    );
-    const stats = {
-      created: load.created,
-      updated: load.updated,
-      deleted: 0,
-      ignored: load.ignored,
-      total: load.created + load.updated + load.ignored,
-    };
-    const report = {
-      responseType: 'ImportReport',
-      status: 'OK',
-      stats,
-      typeReports: Object.entries(load.byType).map(([type, count]) => ({
-        klass: `org.hisp.dhis.${klassOf(type)}`,
-        stats: { total: count },
-      })),
-    };
-    // MetadataImportController: a bare ImportReport before 2.38, a WebMessage wrapping it after.
-    return c.json(
-      atLeast(ctx.version, 38) ? webMessage(200, 'OK', undefined, { response: report }) : report,
-    );
-  });
+  app.post('/metadata', (c) => importMetadata(ctx, c));
 
   app.get('/:type', (c) => {
     const type = c.req.param('type').replace(/\.json$/, '');
@@ -146,62 +114,15 @@ export function metadataRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
     );
   });
 
-  app.post('/:type', async (c) => {
+  app.post('/:type', (c) => {
     const type = c.req.param('type');
     if (!served(type)) return c.json(notFound(`Not found: /api/${type}`), 404);
-    if (!canWrite(c))
-      return c.json(forbidden("You don't have the proper permissions to create this object."), 403);
-    const object = { ...((await c.req.json()) as MetadataObject) };
-    object.id ??= newUid();
-    const clash = duplicate(ctx, type, object);
-    if (clash)
-      return c.json(
-        webMessage(
-          409,
-          'WARNING',
-          'One or more errors occurred, please see full details in import report.',
-          {
-            response: {
-              responseType: 'ObjectReport',
-              klass: `org.hisp.dhis.${klassOf(type)}`,
-              errorReports: [clash],
-            },
-          },
-        ),
-        409,
-      );
-    ctx.metadata.put(type, object);
-    c.header('Location', `${ctx.baseUrl()}/api/${type}/${object.id}`);
-    return c.json(objectReport(201, type, object.id), 201);
+    return createObject(ctx, type, c);
   });
 
-  app.put('/:type/:id', async (c) => {
-    const type = c.req.param('type');
-    const id = c.req.param('id');
-    if (!ctx.metadata.get(type, id))
-      return c.json(notFound(`${klassOf(type)} with id ${id} could not be found.`), 404);
-    if (!canWrite(c))
-      return c.json(forbidden("You don't have the proper permissions to update this object."), 403);
-    ctx.metadata.put(type, { ...((await c.req.json()) as MetadataObject), id });
-    return c.json(objectReport(200, type, id));
-  });
+  app.put('/:type/:id', (c) => replaceObject(ctx, c.req.param('type'), c.req.param('id'), c));
 
-  app.patch('/:type/:id', async (c) => {
-    const type = c.req.param('type');
-    const id = c.req.param('id');
-    const existing = ctx.metadata.get(type, id);
-    if (!existing)
-      return c.json(notFound(`${klassOf(type)} with id ${id} could not be found.`), 404);
-    if (!canWrite(c))
-      return c.json(forbidden("You don't have the proper permissions to update this object."), 403);
-    const body = (await c.req.json()) as unknown;
-    // JSON Patch (RFC 6902) from 2.37 (`application/json-patch+json`); a plain object merges properties.
-    const patched = Array.isArray(body)
-      ? applyJsonPatch(existing, body as JsonPatchOperation[])
-      : { ...existing, ...(body as object) };
-    ctx.metadata.put(type, { ...patched, id });
-    return c.json(objectReport(200, type, id));
-  });
+  app.patch('/:type/:id', (c) => patchObject(ctx, c.req.param('type'), c.req.param('id'), c));
 
   app.delete('/:type/:id', (c) => {
     const type = c.req.param('type');
@@ -215,6 +136,94 @@ export function metadataRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
     return c.json(objectReport(200, type, c.req.param('id')));
   });
   return app;
+}
+
+/** `POST /api/metadata` (`MetadataImportController`): loads a package, or only validates it. */
+async function importMetadata(ctx: SandboxContext, c: SandboxHttpContext) {
+  if (!hasAuthority(c.get('user'), 'F_METADATA_IMPORT'))
+    return c.json(
+      forbidden('You do not have the authority to import metadata (F_METADATA_IMPORT).'),
+      403,
+    );
+  const body = (await c.req.json()) as Record<string, unknown>;
+  const load = loadMetadataPackage(
+    ctx.metadata,
+    body,
+    c.req.query('importMode') === 'VALIDATE' || c.req.query('dryRun') === 'true',
+  );
+  const stats = {
+    created: load.created,
+    updated: load.updated,
+    deleted: 0,
+    ignored: load.ignored,
+    total: load.created + load.updated + load.ignored,
+  };
+  const report = {
+    responseType: 'ImportReport',
+    status: 'OK',
+    stats,
+    typeReports: Object.entries(load.byType).map(([type, count]) => ({
+      klass: `org.hisp.dhis.${klassOf(type)}`,
+      stats: { total: count },
+    })),
+  };
+  // MetadataImportController: a bare ImportReport before 2.38, a WebMessage wrapping it after.
+  return c.json(
+    atLeast(ctx.version, 38) ? webMessage(200, 'OK', undefined, { response: report }) : report,
+  );
+}
+
+/** `POST /api/{type}`: a new object, its UID made up when it brings none. */
+async function createObject(ctx: SandboxContext, type: string, c: SandboxHttpContext) {
+  if (!canWrite(c))
+    return c.json(forbidden("You don't have the proper permissions to create this object."), 403);
+  const object = { ...((await c.req.json()) as MetadataObject) };
+  object.id ??= newUid();
+  const clash = duplicate(ctx, type, object);
+  if (clash)
+    return c.json(
+      webMessage(
+        409,
+        'WARNING',
+        'One or more errors occurred, please see full details in import report.',
+        {
+          response: {
+            responseType: 'ObjectReport',
+            klass: `org.hisp.dhis.${klassOf(type)}`,
+            errorReports: [clash],
+          },
+        },
+      ),
+      409,
+    );
+  ctx.metadata.put(type, object);
+  c.header('Location', `${ctx.baseUrl()}/api/${type}/${object.id}`);
+  return c.json(objectReport(201, type, object.id), 201);
+}
+
+/** `PUT /api/{type}/{id}`: the body replaces the stored object, keeping its id. */
+async function replaceObject(ctx: SandboxContext, type: string, id: string, c: SandboxHttpContext) {
+  if (!ctx.metadata.get(type, id))
+    return c.json(notFound(`${klassOf(type)} with id ${id} could not be found.`), 404);
+  if (!canWrite(c))
+    return c.json(forbidden("You don't have the proper permissions to update this object."), 403);
+  ctx.metadata.put(type, { ...((await c.req.json()) as MetadataObject), id });
+  return c.json(objectReport(200, type, id));
+}
+
+/** `PATCH /api/{type}/{id}`: an unknown object is a 404 before the user's authority is checked. */
+async function patchObject(ctx: SandboxContext, type: string, id: string, c: SandboxHttpContext) {
+  const existing = ctx.metadata.get(type, id);
+  if (!existing) return c.json(notFound(`${klassOf(type)} with id ${id} could not be found.`), 404);
+  if (!canWrite(c))
+    return c.json(forbidden("You don't have the proper permissions to update this object."), 403);
+  const body = (await c.req.json()) as unknown;
+  // JSON Patch (RFC 6902) from 2.37 (`application/json-patch+json`); a plain object merges properties.
+  const patched = Array.isArray(body)
+    ? applyJsonPatch(existing, body as JsonPatchOperation[])
+    : { ...existing, ...(body as object) };
+  ctx.metadata.put(type, { ...patched, id });
+  return c.json(objectReport(200, type, id));
 }
 
 const canWrite = (c: SandboxHttpContext) =>

@@ -125,14 +125,49 @@ function conditionHolds(condition: string, value: Value): boolean {
   return truthy(compare(match[1]!, value, right));
 }
 
-function call(node: Extract<Node, { type: 'call' }>, scope: Scope): Value {
+type Call = Extract<Node, { type: 'call' }>;
+
+/** Evaluates where a missing value stays null, as tests for nulls and conditions need it. */
+const strictly = (node: Node, scope: Scope) => evaluate(node, { ...scope, missingAsZero: false });
+
+function call(node: Call, scope: Scope): Value {
+  switch (node.name) {
+    case 'if':
+    case 'd2:condition':
+    case 'd2:hasValue':
+    case 'isNotNull':
+    case 'isNull':
+    case 'firstNonNull':
+      return conditional(node, scope);
+    case 'greatest':
+    case 'least':
+    case 'd2:zing':
+    case 'd2:oizp':
+    case 'd2:zpvc':
+      return numeric(node, scope);
+    case 'd2:daysBetween':
+    case 'd2:weeksBetween':
+    case 'd2:monthsBetween':
+    case 'd2:yearsBetween':
+    case 'd2:minutesBetween':
+      return between(node.name, strictly(node.args[0]!, scope), strictly(node.args[1]!, scope));
+    case 'd2:count':
+    case 'd2:countIfValue':
+    case 'd2:countIfCondition':
+      return stageCount(node, scope);
+    case 'd2:relationshipCount':
+      // The sandbox stores no relationships: every count is 0, as for a registry without them.
+      return 0;
+    default:
+      throw new UnsupportedExpressionError(
+        `the function ${node.name} is not supported by the sandbox`,
+      );
+  }
+}
+
+/** `if`, `d2:condition` and the null tests. */
+function conditional(node: Call, scope: Scope): Value {
   const arg = (i: number) => evaluate(node.args[i]!, scope);
-  const stageItem = () => {
-    const first = node.args[0];
-    if (first?.type !== 'dataElement')
-      throw new UnsupportedExpressionError(`${node.name} needs a #{stage.dataElement} argument`);
-    return scope.stageValues(first.stage, first.dataElement);
-  };
   switch (node.name) {
     case 'if':
       return truthy(arg(0)) ? arg(1) : arg(2);
@@ -140,21 +175,21 @@ function call(node: Extract<Node, { type: 'call' }>, scope: Scope): Value {
       const condition = node.args[0];
       if (condition?.type !== 'string')
         throw new UnsupportedExpressionError('d2:condition needs a quoted condition');
-      return truthy(evaluate(parseExpression(condition.value), { ...scope, missingAsZero: false }))
-        ? arg(1)
-        : arg(2);
+      return truthy(strictly(parseExpression(condition.value), scope)) ? arg(1) : arg(2);
     }
     case 'd2:hasValue':
     case 'isNotNull':
-      return evaluate(node.args[0]!, { ...scope, missingAsZero: false }) !== null;
+      return strictly(node.args[0]!, scope) !== null;
     case 'isNull':
-      return evaluate(node.args[0]!, { ...scope, missingAsZero: false }) === null;
-    case 'firstNonNull':
-      return (
-        node.args
-          .map((a) => evaluate(a, { ...scope, missingAsZero: false }))
-          .find((v) => v !== null) ?? null
-      );
+      return strictly(node.args[0]!, scope) === null;
+    default: // firstNonNull
+      return node.args.map((a) => strictly(a, scope)).find((v) => v !== null) ?? null;
+  }
+}
+
+/** `greatest`, `least`, and the zero-aware d2:zing, d2:oizp and d2:zpvc. */
+function numeric(node: Call, scope: Scope): Value {
+  switch (node.name) {
     case 'greatest':
     case 'least': {
       const numbers = node.args
@@ -166,47 +201,43 @@ function call(node: Extract<Node, { type: 'call' }>, scope: Scope): Value {
           ? Math.max(...numbers)
           : Math.min(...numbers);
     }
-    case 'd2:daysBetween':
-    case 'd2:weeksBetween':
-    case 'd2:monthsBetween':
-    case 'd2:yearsBetween':
-    case 'd2:minutesBetween':
-      return between(
-        node.name,
-        evaluate(node.args[0]!, { ...scope, missingAsZero: false }),
-        evaluate(node.args[1]!, { ...scope, missingAsZero: false }),
-      );
     case 'd2:zing': {
-      const v = toNumber(arg(0), scope.missingAsZero);
+      const v = toNumber(evaluate(node.args[0]!, scope), scope.missingAsZero);
       return v === null ? null : Math.max(0, v);
     }
     case 'd2:oizp': {
-      const v = toNumber(arg(0), scope.missingAsZero);
+      const v = toNumber(evaluate(node.args[0]!, scope), scope.missingAsZero);
       return v === null ? null : v >= 0 ? 1 : 0;
     }
-    case 'd2:zpvc':
+    default: // d2:zpvc
       return node.args
-        .map((a) => toNumber(evaluate(a, { ...scope, missingAsZero: false }), false))
+        .map((a) => toNumber(strictly(a, scope), false))
         .filter((v) => v !== null && v >= 0).length;
+  }
+}
+
+/** d2:count, d2:countIfValue and d2:countIfCondition over a data element's values in a stage. */
+function stageCount(node: Call, scope: Scope): Value {
+  const stageItem = () => {
+    const first = node.args[0];
+    if (first?.type !== 'dataElement')
+      throw new UnsupportedExpressionError(`${node.name} needs a #{stage.dataElement} argument`);
+    return scope.stageValues(first.stage, first.dataElement);
+  };
+  switch (node.name) {
     case 'd2:count':
       return stageItem().filter((v) => v !== null).length;
     case 'd2:countIfValue': {
-      const wanted = arg(1);
+      const wanted = evaluate(node.args[1]!, scope);
       return stageItem().filter((v) => v !== null && truthy(compare('==', v, wanted))).length;
     }
-    case 'd2:countIfCondition': {
+    default: {
+      // d2:countIfCondition
       const condition = node.args[1];
       if (condition?.type !== 'string')
         throw new UnsupportedExpressionError('d2:countIfCondition needs a quoted condition');
       return stageItem().filter((v) => v !== null && conditionHolds(condition.value, v)).length;
     }
-    case 'd2:relationshipCount':
-      // The sandbox stores no relationships: every count is 0, as for a registry without them.
-      return 0;
-    default:
-      throw new UnsupportedExpressionError(
-        `the function ${node.name} is not supported by the sandbox`,
-      );
   }
 }
 
