@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveJob } from '../../src/jobs/resolve-job.ts';
 import { restoreRun } from '../../src/jobs/restore.ts';
-import { silentLogger } from '../../src/log.ts';
 import { configFor, contextOf, sandbox, send, storeOf, sync, targetValues } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
