@@ -81,13 +81,19 @@ export function mergePlans(a: PlanSummary, b: PlanSummary): PlanSummary {
  * analytics run after the import. A target's report is the fold of its steps (foldTargetReport).
  */
 export interface DeliveryResult {
+  /** Values analytics exported for the job (the same for every target). */
   readonly exported: number;
+  /** Values t2a withheld (unmapped, duplicate, unknown code, invalid value, org unit unknown, locked). */
   readonly withheld: number;
   readonly sent: number;
+  /** Values the target already held as exported: counted, not re-sent. */
   readonly unchanged: number;
+  /** Values t2a wrote before that the export no longer produces. */
   readonly stale: number;
   readonly counts: ImportCounts;
+  /** Values DHIS2 reported in conflicts. */
   readonly conflicted: number;
+  /** The reconciliation plan: what was (or, in a dry run, would be) created, updated, left, cleared. */
   readonly plan: PlanSummary;
   readonly issues: readonly IssueEntry[];
 }
@@ -142,27 +148,12 @@ export function foldTargetReport(
   return { ...identity, ...counts, issues };
 }
 
-/** What one job delivered to one target. */
-export interface TargetReport {
-  readonly target: string;
-  readonly dhis2Version: string | undefined;
-  readonly dryRun: boolean;
-  /** Values analytics exported for the job (the same for every target). */
-  readonly exported: number;
-  /** Values t2a withheld (unmapped, duplicate, unknown code, invalid value, org unit unknown). */
-  readonly withheld: number;
-  readonly sent: number;
-  /** Values the target already held as exported: counted, not re-sent. */
-  readonly unchanged: number;
-  /** Values t2a wrote before that the export no longer produces. */
-  readonly stale: number;
-  readonly counts: ImportCounts;
-  /** The reconciliation plan: what was (or, in a dry run, would be) created, updated, left, cleared. */
-  readonly plan: PlanSummary;
-  /** Values DHIS2 reported in conflicts. */
-  readonly conflicted: number;
-  readonly issues: readonly Issue[];
-}
+/** What one job delivered to one target: every step folded (foldTargetReport). */
+export type TargetReport = TargetIdentity &
+  Omit<DeliveryResult, 'issues'> & {
+    /** Why values did not arrive, by cause. */
+    readonly issues: readonly Issue[];
+  };
 
 export interface FailedChunk {
   readonly periods: readonly string[];
