@@ -1,4 +1,5 @@
 import type { ProgramIndicatorMetadata } from './mapping.ts';
+import type { SourceMetadata, SourceProgram, SourceStage } from './source-metadata.ts';
 
 /** What the mapping checks read of the source's indicators and the target's aggregate metadata. */
 export interface IndicatorForValidation extends ProgramIndicatorMetadata {
@@ -40,6 +41,13 @@ const text = (value: unknown): string | undefined =>
 
 /** The program indicators of metadata exports (DHIS2's `/api/metadata` JSON). */
 export function indicatorsFromExport(packages: readonly Json[]): IndicatorForValidation[] {
+  // A package and its add-on (a T2A package) may ship the same indicator: the later one counts.
+  const byId = new Map<string, IndicatorForValidation>();
+  for (const indicator of allIndicators(packages)) byId.set(indicator.id, indicator);
+  return [...byId.values()];
+}
+
+function allIndicators(packages: readonly Json[]): IndicatorForValidation[] {
   return packages.flatMap((pkg) =>
     list(pkg, 'programIndicators').map((pi) => ({
       id: String(pi.id),
@@ -57,8 +65,58 @@ export function indicatorsFromExport(packages: readonly Json[]): IndicatorForVal
       })),
       aggregationType: text(pi.aggregationType),
       analyticsType: text(pi.analyticsType),
+      program: ref(pi.program) ? { id: ref(pi.program) } : undefined,
+      expression: text(pi.expression),
+      filter: text(pi.filter),
     })),
   );
+}
+
+const ids = (items: unknown, key: string): Set<string> =>
+  new Set(
+    (Array.isArray(items) ? (items as Json[]) : []).map((item) => ref(item[key])).filter(Boolean),
+  );
+
+/** The source side of metadata exports: programmes, stages, and aggregate data exchanges. */
+export function sourceFromExport(packages: readonly Json[]): SourceMetadata {
+  const programs = new Map<string, SourceProgram>();
+  const stages = new Map<string, SourceStage>();
+  for (const pkg of packages) {
+    for (const program of list(pkg, 'programs')) {
+      programs.set(String(program.id), {
+        id: String(program.id),
+        stages: new Set(
+          (Array.isArray(program.programStages) ? (program.programStages as Json[]) : []).map(
+            (stage) => String(stage.id),
+          ),
+        ),
+        attributes: ids(program.programTrackedEntityAttributes, 'trackedEntityAttribute'),
+      });
+    }
+    for (const stage of list(pkg, 'programStages')) {
+      stages.set(String(stage.id), {
+        id: String(stage.id),
+        program: ref(stage.program),
+        dataElements: ids(stage.programStageDataElements, 'dataElement'),
+      });
+    }
+  }
+  const exchanges = packages.flatMap((pkg) =>
+    list(pkg, 'aggregateDataExchanges').map((exchange) => {
+      const requests = ((exchange.source as Json | undefined)?.requests ?? []) as Json[];
+      const strings = (key: string) =>
+        requests.flatMap((request) =>
+          (Array.isArray(request[key]) ? request[key] : []).map(String),
+        );
+      return {
+        id: String(exchange.id),
+        name: String(exchange.name ?? exchange.id),
+        periods: strings('pe'),
+        items: strings('dx'),
+      };
+    }),
+  );
+  return { programs, stages, exchanges };
 }
 
 /** The aggregate side of metadata exports: data elements, combos and data sets. */

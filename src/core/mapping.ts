@@ -14,6 +14,10 @@ export interface ProgramIndicatorMetadata {
     readonly attribute: { readonly id: string };
     readonly value: string;
   }[];
+  /** The programme it counts in, and its expression and filter (for the reference checks). */
+  readonly program?: { readonly id: string } | undefined;
+  readonly expression?: string | undefined;
+  readonly filter?: string | undefined;
 }
 
 export interface IndicatorMapping {

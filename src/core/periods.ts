@@ -8,6 +8,7 @@ import {
   shiftPeriod,
 } from '../periods/period.ts';
 import { PERIOD_TYPE_NAMES, periodTypeByName } from '../periods/period-type.ts';
+import { isRelativePeriod, resolveRelativePeriod } from '../periods/relative-period.ts';
 import { type PeriodWindow, windowPeriods } from '../periods/window.ts';
 import { T2aError } from './errors.ts';
 
@@ -164,4 +165,14 @@ export function periodAhead(
     ahead.set(key, period);
   }
   return period;
+}
+
+/**
+ * The period type of an analytics `pe` item: a relative period (`LAST_4_QUARTERS` → Quarterly;
+ * financial years as DHIS2's default October start) or an ISO period id.
+ */
+export function periodTypeOfItem(item: string): string | undefined {
+  if (isRelativePeriod(item))
+    return resolveRelativePeriod(item, { date: '2020-06-15' })?.[0]?.periodType;
+  return parseCached(item, 'iso8601')?.periodType;
 }

@@ -1,7 +1,10 @@
 import { INTEGER_TYPES, NUMERIC_TYPES } from './data-value.ts';
 import { type IndicatorMapping, mappingKey, resolveMappings } from './mapping.ts';
 import type { IndicatorForValidation, TargetMetadata } from './mapping-metadata.ts';
+import { periodTypeOfItem } from './periods.ts';
+import { brokenReferences } from './references.ts';
 import { closest } from './similar.ts';
+import { EMPTY_SOURCE, type SourceMetadata } from './source-metadata.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -23,12 +26,14 @@ export interface ValidationOptions {
   readonly mappingAttribute: string;
   /** The job's period type; data elements must be in a data set of that type. */
   readonly periodType?: string | undefined;
-  /** In a job every indicator should be mapped; offline only mapped ones are checked. */
+  /**
+   * In a job every indicator should be mapped; in a package, those its aggregate data exchanges export
+   * (the others may be there for dashboards).
+   */
   readonly requireMapping?: boolean;
+  /** The source's programmes and exchanges, for reference and period checks. */
+  readonly source?: SourceMetadata | undefined;
 }
-
-/** Program indicator aggregation types that add up across org units and periods as SUM does. */
-const SUMMING = new Set(['SUM', 'COUNT']);
 
 interface Indexes {
   readonly elements: Map<string, TargetMetadata['dataElements'][number]>;
@@ -53,29 +58,60 @@ function index(target: TargetMetadata): Indexes {
 
 const who = (mapping: IndicatorMapping) => ({ id: mapping.programIndicator, name: mapping.name });
 
-/** Checks the mapping of program indicators onto the target's data elements and combos. */
+/** The period type an exchange exports in, when all its periods agree on one. */
+function exchangePeriodTypes(source: SourceMetadata): Map<string, string> {
+  const byIndicator = new Map<string, string>();
+  for (const exchange of source.exchanges) {
+    const types = new Set(exchange.periods.map(periodTypeOfItem));
+    const [type] = types;
+    if (types.size !== 1 || !type) continue;
+    for (const item of exchange.items) byIndicator.set(item, type);
+  }
+  return byIndicator;
+}
+
+function unmappedFindings(
+  unmapped: readonly { programIndicator: string; name: string }[],
+  options: ValidationOptions,
+  source: SourceMetadata,
+): Finding[] {
+  const exported = (id: string) => source.exchanges.find((exchange) => exchange.items.includes(id));
+  return unmapped.flatMap((indicator) => {
+    const exchange = exported(indicator.programIndicator);
+    if (!options.requireMapping && !exchange) return [];
+    return [
+      {
+        kind: 'unmapped-indicator',
+        severity: 'error' as const,
+        programIndicator: { id: indicator.programIndicator, name: indicator.name },
+        message: `Program indicator "${indicator.name}" has no data element code in attribute ${options.mappingAttribute}${exchange ? `, yet the aggregate data exchange "${exchange.name}" exports it` : ''}.`,
+        fix: 'Fill the attribute with the target data element’s code (t2a mapping apply), or take the indicator out of the job.',
+      },
+    ];
+  });
+}
+
+/**
+ * Checks the mapping of program indicators onto the target's data elements and combos, and the
+ * indicators' references into their programmes. Every finding of an indicator is reported, so fixing
+ * one does not reveal the next a day later.
+ */
 export function validateMapping(
   indicators: readonly IndicatorForValidation[],
   target: TargetMetadata,
   options: ValidationOptions,
 ): Finding[] {
-  const findings: Finding[] = [];
+  const source = options.source ?? EMPTY_SOURCE;
   const { mapped, unmapped } = resolveMappings(indicators, options.mappingAttribute);
-  if (options.requireMapping) {
-    for (const indicator of unmapped) {
-      findings.push({
-        kind: 'unmapped-indicator',
-        severity: 'error',
-        programIndicator: { id: indicator.programIndicator, name: indicator.name },
-        message: `Program indicator "${indicator.name}" has no data element code in attribute ${options.mappingAttribute}.`,
-        fix: 'Fill the attribute with the target data element’s code (t2a mapping apply), or take the indicator out of the job.',
-      });
-    }
-  }
+  const findings: Finding[] = unmappedFindings(unmapped, options, source);
   const idx = index(target);
   const byId = new Map(indicators.map((indicator) => [indicator.id, indicator]));
-  for (const mapping of mapped)
-    findings.push(...checkOne(mapping, byId.get(mapping.programIndicator)!, idx, options));
+  const periodTypes = exchangePeriodTypes(source);
+  for (const mapping of mapped) {
+    const periodType = options.periodType ?? periodTypes.get(mapping.programIndicator);
+    findings.push(...checkOne(mapping, byId.get(mapping.programIndicator)!, idx, periodType));
+  }
+  for (const indicator of indicators) findings.push(...brokenReferences(indicator, source));
   findings.push(...duplicates(mapped), ...gaps(mapped, idx));
   return findings;
 }
@@ -84,7 +120,7 @@ function checkOne(
   mapping: IndicatorMapping,
   indicator: IndicatorForValidation,
   idx: Indexes,
-  options: ValidationOptions,
+  periodType: string | undefined,
 ): Finding[] {
   const element = idx.elements.get(mapping.dataElement);
   const base = { programIndicator: who(mapping), dataElement: mapping.dataElement };
@@ -98,31 +134,81 @@ function checkOne(
         fix: 'Correct the code in the indicator’s mapping attribute, or give the target data element this code.',
         suggestions: closest(mapping.dataElement, candidateElements(mapping, idx)),
       },
+      ...combosExist(mapping, idx),
     ];
   }
-  const findings: Finding[] = [];
-  findings.push(...checkCombo(mapping, element, idx));
   const dataSets = idx.dataSetsOf.get(element.id) ?? [];
-  findings.push(...checkAttributeCombo(mapping, dataSets, idx));
-  if (dataSets.length === 0) {
+  return [
+    ...checkCombo(mapping, element, idx),
+    ...checkAttributeCombo(mapping, dataSets, idx),
+    ...checkDataSets(mapping, element, dataSets, periodType),
+    ...checkValueType(mapping, indicator, element),
+  ];
+}
+
+/** Behind an unknown data element the combo codes can still be checked: do they exist at all? */
+function combosExist(mapping: IndicatorMapping, idx: Indexes): Finding[] {
+  const findings: Finding[] = [];
+  const base = { programIndicator: who(mapping), dataElement: mapping.dataElement };
+  const coc = mapping.categoryOptionCombo;
+  if (coc !== undefined && !idx.combosByCode.has(coc)) {
     findings.push({
       ...base,
-      kind: 'no-data-set',
-      severity: 'warning',
-      message: `Data element "${element.name}" is in no data set of the target.`,
-      fix: 'Add it to the data set it is reported in: DHIS2 2.43 refuses values of data elements without one, and completeness needs it.',
+      categoryOptionCombo: coc,
+      kind: 'unknown-category-option-combo',
+      severity: 'error',
+      message: `Category option combo code "${coc}" (indicator "${mapping.name}") does not exist in the target either.`,
+      fix: 'Correct aggregateExportCategoryOptionCombo on the indicator, or give the target combo this code.',
+      suggestions: closest(coc, [...idx.combosByCode.keys()]),
     });
-  } else if (options.periodType && !dataSets.some((ds) => ds.periodType === options.periodType)) {
+  }
+  const aoc = mapping.attributeOptionCombo;
+  if (aoc !== undefined && !idx.combosByCode.has(aoc)) {
     findings.push({
+      ...base,
+      attributeOptionCombo: aoc,
+      kind: 'unknown-attribute-option-combo',
+      severity: 'error',
+      message: `Attribute option combo code "${aoc}" (indicator "${mapping.name}") does not exist in the target.`,
+      fix: 'Correct aggregateExportAttributeOptionCombo, or leave it empty for the default.',
+      suggestions: closest(aoc, [...idx.combosByCode.keys()]),
+    });
+  }
+  return findings;
+}
+
+/**
+ * A data element must be in a data set (the 2.43 engine refuses others, E8020, and t2a reads what the
+ * target holds by data set), and in one of the period type the values come in (E8021).
+ */
+function checkDataSets(
+  mapping: IndicatorMapping,
+  element: TargetMetadata['dataElements'][number],
+  dataSets: TargetMetadata['dataSets'],
+  periodType: string | undefined,
+): Finding[] {
+  const base = { programIndicator: who(mapping), dataElement: mapping.dataElement };
+  if (dataSets.length === 0) {
+    return [
+      {
+        ...base,
+        kind: 'no-data-set',
+        severity: 'error',
+        message: `Data element "${element.name}" is in no data set of the target.`,
+        fix: 'Add it to the data set it is reported in: DHIS2 2.43 refuses values of data elements without one, and t2a reads what the target holds by data set.',
+      },
+    ];
+  }
+  if (!periodType || dataSets.some((ds) => ds.periodType === periodType)) return [];
+  return [
+    {
       ...base,
       kind: 'period-type',
       severity: 'error',
-      message: `Data element "${element.name}" is reported in ${dataSets.map((ds) => `${ds.name} (${ds.periodType})`).join(', ')}, not in a ${options.periodType} data set.`,
-      fix: `Set the job’s periodType to ${dataSets[0]!.periodType}, or add the data element to a ${options.periodType} data set.`,
-    });
-  }
-  findings.push(...checkValueType(mapping, indicator, element));
-  return findings;
+      message: `Data element "${element.name}" is reported in ${dataSets.map((ds) => `${ds.name} (${ds.periodType})`).join(', ')}, not in a ${periodType} data set.`,
+      fix: `Set the job’s periodType to ${dataSets[0]!.periodType}, or add the data element to a ${periodType} data set.`,
+    },
+  ];
 }
 
 /** Data elements a mistyped code may have meant: those whose combos include the indicator's combo code, if any. */
@@ -248,17 +334,6 @@ function checkValueType(
       severity: 'info',
       message: `Indicator "${mapping.name}" has no decimals: 0, so analytics writes "5.0" for "${element.name}" (${element.valueType}); t2a sends "5".`,
       fix: 'Set decimals to 0 on the indicator to make the export exact.',
-    });
-  }
-  const piSums = SUMMING.has(indicator.aggregationType ?? 'COUNT');
-  const deSums = SUMMING.has(element.aggregationType ?? 'SUM');
-  if (piSums !== deSums) {
-    findings.push({
-      ...base,
-      kind: 'aggregation',
-      severity: 'warning',
-      message: `Indicator "${mapping.name}" aggregates by ${indicator.aggregationType ?? 'COUNT'} but "${element.name}" by ${element.aggregationType ?? 'SUM'}: totals above the facility will differ.`,
-      fix: 'Align the aggregation types, or accept that higher levels are recomputed by the HMIS.',
     });
   }
   return findings;

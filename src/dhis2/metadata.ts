@@ -1,6 +1,7 @@
 import type { TargetDataElement } from '../core/export-check.ts';
 import type { ProgramIndicatorMetadata } from '../core/mapping.ts';
 import type { TargetMetadata } from '../core/mapping-metadata.ts';
+import type { SourceMetadata, SourceProgram, SourceStage } from '../core/source-metadata.ts';
 import type { Dhis2Client, Query } from './client.ts';
 
 interface Pager {
@@ -31,7 +32,7 @@ export async function getAllPages<T>(
 export type IndicatorSelection = { readonly group: string } | { readonly ids: readonly string[] };
 
 const INDICATOR_FIELDS =
-  'id,name,code,decimals,aggregationType,analyticsType,aggregateExportCategoryOptionCombo,aggregateExportAttributeOptionCombo,attributeValues[value,attribute[id]]';
+  'id,name,code,decimals,aggregationType,analyticsType,aggregateExportCategoryOptionCombo,aggregateExportAttributeOptionCombo,attributeValues[value,attribute[id]],program[id],expression,filter';
 
 /** The job's program indicators with what the mapping needs. */
 export async function fetchProgramIndicators(
@@ -54,6 +55,52 @@ export async function fetchProgramIndicators(
     );
   }
   return found;
+}
+
+interface ProgramResponse {
+  id: string;
+  programStages?: {
+    id: string;
+    programStageDataElements?: { dataElement?: { id?: string } }[];
+  }[];
+  programTrackedEntityAttributes?: { trackedEntityAttribute?: { id?: string } }[];
+}
+
+/** The indicators' programmes with their stages, stage data elements and attributes (reference checks). */
+export async function fetchSourcePrograms(
+  client: Dhis2Client,
+  programIds: readonly string[],
+): Promise<SourceMetadata> {
+  const programs = new Map<string, SourceProgram>();
+  const stages = new Map<string, SourceStage>();
+  for (const ids of batches([...new Set(programIds)], 50)) {
+    for (const program of await getAllPages<ProgramResponse>(client, 'programs', {
+      fields:
+        'id,programStages[id,programStageDataElements[dataElement[id]]],programTrackedEntityAttributes[trackedEntityAttribute[id]]',
+      filter: `id:in:[${ids.join(',')}]`,
+    })) {
+      const ownStages = program.programStages ?? [];
+      programs.set(program.id, {
+        id: program.id,
+        stages: new Set(ownStages.map((stage) => stage.id)),
+        attributes: new Set(
+          (program.programTrackedEntityAttributes ?? []).flatMap(
+            (entry) => entry.trackedEntityAttribute?.id ?? [],
+          ),
+        ),
+      });
+      for (const stage of ownStages) {
+        stages.set(stage.id, {
+          id: stage.id,
+          program: program.id,
+          dataElements: new Set(
+            (stage.programStageDataElements ?? []).flatMap((entry) => entry.dataElement?.id ?? []),
+          ),
+        });
+      }
+    }
+  }
+  return { programs, stages, exchanges: [] };
 }
 
 export interface OrgUnit {
@@ -241,10 +288,43 @@ function targetMetadata(elements: readonly DataElementResponse[]): TargetMetadat
 const dataSetsOf = (element: DataElementResponse): DataSetResponse[] =>
   (element.dataSetElements ?? []).flatMap((entry) => (entry.dataSet ? [entry.dataSet] : []));
 
-/** The target's data elements for the mapped codes, with their combos and data sets. */
+interface CodedComboResponse {
+  id: string;
+  code?: string;
+  name: string;
+  categoryCombo?: { id?: string };
+}
+
+/**
+ * Category option combos by code, wherever they belong: a code that exists in another category combo
+ * than the data element's is a different mistake from a code that exists nowhere.
+ */
+async function fetchCombosByCode(client: Dhis2Client, codes: readonly string[]) {
+  const combos: TargetMetadata['categoryOptionCombos'][number][] = [];
+  for (const batch of batches([...new Set(codes)], 50)) {
+    for (const coc of await getAllPages<CodedComboResponse>(client, 'categoryOptionCombos', {
+      fields: 'id,code,name,categoryCombo[id]',
+      filter: `code:in:[${batch.join(',')}]`,
+    })) {
+      combos.push({
+        id: coc.id,
+        code: coc.code,
+        name: coc.name,
+        categoryCombo: coc.categoryCombo?.id ?? '',
+      });
+    }
+  }
+  return combos;
+}
+
+/**
+ * The target's data elements for the mapped codes, with their combos and data sets, and the combos the
+ * indicators name by code.
+ */
 export async function fetchTargetMapping(
   client: Dhis2Client,
   codes: readonly string[],
+  comboCodes: readonly string[] = [],
 ): Promise<TargetMapping> {
   const elements: DataElementResponse[] = [];
   for (const batch of batches([...new Set(codes)], 50)) {
@@ -263,7 +343,13 @@ export async function fetchTargetMapping(
         targetDataElement({ ...element, code: element.code }, dataSetsOf(element)),
       );
   }
-  return { dataElements, metadata: targetMetadata(elements) };
+  const metadata = targetMetadata(elements);
+  const known = new Set(metadata.categoryOptionCombos.map((coc) => coc.id));
+  const named = (await fetchCombosByCode(client, comboCodes)).filter((coc) => !known.has(coc.id));
+  return {
+    dataElements,
+    metadata: { ...metadata, categoryOptionCombos: [...metadata.categoryOptionCombos, ...named] },
+  };
 }
 
 export function batches<T>(items: readonly T[], size: number): T[][] {

@@ -9,8 +9,14 @@ import {
   withShadowCodes,
 } from '../core/mapping.ts';
 import { jobPeriodIds, periodsInWindow } from '../core/periods.ts';
+import type { SourceMetadata } from '../core/source-metadata.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
-import { fetchOrgUnits, fetchProgramIndicators, type OrgUnit } from '../dhis2/metadata.ts';
+import {
+  fetchOrgUnits,
+  fetchProgramIndicators,
+  fetchSourcePrograms,
+  type OrgUnit,
+} from '../dhis2/metadata.ts';
 import { getSystemInfo, type SystemInfo, serverToday } from '../dhis2/system.ts';
 import type { JobContext } from './context.ts';
 import { type PreparedTarget, prepareTarget } from './target.ts';
@@ -40,6 +46,8 @@ export interface ResolvedJob {
   readonly allIndicators: ReadonlySet<string>;
   readonly orgUnits: readonly OrgUnit[];
   readonly targets: readonly PreparedTarget[];
+  /** The indicators' programmes, for the checks of their expressions' references. */
+  readonly sourceMetadata: SourceMetadata;
   /** Hours since the source's analytics last ran, by its own clock; undefined if it never did. */
   readonly analyticsAgeHours: number | undefined;
   /** What every target's report carries from the start: unmapped and duplicated indicators. */
@@ -146,6 +154,14 @@ export async function resolveJob(
     });
   }
   const codes = resolution.mapped.map((mapping) => mapping.dataElement);
+  const comboCodes = resolution.mapped.flatMap((mapping) => [
+    ...(mapping.categoryOptionCombo ? [mapping.categoryOptionCombo] : []),
+    ...(mapping.attributeOptionCombo ? [mapping.attributeOptionCombo] : []),
+  ]);
+  const sourceMetadata = await fetchSourcePrograms(
+    client,
+    indicators.flatMap((indicator) => indicator.program?.id ?? []),
+  );
   const targets = await Promise.all(
     job.targets.map((target) =>
       prepareTarget({
@@ -153,6 +169,7 @@ export async function resolveJob(
         config: target,
         configFile: ctx.config.file,
         codes,
+        comboCodes,
         orgUnits,
         importStrategy: target.importStrategy ?? job.importStrategy,
         periodType: job.periodType,
@@ -178,6 +195,7 @@ export async function resolveJob(
     allIndicators: new Set(indicators.map((indicator) => indicator.id)),
     orgUnits,
     targets,
+    sourceMetadata,
     analyticsAgeHours: analyticsAge(info),
     issues: jobIssues(resolution.unmapped, duplicates),
     orgUnitName: (id) => (names.has(id) ? `${names.get(id)} (${id})` : id),

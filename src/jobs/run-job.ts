@@ -62,6 +62,7 @@ function refuseInvalidMapping(resolved: ResolvedJob): void {
     const errors = validateMapping(resolved.deliveredIndicators, target.metadata, {
       mappingAttribute: job.mappingAttribute,
       periodType: job.periodType,
+      source: resolved.sourceMetadata,
     }).filter((finding) => finding.severity === 'error');
     if (errors.length === 0) continue;
     const shown = errors.slice(0, 5).map((finding) => `  - ${finding.message}`);

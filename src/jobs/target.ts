@@ -47,6 +47,8 @@ export interface TargetSetup {
   readonly config: TargetConfig;
   readonly configFile: string;
   readonly codes: readonly string[];
+  /** Category and attribute option combo codes the indicators name. */
+  readonly comboCodes?: readonly string[];
   readonly orgUnits: readonly SourceOrgUnit[];
   readonly importStrategy: string;
   readonly dryRun: boolean;
@@ -56,7 +58,11 @@ export interface TargetSetup {
 export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget> {
   const { client, config } = setup;
   const info = await getSystemInfo(client);
-  const { dataElements, metadata } = await fetchTargetMapping(client, setup.codes);
+  const { dataElements, metadata } = await fetchTargetMapping(
+    client,
+    setup.codes,
+    setup.comboCodes,
+  );
   const user = await fetchCurrentUser(client);
   const mapping = config.orgUnitMapFile
     ? readOrgUnitMap(resolve(dirname(setup.configFile), config.orgUnitMapFile))

@@ -88,6 +88,7 @@ async function validateJob(ctx: JobContext, job: JobConfig): Promise<JobValidati
         mappingAttribute: job.mappingAttribute,
         periodType: job.periodType,
         requireMapping: true,
+        source: resolved.sourceMetadata,
       }),
     );
     const dataSets = [

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { T2aError } from '../core/errors.ts';
-import { indicatorsFromExport, targetFromExport } from '../core/mapping-metadata.ts';
+import {
+  indicatorsFromExport,
+  sourceFromExport,
+  targetFromExport,
+} from '../core/mapping-metadata.ts';
 import { type Finding, validateMapping } from '../core/validation.ts';
 
 export interface OfflineValidationOptions {
@@ -47,12 +51,14 @@ function readPackage(file: string): Record<string, unknown> {
 
 /** `t2a validate --source-metadata a.json --target-metadata b.json`: the mapping checks, with no server. */
 export function validateOffline(options: OfflineValidationOptions): ValidationReport {
-  const indicators = indicatorsFromExport(options.sourceFiles.map(readPackage));
+  const sources = options.sourceFiles.map(readPackage);
+  const indicators = indicatorsFromExport(sources);
   const target = targetFromExport(options.targetFiles.map(readPackage));
   const findings = validateMapping(indicators, target, {
     mappingAttribute: options.mappingAttribute,
     periodType: options.periodType,
     requireMapping: false,
+    source: sourceFromExport(sources),
   });
   const mapped = indicators.filter((indicator) =>
     indicator.attributeValues?.some(

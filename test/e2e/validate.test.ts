@@ -85,7 +85,7 @@ describe('t2a validate against live instances loaded with the real packages', as
     const findings = report.jobs[0]!.findings;
     expect(kinds(findings)).toMatchObject({
       'error:unmapped-indicator': 3,
-      'error:unknown-category-option-combo': 12,
+      'error:unknown-category-option-combo': 14,
       'error:unknown-data-element': 2,
       'error:org-unit-missing': 1,
     });
