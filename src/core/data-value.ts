@@ -61,3 +61,25 @@ export function normaliseValue(value: string, valueType: string | undefined): No
   // Plain numbers: "12.0" and "12" mean the same; send the shorter, as DHIS2 would store it.
   return { ok: true, value: /E/i.test(value) || /\.0+$/.test(value) ? String(number) : value };
 }
+
+/**
+ * DHIS2 does not store a zero of a numeric data element unless its zeros are significant, nor for the
+ * averaging aggregation types (`ValidationUtils.dataValueIsZeroAndInsignificant`): the import drops it
+ * without counting it, and deletes a value already stored in its place.
+ */
+export function zeroIsInsignificant(
+  value: string,
+  element: {
+    readonly valueType: string;
+    readonly zeroIsSignificant?: boolean | undefined;
+    readonly aggregationType?: string | undefined;
+  },
+): boolean {
+  return (
+    NUMERIC_TYPES.has(element.valueType) &&
+    /^-?0(\.0*)?$/.test(value.trim()) &&
+    element.zeroIsSignificant !== true &&
+    element.aggregationType !== 'AVERAGE' &&
+    element.aggregationType !== 'AVERAGE_SUM_ORG_UNIT'
+  );
+}

@@ -7,6 +7,8 @@ export interface TargetDataElement {
   readonly code: string;
   readonly name: string;
   readonly valueType: string;
+  readonly zeroIsSignificant?: boolean | undefined;
+  readonly aggregationType?: string | undefined;
   /** Codes of the category option combos of its category combo. */
   readonly categoryOptionCombos: ReadonlySet<string>;
   /** The data sets it belongs to, with their period types. */

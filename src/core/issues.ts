@@ -91,6 +91,34 @@ const CAUSES: Record<string, Cause> = {
     title: 'Analytics on the target after the import failed',
     fix: 'The values are imported; dashboards show them after the target’s next analytics run.',
   },
+  'category-option-combo-not-in-combo': {
+    title: 'Category option combo of another category combo (failed validation)',
+    fix: 'Use a combo code of the data element’s own category combo in aggregateExportCategoryOptionCombo.',
+  },
+  'missing-category-option-combo': {
+    title: 'No category option combo for a disaggregated data element (failed validation)',
+    fix: 'Set aggregateExportCategoryOptionCombo to one of the data element’s combo codes.',
+  },
+  'period-type': {
+    title: 'Data element not in a data set of the job’s period type (failed validation)',
+    fix: 'Set the job’s periodType to the data set’s, or add the data element to a data set of the job’s period type.',
+  },
+  'no-data-set': {
+    title: 'Data element in no data set of the target (failed validation)',
+    fix: 'Add the data element to the data set it is reported in.',
+  },
+  'broken-reference': {
+    title: 'Program indicator refers to something its programme does not have (failed validation)',
+    fix: 'Correct the indicator’s expression or filter; run t2a validate for the details.',
+  },
+  'org-unit-root-missing': {
+    title: 'Org units or groups the job names do not exist on the source',
+    fix: 'Correct the UIDs in the job’s orgUnits; the others ran because of --force.',
+  },
+  'value-type': {
+    title: 'Data element does not store numbers (failed validation)',
+    fix: 'Map the indicator to a numeric data element.',
+  },
   other: { title: 'Other import conflicts', fix: 'Read DHIS2’s message below.' },
 };
 

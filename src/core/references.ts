@@ -1,6 +1,6 @@
+import type { Finding } from './finding.ts';
 import type { ProgramIndicatorMetadata } from './mapping.ts';
 import type { SourceMetadata } from './source-metadata.ts';
-import type { Finding } from './validation.ts';
 
 /** A reference in a program indicator's expression or filter, as DHIS2's grammar writes them. */
 type Reference =

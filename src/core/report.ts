@@ -90,6 +90,8 @@ export interface DeliveryResult {
   readonly unchanged: number;
   /** Values t2a wrote before that the export no longer produces. */
   readonly stale: number;
+  /** Zeros of data elements whose zeros the target does not store (`zeroIsSignificant: false`): not sent. */
+  readonly zeros: number;
   readonly counts: ImportCounts;
   /** Values DHIS2 reported in conflicts. */
   readonly conflicted: number;
@@ -104,6 +106,7 @@ export const emptyDelivery = (): DeliveryResult => ({
   sent: 0,
   unchanged: 0,
   stale: 0,
+  zeros: 0,
   counts: emptyCounts(),
   conflicted: 0,
   plan: emptyPlan(),
@@ -137,6 +140,7 @@ export function foldTargetReport(
       sent: total.sent + result.sent,
       unchanged: total.unchanged + result.unchanged,
       stale: total.stale + result.stale,
+      zeros: total.zeros + result.zeros,
       counts: addCounts(total.counts, result.counts),
       conflicted: total.conflicted + result.conflicted,
       plan: mergePlans(total.plan, result.plan),

@@ -1,4 +1,5 @@
 import { INTEGER_TYPES, NUMERIC_TYPES } from './data-value.ts';
+import type { Finding, Severity } from './finding.ts';
 import { type IndicatorMapping, mappingKey, resolveMappings } from './mapping.ts';
 import type { IndicatorForValidation, TargetMetadata } from './mapping-metadata.ts';
 import { periodTypeOfItem } from './periods.ts';
@@ -6,21 +7,7 @@ import { brokenReferences } from './references.ts';
 import { closest } from './similar.ts';
 import { EMPTY_SOURCE, type SourceMetadata } from './source-metadata.ts';
 
-export type Severity = 'error' | 'warning' | 'info';
-
-/** One thing wrong (or worth knowing) about the mapping, with the fix in words. */
-export interface Finding {
-  readonly kind: string;
-  readonly severity: Severity;
-  readonly programIndicator?: { readonly id: string; readonly name: string } | undefined;
-  readonly dataElement?: string | undefined;
-  readonly categoryOptionCombo?: string | undefined;
-  readonly attributeOptionCombo?: string | undefined;
-  readonly message: string;
-  readonly fix: string;
-  /** For an unknown code: the closest existing codes. */
-  readonly suggestions?: readonly string[] | undefined;
-}
+export type { Finding, Severity };
 
 export interface ValidationOptions {
   readonly mappingAttribute: string;

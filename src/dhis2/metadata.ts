@@ -103,71 +103,6 @@ export async function fetchSourcePrograms(
   return { programs, stages, exchanges: [] };
 }
 
-export interface OrgUnit {
-  readonly id: string;
-  readonly code?: string;
-  readonly name: string;
-  readonly path: string;
-  readonly level: number;
-  readonly attributeValues?: readonly {
-    readonly attribute: { readonly id: string };
-    readonly value: string;
-  }[];
-}
-
-export interface OrgUnitSelection {
-  readonly roots?: readonly string[] | undefined;
-  readonly level?: number | undefined;
-  readonly levels?: readonly number[] | undefined;
-  readonly groups?: readonly string[] | undefined;
-  readonly ids?: readonly string[] | undefined;
-}
-
-const ORG_UNIT_FIELDS = 'id,code,name,path,level,attributeValues[value,attribute[id]]';
-
-/** Resolves the job's org units on the source to a list, so the work can be cut into chunks. */
-export async function fetchOrgUnits(
-  client: Dhis2Client,
-  selection: OrgUnitSelection,
-): Promise<OrgUnit[]> {
-  const byId = new Map<string, OrgUnit>();
-  const add = (units: OrgUnit[]) => {
-    for (const unit of units) byId.set(unit.id, unit);
-  };
-  const levels = selection.levels ?? (selection.level ? [selection.level] : []);
-  if (selection.roots?.length) {
-    for (const root of selection.roots) {
-      const filter = [`path:like:${root}`];
-      if (levels.length) filter.push(`level:in:[${levels.join(',')}]`);
-      add(await getAllPages(client, 'organisationUnits', { fields: ORG_UNIT_FIELDS, filter }));
-    }
-  } else if (levels.length) {
-    add(
-      await getAllPages(client, 'organisationUnits', {
-        fields: ORG_UNIT_FIELDS,
-        filter: `level:in:[${levels.join(',')}]`,
-      }),
-    );
-  }
-  for (const group of selection.groups ?? []) {
-    add(
-      await getAllPages(client, 'organisationUnits', {
-        fields: ORG_UNIT_FIELDS,
-        filter: `organisationUnitGroups.id:eq:${group}`,
-      }),
-    );
-  }
-  for (const ids of batches(selection.ids ?? [], 50)) {
-    add(
-      await getAllPages(client, 'organisationUnits', {
-        fields: ORG_UNIT_FIELDS,
-        filter: `id:in:[${ids.join(',')}]`,
-      }),
-    );
-  }
-  return [...byId.values()].sort((a, b) => a.path.localeCompare(b.path));
-}
-
 interface ComboResponse {
   id: string;
   categoryOptionCombos?: { id: string; code?: string; name: string }[];
@@ -179,6 +114,7 @@ interface DataElementResponse {
   name: string;
   valueType: string;
   aggregationType?: string;
+  zeroIsSignificant?: boolean;
   categoryCombo?: ComboResponse;
   dataSetElements?: {
     dataSet?: {
@@ -205,7 +141,7 @@ export interface TargetMapping {
 }
 
 const TARGET_FIELDS =
-  'id,code,name,valueType,aggregationType,categoryCombo[id,categoryOptionCombos[id,code,name]],dataSetElements[dataSet[id,name,periodType,expiryDays,openFuturePeriods,dataInputPeriods[period[id],openingDate,closingDate],categoryCombo[id,categoryOptionCombos[id,code,name]]]]';
+  'id,code,name,valueType,aggregationType,zeroIsSignificant,categoryCombo[id,categoryOptionCombos[id,code,name]],dataSetElements[dataSet[id,name,periodType,expiryDays,openFuturePeriods,dataInputPeriods[period[id],openingDate,closingDate],categoryCombo[id,categoryOptionCombos[id,code,name]]]]';
 
 type DataSetResponse = NonNullable<
   NonNullable<DataElementResponse['dataSetElements']>[number]['dataSet']
@@ -221,6 +157,8 @@ function targetDataElement(
     code: element.code,
     name: element.name,
     valueType: element.valueType,
+    zeroIsSignificant: element.zeroIsSignificant,
+    aggregationType: element.aggregationType,
     categoryOptionCombos: new Set(
       (element.categoryCombo?.categoryOptionCombos ?? []).flatMap((coc) =>
         coc.code ? [coc.code] : [],

@@ -25,6 +25,11 @@ export interface ServerProfile {
    */
   readonly importsPerDataSet: boolean;
   /**
+   * The 2.43 engine refuses a whole data set's request when one org unit of it is not assigned to the
+   * data set (E8022, `DataEntryGroupValidator`); classic engines store the values.
+   */
+  readonly refusesUnassignedOrgUnits: boolean;
+  /**
    * Import conflicts name the positions of the values they concern from 2.37 (`ImportConflict.indexes`);
    * on 2.36 a request with conflicts cannot say which values DHIS2 took.
    */
@@ -62,6 +67,7 @@ export function serverProfile(version: ServerVersion): ServerProfile {
           }),
     }),
     importsPerDataSet: from(43),
+    refusesUnassignedOrgUnits: from(43),
     conflictIndexes: from(37),
     personalAccessTokens: from(37),
   };

@@ -55,6 +55,43 @@ export interface CompareOutcome {
   readonly names: Map<string, string>;
   readonly periods: readonly string[];
   readonly job: JobConfig;
+  /** Values of the manual side that t2a wrote itself (a job without shadow data elements): left out. */
+  readonly ownValuesLeftOut: number;
+}
+
+/**
+ * Without shadow data elements the target's data elements hold what facilities reported, until t2a
+ * writes there: a value t2a wrote (its ledger says so, and it is unchanged) is not a manual report, and
+ * a facility must never look ready on t2a's own numbers.
+ */
+async function withoutOwnValues(
+  ctx: JobContext,
+  resolved: ResolvedJob,
+  target: PreparedTarget,
+  manual: readonly ComparedValue[],
+): Promise<{ values: ComparedValue[]; left: number }> {
+  if (resolved.job.shadow) return { values: [...manual], left: 0 };
+  if (!ctx.store) {
+    throw new T2aError(
+      'internal',
+      'Comparing without shadow data elements reads the ledger, and no store was opened.',
+    );
+  }
+  const written = new Map(
+    (await ctx.store.ledger.entries(target.ledgerKey, resolved.job.name, resolved.periods)).map(
+      (entry) => [
+        `${entry.dataElement}|${entry.categoryOptionCombo ?? ''}|${entry.orgUnit}|${entry.period}`,
+        Number(entry.value),
+      ],
+    ),
+  );
+  const values = manual.filter(
+    (value) =>
+      written.get(
+        `${value.dataElement}|${value.categoryOptionCombo ?? ''}|${value.orgUnit}|${value.period}`,
+      ) !== value.value,
+  );
+  return { values, left: manual.length - values.length };
 }
 
 async function heldAsCompared(
@@ -144,12 +181,13 @@ export async function compareJob(ctx: JobContext, resolved: ResolvedJob): Promis
   const names = new Map(
     orgUnits.map((unit) => [manualTarget.translate(unit.id) ?? unit.id, unit.name]),
   );
-  const manual = await heldAsCompared(
+  const held = await heldAsCompared(
     manualTarget,
     periods,
     units,
     new Set(manualMappings.map(mappingKey)),
   );
+  const manual = await withoutOwnValues(ctx, resolved, manualTarget, held);
   const tracker = job.shadow
     ? await heldAsCompared(
         delivered,
@@ -159,7 +197,13 @@ export async function compareJob(ctx: JobContext, resolved: ResolvedJob): Promis
         job.shadow.suffix,
       )
     : await exportedAsCompared(resolved, delivered);
-  return { comparison: compareValues(manual, tracker, job.compare.tolerance), names, periods, job };
+  return {
+    comparison: compareValues(manual.values, tracker, job.compare.tolerance),
+    names,
+    periods,
+    job,
+    ownValuesLeftOut: manual.left,
+  };
 }
 
 /** The periods to compare, read on the job's source: relative (`LAST_6_MONTHS`…) or ISO. */

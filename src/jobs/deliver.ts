@@ -1,4 +1,4 @@
-import type { DataValue } from '../core/data-value.ts';
+import { type DataValue, zeroIsInsignificant } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import { checkExportedValues } from '../core/export-check.ts';
 import { addCounts, emptyCounts, type ImportCounts } from '../core/import-summary.ts';
@@ -9,6 +9,7 @@ import { periodAhead, periodDates } from '../core/periods.ts';
 import type { Chunk } from '../core/plan.ts';
 import { planReconcile, type StaleValue, withoutDefaultCombos } from '../core/reconcile.ts';
 import { type DeliveryResult, delivered, planOf } from '../core/report.ts';
+import type { Finding } from '../core/validation.ts';
 import { fetchHeldValues, importDataValues } from '../dhis2/data-value-sets.ts';
 import type { Logger } from '../log.ts';
 import type { T2aStore } from '../store/types.ts';
@@ -19,6 +20,8 @@ import { groupForImport, type PreparedTarget } from './target.ts';
 export interface Delivery {
   readonly resolved: ResolvedJob;
   readonly target: PreparedTarget;
+  /** Mapping keys whose indicator failed validation for this target (a forced run): withheld. */
+  readonly failed: ReadonlyMap<string, Finding>;
   readonly runId: string;
   readonly store: T2aStore | undefined;
   readonly log: Logger;
@@ -54,18 +57,13 @@ export async function deliverChunk(
     programIndicators: resolved.allIndicators,
     targetDataElements: target.dataElements,
   });
-  const issues: IssueEntry[] = checked.problems.map(problemIssue);
-  const values: DataValue[] = [];
-  for (const value of checked.values) {
-    const orgUnit = target.translate(value.orgUnit);
-    if (orgUnit === undefined) {
-      issues.push(issue('unknown-org-unit', 1, [resolved.orgUnitName(value.orgUnit)]));
-      continue;
-    }
-    values.push(orgUnit === value.orgUnit ? value : { ...value, orgUnit });
-  }
-  const locked = withholdLocked(delivery, values);
-  issues.push(...locked.issues);
+  const ready = deliverable(delivery, checked.values);
+  const locked = withholdLocked(delivery, ready.values);
+  const issues: IssueEntry[] = [
+    ...checked.problems.map(problemIssue),
+    ...ready.issues,
+    ...locked.issues,
+  ];
   const held = await heldValues(delivery, chunk);
   const reconcile = planReconcile({
     fresh: locked.open,
@@ -81,7 +79,8 @@ export async function deliverChunk(
   return {
     result: delivered({
       exported: exported.length,
-      withheld: exported.length - locked.open.length,
+      withheld: exported.length - ready.zeros - locked.open.length,
+      zeros: ready.zeros,
       unchanged: reconcile.unchanged.length,
       plan: planOf(reconcile),
       ...sent,
@@ -89,8 +88,57 @@ export async function deliverChunk(
     }),
     stale: reconcile.stale,
     held: held.length,
-    incomplete: locked.open.length < exported.length,
+    incomplete: locked.open.length + ready.zeros < exported.length,
   };
+}
+
+/** Why the target cannot take a value of this org unit, if it cannot. */
+function orgUnitRefusal(delivery: Delivery, value: DataValue): IssueEntry | undefined {
+  const { target, resolved } = delivery;
+  const access = target.orgUnitAccess?.get(value.orgUnit);
+  const name = resolved.orgUnitName(value.orgUnit);
+  if (target.translate(value.orgUnit) === undefined || (access && !access.found))
+    return issue('unknown-org-unit', 1, [name]);
+  if (!access) return undefined;
+  if (!access.writable) return issue('outside-hierarchy', 1, [name]);
+  if (!target.info.profile.refusesUnassignedOrgUnits) return undefined;
+  const sets = (target.dataElements.get(value.dataElement)?.dataSets ?? []).filter(
+    (ds) => ds.periodType === resolved.job.periodType,
+  );
+  return sets.some((ds) => access.dataSets.has(ds.id))
+    ? undefined
+    : issue('not-assigned', 1, [`${name}: ${sets.map((ds) => ds.name).join(', ')}`]);
+}
+
+/**
+ * The checked values the target can take, with their org units translated: not those of org units it
+ * lacks, may not write, or has not assigned to the data set (2.43), not those of indicators that failed
+ * validation, and not zeros it does not store (`zeroIsSignificant: false`: DHIS2 drops them).
+ */
+function deliverable(
+  delivery: Delivery,
+  values: readonly DataValue[],
+): { values: DataValue[]; issues: IssueEntry[]; zeros: number } {
+  const { target } = delivery;
+  const ready: DataValue[] = [];
+  const issues: IssueEntry[] = [];
+  let zeros = 0;
+  for (const value of values) {
+    const refused = orgUnitRefusal(delivery, value);
+    const finding = delivery.failed.get(mappingKey(value));
+    if (refused || finding) {
+      issues.push(refused ?? issue(finding!.kind, 1, [finding!.dataElement ?? finding!.kind]));
+      continue;
+    }
+    const element = target.dataElements.get(value.dataElement);
+    if (element && zeroIsInsignificant(value.value, element)) {
+      zeros += 1;
+      continue;
+    }
+    const orgUnit = target.translate(value.orgUnit)!;
+    ready.push(orgUnit === value.orgUnit ? value : { ...value, orgUnit });
+  }
+  return { values: ready, issues, zeros };
 }
 
 /** What the target holds in the chunk's scope, for the job's data elements and combos. */
@@ -100,7 +148,9 @@ async function heldValues(delivery: Delivery, chunk: Chunk) {
   const held = await fetchHeldValues(target.client, {
     dataSets: target.dataSets,
     periods: chunk.periods,
-    orgUnits: chunk.orgUnits.flatMap((id) => target.translate(id) ?? []),
+    orgUnits: chunk.orgUnits.flatMap((id) =>
+      target.orgUnitAccess?.get(id)?.found === false ? [] : (target.translate(id) ?? []),
+    ),
     orgUnitIdScheme: target.orgUnitIdScheme,
   });
   return held.map(withoutDefaultCombos).filter((value) => inScope.has(mappingKey(value)));

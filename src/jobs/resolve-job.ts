@@ -11,12 +11,8 @@ import {
 import { jobPeriodIds, periodsInWindow } from '../core/periods.ts';
 import type { SourceMetadata } from '../core/source-metadata.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
-import {
-  fetchOrgUnits,
-  fetchProgramIndicators,
-  fetchSourcePrograms,
-  type OrgUnit,
-} from '../dhis2/metadata.ts';
+import { fetchProgramIndicators, fetchSourcePrograms } from '../dhis2/metadata.ts';
+import { fetchOrgUnits, type OrgUnit } from '../dhis2/org-units.ts';
 import { getSystemInfo, type SystemInfo, serverToday } from '../dhis2/system.ts';
 import type { JobContext } from './context.ts';
 import { type PreparedTarget, prepareTarget } from './target.ts';
@@ -45,6 +41,8 @@ export interface ResolvedJob {
   /** UIDs of every indicator of the job: an exported value still carrying one was not mapped. */
   readonly allIndicators: ReadonlySet<string>;
   readonly orgUnits: readonly OrgUnit[];
+  /** Roots, org units and groups the job names that the source does not have. */
+  readonly missingOrgUnits: readonly string[];
   readonly targets: readonly PreparedTarget[];
   /** The indicators' programmes, for the checks of their expressions' references. */
   readonly sourceMetadata: SourceMetadata;
@@ -115,8 +113,12 @@ function currentPeriodOf(job: JobConfig, today: string, calendar: string): strin
 function jobIssues(
   unmapped: ResolvedJob['unmapped'],
   duplicates: ResolvedJob['duplicates'],
+  missingOrgUnits: readonly string[],
 ): IssueEntry[] {
   return [
+    ...(missingOrgUnits.length > 0
+      ? [issue('org-unit-root-missing', missingOrgUnits.length, missingOrgUnits)]
+      : []),
     ...unmapped.map((pi) =>
       issue('unmapped-indicator', 1, [`${pi.name} (${pi.programIndicator})`]),
     ),
@@ -147,10 +149,10 @@ export async function resolveJob(
   const resolution = resolveMappings(deliveredIndicators, job.mappingAttribute);
   const duplicates = duplicateMappings(resolution.mapped);
   const duplicated = new Set(duplicates.flat().map((mapping) => mapping.programIndicator));
-  const orgUnits = await fetchOrgUnits(client, job.orgUnits);
+  const { units: orgUnits, missing: missingOrgUnits } = await fetchOrgUnits(client, job.orgUnits);
   if (orgUnits.length === 0) {
     throw new T2aError('config', `Job "${job.name}" selects no org units on ${client.name}.`, {
-      fix: 'Check the job’s orgUnits: the roots, level, groups or ids.',
+      fix: `Check the job’s orgUnits: the roots, level, groups or ids${missingOrgUnits.length ? ` (${client.name} has none of ${missingOrgUnits.join(', ')})` : ''}.`,
     });
   }
   const codes = resolution.mapped.map((mapping) => mapping.dataElement);
@@ -194,10 +196,11 @@ export async function resolveJob(
     duplicates,
     allIndicators: new Set(indicators.map((indicator) => indicator.id)),
     orgUnits,
+    missingOrgUnits,
     targets,
     sourceMetadata,
     analyticsAgeHours: analyticsAge(info),
-    issues: jobIssues(resolution.unmapped, duplicates),
+    issues: jobIssues(resolution.unmapped, duplicates, missingOrgUnits),
     orgUnitName: (id) => (names.has(id) ? `${names.get(id)} (${id})` : id),
   };
 }

@@ -1,6 +1,7 @@
 import type { JobConfig } from '../config/schema.ts';
 import { isT2aError, T2aError } from '../core/errors.ts';
 import { issue } from '../core/issues.ts';
+import { mappingKey } from '../core/mapping.ts';
 import { planChunks } from '../core/plan.ts';
 import {
   type DeliveryResult,
@@ -10,7 +11,7 @@ import {
   type JobReport,
   type TargetReport,
 } from '../core/report.ts';
-import { validateMapping } from '../core/validation.ts';
+import type { Finding } from '../core/validation.ts';
 import { checkAnalyticsFreshness, runAnalyticsTables } from '../dhis2/analytics-tables.ts';
 import { getSystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
@@ -18,6 +19,7 @@ import { type ChunksOutcome, deliverChunks } from './chunks.ts';
 import { completeJob } from './complete.ts';
 import type { JobContext } from './context.ts';
 import type { Delivery } from './deliver.ts';
+import { failedMappings, jobLevelFindings, mappingFindings } from './job-findings.ts';
 import { analyticsAge, type ResolvedJob, resolveJob } from './resolve-job.ts';
 import { clearStale } from './stale.ts';
 
@@ -55,26 +57,35 @@ async function prepareAnalytics(ctx: JobContext, job: JobConfig, log: Logger): P
   log.info({ message }, 'analytics finished');
 }
 
-/** Validation before any value moves: a job whose mapping has errors does not run unless forced. */
-function refuseInvalidMapping(resolved: ResolvedJob): void {
-  const { job } = resolved;
-  for (const target of resolved.targets) {
-    const errors = validateMapping(resolved.deliveredIndicators, target.metadata, {
-      mappingAttribute: job.mappingAttribute,
-      periodType: job.periodType,
-      source: resolved.sourceMetadata,
-    }).filter((finding) => finding.severity === 'error');
-    if (errors.length === 0) continue;
-    const shown = errors.slice(0, 5).map((finding) => `  - ${finding.message}`);
-    throw new T2aError(
-      'validation',
-      `Job "${job.name}" was not run: its mapping has ${errors.length} error(s) for ${target.client.name}:\n${shown.join('\n')}${errors.length > 5 ? `\n  … and ${errors.length - 5} more` : ''}`,
-      {
-        fix: `Run "t2a validate --job ${job.name}" for the whole report and correct the mapping; or run with --force to send what can be sent.`,
-        details: errors,
-      },
-    );
-  }
+function refusal(resolved: ResolvedJob, errors: readonly Finding[], why: string): T2aError {
+  const shown = errors.slice(0, 8).map((finding) => `  - ${finding.message}`);
+  const more = errors.length > 8 ? `\n  … and ${errors.length - 8} more` : '';
+  return new T2aError(
+    'validation',
+    `Job "${resolved.job.name}" was not run: ${why}:\n${shown.join('\n')}${more}`,
+    {
+      fix: `Run "t2a validate --job ${resolved.job.name}" for the whole report and correct the mapping; --force sends what passes validation and withholds the rest.`,
+      details: errors,
+    },
+  );
+}
+
+/**
+ * Validation before any value moves, as strict as `t2a validate`: a job with errors does not run, and
+ * with --force only what passes goes (the failed indicators' values are withheld). A job with nothing
+ * valid to send does not run even forced.
+ */
+function validateForRun(resolved: ResolvedJob, force: boolean): Map<string, Finding>[] {
+  const perTarget = resolved.targets.map((target) =>
+    mappingFindings(resolved, target).filter((finding) => finding.severity === 'error'),
+  );
+  const errors = [...jobLevelFindings(resolved), ...perTarget.flat()];
+  if (errors.length > 0 && !force)
+    throw refusal(resolved, errors, `its mapping has ${errors.length} error(s)`);
+  const failed = perTarget.map((findings) => failedMappings(resolved, findings));
+  if (resolved.mappings.every((mapping) => failed.every((map) => map.has(mappingKey(mapping)))))
+    throw refusal(resolved, errors, 'no indicator of it passes validation, so nothing can be sent');
+  return failed;
 }
 
 /** Aggregate analytics on a target after the import, so its dashboards show the new values. */
@@ -169,6 +180,7 @@ function partialTargets(resolved: ResolvedJob | undefined, outcome: ChunksOutcom
 async function deliverJob(
   ctx: JobContext,
   resolved: ResolvedJob,
+  failed: readonly ReadonlyMap<string, Finding>[],
   runId: string,
   options: RunOptions,
   log: Logger,
@@ -183,9 +195,10 @@ async function deliverJob(
     { chunks: chunks.length, periods: resolved.periods, orgUnits: resolved.orgUnits.length },
     'job planned',
   );
-  const deliveries: Delivery[] = resolved.targets.map((target) => ({
+  const deliveries: Delivery[] = resolved.targets.map((target, index) => ({
     resolved,
     target,
+    failed: failed[index] ?? new Map(),
     runId,
     store: ctx.store,
     log,
@@ -216,8 +229,8 @@ export async function executeJob(
   try {
     await prepareAnalytics(ctx, job, log);
     resolved = await resolveJob(ctx, job.name, options);
-    if (!options.force) refuseInvalidMapping(resolved);
-    const run = await deliverJob(ctx, resolved, runId, options, log);
+    const failed = validateForRun(resolved, options.force === true);
+    const run = await deliverJob(ctx, resolved, failed, runId, options, log);
     outcome = run.outcome;
     if (options.signal?.aborted) {
       throw new T2aError(

@@ -59,11 +59,12 @@ export async function clearStale(
     { target: target.client.name, deleted: deletions.length, zeroed: zeros.length },
     'stale values cleared',
   );
+  // Clearing is not sending: `sent` counts exported values, so that exported = withheld + zeros + sent
+  // + unchanged; what the clearing did shows in the import counts and the stale count.
   let result = delivered({ stale });
   for (const sent of results) {
     result = {
       ...result,
-      sent: result.sent + sent.sent,
       counts: addCounts(result.counts, sent.counts),
       conflicted: result.conflicted + sent.conflicted,
       issues: [...result.issues, ...sent.issues],

@@ -13,8 +13,9 @@ import {
 } from '../core/org-unit-map.ts';
 import type { TargetIdentity } from '../core/report.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
-import { fetchCurrentUser, hasAuthority } from '../dhis2/me.ts';
+import { type CurrentUser, fetchCurrentUser, hasAuthority, inHierarchy } from '../dhis2/me.ts';
 import { fetchTargetMapping } from '../dhis2/metadata.ts';
+import { fetchTargetOrgUnits } from '../dhis2/org-units.ts';
 import { getSystemInfo, type SystemInfo, serverToday } from '../dhis2/system.ts';
 
 /** One target of a job, prepared: its server, data elements and org unit translation. Never changes. */
@@ -40,6 +41,52 @@ export interface PreparedTarget {
   readonly today: string;
   readonly calendar: string;
   readonly canEditExpired: boolean;
+  /**
+   * What the target knows of each of the job's org units (by source UID), where t2a can look them up
+   * (UIDs, codes, a mapping file; not an attribute scheme): whether it exists, its data sets, and whether
+   * the import user may write it.
+   */
+  readonly orgUnitAccess: ReadonlyMap<string, OrgUnitAccess> | undefined;
+}
+
+export interface OrgUnitAccess {
+  readonly found: boolean;
+  readonly name: string;
+  readonly path: string;
+  readonly dataSets: ReadonlySet<string>;
+  readonly writable: boolean;
+}
+
+/** The job's org units looked up in the target under its identifier scheme. */
+export async function orgUnitAccess(
+  client: Dhis2Client,
+  user: CurrentUser,
+  units: readonly SourceOrgUnit[],
+  translate: OrgUnitTranslation,
+  scheme: string,
+): Promise<Map<string, OrgUnitAccess> | undefined> {
+  const property = scheme === 'UID' ? 'id' : scheme === 'CODE' ? 'code' : undefined;
+  if (!property) return undefined;
+  const found = await fetchTargetOrgUnits(
+    client,
+    property,
+    units.flatMap((unit) => translate(unit.id) ?? []),
+  );
+  return new Map(
+    units.map((unit) => {
+      const target = found.get(translate(unit.id) ?? '\u0000');
+      return [
+        unit.id,
+        {
+          found: target !== undefined,
+          name: unit.name,
+          path: unit.path,
+          dataSets: new Set(target?.dataSets ?? []),
+          writable: target !== undefined && inHierarchy(user, target.path),
+        },
+      ];
+    }),
+  );
 }
 
 export interface TargetSetup {
@@ -68,6 +115,8 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     ? readOrgUnitMap(resolve(dirname(setup.configFile), config.orgUnitMapFile))
     : undefined;
   const ofType = metadata.dataSets.filter((ds) => ds.periodType === setup.periodType);
+  const translate = orgUnitTranslation(config.orgUnitIdScheme, setup.orgUnits, mapping);
+  const scheme = mapping ? 'UID' : config.orgUnitIdScheme;
   return {
     client,
     info,
@@ -80,13 +129,14 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     dataSets: (ofType.length > 0 ? ofType : metadata.dataSets).map((ds) => ds.id),
     dataElements,
     metadata,
-    translate: orgUnitTranslation(config.orgUnitIdScheme, setup.orgUnits, mapping),
-    orgUnitIdScheme: mapping ? 'UID' : config.orgUnitIdScheme,
+    translate,
+    orgUnitIdScheme: scheme,
     importStrategy: setup.importStrategy,
     dryRun: setup.dryRun,
     today: serverToday(info),
     calendar: info.calendar,
     canEditExpired: hasAuthority(user, 'F_EDIT_EXPIRED'),
+    orgUnitAccess: await orgUnitAccess(client, user, setup.orgUnits, translate, scheme),
   };
 }
 

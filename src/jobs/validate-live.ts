@@ -1,13 +1,10 @@
-import type { JobConfig, TargetConfig } from '../config/schema.ts';
+import type { JobConfig } from '../config/schema.ts';
 import { isT2aError } from '../core/errors.ts';
-import type { SourceOrgUnit } from '../core/org-unit-map.ts';
-import { orgUnitTranslation } from '../core/org-unit-map.ts';
 import { type Finding, validateMapping } from '../core/validation.ts';
-import type { Dhis2Client } from '../dhis2/client.ts';
-import { fetchCurrentUser, hasAuthority, inHierarchy } from '../dhis2/me.ts';
-import { batches, getAllPages } from '../dhis2/metadata.ts';
+import { fetchCurrentUser, hasAuthority } from '../dhis2/me.ts';
 import type { JobContext } from './context.ts';
 import { type ResolvedJob, resolveJob, selectJobs } from './resolve-job.ts';
+import type { PreparedTarget } from './target.ts';
 
 export interface JobValidation {
   readonly job: string;
@@ -82,7 +79,7 @@ async function validateJob(ctx: JobContext, job: JobConfig): Promise<JobValidati
   if (!('job' in resolved))
     return { job: job.name, indicators: 0, mapped: 0, findings: [resolved] };
   const findings: Finding[] = await sourceAccess(resolved);
-  for (const [index, target] of resolved.targets.entries()) {
+  for (const target of resolved.targets) {
     findings.push(
       ...validateMapping(resolved.deliveredIndicators, target.metadata, {
         mappingAttribute: job.mappingAttribute,
@@ -91,20 +88,9 @@ async function validateJob(ctx: JobContext, job: JobConfig): Promise<JobValidati
         source: resolved.sourceMetadata,
       }),
     );
-    const dataSets = [
-      ...new Set(
-        target.metadata.dataSets
-          .filter((ds) => ds.periodType === job.periodType)
-          .map((ds) => ds.id),
-      ),
-    ];
     findings.push(
-      ...(await checkTargetOrgUnits(
-        target.client,
-        job.targets[index]!,
-        resolved.orgUnits,
-        dataSets,
-      )),
+      ...checkTargetOrgUnits(target, job.periodType),
+      ...(await checkImportRights(target)),
     );
   }
   const mapped = resolved.deliveredIndicators.filter((pi) =>
@@ -115,110 +101,66 @@ async function validateJob(ctx: JobContext, job: JobConfig): Promise<JobValidati
   return { job: job.name, indicators: resolved.indicators.length, mapped, findings };
 }
 
-interface TargetOrgUnit {
-  id: string;
-  code?: string;
-  name: string;
-  path: string;
-  dataSets?: { id: string }[];
-  attributeValues?: { attribute: { id: string }; value: string }[];
-}
-
-/** The job's org units as the target knows them, found under the target's id scheme. */
-async function findTargetOrgUnits(
-  target: Dhis2Client,
-  config: TargetConfig,
-  units: readonly SourceOrgUnit[],
-) {
-  const translate = orgUnitTranslation(config.orgUnitIdScheme, units);
-  const property =
-    config.orgUnitIdScheme === 'UID'
-      ? 'id'
-      : config.orgUnitIdScheme === 'CODE'
-        ? 'code'
-        : undefined;
-  const wanted = units.flatMap((unit) => translate(unit.id) ?? []);
-  const found = new Map<string, TargetOrgUnit>();
-  const fields = 'id,code,name,path,dataSets[id],attributeValues[value,attribute[id]]';
-  if (property) {
-    for (const batch of batches([...new Set(wanted)], 50)) {
-      for (const unit of await getAllPages<TargetOrgUnit>(target, 'organisationUnits', {
-        fields,
-        filter: `${property}:in:[${batch.join(',')}]`,
-      })) {
-        found.set(property === 'id' ? unit.id : (unit.code ?? ''), unit);
-      }
-    }
-  }
-  const missing = units.filter((unit) => {
-    const id = translate(unit.id);
-    return id === undefined || (property !== undefined && !found.has(id));
-  });
-  return { present: [...found.values()], missing };
-}
-
 const named = (units: readonly { name: string; path: string }[]) =>
   `${units
     .slice(0, 10)
     .map((unit) => `${unit.name} (${unit.path})`)
     .join('; ')}${units.length > 10 ? ' …' : ''}`;
 
-/** The job's org units must exist in the target, be assigned to its data set, and be writable by its user. */
-async function checkTargetOrgUnits(
-  target: Dhis2Client,
-  config: TargetConfig,
-  units: readonly SourceOrgUnit[],
-  dataSets: readonly string[],
-): Promise<Finding[]> {
-  if (config.orgUnitMapFile) return [];
-  const { present, missing } = await findTargetOrgUnits(target, config, units);
+/**
+ * The job's org units must exist in the target, be writable by its user, and be assigned to the data
+ * set (the 2.43 engine refuses a whole request otherwise, E8022; older engines take the values).
+ */
+function checkTargetOrgUnits(target: PreparedTarget, periodType: string): Finding[] {
+  const access = [...(target.orgUnitAccess?.values() ?? [])];
+  const dataSets = new Set(
+    target.metadata.dataSets.filter((ds) => ds.periodType === periodType).map((ds) => ds.id),
+  );
   const findings: Finding[] = [];
+  const missing = access.filter((unit) => !unit.found);
   if (missing.length > 0) {
     findings.push({
       kind: 'org-unit-missing',
       severity: 'error',
-      message: `${missing.length} org unit(s) of the job do not exist in ${target.name} under ${config.orgUnitIdScheme}: ${named(missing)}`,
+      message: `${missing.length} org unit(s) of the job do not exist in ${target.client.name} under ${target.orgUnitIdScheme}: ${named(missing)}`,
       fix: 'Harmonise the org units (same UIDs or codes), set orgUnitIdScheme, or give an orgUnitMapFile.',
     });
   }
-  const unassigned = present.filter(
-    (unit) => dataSets.length > 0 && !unit.dataSets?.some((ds) => dataSets.includes(ds.id)),
+  const unassigned = access.filter(
+    (unit) => unit.found && dataSets.size > 0 && ![...unit.dataSets].some((id) => dataSets.has(id)),
   );
   if (unassigned.length > 0) {
+    const refused = target.info.profile.refusesUnassignedOrgUnits;
     findings.push({
       kind: 'org-unit-not-assigned',
-      severity: 'warning',
+      severity: refused ? 'error' : 'warning',
       message: `${unassigned.length} org unit(s) are not assigned to the target data set: ${named(unassigned)}`,
-      fix: 'Assign them to the data set in the target (DHIS2 2.43 refuses their values).',
+      fix: refused
+        ? `Assign them to the data set in ${target.client.name}: DHIS2 ${target.info.version.text} refuses their values, so t2a withholds them.`
+        : 'Assign them to the data set in the target (DHIS2 2.43 refuses their values).',
     });
   }
-  findings.push(...(await checkImportUser(target, present)));
-  return findings;
-}
-
-/** The target's import user must write these org units and add data values. */
-async function checkImportUser(
-  target: Dhis2Client,
-  present: readonly TargetOrgUnit[],
-): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  const user = await fetchCurrentUser(target);
-  const outside = present.filter((unit) => !inHierarchy(user, unit.path));
+  const outside = access.filter((unit) => unit.found && !unit.writable);
   if (outside.length > 0) {
     findings.push({
       kind: 'org-unit-outside-hierarchy',
       severity: 'error',
-      message: `${target.name}'s user ${user.username} may not write ${outside.length} org unit(s): ${named(outside)}`,
+      message: `${target.client.name}'s import user may not write ${outside.length} org unit(s): ${named(outside)}`,
       fix: 'Assign the import user to an org unit above them (data capture org units).',
     });
   }
-  if (!hasAuthority(user, 'F_DATAVALUE_ADD')) {
-    findings.push({
+  return findings;
+}
+
+async function checkImportRights(target: PreparedTarget): Promise<Finding[]> {
+  const user = await fetchCurrentUser(target.client);
+  if (hasAuthority(user, 'F_DATAVALUE_ADD')) return [];
+  return [
+    {
       kind: 'access',
       severity: 'error',
-      message: `${target.name}'s user ${user.username} may not add data values (F_DATAVALUE_ADD).`,
+      message: `${target.client.name}'s user ${user.username} may not add data values (F_DATAVALUE_ADD).`,
       fix: 'Give the import user a role with data entry rights.',
-    });
-  }
-  return findings;
+    },
+  ];
 }

@@ -143,17 +143,13 @@ describe('validating a mapping before any value moves', () => {
     ).toEqual(['error:period-type', 'error:period-type']);
   });
 
-  it('warns of a numeric indicator into a text element, of differing aggregation, and of no data set', () => {
+  it('warns of a numeric indicator into a text element, and refuses a data element in no data set', () => {
+    // Differing aggregation types are no finding: DHIS2 sums LAST and the others across org units too.
     expect(
       kinds([
         pi('a', 'EPI_NOTE'),
         pi('b', 'EPI_ORPHAN', undefined, { aggregationType: 'AVERAGE' }),
       ]),
-    ).toEqual([
-      'warning:value-type',
-      'warning:aggregation',
-      'warning:no-data-set',
-      'warning:aggregation',
-    ]);
+    ).toEqual(['warning:value-type', 'error:no-data-set']);
   });
 });

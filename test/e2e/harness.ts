@@ -203,3 +203,24 @@ export async function targetValues(
     ]),
   );
 }
+
+/** A group's program indicators, whole (`:owner`), as the Maintenance app edits them. */
+export async function indicators(instance: RunningSandbox, group: string): Promise<any[]> {
+  const body = await get(
+    instance,
+    `programIndicators?fields=:owner&filter=programIndicatorGroups.id:eq:${group}&paging=false`,
+  );
+  return body.programIndicators;
+}
+
+/** An indicator with its mapping attribute set to `code`, or emptied. */
+export const withCode = (pi: any, code: string | undefined) => ({
+  ...pi,
+  attributeValues: code === undefined ? [] : [{ attribute: { id: 'vudyDP7jUy5' }, value: code }],
+});
+
+/** Runs the source's analytics tables now, as its scheduled job would. */
+export async function runAnalytics(instance: RunningSandbox): Promise<void> {
+  const { runAnalyticsNow } = await import('../../src/sandbox/analytics/analytics-job.ts');
+  runAnalyticsNow(instance.context);
+}

@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeForRun } from '../../src/cli/exit-codes.ts';
-import { configFor, demoIds, get, sandbox, send, sync } from './harness.ts';
+import { configFor, demoIds, get, indicators, sandbox, send, sync, withCode } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
-
-async function indicators(
-  source: Awaited<ReturnType<typeof sandbox>>,
-  group: string,
-): Promise<any[]> {
-  const body = await get(
-    source,
-    `programIndicators?fields=:owner&filter=programIndicatorGroups.id:eq:${group}&paging=false`,
-  );
-  return body.programIndicators;
-}
-
-const withCode = (pi: any, code: string | undefined) => ({
-  ...pi,
-  attributeValues: code === undefined ? [] : [{ attribute: { id: 'vudyDP7jUy5' }, value: code }],
-});
 
 describe('t2a sync reports what did not arrive, by cause', async () => {
   const source = await sandbox({

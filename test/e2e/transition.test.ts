@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareJob } from '../../src/jobs/compare.ts';
 import { completeJob } from '../../src/jobs/complete.ts';
 import { resolveJob } from '../../src/jobs/resolve-job.ts';
+import { openStore } from '../../src/store/open.ts';
 import { configFor, contextOf, get, sandbox, send, storeOf, sync } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
@@ -164,7 +165,7 @@ describe('t2a compare', async () => {
   );
 
   it('finds the facility missing on paper, the under-reporting, and the shifted month', async () => {
-    const ctx = contextOf(loaded);
+    const ctx = { ...contextOf(loaded), store: await openStore(':memory:') };
     const resolved = await resolveJob(ctx, 'immunisation', { periods: PERIODS, dryRun: true });
     const { comparison } = await compareJob(ctx, resolved);
     expect(comparison.trackerOnly).toEqual([c]);
@@ -183,5 +184,19 @@ describe('t2a compare', async () => {
     expect(shifted.length).toBeGreaterThan(0);
     expect(comparison.streaks.find((s) => s.orgUnit === a)?.periods).toBe(3);
     expect(comparison.streaks.find((s) => s.orgUnit === b)?.periods).toBe(0);
+  });
+
+  it('never counts t2a’s own values as manual reports: after t2a writes the data elements, no one is ready', async () => {
+    await sync(loaded, { periods: PERIODS });
+    const ctx = { ...contextOf(loaded), store: storeOf(loaded)! };
+    const resolved = await resolveJob(ctx, 'immunisation', { periods: PERIODS, dryRun: true });
+    const outcome = await compareJob(ctx, resolved);
+    // A reported exactly tracker's numbers, so t2a's sync left A's values as they were; it overwrote all of
+    // B's (10 % low) and wrote C's (none on paper): B and C now have no manual report left.
+    expect(outcome.ownValuesLeftOut).toBeGreaterThan(0);
+    expect(outcome.comparison.streaks.filter((s) => s.periods >= 3).map((s) => s.orgUnit)).toEqual([
+      a,
+    ]);
+    expect(outcome.comparison.trackerOnly.sort()).toEqual([b, c].sort());
   });
 });

@@ -27,6 +27,7 @@ const report = (runId: string): JobReport => ({
       sent: 9,
       unchanged: 0,
       stale: 0,
+      zeros: 0,
       counts: { imported: 7, updated: 0, ignored: 2, deleted: 0 },
       plan: { byDataElementPeriod: {}, samples: { create: [], update: [], stale: [] } },
       conflicted: 2,

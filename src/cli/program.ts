@@ -1,0 +1,347 @@
+import { Command, Option } from 'commander';
+import { EXIT_CODES_HELP } from './exit-codes.ts';
+
+/** t2a's command line: each definition parses its arguments and calls one command of cli/commands/. */
+function defineRunCommands(cli: Command): void {
+  cli
+    .command('sync')
+    .description(
+      'Export program indicator values from the source and import them into the targets.',
+    )
+    .option('-j, --job <name...>', 'run only these jobs (default: all)')
+    .option(
+      '--dry-run',
+      'ask the targets to validate the values and report, without saving anything',
+    )
+    .option(
+      '-p, --period <period...>',
+      'ISO periods to run instead of the jobs’ windows, e.g. 202401 202402',
+    )
+    .option(
+      '--force',
+      'run jobs even when their mapping has validation errors (what passes validation is sent)',
+    )
+    .option(
+      '--allow-mass-delete',
+      'clear stale values even when they exceed the job’s reconcile.maxDeleteShare',
+    )
+    .option('--json', 'print the summary as JSON on stdout (the log still goes to its file)')
+    .option(
+      '--log-file <file>',
+      'write the structured log here (default: log.file of the configuration)',
+    )
+    .option('--log-level <level>', 'trace, debug, info, warn or error')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+    .action(async (options, command: Command) => {
+      const { syncCommand } = await import('./commands/sync.ts');
+      process.exitCode = await syncCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
+    .command('plan')
+    .description(
+      'What a sync would do, and nothing more: new, changed, unchanged and stale values per data element and period.',
+    )
+    .option('-j, --job <name...>', 'only these jobs')
+    .option('-p, --period <period...>', 'ISO periods instead of the jobs’ windows')
+    .option('--json', 'the whole plan as JSON')
+    .action(async (options, command: Command) => {
+      const { planCommand } = await import('./commands/sync.ts');
+      process.exitCode = await planCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+}
+
+function defineValidateCommand(cli: Command): void {
+  cli
+    .command('validate')
+    .description(
+      'Check the mapping of program indicators onto the target’s data elements and combos.',
+    )
+    .option(
+      '--source-metadata <file...>',
+      'offline: metadata export(s) holding the program indicators',
+    )
+    .option(
+      '--target-metadata <file...>',
+      'offline: metadata export(s) holding the aggregate data elements and data sets',
+    )
+    .option('-j, --job <name...>', 'live: only these jobs (default: all)')
+    .option('--attribute <uid>', 'the mapping attribute', 'vudyDP7jUy5')
+    .option('--period-type <type>', 'the period type the values will have (e.g. Monthly)')
+    .option('--json', 'print the findings as one JSON document')
+    .addHelpText(
+      'after',
+      '\nWithout --source-metadata it checks the jobs of the configuration against the live instances.\nExit code 0 when no finding is an error, 5 otherwise.',
+    )
+    .action(async (options, command: Command) => {
+      const { validateCommand } = await import('./commands/validate.ts');
+      process.exitCode = await validateCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+}
+
+function defineMappingCommands(cli: Command): void {
+  const setup = cli
+    .command('setup')
+    .description('Set up what the mapping needs on the source instance.');
+  setup
+    .command('attribute')
+    .description(
+      'Create the mapping attribute on the source (text, not unique, not mandatory, program indicators only), or find it.',
+    )
+    .option('--connection <name>', 'the source connection (default: the first job’s source)')
+    .option('--attribute <uid>', 'the attribute UID (default: vudyDP7jUy5, as in the WHO packages)')
+    .action(async (options, command: Command) => {
+      const { setupAttributeCommand } = await import('./commands/mapping.ts');
+      process.exitCode = await setupAttributeCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  const mapping = cli
+    .command('mapping')
+    .description('Review and edit the mapping of program indicators as a CSV file.');
+  mapping
+    .command('export')
+    .description(
+      'Print one CSV row per program indicator: its data element and combo codes, with names beside them.',
+    )
+    .option(
+      '-j, --job <name>',
+      'the job whose indicators to export (needed when there are several)',
+    )
+    .action(async (options, command: Command) => {
+      const { mappingExportCommand } = await import('./commands/mapping.ts');
+      process.exitCode = await mappingExportCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+  mapping
+    .command('apply <file>')
+    .description(
+      'Write the codes of an edited CSV onto the indicators; shows the changes first, refuses codes the target lacks.',
+    )
+    .option('-j, --job <name>', 'the job whose indicators to change')
+    .option('--dry-run', 'show the changes and the checks, write nothing')
+    .action(async (file: string, options, command: Command) => {
+      const { mappingApplyCommand } = await import('./commands/mapping.ts');
+      process.exitCode = await mappingApplyCommand(file, {
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+}
+
+function defineReconcileCommands(cli: Command): void {
+  cli
+    .command('adopt')
+    .description(
+      'Record the values already in the target within a job’s scope as t2a’s own, so reconciliation can clear them later.',
+    )
+    .requiredOption('-j, --job <name>', 'the job')
+    .option('-p, --period <period...>', 'periods instead of the job’s window')
+    .option('-y, --yes', 'record them (without it, only show them)')
+    .action(async (options, command: Command) => {
+      const { adoptCommand } = await import('./commands/reconcile.ts');
+      process.exitCode = await adoptCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
+    .command('restore <run-id>')
+    .description('Put back exactly the values a run deleted.')
+    .option('--dry-run', 'ask the target to validate, save nothing')
+    .action(async (runId: string, options, command: Command) => {
+      const { restoreCommand } = await import('./commands/reconcile.ts');
+      process.exitCode = await restoreCommand(runId, {
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+}
+
+function defineOperationCommands(cli: Command): void {
+  cli
+    .command('serve')
+    .description(
+      'Run the jobs on their cron schedules until SIGTERM (one run per job at a time, missed runs alerted).',
+    )
+    .action(async (_options, command: Command) => {
+      const { serveCommand } = await import('./commands/serve.ts');
+      process.exitCode = await serveCommand({ config: command.optsWithGlobals().config });
+    });
+
+  cli
+    .command('history')
+    .description('List recorded runs, newest first.')
+    .option('-j, --job <name>', 'only this job')
+    .option('-n, --last <n>', 'how many runs', '20')
+    .option('--json', 'as JSON')
+    .action(async (options, command: Command) => {
+      const { historyCommand } = await import('./commands/history.ts');
+      process.exitCode = await historyCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
+    .command('show <run-id>')
+    .description(
+      'Show one run: what it did, every conflict by cause, failed chunks and errors; no log needed.',
+    )
+    .option('--json', 'as JSON')
+    .action(async (runId: string, options, command: Command) => {
+      const { showCommand } = await import('./commands/history.ts');
+      process.exitCode = await showCommand(runId, {
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
+    .command('unlock <job>')
+    .description(
+      'Release a job’s lock left by a run whose process died (the run is recorded as abandoned).',
+    )
+    .action(async (job: string, _options, command: Command) => {
+      const { unlockCommand } = await import('./commands/history.ts');
+      process.exitCode = await unlockCommand(job, { config: command.optsWithGlobals().config });
+    });
+
+  cli
+    .command('doctor')
+    .description(
+      'Check a configuration end to end: reach each instance, version, login, rights, analytics age, SMTP.',
+    )
+    .option('--json', 'as JSON')
+    .action(async (options, command: Command) => {
+      const { doctorCommand } = await import('./commands/doctor.ts');
+      process.exitCode = await doctorCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+}
+
+function defineTransitionCommands(cli: Command): void {
+  cli
+    .command('complete')
+    .description(
+      'Mark the target data set complete where the job’s rule holds over what t2a delivered (never unmarks).',
+    )
+    .requiredOption('-j, --job <name>', 'the job')
+    .option('--dry-run', 'list what would be marked')
+    .option('--json', 'as JSON')
+    .action(async (options, command: Command) => {
+      const { completeCommand } = await import('./commands/transition.ts');
+      process.exitCode = await completeCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
+    .command('compare')
+    .description(
+      'Tracker-derived numbers beside the manually reported ones, per data element, org unit and period.',
+    )
+    .requiredOption('-j, --job <name>', 'the job')
+    .option('-p, --periods <periods...>', 'LAST_6_MONTHS, LAST_4_QUARTERS… or ISO periods', [
+      'LAST_6_MONTHS',
+    ])
+    .option('-f, --format <format>', 'table, csv, json or html', 'table')
+    .option(
+      '-o, --output <file>',
+      'write to a file instead of stdout (the HTML report is one self-contained file)',
+    )
+    .action(async (options, command: Command) => {
+      const { compareCommand } = await import('./commands/transition.ts');
+      process.exitCode = await compareCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+}
+
+function defineToolCommands(cli: Command): void {
+  cli
+    .command('periods')
+    .description(
+      'The periods a job would send, computed here without any server (for checks and for cron).',
+    )
+    .option('-j, --job <name>', 'the window of this job of the configuration')
+    .option(
+      '--period-type <type>',
+      'a DHIS2 period type: Monthly, Quarterly, Weekly, FinancialJuly…',
+    )
+    .option('--last <n>', 'how many periods before the current one (default 1)')
+    .option('--include-current', 'add the current period')
+    .option('--date <yyyy-MM-dd>', 'compute as on this ISO date (default: today here)')
+    .option(
+      '--calendar <calendar>',
+      'the source’s calendar: iso8601, nepali, thai, persian, islamic',
+    )
+    .option('--json', 'a JSON array of the ISO period ids, oldest first')
+    .addHelpText(
+      'after',
+      '\nExample: t2a periods --period-type Quarterly --last 1 --date 2026-11-29 --json',
+    )
+    .action(async (options, command: Command) => {
+      const { periodsCommand } = await import('./commands/periods.ts');
+      process.exitCode = await periodsCommand({
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
+    });
+
+  cli
+    .command('schema')
+    .description(
+      'Print the JSON Schema of the configuration file, for editor completion and checks.',
+    )
+    .action(async () => {
+      const { configJsonSchema } = await import('../config/schema.ts');
+      process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+    });
+}
+
+export function program(): Command {
+  const cli = new Command('t2a')
+    .description(
+      'Tracker to aggregate for DHIS2: program indicator values into aggregate data values, routinely and safely.',
+    )
+    .version('0.1.0')
+    .addOption(
+      new Option('-c, --config <file>', 'configuration file').default('t2a.yaml').env('T2A_CONFIG'),
+    )
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      `\nAlso:\n  t2a sandbox --help   a DHIS2-compatible server on localhost, for tests and rehearsals\n  t2a demo             the demo behind npm start\n\n${EXIT_CODES_HELP}`,
+    );
+
+  for (const define of [
+    defineRunCommands,
+    defineValidateCommand,
+    defineMappingCommands,
+    defineReconcileCommands,
+    defineOperationCommands,
+    defineTransitionCommands,
+    defineToolCommands,
+  ])
+    define(cli);
+  return cli;
+}
