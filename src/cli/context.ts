@@ -16,6 +16,8 @@ export interface ConfigOptions {
 export interface Needs {
   readonly store?: boolean;
   readonly notifiers?: boolean;
+  /** Whether the command reaches a server (default): read-only commands run without the secrets. */
+  readonly connections?: boolean;
 }
 
 export type CommandContext<N extends Needs> = JobContext &
@@ -30,7 +32,9 @@ export async function withContext<N extends Needs>(
   needs: N,
   run: (ctx: CommandContext<N>) => Promise<number>,
 ): Promise<number> {
-  const config: LoadedConfig = loadConfig(options.config);
+  const config: LoadedConfig = loadConfig(options.config, process.env, {
+    connections: needs.connections !== false,
+  });
   const logger: Logger = createLogger({
     file: options.logFile ?? config.logFile,
     level: options.logLevel ?? config.config.log.level,

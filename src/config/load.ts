@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { T2aError } from '../core/errors.ts';
+import { closest } from '../core/similar.ts';
 import type { Dhis2Connection } from '../dhis2/connection.ts';
 import { type Config, type ConnectionConfig, configSchema } from './schema.ts';
 
@@ -24,7 +25,20 @@ export interface LoadedConfig {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads, interpolates, validates and resolves a configuration file. Errors name the file, the line and the fix. */
-export function loadConfig(file: string, env: Env = process.env): LoadedConfig {
+export interface LoadOptions {
+  /**
+   * Resolve the connections and their secrets (default). Commands that reach no server (history, show,
+   * unlock) do without, so they run where the secrets are not set.
+   */
+  readonly connections?: boolean;
+}
+
+export function loadConfig(
+  file: string,
+  env: Env = process.env,
+  options: LoadOptions = {},
+): LoadedConfig {
+  const withConnections = options.connections !== false;
   const path = resolve(file);
   let text: string;
   try {
@@ -45,17 +59,22 @@ export function loadConfig(file: string, env: Env = process.env): LoadedConfig {
       fix: 'Correct the YAML syntax at that line (indentation, a missing colon or quote).',
     });
   }
-  interpolate(doc, env, path, lines);
+  interpolate(doc, env, path, lines, (keys) => !withConnections && keys[0] === 'connections');
   const parsed = configSchema.safeParse(doc.toJS());
   if (!parsed.success) throw schemaError(path, doc, lines, parsed.error);
   const config = parsed.data;
   checkReferences(path, config);
   const secrets: string[] = [];
   const connections = new Map<string, Connection>();
-  for (const [name, connection] of Object.entries(config.connections)) {
+  for (const [name, connection] of Object.entries(withConnections ? config.connections : {})) {
     const resolved = resolveConnection(name, connection, dirname(path));
     connections.set(name, resolved);
     secrets.push(resolved.auth.kind === 'token' ? resolved.auth.token : resolved.auth.password);
+  }
+  // Credentials written into a URL (http://admin:pw@host) are never shown or sent in it.
+  for (const connection of Object.values(config.connections)) {
+    const password = urlPassword(connection.url);
+    if (password) secrets.push(password);
   }
   // A PostgreSQL store URL may carry a password: mask it in logs like the other secrets.
   const storePassword = /^postgres(ql)?:\/\/[^:/@]+:([^@]+)@/.exec(config.store)?.[2];
@@ -103,15 +122,54 @@ const FIXES: [RegExp, string][] = [
   [/Invalid URL/i, 'Give the full base URL, e.g. https://hmis.example.org'],
   [/UID/, 'Copy the UID from DHIS2 (Maintenance app, or /api/…/ID).'],
   [/Invalid option/i, 'Use one of the listed values.'],
-  [/Unrecognized key/i, 'Remove or correct the misspelt key (see t2a schema for every key).'],
+  [/unknown key/i, 'Remove or correct the misspelt key (see t2a schema for every key).'],
 ];
 
+type AnySchema = { _zod: { def: Record<string, unknown> } };
+
+/** The keys an object of the schema allows at `keys` (for "did you mean"). */
+function allowedKeys(schema: AnySchema, keys: readonly PropertyKey[]): string[] {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case 'object': {
+      const shape = def.shape as Record<string, AnySchema>;
+      if (keys.length === 0) return Object.keys(shape);
+      const next = shape[String(keys[0])];
+      return next ? allowedKeys(next, keys.slice(1)) : [];
+    }
+    case 'optional':
+    case 'default':
+    case 'nullable':
+      return allowedKeys(def.innerType as AnySchema, keys);
+    case 'pipe':
+      return allowedKeys(def.in as AnySchema, keys);
+    case 'array':
+      return allowedKeys(def.element as AnySchema, keys.slice(1));
+    case 'union':
+      return (def.options as AnySchema[]).flatMap((option) => allowedKeys(option, keys));
+    default:
+      return [];
+  }
+}
+
+/** One line per problem, at its own line of the file; an unknown key with the key it may have meant. */
+function describeIssue(path: string, doc: Document, lines: LineCounter, issue: z.core.$ZodIssue) {
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeys(configSchema as unknown as AnySchema, issue.path);
+    return issue.keys.map((key) => {
+      const line = lineOf(doc, lines, [...issue.path, key]);
+      const where = [...issue.path, key].map(String).join('.');
+      const meant = closest(key, allowed)[0];
+      return `${path}${line ? `:${line}` : ''} ${where}: unknown key${meant ? ` (did you mean "${meant}"?)` : ''}`;
+    });
+  }
+  const where = issue.path.map(String).join('.');
+  const line = lineOf(doc, lines, issue.path);
+  return [`${path}${line ? `:${line}` : ''} ${where || '(top)'}: ${issue.message}`];
+}
+
 function schemaError(path: string, doc: Document, lines: LineCounter, error: z.ZodError): T2aError {
-  const problems = error.issues.map((issue) => {
-    const where = issue.path.map(String).join('.');
-    const line = lineOf(doc, lines, issue.path);
-    return `${path}${line ? `:${line}` : ''} ${where || '(top)'}: ${issue.message}`;
-  });
+  const problems = error.issues.flatMap((issue) => describeIssue(path, doc, lines, issue));
   const fix = FIXES.find(([pattern]) => problems.some((p) => pattern.test(p)))?.[1];
   return new T2aError(
     'config',
@@ -123,31 +181,58 @@ function schemaError(path: string, doc: Document, lines: LineCounter, error: z.Z
   );
 }
 
-/** Replaces `${NAME}` in every string value from the environment. A missing variable is an error. */
-function interpolate(doc: Document, env: Env, path: string, lines: LineCounter): void {
-  const visit = (node: unknown): void => {
+/** A plain (unquoted) scalar that is exactly `${NAME}` takes the type YAML would give the value. */
+function typed(value: string): string | number | boolean {
+  if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
+
+/**
+ * Replaces `${NAME}` in every string value from the environment. Every missing variable is reported at
+ * once; with `skip` (read-only commands that reach no server), those under `connections` are not needed.
+ */
+function interpolate(
+  doc: Document,
+  env: Env,
+  path: string,
+  lines: LineCounter,
+  skip: (keys: readonly unknown[]) => boolean,
+): void {
+  const missing: string[] = [];
+  const visit = (node: unknown, keys: readonly unknown[]): void => {
     if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
-      node.value = node.value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
-        const value = env[name];
-        if (value === undefined || value === '') {
+      const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(node.value);
+      const replaced = node.value.replace(
+        /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g,
+        (_match, name: string) => {
+          const value = env[name];
+          if (value !== undefined && value !== '') return value;
+          if (skip(keys)) return '(not set)';
           const line = node.range ? lines.linePos(node.range[0]).line : undefined;
-          throw new T2aError(
-            'config',
-            `${path}${line ? `:${line}` : ''} uses \${${name}}, but the environment variable ${name} is not set.`,
-            {
-              fix: `Set ${name} in the environment of t2a (the systemd unit, the crontab line or the Kubernetes secret).`,
-            },
-          );
-        }
-        return value;
-      });
+          missing.push(`\${${name}} (${path}${line ? `:${line}` : ''})`);
+          return '';
+        },
+      );
+      node.value = whole && node.type === 'PLAIN' ? typed(replaced) : replaced;
     } else if (isMap(node)) {
-      for (const pair of node.items) visit(pair.value);
+      for (const pair of node.items)
+        visit(pair.value, [...keys, isScalar(pair.key) ? pair.key.value : pair.key]);
     } else if (isSeq(node)) {
-      for (const item of node.items) visit(item);
+      for (const [index, item] of node.items.entries()) visit(item, [...keys, index]);
     }
   };
-  visit(doc.contents);
+  visit(doc.contents, []);
+  if (missing.length > 0) {
+    const names = [...new Set(missing.map((entry) => entry.split(' ')[0]!.slice(2, -1)))];
+    throw new T2aError(
+      'config',
+      `The configuration uses environment variables that are not set: ${missing.join(', ')}.`,
+      {
+        fix: `Set ${names.join(', ')} in the environment of t2a (the systemd unit, the crontab line or the Kubernetes secret).`,
+      },
+    );
+  }
 }
 
 function checkReferences(path: string, config: Config): void {
@@ -197,6 +282,25 @@ function readSecretFile(file: string, base: string, what: string): string {
   }
 }
 
+function urlPassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The base URL without credentials, `/api` or trailing slashes. */
+function baseUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed
+    .toString()
+    .replace(/\/+$/, '')
+    .replace(/\/api$/, '');
+}
+
 function resolveConnection(name: string, connection: ConnectionConfig, base: string): Connection {
   const auth = connection.auth;
   const resolved: Connection['auth'] =
@@ -213,7 +317,7 @@ function resolveConnection(name: string, connection: ConnectionConfig, base: str
             };
   return {
     name,
-    url: connection.url.replace(/\/+$/, '').replace(/\/api$/, ''),
+    url: baseUrl(connection.url),
     auth: resolved,
     timeoutMs: connection.timeoutSeconds * 1000,
     retries: connection.retries,

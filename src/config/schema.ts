@@ -86,23 +86,34 @@ const programIndicators = z.union([
   z.object({ ids: z.array(uid).min(1) }).strict(),
 ]);
 
-const periods = z.union([
-  z
-    .object({
-      last: z.number().int().min(0).max(520).describe('How many periods back from the current one'),
-      includeCurrent: z.boolean().default(false).describe('Also the current, incomplete period'),
-    })
-    .strict(),
-  z
-    .object({
-      // YAML reads 202401 as a number; a period is text.
-      fixed: z
-        .array(z.union([z.string().min(4), z.number().int().transform(String)]))
-        .min(1)
-        .describe('ISO periods, e.g. 202401'),
-    })
-    .strict(),
-]);
+const periods = z.union(
+  [
+    z
+      .object({
+        last: z
+          .number()
+          .int()
+          .min(0)
+          .max(520)
+          .describe('How many periods back from the current one'),
+        includeCurrent: z.boolean().default(false).describe('Also the current, incomplete period'),
+      })
+      .strict(),
+    z
+      .object({
+        // YAML reads 202401 as a number; a period is text.
+        fixed: z
+          .array(z.union([z.string().min(4), z.number().int().transform(String)]))
+          .min(1)
+          .describe('ISO periods, e.g. 202401'),
+      })
+      .strict(),
+  ],
+  {
+    error:
+      'expected { last: <how many periods back>, includeCurrent: true|false } or { fixed: [202401, 202402, …] }',
+  },
+);
 
 const orgUnits = z
   .object({

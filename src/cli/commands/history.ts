@@ -53,11 +53,14 @@ function renderHistory(runs: readonly RunRecord[]): string {
 export function historyCommand(
   options: ConfigOptions & { job?: string; last?: string; json?: boolean },
 ): Promise<number> {
-  return withContext(options, { store: true }, async ({ store }) => {
-    const runs = await store.runs({
-      job: options.job,
-      last: options.last ? Number(options.last) : 20,
+  const last = Number(options.last ?? 20);
+  if (!Number.isInteger(last) || last < 1) {
+    throw new T2aError('usage', `-n ${options.last} is not a number of runs.`, {
+      fix: 'Give a whole number of runs to list, e.g. t2a history -n 50.',
     });
+  }
+  return withContext(options, { store: true, connections: false }, async ({ store }) => {
+    const runs = await store.runs({ job: options.job, last });
     process.stdout.write(
       options.json
         ? `${JSON.stringify(
@@ -86,7 +89,7 @@ export function showCommand(
   runId: string,
   options: ConfigOptions & { json?: boolean },
 ): Promise<number> {
-  return withContext(options, { store: true }, async ({ store }) => {
+  return withContext(options, { store: true, connections: false }, async ({ store }) => {
     const run = await store.run(runId);
     if (!run)
       throw new T2aError('usage', `No run "${runId}" in the history.`, {
@@ -100,7 +103,7 @@ export function showCommand(
 }
 
 export function unlockCommand(job: string, options: ConfigOptions): Promise<number> {
-  return withContext(options, { store: true }, async ({ store }) => {
+  return withContext(options, { store: true, connections: false }, async ({ store }) => {
     const holder = await unlockJob(store, job);
     process.stdout.write(
       holder
