@@ -1,13 +1,15 @@
 import { hostname } from 'node:os';
 import type { JobConfig } from '../config/schema.ts';
+import { LOCK_LEASE_MS } from '../core/job-lock.ts';
 import { composeNotification, shouldNotify } from '../core/notification.ts';
 import { type JobReport, outcomeOf, type RunReport, summarise } from '../core/report.ts';
 import type { Logger } from '../log.ts';
 import { notifyAll } from '../notify/notifier.ts';
 import { newRunId } from '../store/run-id.ts';
-import type { T2aStore } from '../store/types.ts';
+import type { LockHolder, T2aStore } from '../store/types.ts';
 import { T2A_VERSION } from '../version.ts';
 import type { JobContext } from './context.ts';
+import { keepLockAlive, takeJobLock } from './job-lock.ts';
 import { selectJobs } from './resolve-job.ts';
 import { executeJob, type JobRun, type RunOptions } from './run-job.ts';
 
@@ -63,8 +65,8 @@ async function refused(
   startedAt: string,
   trigger: 'manual' | 'schedule',
   log: Logger,
+  holder: LockHolder | undefined,
 ): Promise<JobReport> {
-  const holder = await store.lockHolder(job.name);
   const message = `Job "${job.name}" is already running (run ${holder?.runId} on ${holder?.holder}, since ${holder?.acquiredAt}); this run did not start.`;
   await store.recordRefused({
     id: runId,
@@ -83,7 +85,7 @@ async function refused(
       error: {
         kind: 'busy',
         message,
-        fix: `Wait for that run to finish; if its process died, run \`t2a unlock ${job.name}\`.`,
+        fix: `Wait for that run to finish. A run whose process died is taken over by itself (at once on the same machine, after ${LOCK_LEASE_MS / 60_000} min from another); \`t2a unlock ${job.name}\` releases it by hand.`,
       },
     },
     startedAt,
@@ -98,18 +100,22 @@ async function runJob(ctx: JobContext, job: JobConfig, options: SyncOptions): Pr
   const store = ctx.store;
   const trigger = options.trigger ?? 'manual';
   const startedAt = new Date().toISOString();
-  if (store && !(await store.acquireLock(job.name, runId, `${hostname()}:${process.pid}`)))
-    return refused(store, job, runId, startedAt, trigger, log);
-  await store?.startRun({
-    id: runId,
-    job: job.name,
-    trigger,
-    startedAt,
-    dryRun: options.dryRun === true || job.dryRun,
-    t2aVersion: T2A_VERSION,
-  });
+  if (store) {
+    const lock = await takeJobLock(store, job.name, runId, log);
+    if (!lock.taken) return refused(store, job, runId, startedAt, trigger, log, lock.holder);
+  }
+  const lease = store ? keepLockAlive(store, job.name, runId, log) : undefined;
+  const signal = anySignal([options.signal, lease?.lost]);
   try {
-    const run = await executeJob({ ...ctx, logger: log }, job, runId, options, log);
+    await store?.startRun({
+      id: runId,
+      job: job.name,
+      trigger,
+      startedAt,
+      dryRun: options.dryRun === true || job.dryRun,
+      t2aVersion: T2A_VERSION,
+    });
+    const run = await executeJob({ ...ctx, logger: log }, job, runId, { ...options, signal }, log);
     const report = jobReport(job, run, startedAt, runId);
     const status =
       report.error?.kind === 'aborted'
@@ -120,9 +126,22 @@ async function runJob(ctx: JobContext, job: JobConfig, options: SyncOptions): Pr
     await store?.finishRun(runId, status, report);
     return report;
   } catch (error) {
-    await store?.finishRun(runId, 'failed', undefined, (error as Error).message);
+    // The store itself may be what failed: the original error is the one to report.
+    await store
+      ?.finishRun(runId, 'failed', undefined, (error as Error).message)
+      .catch(() => undefined);
     throw error;
   } finally {
-    await store?.releaseLock(job.name, runId);
+    lease?.stop();
+    await store
+      ?.releaseLock(job.name, runId)
+      .catch((error: unknown) =>
+        log.error({ err: (error as Error).message }, 'could not release the job lock'),
+      );
   }
+}
+
+function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  return present.length > 1 ? AbortSignal.any(present) : present[0];
 }

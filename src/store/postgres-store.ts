@@ -1,28 +1,23 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import type { DataValue } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import type { Notification } from '../core/notification.ts';
-import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
 import type { JobReport } from '../core/report.ts';
+import { PostgresLedger } from './postgres-ledger.ts';
+import { finishRunParams } from './rows.ts';
 import {
-  blankCombo as blank,
-  deletionFromRow,
-  deletionParams,
-  finishRunParams,
-  ledgerEntryFromRow,
-  ledgerKeyParams,
-  type ValueRow,
-} from './rows.ts';
-import {
+  claimExpiry,
+  heldFromRow,
+  type LockRow,
+  lockHolderFromRow,
   type PendingRow,
   pendingId,
-  pendingToNotification,
   type Row,
   runTotals,
   toRecord,
 } from './sqlite-store.ts';
 import type {
+  HeldNotification,
   LedgerStore,
   LockHolder,
   NewRun,
@@ -33,7 +28,6 @@ import type {
 } from './types.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
-const _optional = (value: string) => (value === '' ? undefined : value);
 
 /**
  * The store on PostgreSQL (`store: postgres://…`), so that several `t2a serve` replicas or one Kubernetes
@@ -105,9 +99,31 @@ export class PostgresStore implements T2aStore {
   }
 
   async acquireLock(job: string, runId: string, holder: string): Promise<boolean> {
+    const now = new Date().toISOString();
     const result = await this.pool.query(
-      'INSERT INTO job_locks (job, run_id, holder, acquired_at) VALUES ($1, $2, $3, $4) ON CONFLICT (job) DO NOTHING',
-      [job, runId, holder, new Date().toISOString()],
+      'INSERT INTO job_locks (job, run_id, holder, acquired_at, renewed_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (job) DO NOTHING',
+      [job, runId, holder, now],
+    );
+    return result.rowCount === 1;
+  }
+
+  async renewLock(job: string, runId: string): Promise<boolean> {
+    const result = await this.pool.query(
+      'UPDATE job_locks SET renewed_at = $1 WHERE job = $2 AND run_id = $3',
+      [new Date().toISOString(), job, runId],
+    );
+    return result.rowCount === 1;
+  }
+
+  async takeOverLock(
+    job: string,
+    staleRunId: string,
+    runId: string,
+    holder: string,
+  ): Promise<boolean> {
+    const result = await this.pool.query(
+      'UPDATE job_locks SET run_id = $1, holder = $2, acquired_at = $3, renewed_at = $3 WHERE job = $4 AND run_id = $5',
+      [runId, holder, new Date().toISOString(), job, staleRunId],
     );
     return result.rowCount === 1;
   }
@@ -117,13 +133,9 @@ export class PostgresStore implements T2aStore {
   }
 
   async lockHolder(job: string): Promise<LockHolder | undefined> {
-    const row = (
-      await this.pool.query<{ run_id: string; holder: string; acquired_at: string }>(
-        'SELECT run_id, holder, acquired_at FROM job_locks WHERE job = $1',
-        [job],
-      )
-    ).rows[0];
-    return row ? { runId: row.run_id, holder: row.holder, acquiredAt: row.acquired_at } : undefined;
+    const row = (await this.pool.query<LockRow>('SELECT * FROM job_locks WHERE job = $1', [job]))
+      .rows[0];
+    return row ? lockHolderFromRow(row) : undefined;
   }
 
   async startRun(run: NewRun): Promise<void> {
@@ -175,16 +187,25 @@ export class PostgresStore implements T2aStore {
     );
   }
 
-  async takeNotifications(): Promise<Notification[]> {
-    // DELETE … RETURNING takes them out in one statement: two replicas never send one digest twice.
+  async claimNotifications(): Promise<HeldNotification[]> {
+    // One UPDATE … RETURNING claims them: two replicas never send one digest twice.
+    const now = new Date();
     const rows = (
-      await this.pool.query<PendingRow & { created_at: string; id: string }>(
-        'DELETE FROM pending_notifications RETURNING *',
+      await this.pool.query<PendingRow & { created_at: string }>(
+        'UPDATE pending_notifications SET claimed_at = $1 WHERE claimed_at IS NULL OR claimed_at < $2 RETURNING *',
+        [now.toISOString(), claimExpiry(now)],
       )
     ).rows;
-    return rows
-      .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
-      .map(pendingToNotification);
+    return rows.sort((a, b) => a.id.localeCompare(b.id)).map(heldFromRow);
+  }
+
+  async releaseNotifications(ids: readonly string[], sent: boolean): Promise<void> {
+    await this.pool.query(
+      sent
+        ? 'DELETE FROM pending_notifications WHERE id = ANY($1::text[])'
+        : 'UPDATE pending_notifications SET claimed_at = NULL WHERE id = ANY($1::text[])',
+      [[...ids]],
+    );
   }
 
   async run(id: string): Promise<RunRecord | undefined> {
@@ -195,88 +216,5 @@ export class PostgresStore implements T2aStore {
       ])
     ).rows[0];
     return row ? toRecord(row) : undefined;
-  }
-}
-
-class PostgresLedger implements LedgerStore {
-  constructor(private readonly pool: pg.Pool) {}
-
-  async record(
-    target: string,
-    job: string,
-    runId: string,
-    values: readonly DataValue[],
-  ): Promise<void> {
-    if (values.length === 0) return;
-    const now = new Date().toISOString();
-    // One statement per batch: unnest the columns, upsert on the value's key.
-    const column = (pick: (v: DataValue) => string) => values.map(pick);
-    await this.pool.query(
-      `INSERT INTO ledger (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, written_at)
-       SELECT $1, $2, d, p, o, c, a, v, $3, $4 FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS t(d, p, o, c, a, v)
-       ON CONFLICT (target, data_element, period, org_unit, category_option_combo, attribute_option_combo)
-       DO UPDATE SET value = excluded.value, run_id = excluded.run_id, written_at = excluded.written_at, job = excluded.job`,
-      [
-        target,
-        job,
-        runId,
-        now,
-        column((v) => v.dataElement),
-        column((v) => v.period),
-        column((v) => v.orgUnit),
-        column((v) => blank(v.categoryOptionCombo)),
-        column((v) => blank(v.attributeOptionCombo)),
-        column((v) => v.value),
-      ],
-    );
-  }
-
-  async forget(target: string, values: readonly DataValue[]): Promise<void> {
-    for (const v of values) {
-      await this.pool.query(
-        'DELETE FROM ledger WHERE target = $1 AND data_element = $2 AND period = $3 AND org_unit = $4 AND category_option_combo = $5 AND attribute_option_combo = $6',
-        ledgerKeyParams(target, v),
-      );
-    }
-  }
-
-  async entries(
-    target: string,
-    job: string,
-    periods: readonly string[],
-    orgUnits?: readonly string[],
-  ): Promise<LedgerEntry[]> {
-    const rows = (
-      await this.pool.query<Record<string, string>>(
-        `SELECT * FROM ledger WHERE target = $1 AND job = $2 AND period = ANY($3::text[]) ${orgUnits ? 'AND org_unit = ANY($4::text[])' : ''}`,
-        [target, job, [...periods], ...(orgUnits ? [[...orgUnits]] : [])],
-      )
-    ).rows;
-    return rows.map((row) => ledgerEntryFromRow(row as unknown as ValueRow));
-  }
-
-  async recordDeletions(
-    runId: string,
-    target: string,
-    stale: readonly StaleValue[],
-  ): Promise<void> {
-    const now = new Date().toISOString();
-    for (const value of stale) {
-      await this.pool.query(
-        `INSERT INTO deletions (run_id, target, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, last_updated, action, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        deletionParams(runId, target, value, now),
-      );
-    }
-  }
-
-  async deletions(runId: string): Promise<{ target: string; value: HeldValue }[]> {
-    const rows = (
-      await this.pool.query<Record<string, string | null>>(
-        'SELECT * FROM deletions WHERE run_id = $1',
-        [runId],
-      )
-    ).rows;
-    return rows.map((row) => deletionFromRow(row as unknown as ValueRow));
   }
 }

@@ -44,6 +44,20 @@ export function deletionFromRow(row: ValueRow): { target: string; value: HeldVal
 /** The default combo is stored as '' (a key column cannot be NULL). */
 export const blankCombo = (value: string | undefined) => value ?? '';
 
+/** target, job and the value's columns, in the order the ledger and the intents insert them. */
+export function valueRowParams(target: string, job: string, v: DataValue): string[] {
+  return [
+    target,
+    job,
+    v.dataElement,
+    v.period,
+    v.orgUnit,
+    blankCombo(v.categoryOptionCombo),
+    blankCombo(v.attributeOptionCombo),
+    v.value,
+  ];
+}
+
 /** The columns of one deletion row, in the order both databases insert them. */
 export function deletionParams(
   runId: string,

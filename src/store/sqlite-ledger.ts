@@ -2,16 +2,14 @@ import type Database from 'better-sqlite3';
 import type { DataValue } from '../core/data-value.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
 import {
-  blankCombo as blank,
   deletionFromRow,
   deletionParams,
   ledgerEntryFromRow,
   ledgerKeyParams,
   type ValueRow,
+  valueRowParams,
 } from './rows.ts';
 import type { LedgerStore } from './types.ts';
-
-const _optional = (value: string) => (value === '' ? undefined : value);
 
 interface LedgerRow {
   data_element: string;
@@ -34,6 +32,11 @@ export class SqliteLedger implements LedgerStore {
     runId: string,
     values: readonly DataValue[],
   ): Promise<void> {
+    this.db.transaction(() => this.recordNow(target, job, runId, values))();
+  }
+
+  /** Inside the caller's transaction. */
+  private recordNow(target: string, job: string, runId: string, values: readonly DataValue[]) {
     const insert = this.db.prepare(
       `INSERT INTO ledger (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, written_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -41,22 +44,7 @@ export class SqliteLedger implements LedgerStore {
        DO UPDATE SET value = excluded.value, run_id = excluded.run_id, written_at = excluded.written_at, job = excluded.job`,
     );
     const now = new Date().toISOString();
-    this.db.transaction(() => {
-      for (const v of values) {
-        insert.run(
-          target,
-          job,
-          v.dataElement,
-          v.period,
-          v.orgUnit,
-          blank(v.categoryOptionCombo),
-          blank(v.attributeOptionCombo),
-          v.value,
-          runId,
-          now,
-        );
-      }
-    })();
+    for (const v of values) insert.run(...valueRowParams(target, job, v), runId, now);
   }
 
   async forget(target: string, values: readonly DataValue[]): Promise<void> {
@@ -120,5 +108,65 @@ export class SqliteLedger implements LedgerStore {
       last_updated: string | null;
     })[];
     return rows.map((row) => deletionFromRow(row as unknown as ValueRow));
+  }
+
+  async intend(
+    target: string,
+    job: string,
+    runId: string,
+    values: readonly DataValue[],
+  ): Promise<void> {
+    const insert = this.db.prepare(
+      `INSERT INTO ledger_intents (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, intended_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(target, run_id, data_element, period, org_unit, category_option_combo, attribute_option_combo)
+       DO UPDATE SET value = excluded.value, intended_at = excluded.intended_at`,
+    );
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const v of values) insert.run(...valueRowParams(target, job, v), runId, now);
+    })();
+  }
+
+  async confirm(
+    target: string,
+    job: string,
+    runId: string,
+    sent: readonly DataValue[],
+    taken: readonly DataValue[],
+  ): Promise<void> {
+    this.db.transaction(() => {
+      this.recordNow(target, job, runId, taken);
+      this.dropIntents(
+        target,
+        sent.map((value) => ({ ...value, runId })),
+      );
+    })();
+  }
+
+  async intents(target: string, job: string): Promise<LedgerEntry[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM ledger_intents WHERE target = ? AND job = ?')
+      .all(target, job) as LedgerRow[];
+    return rows.map((row) => ledgerEntryFromRow(row as unknown as ValueRow));
+  }
+
+  async settle(
+    target: string,
+    job: string,
+    intents: readonly LedgerEntry[],
+    taken: readonly LedgerEntry[],
+  ): Promise<void> {
+    this.db.transaction(() => {
+      for (const entry of taken) this.recordNow(target, job, entry.runId, [entry]);
+      this.dropIntents(target, intents);
+    })();
+  }
+
+  private dropIntents(target: string, intents: readonly LedgerEntry[]) {
+    const drop = this.db.prepare(
+      'DELETE FROM ledger_intents WHERE target = ? AND data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ? AND run_id = ?',
+    );
+    for (const entry of intents) drop.run(...ledgerKeyParams(target, entry), entry.runId);
   }
 }

@@ -7,7 +7,14 @@ import type { Notification } from '../core/notification.ts';
 import { type JobReport, summarise } from '../core/report.ts';
 import { finishRunParams } from './rows.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
-import type { LockHolder, RefusedRun, RunQuery, RunRecord, T2aStore } from './types.ts';
+import type {
+  HeldNotification,
+  LockHolder,
+  RefusedRun,
+  RunQuery,
+  RunRecord,
+  T2aStore,
+} from './types.ts';
 
 export type { RunRecord } from './types.ts';
 
@@ -66,11 +73,34 @@ export class SqliteStore implements T2aStore {
 
   /** Takes the job's lock; false when another run holds it. */
   async acquireLock(job: string, runId: string, holder: string): Promise<boolean> {
+    const now = new Date().toISOString();
     const result = this.db
       .prepare(
-        'INSERT INTO job_locks (job, run_id, holder, acquired_at) VALUES (?, ?, ?, ?) ON CONFLICT(job) DO NOTHING',
+        'INSERT INTO job_locks (job, run_id, holder, acquired_at, renewed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(job) DO NOTHING',
       )
-      .run(job, runId, holder, new Date().toISOString());
+      .run(job, runId, holder, now, now);
+    return result.changes === 1;
+  }
+
+  async renewLock(job: string, runId: string): Promise<boolean> {
+    const result = this.db
+      .prepare('UPDATE job_locks SET renewed_at = ? WHERE job = ? AND run_id = ?')
+      .run(new Date().toISOString(), job, runId);
+    return result.changes === 1;
+  }
+
+  async takeOverLock(
+    job: string,
+    staleRunId: string,
+    runId: string,
+    holder: string,
+  ): Promise<boolean> {
+    const now = new Date().toISOString();
+    const result = this.db
+      .prepare(
+        'UPDATE job_locks SET run_id = ?, holder = ?, acquired_at = ?, renewed_at = ? WHERE job = ? AND run_id = ?',
+      )
+      .run(runId, holder, now, now, job, staleRunId);
     return result.changes === 1;
   }
 
@@ -79,10 +109,10 @@ export class SqliteStore implements T2aStore {
   }
 
   async lockHolder(job: string): Promise<LockHolder | undefined> {
-    const row = this.db
-      .prepare('SELECT run_id, holder, acquired_at FROM job_locks WHERE job = ?')
-      .get(job) as { run_id: string; holder: string; acquired_at: string } | undefined;
-    return row ? { runId: row.run_id, holder: row.holder, acquiredAt: row.acquired_at } : undefined;
+    const row = this.db.prepare('SELECT * FROM job_locks WHERE job = ?').get(job) as
+      | LockRow
+      | undefined;
+    return row ? lockHolderFromRow(row) : undefined;
   }
 
   async startRun(run: {
@@ -158,13 +188,28 @@ export class SqliteStore implements T2aStore {
       );
   }
 
-  async takeNotifications(): Promise<Notification[]> {
+  async claimNotifications(): Promise<HeldNotification[]> {
+    const now = new Date();
     return this.db.transaction(() => {
       const rows = this.db
-        .prepare('SELECT * FROM pending_notifications ORDER BY id')
-        .all() as PendingRow[];
-      this.db.prepare('DELETE FROM pending_notifications').run();
-      return rows.map(pendingToNotification);
+        .prepare(
+          'SELECT * FROM pending_notifications WHERE claimed_at IS NULL OR claimed_at < ? ORDER BY id',
+        )
+        .all(claimExpiry(now)) as PendingRow[];
+      const claim = this.db.prepare('UPDATE pending_notifications SET claimed_at = ? WHERE id = ?');
+      for (const row of rows) claim.run(now.toISOString(), row.id);
+      return rows.map(heldFromRow);
+    })();
+  }
+
+  async releaseNotifications(ids: readonly string[], sent: boolean): Promise<void> {
+    const release = this.db.prepare(
+      sent
+        ? 'DELETE FROM pending_notifications WHERE id = ?'
+        : 'UPDATE pending_notifications SET claimed_at = NULL WHERE id = ?',
+    );
+    this.db.transaction(() => {
+      for (const id of ids) release.run(id);
     })();
   }
 
@@ -185,6 +230,7 @@ export function runTotals(report: JobReport | undefined): RunRecord['counts'] {
 }
 
 export interface PendingRow {
+  id: string;
   job: string;
   run_id: string | null;
   outcome: Notification['outcome'];
@@ -197,12 +243,32 @@ let pendingSeq = 0;
 export const pendingId = () =>
   `${new Date().toISOString()}-${String(++pendingSeq).padStart(8, '0')}-${randomBytes(3).toString('hex')}`;
 
-export const pendingToNotification = (row: PendingRow): Notification => ({
-  job: row.job,
-  runId: row.run_id ?? undefined,
-  outcome: row.outcome,
-  subject: row.subject,
-  text: row.text,
+export const heldFromRow = (row: PendingRow): HeldNotification => ({
+  id: row.id,
+  notification: {
+    job: row.job,
+    runId: row.run_id ?? undefined,
+    outcome: row.outcome,
+    subject: row.subject,
+    text: row.text,
+  },
+});
+
+/** A claim older than this was made by a process that died before it could release it. */
+export const claimExpiry = (now: Date) => new Date(now.getTime() - 3_600_000).toISOString();
+
+export interface LockRow {
+  run_id: string;
+  holder: string;
+  acquired_at: string;
+  renewed_at: string | null;
+}
+
+export const lockHolderFromRow = (row: LockRow): LockHolder => ({
+  runId: row.run_id,
+  holder: row.holder,
+  acquiredAt: row.acquired_at,
+  renewedAt: row.renewed_at ?? row.acquired_at,
 });
 
 export interface Row {

@@ -32,8 +32,17 @@ export interface RunRecord {
 
 export interface LockHolder {
   readonly runId: string;
+  /** `host:pid` of the process running the job. */
   readonly holder: string;
   readonly acquiredAt: string;
+  /** When the holder last renewed its lease (its acquisition, before the first renewal). */
+  readonly renewedAt: string;
+}
+
+/** A notification held for the digest, with the id that releases it once it is sent. */
+export interface HeldNotification {
+  readonly id: string;
+  readonly notification: Notification;
 }
 
 export interface RunQuery {
@@ -71,6 +80,28 @@ export interface LedgerStore {
   ): Promise<LedgerEntry[]>;
   recordDeletions(runId: string, target: string, stale: readonly StaleValue[]): Promise<void>;
   deletions(runId: string): Promise<{ target: string; value: HeldValue }[]>;
+  /** Writes down values about to be sent, before the request leaves. */
+  intend(target: string, job: string, runId: string, values: readonly DataValue[]): Promise<void>;
+  /**
+   * The import's answer is in: what the target took enters the ledger and the run's intents for what was
+   * sent are dropped, in one transaction.
+   */
+  confirm(
+    target: string,
+    job: string,
+    runId: string,
+    sent: readonly DataValue[],
+    taken: readonly DataValue[],
+  ): Promise<void>;
+  /** Intents left behind by runs that stopped before the answer came (a crash, a kill, a lost answer). */
+  intents(target: string, job: string): Promise<LedgerEntry[]>;
+  /** Settles left intents: `taken` (what the target holds as t2a sent it) enters the ledger, all are dropped. */
+  settle(
+    target: string,
+    job: string,
+    intents: readonly LedgerEntry[],
+    taken: readonly LedgerEntry[],
+  ): Promise<void>;
 }
 
 /**
@@ -82,6 +113,10 @@ export interface T2aStore {
   schemaVersion(): Promise<number>;
   close(): Promise<void>;
   acquireLock(job: string, runId: string, holder: string): Promise<boolean>;
+  /** Renews the run's lease on the lock; false when the run no longer holds it. */
+  renewLock(job: string, runId: string): Promise<boolean>;
+  /** Takes the lock from a run that no longer holds it in fact; false when another run was quicker. */
+  takeOverLock(job: string, staleRunId: string, runId: string, holder: string): Promise<boolean>;
   releaseLock(job: string, runId: string): Promise<void>;
   lockHolder(job: string): Promise<LockHolder | undefined>;
   startRun(run: NewRun): Promise<void>;
@@ -95,7 +130,12 @@ export interface T2aStore {
   runs(query?: RunQuery): Promise<RunRecord[]>;
   /** Holds a notification for the daily digest. */
   holdNotification(notification: Notification): Promise<void>;
-  /** Takes every held notification out, oldest first. */
-  takeNotifications(): Promise<Notification[]>;
+  /**
+   * Claims every held notification not claimed by another process in the last hour, oldest first: two
+   * replicas of t2a serve never send one digest twice. They stay held until released.
+   */
+  claimNotifications(): Promise<HeldNotification[]>;
+  /** Sent: drops the claimed notifications. Not sent: gives them back for the next digest. */
+  releaseNotifications(ids: readonly string[], sent: boolean): Promise<void>;
   run(id: string): Promise<RunRecord | undefined>;
 }

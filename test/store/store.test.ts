@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,11 +69,15 @@ async function location(kind: 'sqlite' | 'postgres'): Promise<string> {
 describe.each(['sqlite', 'postgres'] as const)('the run history and ledger on %s', (kind) => {
   it('applies the migrations once', async () => {
     const where = await location(kind);
+    // As many as the numbered files shipped with t2a.
+    const files = readdirSync(new URL('../../src/store/migrations/', import.meta.url));
+    const latest = Math.max(...files.map((name) => Number(name.slice(0, 3))));
+    expect(latest).toBeGreaterThanOrEqual(4);
     const store = await openStore(where);
-    expect(await store.schemaVersion()).toBe(3);
+    expect(await store.schemaVersion()).toBe(latest);
     await store.close();
     const again = await openStore(where);
-    expect(await again.schemaVersion()).toBe(3);
+    expect(await again.schemaVersion()).toBe(latest);
     await again.close();
   });
 
@@ -126,6 +130,72 @@ describe.each(['sqlite', 'postgres'] as const)('the run history and ledger on %s
     await a.releaseLock('immunisation', 'run-1');
     expect(await b.acquireLock('immunisation', 'run-2', 'host:2')).toBe(true);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('renews a lock only for its run, and lets exactly one run take over a stale one', async () => {
+    const where = await location(kind);
+    const a = await openStore(where);
+    const b = await openStore(where);
+    expect(await a.acquireLock('immunisation', 'run-1', 'host:1')).toBe(true);
+    const taken = await a.lockHolder('immunisation');
+    expect(taken?.renewedAt).toBe(taken?.acquiredAt);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await a.renewLock('immunisation', 'run-1')).toBe(true);
+    expect((await a.lockHolder('immunisation'))!.renewedAt > taken!.renewedAt).toBe(true);
+    expect(await b.renewLock('immunisation', 'run-2')).toBe(false);
+    // Two runs see the same stale holder: the first takes over, the second finds it gone.
+    const [first, second] = await Promise.all([
+      a.takeOverLock('immunisation', 'run-1', 'run-2', 'host:2'),
+      b.takeOverLock('immunisation', 'run-1', 'run-3', 'host:3'),
+    ]);
+    expect([first, second].filter(Boolean)).toHaveLength(1);
+    const holder = await a.lockHolder('immunisation');
+    expect(holder?.runId).toBe(first ? 'run-2' : 'run-3');
+    // The old run lost its lock: it can no longer renew it.
+    expect(await a.renewLock('immunisation', 'run-1')).toBe(false);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('keeps intents until the answer is in, and settles those a crash left', async () => {
+    const store = await openStore(await location(kind));
+    const at = (orgUnit: string, value: string) => ({
+      dataElement: 'BCG',
+      period: '202410',
+      orgUnit,
+      categoryOptionCombo: 'F',
+      value,
+    });
+    const target = 'https://hmis';
+    await store.ledger.intend(target, 'immunisation', 'r1', [at('OuA', '3'), at('OuB', '4')]);
+    // The answer: OuA was taken, OuB refused.
+    await store.ledger.confirm(
+      target,
+      'immunisation',
+      'r1',
+      [at('OuA', '3'), at('OuB', '4')],
+      [at('OuA', '3')],
+    );
+    expect(await store.ledger.intents(target, 'immunisation')).toEqual([]);
+    expect(
+      (await store.ledger.entries(target, 'immunisation', ['202410'])).map((e) => e.orgUnit),
+    ).toEqual(['OuA']);
+    // A run dies after sending: its intents stay, under its run id.
+    await store.ledger.intend(target, 'immunisation', 'r2', [at('OuC', '5'), at('OuD', '6')]);
+    const left = await store.ledger.intents(target, 'immunisation');
+    expect(left.map((e) => [e.orgUnit, e.value, e.runId]).sort()).toEqual([
+      ['OuC', '5', 'r2'],
+      ['OuD', '6', 'r2'],
+    ]);
+    expect(await store.ledger.intents(target, 'other-job')).toEqual([]);
+    const taken = left.filter((e) => e.orgUnit === 'OuC');
+    await store.ledger.settle(target, 'immunisation', left, taken);
+    expect(await store.ledger.intents(target, 'immunisation')).toEqual([]);
+    const entries = await store.ledger.entries(target, 'immunisation', ['202410']);
+    expect(entries.map((e) => [e.orgUnit, e.runId]).sort()).toEqual([
+      ['OuA', 'r1'],
+      ['OuC', 'r2'],
+    ]);
+    await store.close();
   });
 
   it('remembers what t2a wrote and what it deleted', async () => {
@@ -182,11 +252,26 @@ describe.each(['sqlite', 'postgres'] as const)('the run history and ledger on %s
       runId: undefined,
       outcome: 'failed',
     });
-    expect((await store.takeNotifications()).map((n) => [n.subject, n.runId, n.outcome])).toEqual([
+    const claimed = await store.claimNotifications();
+    expect(claimed.map(({ notification: n }) => [n.subject, n.runId, n.outcome])).toEqual([
       ['first', 'r1', 'success'],
       ['second', undefined, 'failed'],
     ]);
-    expect(await store.takeNotifications()).toEqual([]);
+    // Claimed by one process: another does not get them while the first is sending.
+    expect(await store.claimNotifications()).toEqual([]);
+    // The mail server failed: given back, they come out again at the next digest.
+    await store.releaseNotifications(
+      claimed.map((held) => held.id),
+      false,
+    );
+    const again = await store.claimNotifications();
+    expect(again.map((held) => held.notification.subject)).toEqual(['first', 'second']);
+    await store.releaseNotifications(
+      again.map((held) => held.id),
+      true,
+    );
+    await store.releaseNotifications([], true);
+    expect(await store.claimNotifications()).toEqual([]);
     await store.close();
   });
 });
