@@ -133,3 +133,25 @@ export function guardDeletions(options: {
   }
   return { allowed: true };
 }
+
+/**
+ * The intents a stopped run left (values it sent without hearing the answer) that the target holds as t2a
+ * sent them: those reached it and belong in the ledger. The others did not arrive, or were changed since.
+ */
+export function intentsTaken(
+  intents: readonly LedgerEntry[],
+  held: readonly HeldValue[],
+): LedgerEntry[] {
+  const holds = new Map(held.map((value) => [dataValueKey(withoutDefaultCombos(value)), value]));
+  // The latest intent per value: an older run's intent for the same value is superseded.
+  const latest = new Map<string, LedgerEntry>();
+  for (const intent of intents) {
+    const key = dataValueKey(withoutDefaultCombos(intent));
+    const seen = latest.get(key);
+    if (!seen || seen.runId < intent.runId) latest.set(key, intent);
+  }
+  return [...latest.entries()].flatMap(([key, intent]) => {
+    const current = holds.get(key);
+    return current && sameNumber(current.value, intent.value) ? [intent] : [];
+  });
+}

@@ -36,6 +36,8 @@ export interface ChunkDelivery {
   readonly held: number;
   /** Values were withheld in this chunk: clearing anything in it would rest on an incomplete picture. */
   readonly incomplete: boolean;
+  /** Why the chunk failed as a whole (a closed period with `lockedPeriods: fail`): nothing was sent. */
+  readonly failure?: T2aError | undefined;
 }
 
 /** What an import request did. */
@@ -64,6 +66,15 @@ export async function deliverChunk(
     ...ready.issues,
     ...locked.issues,
   ];
+  if (locked.failure) {
+    return {
+      result: delivered({ exported: exported.length, withheld: exported.length, issues }),
+      stale: [],
+      held: 0,
+      incomplete: true,
+      failure: locked.failure,
+    };
+  }
   const held = await heldValues(delivery, chunk);
   const reconcile = planReconcile({
     fresh: locked.open,
@@ -175,7 +186,7 @@ async function ledgerEntries(delivery: Delivery, chunk: Chunk) {
 function withholdLocked(
   delivery: Delivery,
   values: readonly DataValue[],
-): { open: DataValue[]; issues: IssueEntry[] } {
+): { open: DataValue[]; issues: IssueEntry[]; failure?: T2aError } {
   const { target } = delivery;
   const job = delivery.resolved.job;
   const open: DataValue[] = [];
@@ -204,15 +215,20 @@ function withholdLocked(
       continue;
     }
     issues.push(issue('locked-period', 1, [`${value.period} ${sets[0]!.name}`], reasons[0]));
-    if (job.lockedPeriods === 'fail') {
-      throw new T2aError(
+  }
+  if (job.lockedPeriods === 'fail' && open.length < values.length) {
+    const first = values.find((value) => !open.includes(value))!;
+    return {
+      open: [],
+      issues,
+      failure: new T2aError(
         'dhis2',
-        `Period ${value.period} is closed in ${target.client.name}: ${reasons[0]}.`,
+        `Period ${first.period} is closed in ${target.client.name}: ${issues[0]!.message}.`,
         {
           fix: 'Take the period out of the job, ask for a lock exception, or set lockedPeriods: skip to send the rest.',
         },
-      );
-    }
+      ),
+    };
   }
   return { open, issues };
 }
@@ -237,6 +253,14 @@ export async function send(
   );
   for (const group of groups) {
     if (group.values.length === 0) continue;
+    const records = delivery.store && !target.dryRun && importStrategy !== 'DELETE';
+    if (records)
+      await delivery.store!.ledger.intend(
+        target.ledgerKey,
+        delivery.resolved.job.name,
+        delivery.runId,
+        group.values,
+      );
     const result = await importDataValues(target.client, {
       values: group.values,
       orgUnitIdScheme: target.orgUnitIdScheme,
@@ -250,8 +274,7 @@ export async function send(
       conflicted: total.conflicted + result.conflicts.reduce((sum, c) => sum + c.count, 0),
       issues: [...total.issues, ...result.conflicts.map(conflictIssue)],
     };
-    if (!target.dryRun && importStrategy !== 'DELETE')
-      await recordWritten(delivery, group.values, result);
+    if (records) await recordWritten(delivery, group.values, result);
     log.info(
       { target: target.client.name, status: result.status, ...result.counts },
       'values imported',
@@ -261,23 +284,22 @@ export async function send(
 }
 
 /**
- * Only values DHIS2 took go into the ledger; where conflicts do not say which values they concern
- * (ServerProfile.conflictIndexes), a request with conflicts records none.
+ * Only values DHIS2 took go into the ledger. Where the answer does not say which values it took (an
+ * ERROR status, conflicts without indexes: ServerProfile.conflictIndexes), the intents stay, and the next run settles them against what the
+ * target holds.
  */
 async function recordWritten(
   delivery: Delivery,
   values: readonly DataValue[],
   result: Awaited<ReturnType<typeof importDataValues>>,
 ): Promise<void> {
-  if (!delivery.store || result.status === 'ERROR') return;
-  if (result.conflicts.length > 0 && !delivery.target.info.profile.conflictIndexes) return;
+  const store = delivery.store!;
+  const { target, resolved, runId } = delivery;
   const rejected = new Set(result.conflicts.flatMap((conflict) => conflict.indexes));
-  if (result.conflicts.length > 0 && rejected.size === 0) return;
-  const written = values.filter((_value, index) => !rejected.has(index));
-  await delivery.store.ledger.record(
-    delivery.target.ledgerKey,
-    delivery.resolved.job.name,
-    delivery.runId,
-    written,
-  );
+  const unknown =
+    result.status === 'ERROR' ||
+    (result.conflicts.length > 0 && (!target.info.profile.conflictIndexes || rejected.size === 0));
+  if (unknown) return;
+  const taken = values.filter((_value, index) => !rejected.has(index));
+  await store.ledger.confirm(target.ledgerKey, resolved.job.name, runId, values, taken);
 }

@@ -19,6 +19,7 @@ import { type ChunksOutcome, deliverChunks } from './chunks.ts';
 import { completeJob } from './complete.ts';
 import type { JobContext } from './context.ts';
 import type { Delivery } from './deliver.ts';
+import { settleIntents } from './intents.ts';
 import { failedMappings, jobLevelFindings, mappingFindings } from './job-findings.ts';
 import { analyticsAge, type ResolvedJob, resolveJob } from './resolve-job.ts';
 import { clearStale } from './stale.ts';
@@ -203,6 +204,7 @@ async function deliverJob(
     store: ctx.store,
     log,
   }));
+  for (const delivery of deliveries) await settleIntents(delivery);
   const outcome = await deliverChunks(
     resolved,
     deliveries,
@@ -232,7 +234,9 @@ export async function executeJob(
     const failed = validateForRun(resolved, options.force === true);
     const run = await deliverJob(ctx, resolved, failed, runId, options, log);
     outcome = run.outcome;
+    if (outcome.halted) throw outcome.halted;
     if (options.signal?.aborted) {
+      if (isT2aError(options.signal.reason)) throw options.signal.reason;
       throw new T2aError(
         'aborted',
         `Job "${job.name}" was stopped after ${outcome.done} of ${run.total} chunks (t2a was asked to shut down).`,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DataValue } from '../../src/core/data-value.ts';
-import { guardDeletions, type LedgerEntry, planReconcile } from '../../src/core/reconcile.ts';
+import {
+  guardDeletions,
+  intentsTaken,
+  type LedgerEntry,
+  planReconcile,
+} from '../../src/core/reconcile.ts';
 
 const v = (orgUnit: string, period: string, value: string, dataElement = 'BCG'): DataValue => ({
   dataElement,
@@ -105,5 +110,42 @@ describe('guard rails on deletion', () => {
     expect(guardDeletions({ ...base, deletions: 30, allowMassDelete: true })).toEqual({
       allowed: true,
     });
+  });
+});
+
+describe('settling what an interrupted run sent', () => {
+  const intent = (value: DataValue, runId: string): LedgerEntry => ({ ...value, runId });
+
+  it('takes the intents the target holds as sent, and only those', () => {
+    const taken = intentsTaken(
+      [
+        intent(v('A', '202401', '5'), 'r2'), // arrived
+        intent(v('B', '202401', '7'), 'r2'), // never arrived
+        intent(v('C', '202401', '3'), 'r2'), // changed by hand since
+        intent(v('D', '202401', '4'), 'r2'), // stored as 4.0
+      ],
+      [v('A', '202401', '5'), v('C', '202401', '9'), v('D', '202401', '4.0')],
+    );
+    expect(taken.map((entry) => entry.orgUnit)).toEqual(['A', 'D']);
+  });
+
+  it('takes the latest run’s intent where two runs left one for the same value', () => {
+    const taken = intentsTaken(
+      [
+        intent(v('A', '202401', '5'), '20261129T020000Z-aaaaaa'),
+        intent(v('A', '202401', '6'), '20261130T020000Z-bbbbbb'),
+      ],
+      [v('A', '202401', '6')],
+    );
+    expect(taken).toEqual([intent(v('A', '202401', '6'), '20261130T020000Z-bbbbbb')]);
+  });
+
+  it('matches the default combo however the target names it', () => {
+    const plain = { dataElement: 'BCG', period: '202401', orgUnit: 'A', value: '2' };
+    const taken = intentsTaken(
+      [intent(plain, 'r1')],
+      [{ ...plain, categoryOptionCombo: 'default', attributeOptionCombo: 'HllvX50cXC0' }],
+    );
+    expect(taken).toHaveLength(1);
   });
 });

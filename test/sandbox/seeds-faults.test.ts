@@ -110,6 +110,29 @@ describe('faults on request', async () => {
     ).rejects.toThrow(/aborted|timeout/i);
   });
 
+  it('loses the answer after doing the work when the fault is late', async () => {
+    const hmis = await sandboxForFile({ seed: 'demo-hmis', facilities: 2 });
+    const element = (await api(hmis, '/api/dataElements?fields=code&paging=false')).body
+      .dataElements[0].code;
+    const unit = (
+      await api(hmis, '/api/organisationUnits?fields=id&filter=level:eq:4&paging=false')
+    ).body.organisationUnits[0].id;
+    hmis.context.faults.add(parseFaultRule('POST /api/dataValueSets 504 times=1 late'));
+    const sent = await api(hmis, '/api/dataValueSets?dataElementIdScheme=CODE', {
+      body: { dataValues: [{ dataElement: element, period: '202410', orgUnit: unit, value: '7' }] },
+    });
+    expect(sent.status).toBe(504);
+    expect(String(sent.body)).toContain('504 Gateway Timeout');
+    const dataSet = (await api(hmis, '/api/dataSets?fields=id&paging=false')).body.dataSets[0].id;
+    const read = await api(
+      hmis,
+      `/api/dataValueSets.json?dataElementIdScheme=CODE&period=202410&orgUnit=${unit}&dataSet=${dataSet}`,
+    );
+    expect(read.body.dataValues).toEqual([
+      expect.objectContaining({ dataElement: element, orgUnit: unit, value: '7' }),
+    ]);
+  });
+
   it('explains a fault it cannot read', () => {
     expect(() => parseFaultRule('/api/x explode')).toThrow(
       'Fault "explode" is unknown: use 500, 502, 503, 504, drop, hang or latency=MS.',

@@ -21,6 +21,11 @@ export interface FaultRule {
   readonly after?: number;
   /** Fault this many matching requests, then stop; for ever when absent. */
   readonly times?: number;
+  /**
+   * The server does the work, then the answer is lost (a proxy's 504 while DHIS2 commits the import, a
+   * connection cut on the way back): what t2a must not mistake for "nothing happened".
+   */
+  readonly late?: boolean;
 }
 
 /** How the analytics table job should misbehave (see the analytics job). */
@@ -49,13 +54,14 @@ export class FaultRegistry {
     this.analytics = {};
   }
 
-  list(): FaultRule[] {
-    return this.rules.map(({ seen: _seen, fired: _fired, ...rule }) => rule);
+  /** The rules, each with how many requests it has faulted so far. */
+  list(): (FaultRule & { readonly fired: number })[] {
+    return this.rules.map(({ seen: _seen, ...rule }) => rule);
   }
 
   /** The faults to apply to a request; counts it against each matching rule. */
-  match(method: string, path: string): FaultKind[] {
-    const faults: FaultKind[] = [];
+  match(method: string, path: string): { fault: FaultKind; late: boolean }[] {
+    const faults: { fault: FaultKind; late: boolean }[] = [];
     for (const rule of this.rules) {
       if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
       if (!path.startsWith(rule.path)) continue;
@@ -63,15 +69,16 @@ export class FaultRegistry {
       if (rule.seen <= (rule.after ?? 0)) continue;
       if (rule.times !== undefined && rule.fired >= rule.times) continue;
       rule.fired += 1;
-      faults.push(rule.fault);
+      faults.push({ fault: rule.fault, late: rule.late === true });
     }
     return faults;
   }
 }
 
 /**
- * Parses a fault given on the command line: `[METHOD ]PATH FAULT[ after=N][ times=N]` where FAULT is
- * `500`, `502`, `503`, `504`, `drop`, `hang` or `latency=MS`.
+ * Parses a fault given on the command line: `[METHOD ]PATH FAULT[ after=N][ times=N][ late]` where FAULT
+ * is `500`, `502`, `503`, `504`, `drop`, `hang` or `latency=MS`, and `late` applies it after the server
+ * did the work.
  */
 export function parseFaultRule(text: string): FaultRule {
   const words = text.trim().split(/\s+/);
@@ -95,10 +102,14 @@ export function parseFaultRule(text: string): FaultRule {
       `Fault "${what}" is unknown: use 500, 502, 503, 504, drop, hang or latency=MS.`,
     );
   }
-  const options: { after?: number; times?: number } = {};
+  const options: { after?: number; times?: number; late?: boolean } = {};
   for (const word of words) {
+    if (word === 'late') {
+      options.late = true;
+      continue;
+    }
     const match = /^(after|times)=(\d+)$/.exec(word);
-    if (!match) throw new Error(`"${word}" in fault "${text}" is not after=N or times=N.`);
+    if (!match) throw new Error(`"${word}" in fault "${text}" is not after=N, times=N or late.`);
     options[match[1] as 'after' | 'times'] = Number(match[2]);
   }
   return { ...(method ? { method } : {}), path, fault, ...options };
@@ -111,7 +122,44 @@ const FAULT_BODIES: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-/** Applies the matching faults before the request reaches auth and the routes. */
+type Ctx = Parameters<MiddlewareHandler<SandboxEnv>>[0];
+
+function errorPage(c: Ctx, status: 500 | 502 | 503 | 504): Response {
+  // What a reverse proxy in front of DHIS2 (nginx) answers: an HTML error page.
+  return c.html(
+    `<html><head><title>${status} ${FAULT_BODIES[status]}</title></head><body><center><h1>${status} ${FAULT_BODIES[status]}</h1></center></body></html>`,
+    status,
+  );
+}
+
+async function dropConnection(c: Ctx): Promise<Response> {
+  const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming;
+  incoming?.socket?.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  return c.body(null, 500);
+}
+
+/** The response a fault turns the request into, or undefined when it only delays it. */
+async function applyFault(
+  c: Ctx,
+  fault: FaultKind,
+  stopped: Promise<void>,
+): Promise<Response | undefined> {
+  switch (fault.kind) {
+    case 'latency':
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      return undefined;
+    case 'status':
+      return errorPage(c, fault.status);
+    case 'drop':
+      return dropConnection(c);
+    case 'hang':
+      await stopped;
+      return c.body(null, 503);
+  }
+}
+
+/** Applies the matching faults: before the request reaches auth and the routes, or after them (late). */
 export function faultMiddleware(
   faults: FaultRegistry,
   stopped: Promise<void>,
@@ -119,26 +167,19 @@ export function faultMiddleware(
   return async (c, next) => {
     const path = new URL(c.req.url).pathname;
     if (path.startsWith('/__sandbox')) return next();
-    for (const fault of faults.match(c.req.method, path)) {
-      if (fault.kind === 'latency') {
-        await new Promise((resolve) => setTimeout(resolve, fault.ms));
-      } else if (fault.kind === 'status') {
-        // What a reverse proxy in front of DHIS2 (nginx) answers: an HTML error page.
-        return c.html(
-          `<html><head><title>${fault.status} ${FAULT_BODIES[fault.status]}</title></head><body><center><h1>${fault.status} ${FAULT_BODIES[fault.status]}</h1></center></body></html>`,
-          fault.status,
-        );
-      } else if (fault.kind === 'drop') {
-        const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)
-          ?.incoming;
-        incoming?.socket?.destroy();
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        return c.body(null, 500);
-      } else {
-        await stopped;
-        return c.body(null, 503);
+    const matched = faults.match(c.req.method, path);
+    for (const { fault } of matched.filter((entry) => !entry.late)) {
+      const response = await applyFault(c, fault, stopped);
+      if (response) return response;
+    }
+    await next();
+    for (const { fault } of matched.filter((entry) => entry.late)) {
+      const response = await applyFault(c, fault, stopped);
+      if (response) {
+        c.res = undefined;
+        c.res = response;
+        return;
       }
     }
-    return next();
   };
 }

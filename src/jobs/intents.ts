@@ -1,0 +1,44 @@
+import { intentsTaken, withoutDefaultCombos } from '../core/reconcile.ts';
+import { fetchHeldValues } from '../dhis2/data-value-sets.ts';
+import type { Delivery } from './deliver.ts';
+
+/** Org units per request when asking a target what it holds (keeps the URL well under proxies' limits). */
+const ORG_UNITS_PER_REQUEST = 100;
+
+/**
+ * Before a job sends anything to a target: the values an earlier run sent without recording the answer
+ * (it was killed, or the answer was lost) are looked up in the target. Those it holds as t2a sent them
+ * enter the ledger under that run, so they can be cleared later like any value t2a wrote; the rest are
+ * forgotten. Returns how many entered the ledger.
+ */
+export async function settleIntents(delivery: Delivery): Promise<number> {
+  const { store, target, resolved, log } = delivery;
+  if (!store || target.dryRun) return 0;
+  const intents = await store.ledger.intents(target.ledgerKey, resolved.job.name);
+  if (intents.length === 0) return 0;
+  const periods = [...new Set(intents.map((intent) => intent.period))];
+  const orgUnits = [...new Set(intents.map((intent) => intent.orgUnit))];
+  const held = [];
+  for (let start = 0; start < orgUnits.length; start += ORG_UNITS_PER_REQUEST) {
+    held.push(
+      ...(await fetchHeldValues(target.client, {
+        dataSets: target.dataSets,
+        periods,
+        orgUnits: orgUnits.slice(start, start + ORG_UNITS_PER_REQUEST),
+        orgUnitIdScheme: target.orgUnitIdScheme,
+      })),
+    );
+  }
+  const taken = intentsTaken(intents, held.map(withoutDefaultCombos));
+  await store.ledger.settle(target.ledgerKey, resolved.job.name, intents, taken);
+  log.warn(
+    {
+      target: target.client.name,
+      intents: intents.length,
+      taken: taken.length,
+      runs: [...new Set(intents.map((intent) => intent.runId))],
+    },
+    'settled values an interrupted run sent without recording the answer',
+  );
+  return taken.length;
+}
