@@ -1,11 +1,13 @@
 import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import type { JobConfig } from '../config/schema.ts';
-import { T2aError } from '../core/errors.ts';
+import { isT2aError, T2aError } from '../core/errors.ts';
 import { composeDigest } from '../core/notification.ts';
 import { getSystemInfo } from '../dhis2/system.ts';
 import { notifyAll } from '../notify/notifier.ts';
+import { newRunId } from '../store/run-id.ts';
 import type { T2aStore } from '../store/types.ts';
+import { T2A_VERSION } from '../version.ts';
 import type { JobContext } from './context.ts';
 import { analyticsAge } from './resolve-job.ts';
 import { runSync } from './sync.ts';
@@ -44,12 +46,7 @@ function scheduleJobs(
           .then((report) =>
             ctx.logger.info({ job: job.name, outcome: report.outcome }, 'scheduled run finished'),
           )
-          .catch((error: unknown) =>
-            ctx.logger.error(
-              { job: job.name, err: (error as Error).message },
-              'scheduled run failed',
-            ),
-          )
+          .catch((error: unknown) => scheduledRunFailed(ctx, job, error))
           .finally(() => running.delete(run));
         running.add(run);
       });
@@ -61,6 +58,43 @@ function scheduleJobs(
       );
     }
   });
+}
+
+/**
+ * A scheduled run that failed outside the job (the store, an unexpected error): the history and the
+ * notifiers hear of it as of any failed run; what cannot be recorded is at least logged.
+ */
+async function scheduledRunFailed(ctx: ServeContext, job: JobConfig, error: unknown) {
+  const message = (error as Error).message;
+  ctx.logger.error({ job: job.name, err: message }, 'scheduled run failed');
+  const runId = newRunId();
+  try {
+    await ctx.store.recordRefused({
+      id: runId,
+      job: job.name,
+      trigger: 'schedule',
+      t2aVersion: T2A_VERSION,
+      reason: `The scheduled run failed: ${message}`,
+    });
+  } catch (recordError) {
+    ctx.logger.error(
+      { job: job.name, err: (recordError as Error).message },
+      'could not record the failed run',
+    );
+  }
+  const fix =
+    isT2aError(error) && error.fix ? error.fix : `Check the log of t2a serve on ${hostname()}.`;
+  await notifyAll(
+    ctx.notifiers ?? [],
+    {
+      subject: `[t2a] ${job.name}: scheduled run failed`,
+      text: `t2a job "${job.name}" failed at its scheduled time on ${hostname()}: ${message}\n\nWhat to do: ${fix}`,
+      job: job.name,
+      runId,
+      outcome: 'failed',
+    },
+    ctx.logger,
+  );
 }
 
 /** A scheduled run that did not happen within the alert delay, said once per due time. */
@@ -173,10 +207,28 @@ export function startScheduler(ctx: ServeContext): Scheduler {
   const crons = scheduleJobs(ctx, scheduled, abort.signal, running);
   const alerted = new Set<string>();
   const sendDigest = async () => {
-    const held = await ctx.store.takeNotifications();
+    const held = await ctx.store.claimNotifications();
     if (held.length === 0) return undefined;
-    const digest = composeDigest(held, hostname());
-    await notifyAll(ctx.notifiers ?? [], digest, ctx.logger);
+    const digest = composeDigest(
+      held.map((entry) => entry.notification),
+      hostname(),
+    );
+    const result = await notifyAll(ctx.notifiers ?? [], digest, ctx.logger);
+    // Kept for the next digest unless some notifier took it (a failing mail server loses nothing).
+    const sent = result.sent.length > 0 || result.failed.length === 0;
+    await ctx.store.releaseNotifications(
+      held.map((entry) => entry.id),
+      sent,
+    );
+    if (!sent) {
+      throw new T2aError(
+        'connection',
+        `The digest of ${held.length} message(s) was not sent: every notifier failed (${result.failed.map((f) => `${f.notifier}: ${f.error}`).join('; ')}).`,
+        {
+          fix: 'Check the mail server or DHIS2 messaging settings; the messages are kept for the next digest.',
+        },
+      );
+    }
     return digest.subject;
   };
   const digestCron = scheduleDigest(ctx, sendDigest);

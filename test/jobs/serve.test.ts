@@ -123,6 +123,111 @@ describe('t2a serve', async () => {
     await scheduler.stop(100);
   });
 
+  it('keeps the digest when every notifier fails, and sends it whole the next time', async () => {
+    const { loaded: digest } = configFor({
+      source,
+      target,
+      group: 'DemoPiGrp01',
+      root: source.seed.root,
+      jobExtra: '    schedule: "0 2 * * *"\n    notify: digest',
+    });
+    const store = await openStore(':memory:');
+    const { runSync } = await import('../../src/jobs/sync.ts');
+    await runSync(contextOf(digest, { store }));
+    const failing: Notifier = {
+      name: 'smtp',
+      send: async () => {
+        throw new Error('connect ECONNREFUSED 10.0.0.5:587');
+      },
+    };
+    const down = startScheduler({ ...contextOf(digest, { notifiers: [failing] }), store });
+    await expect(down.sendDigest()).rejects.toThrow(
+      /digest of 1 message\(s\) was not sent: every notifier failed \(smtp: connect ECONNREFUSED/,
+    );
+    await down.stop(100);
+    await runSync(contextOf(digest, { store }));
+    const notifier = recorder();
+    const up = startScheduler({ ...contextOf(digest, { notifiers: [failing, notifier] }), store });
+    expect(await up.sendDigest()).toBe('[t2a] daily digest: 2 run(s), 0 failed, 0 with problems');
+    // One notifier took it: it is not sent again.
+    expect(await up.sendDigest()).toBeUndefined();
+    await up.stop(100);
+  });
+
+  it('records and announces a scheduled run that failed outside the job, and keeps serving', async () => {
+    const store = await openStore(':memory:');
+    // The store fails as the run starts (a full disk): the run itself cannot record its failure.
+    const broken = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'startRun')
+          return async () => Promise.reject(new Error('SQLITE_FULL: database or disk is full'));
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const notifier = recorder();
+    vi.useFakeTimers({ now: NOW, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const scheduler = startScheduler({
+      ...contextOf(loaded, { notifiers: [notifier] }),
+      store: broken,
+    });
+    await vi.advanceTimersByTimeAsync(61_000);
+    vi.useRealTimers();
+    for (let i = 0; i < 100 && notifier.sent.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(notifier.sent[0]).toMatchObject({
+      subject: '[t2a] immunisation: scheduled run failed',
+      outcome: 'failed',
+      text: expect.stringContaining('SQLITE_FULL'),
+    });
+    const runs = await store.runs();
+    expect(runs[0]).toMatchObject({
+      job: 'immunisation',
+      trigger: 'schedule',
+      status: 'failed',
+      error: expect.stringContaining('The scheduled run failed: SQLITE_FULL'),
+    });
+    // The lock was released: the next night can run.
+    expect(await store.lockHolder('immunisation')).toBeUndefined();
+    expect(scheduler.nextRuns(1)[0]!.at).toHaveLength(1);
+    await scheduler.stop(100);
+  });
+
+  it('survives a digest whose store fails: the error is logged, the server keeps running', async () => {
+    const { loaded: digest } = configFor({
+      source,
+      target,
+      group: 'DemoPiGrp01',
+      root: source.seed.root,
+      jobExtra: '    schedule: "0 3 * * *"\n    notify: digest',
+    });
+    const store = await openStore(':memory:');
+    const broken = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'claimNotifications')
+          return async () => Promise.reject(new Error('database is locked'));
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    // The digest is due at 07:00 in the configured zone: move the clock over it.
+    vi.useFakeTimers({
+      now: new Date('2026-11-24T06:59:00Z'),
+      toFake: ['setTimeout', 'clearTimeout', 'Date'],
+    });
+    const scheduler = startScheduler({ ...contextOf(digest, { notifiers: [] }), store: broken });
+    await vi.advanceTimersByTimeAsync(61_000);
+    vi.useRealTimers();
+    await new Promise((r) => setTimeout(r, 50));
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+    await expect(scheduler.sendDigest()).rejects.toThrow('database is locked');
+    await scheduler.stop(100);
+  });
+
   it('says so when a scheduled run did not happen', async () => {
     const store = await openStore(':memory:');
     await store.startRun({
