@@ -102,6 +102,11 @@ export interface TargetSetup {
   readonly periodType: string;
 }
 
+/** The `orgUnitIdScheme` a target's imports use: UID after an org unit map, else the configured one. */
+export function importOrgUnitScheme(config: TargetConfig): string {
+  return config.orgUnitMapFile ? 'UID' : config.orgUnitIdScheme;
+}
+
 export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget> {
   const { client, config } = setup;
   const info = await getSystemInfo(client);
@@ -116,7 +121,7 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     : undefined;
   const ofType = metadata.dataSets.filter((ds) => ds.periodType === setup.periodType);
   const translate = orgUnitTranslation(config.orgUnitIdScheme, setup.orgUnits, mapping);
-  const scheme = mapping ? 'UID' : config.orgUnitIdScheme;
+  const scheme = importOrgUnitScheme(config);
   return {
     client,
     info,

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { resolveJob } from '../../src/jobs/resolve-job.ts';
 import { restoreRun } from '../../src/jobs/restore.ts';
-import { configFor, contextOf, sandbox, send, storeOf, sync, targetValues } from './harness.ts';
+import {
+  configFor,
+  contextOf,
+  get,
+  sandbox,
+  send,
+  storeOf,
+  sync,
+  targetValues,
+} from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 const PERIODS = ['202609', '202610'];
@@ -55,7 +64,31 @@ async function analytics(source: Awaited<ReturnType<typeof sandbox>>) {
   runAnalyticsNow(source.context);
 }
 
-async function scenario(jobExtra: string) {
+/** A second HMIS that names org units by code, where the import user is no superuser. */
+interface SecondTarget {
+  readonly target: Awaited<ReturnType<typeof sandbox>>;
+  readonly connectionExtra: string;
+  readonly extraJob: string;
+}
+
+async function secondTarget(): Promise<SecondTarget> {
+  const target = await sandbox({
+    dhis2Version: '2.41',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 4,
+    users: [
+      { username: 'hmis-import', password: 'Import-2026!', authorities: ['F_DATAVALUE_ADD'] },
+    ],
+  });
+  return {
+    target,
+    connectionExtra: `\n  hmis2:\n    url: ${target.baseUrl}\n    auth: { username: hmis-import, password: "Import-2026!" }\n    retries: 0`,
+    extraJob: '\n      - connection: hmis2\n        orgUnitIdScheme: CODE',
+  };
+}
+
+async function scenario(jobExtra: string, second?: SecondTarget) {
   // No generated tracker data: only the children below exist, so every number is known.
   const source = await sandbox({
     dhis2Version: '2.40',
@@ -87,6 +120,7 @@ async function scenario(jobExtra: string) {
     root: source.seed.root,
     periods: '{ fixed: [202609, 202610] }',
     jobExtra,
+    ...(second ? { connectionExtra: second.connectionExtra, extraJob: second.extraJob } : {}),
   });
   const first = await sync(loaded);
   // A value entered by hand in the same data set, for a combo t2a also fills elsewhere.
@@ -176,6 +210,7 @@ describe('reconciliation after tracker corrections', async () => {
     if (!run) throw new Error('no run recorded');
     const restored = await restoreRun({ ...contextOf(loaded), store }, run.id, false);
     expect(restored.values).toBe(3);
+    expect(restored.targets).toMatchObject([{ target: 'hmis', values: 3, taken: 3 }]);
     const held = await targetValues(
       target,
       'DemoImmMon1',
@@ -186,6 +221,53 @@ describe('reconciliation after tracker corrections', async () => {
     expect(held.get(key('IMM_PENTA1_DOSES', 'LT1Y_M', '202610', a))).toBe('1');
     expect(held.get(key('IMM_MR1_DOSES', 'LT1Y_F', '202609', b))).toBe('1');
     expect(held.size).toBe(6);
+  });
+});
+
+describe('restoring a run that deleted in two targets', async () => {
+  const second = await secondTarget();
+  const { target, loaded, a, b } = await scenario('    reconcile: { maxDeleteShare: 1 }', second);
+  const root = loaded.config.jobs[0]!.orgUnits.roots![0]!;
+
+  it('puts back each target’s values with its own org unit ids, and records only what each took', async () => {
+    const cleared = await sync(loaded);
+    expect(cleared.jobs[0]!.targets.map((t) => t.counts.deleted)).toEqual([3, 3]);
+    // The second HMIS closes September (40 expiry days) before the restore: it refuses that value.
+    const dataSet = await get(second.target, 'dataSets/DemoImmMon1?fields=:owner');
+    await send(second.target, 'PUT', 'dataSets/DemoImmMon1', { ...dataSet, expiryDays: 40 });
+    const store = storeOf(loaded)!;
+    const [run] = await store.runs({ last: 1 });
+    const restored = await restoreRun({ ...contextOf(loaded), store }, run!.id, false);
+    expect(restored.targets.map((t) => [t.target, t.values, t.taken])).toEqual([
+      ['hmis', 3, 3],
+      ['hmis2', 3, 2],
+    ]);
+    expect(restored.targets[1]!.result.conflicts[0]?.message).toMatch(/202609/);
+    for (const instance of [target, second.target]) {
+      const held = await targetValues(instance, 'DemoImmMon1', root, PERIODS);
+      expect(held.get(`IMM_BCG_DOSES|LT1Y_F|202610|${a}`)).toBe('1');
+      expect(held.get(`IMM_PENTA1_DOSES|LT1Y_M|202610|${a}`)).toBe('1');
+    }
+    expect(
+      (await targetValues(second.target, 'DemoImmMon1', root, PERIODS)).has(
+        `IMM_MR1_DOSES|LT1Y_F|202609|${b}`,
+      ),
+    ).toBe(false);
+    const restoredEntries = async (url: string) =>
+      (await store.ledger.entries(url, 'immunisation', PERIODS))
+        .filter((entry) => entry.runId === `restore-${run!.id}`)
+        .map((entry) => `${entry.dataElement} ${entry.period}`)
+        .sort();
+    expect(await restoredEntries(target.baseUrl)).toEqual([
+      'IMM_BCG_DOSES 202610',
+      'IMM_MR1_DOSES 202609',
+      'IMM_PENTA1_DOSES 202610',
+    ]);
+    expect(await restoredEntries(second.target.baseUrl)).toEqual([
+      'IMM_BCG_DOSES 202610',
+      'IMM_PENTA1_DOSES 202610',
+    ]);
+    expect(await store.ledger.intents(second.target.baseUrl, 'immunisation')).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { ImportResult } from '../../core/import-summary.ts';
 import type { HeldValue } from '../../core/reconcile.ts';
 import { type AdoptResult, adoptValues } from '../../jobs/adopt.ts';
 import { resolveJob } from '../../jobs/resolve-job.ts';
@@ -34,6 +35,9 @@ export function adoptCommand(
   });
 }
 
+const countRefused = (result: ImportResult) =>
+  result.conflicts.reduce((sum, conflict) => sum + conflict.count, 0);
+
 export function restoreCommand(
   runId: string,
   options: ConfigOptions & { dryRun?: boolean },
@@ -44,15 +48,23 @@ export function restoreCommand(
       process.stdout.write(`Run ${restored.runId} deleted nothing.\n`);
       return EXIT.OK;
     }
-    for (const { target, result } of restored.results) {
+    for (const { target, values, taken, result } of restored.targets) {
       const c = result.counts;
+      const back =
+        options.dryRun === true
+          ? `would put back ${values - countRefused(result)} of ${values}`
+          : taken === undefined
+            ? `sent ${values} (DHIS2 did not say which it refused; the next run settles them)`
+            : `put back ${taken} of ${values}`;
       process.stdout.write(
-        `${target}: ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${result.conflicts.length} conflict(s)\n`,
+        `${target}: ${back}: ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${result.conflicts.length} conflict(s)\n`,
       );
+      for (const conflict of result.conflicts.slice(0, 5))
+        process.stdout.write(`  DHIS2: ${conflict.message}\n`);
     }
     process.stdout.write(
-      `${options.dryRun ? 'Dry run: would put back' : 'Put back'} the ${restored.values} value(s) run ${restored.runId} deleted.\n`,
+      `${options.dryRun ? 'Dry run: nothing was written' : 'Done'}; run ${restored.runId} had deleted ${restored.values} value(s).\n`,
     );
-    return exitCodeForImports(restored.results.map(({ result }) => result));
+    return exitCodeForImports(restored.targets.map(({ result }) => result));
   });
 }
