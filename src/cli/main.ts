@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { isT2aError, type T2aError } from '../core/errors.ts';
 import { EXIT, exitCodeForError } from './exit-codes.ts';
 import { program } from './program.ts';
@@ -9,8 +9,15 @@ function printError(error: T2aError): void {
   if (error.fix) process.stderr.write(`  Fix: ${error.fix}\n`);
 }
 
+/** Commander exits by itself on a usage error unless told not to, command by command. */
+function overrideExits(command: Command): Command {
+  command.exitOverride();
+  for (const sub of command.commands) overrideExits(sub);
+  return command;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const cli = program().exitOverride();
+  const cli = overrideExits(program());
   try {
     await cli.parseAsync(argv as string[], { from: 'user' });
     return Number(process.exitCode ?? EXIT.OK);

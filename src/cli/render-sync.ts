@@ -26,7 +26,7 @@ function renderIssue(issue: Issue): string[] {
     lines.push(
       `      ${issue.objects.join('; ')}${issue.count > issue.objects.length ? ' …' : ''}`,
     );
-  for (const message of issue.messages) lines.push(`      DHIS2: ${message}`);
+  for (const message of issue.messages) lines.push(`      ${message}`);
   lines.push(`      Fix: ${issue.fix}`);
   return lines;
 }
@@ -96,7 +96,7 @@ function renderJob(job: JobReport): string[] {
     lines.push(`  data set registrations marked complete: ${job.completed}`);
   for (const chunk of job.failedChunks) {
     lines.push(
-      `  ✖ Chunk failed after retries: periods ${chunk.periods.join(', ')}, org units ${chunk.orgUnits}`,
+      `  ✖ Chunk failed: periods ${chunk.periods.join(', ')}, org units ${chunk.orgUnits}`,
     );
     lines.push(`      ${chunk.error}`);
     if (chunk.fix) lines.push(`      Fix: ${chunk.fix}`);
@@ -104,19 +104,30 @@ function renderJob(job: JobReport): string[] {
   return lines;
 }
 
+function verdict(report: RunReport): string {
+  const dryRun = report.jobs.every((job) => job.targets.every((target) => target.dryRun));
+  if (report.outcome === 'failed') return '✖ A job failed: see above.';
+  if (dryRun)
+    return report.outcome === 'success'
+      ? '✔ Dry run: every value would arrive; nothing was saved.'
+      : '⚠ Dry run: some values would not arrive (see above); nothing was saved.';
+  return report.outcome === 'success'
+    ? '✔ Every value arrived.'
+    : '⚠ Finished, but some values did not arrive: see above.';
+}
+
 /** The run as a person reads it: one block per job, a table per target, issues grouped by cause. */
 export function renderSyncReport(report: RunReport): string {
   const lines = report.jobs.flatMap((job) => [...renderJob(job), '']);
   const t = report.totals;
-  const verdict =
-    report.outcome === 'success'
-      ? '✔ Every value arrived.'
-      : report.outcome === 'conflicts'
-        ? '⚠ Finished, but some values did not arrive: see above.'
-        : '✖ A job failed: see above.';
+  const targets = report.jobs.reduce((sum, job) => sum + job.targets.length, 0);
+  const over =
+    targets > report.jobs.length
+      ? ` (exported once per job; the rest added over ${targets} targets)`
+      : '';
   lines.push(
-    `Total: ${t.exported} exported, ${t.withheld} withheld, ${t.unchanged} unchanged, ${t.sent} sent, ${t.stale} stale; ${t.imported} imported, ${t.updated} updated, ${t.ignored} ignored, ${t.deleted} deleted, ${t.conflicted} in conflicts.`,
-    verdict,
+    `Total${over}: ${t.exported} exported, ${t.withheld} withheld, ${t.zeros} zeros not stored, ${t.unchanged} unchanged, ${t.sent} sent, ${t.stale} stale; ${t.imported} imported, ${t.updated} updated, ${t.ignored} ignored, ${t.deleted} deleted, ${t.conflicted} in conflicts.`,
+    verdict(report),
   );
   return lines.join('\n');
 }

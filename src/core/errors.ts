@@ -23,7 +23,7 @@ export class T2aError extends Error {
   constructor(
     kind: T2aErrorKind,
     message: string,
-    options: { fix?: string; details?: unknown; cause?: unknown } = {},
+    options: { fix?: string | undefined; details?: unknown; cause?: unknown } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'T2aError';

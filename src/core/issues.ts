@@ -9,7 +9,7 @@ export interface Issue {
   readonly count: number;
   /** Objects named (codes, org units, periods), at most MAX_OBJECTS. */
   readonly objects: readonly string[];
-  /** DHIS2's own messages for it, at most a few. */
+  /** What was said of it, at most a few: DHIS2's own messages begin with "DHIS2:", t2a's do not. */
   readonly messages: readonly string[];
 }
 
@@ -129,8 +129,14 @@ export const issue = (
   message?: string,
 ): IssueEntry => ({ cause, count, objects, message });
 
+/** An import conflict: its message is DHIS2's own, and says so. */
 export function conflictIssue(conflict: ImportConflict): IssueEntry {
-  return issue(conflict.cause, conflict.count, Object.values(conflict.objects), conflict.message);
+  return issue(
+    conflict.cause,
+    conflict.count,
+    Object.values(conflict.objects),
+    `DHIS2: ${conflict.message}`,
+  );
 }
 
 export function problemIssue(problem: ValueProblem): IssueEntry {

@@ -203,19 +203,25 @@ export interface RunReport {
     sent: number;
     unchanged: number;
     stale: number;
+    zeros: number;
     conflicted: number;
   };
 }
 
 /** A run succeeded only if every value reached every target: no conflicts, nothing withheld, no failed chunk. */
 export function outcomeOf(jobs: readonly JobReport[]): RunOutcome {
-  if (jobs.some((job) => job.error)) return 'failed';
+  // A chunk that failed (network, server) left its values undelivered: the run failed, it did not meet
+  // conflicts.
+  if (jobs.some((job) => job.error || job.failedChunks.length > 0)) return 'failed';
   const troubled = jobs.some(
     (job) =>
-      job.failedChunks.length > 0 ||
       job.indicators.unmapped > 0 ||
       job.targets.some(
-        (target) => target.withheld > 0 || target.conflicted > 0 || target.issues.length > 0,
+        (target) =>
+          target.withheld > 0 ||
+          target.conflicted > 0 ||
+          // A dry run's stale values are what it would clear: the plan, not trouble.
+          target.issues.some((issue) => issue.cause !== 'would-delete'),
       ),
   );
   return troubled ? 'conflicts' : 'success';
@@ -241,6 +247,7 @@ export function summarise(jobs: readonly JobReport[]): RunReport {
       sent: sum((target) => target.sent),
       unchanged: sum((target) => target.unchanged),
       stale: sum((target) => target.stale),
+      zeros: sum((target) => target.zeros),
       conflicted: sum((target) => target.conflicted),
       imported: sum((target) => target.counts.imported),
       updated: sum((target) => target.counts.updated),

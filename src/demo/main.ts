@@ -8,6 +8,12 @@ import { type RunningSandbox, startSandbox } from '../sandbox/index.ts';
  * generated events, an HMIS instance with the matching monthly data set), analytics on the tracker, then
  * `t2a sync` with examples/t2a.yaml exactly as a user runs it, and the result side by side.
  */
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(
+    'Usage: t2a demo [--keep]\n\nStarts two DHIS2 sandboxes (tracker and HMIS), runs analytics and t2a sync as a user would,\nand shows one facility and month side by side (what npm start runs).\n\n  --keep  leave the sandboxes running to look around\n',
+  );
+  process.exit(0);
+}
 const keep = process.argv.includes('--keep');
 // The package root, from src/demo or dist/demo.
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -67,18 +67,42 @@ export class Dhis2Client {
   ): Promise<Dhis2Response> {
     const url = this.url(path, query);
     const log = this.logger.child({ instance: this.name, method, path: new URL(url).pathname });
-    return pRetry(() => this.attempt(method, url, body, options.acceptConflict ?? false), {
-      retries: options.retries ?? this.connection.retries,
-      minTimeout: this.connection.retryDelayMs,
-      factor: 2,
-      randomize: true,
-      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        log.warn(
-          { attempt: attemptNumber, retriesLeft, err: error.message },
-          'request failed, retrying',
+    let attempts = 0;
+    try {
+      return await pRetry(
+        () => {
+          attempts += 1;
+          return this.attempt(method, url, body, options.acceptConflict ?? false);
+        },
+        {
+          retries: options.retries ?? this.connection.retries,
+          minTimeout: this.connection.retryDelayMs,
+          factor: 2,
+          randomize: true,
+          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+            if (retriesLeft > 0)
+              log.warn(
+                { attempt: attemptNumber, retriesLeft, err: error.message },
+                'request failed, retrying',
+              );
+          },
+        },
+      );
+    } catch (error) {
+      // Say "after N attempts" only when there were retries.
+      if (attempts > 1 && error instanceof T2aError) {
+        throw new T2aError(
+          error.kind,
+          `${error.message.replace(/\.$/, '')} (after ${attempts} attempts).`,
+          {
+            fix: error.fix,
+            details: error.details,
+            cause: error,
+          },
         );
-      },
-    });
+      }
+      throw error;
+    }
   }
 
   private async attempt(

@@ -15,12 +15,18 @@ export interface SystemInfo {
 
 /** `GET /api/system/info` (SystemInfo.java): version, calendar and analytics age. */
 export async function getSystemInfo(client: Dhis2Client): Promise<SystemInfo> {
-  const info = await client.get<Record<string, unknown>>('system/info');
+  let info: Record<string, unknown>;
+  try {
+    info = await client.get<Record<string, unknown>>('system/info');
+  } catch (error) {
+    // Every DHIS2 answers /api/system/info to any user it lets in: a 404, an error page or a server error
+    // here means the URL leads somewhere else (or DHIS2 is not up behind it), not a wrong request.
+    if (error instanceof T2aError && error.kind === 'dhis2')
+      throw notDhis2(client, error.message, error);
+    throw error;
+  }
   if (typeof info !== 'object' || info === null || typeof info.version !== 'string') {
-    throw new T2aError('dhis2', `${client.name} did not answer /api/system/info as DHIS2 does.`, {
-      fix: 'Check that the connection URL is the DHIS2 base URL (without /api) and not a login or proxy page.',
-      details: info,
-    });
+    throw notDhis2(client, `${client.name} did not answer /api/system/info as DHIS2 does.`, info);
   }
   const version = parseServerVersion(info.version);
   return {
@@ -33,6 +39,17 @@ export async function getSystemInfo(client: Dhis2Client): Promise<SystemInfo> {
         ? info.lastAnalyticsTableSuccess
         : undefined,
   };
+}
+
+function notDhis2(client: Dhis2Client, message: string, details: unknown): T2aError {
+  return new T2aError(
+    'connection',
+    `${message.replace(/\.$/, '')}: ${client.connection.url} does not look like a DHIS2 server.`,
+    {
+      fix: `Check the url of connection "${client.name}": the DHIS2 base URL as in the browser before /dhis-web-… (without /api), not a login, proxy or landing page; and that DHIS2 is up behind it.`,
+      details,
+    },
+  );
 }
 
 /**

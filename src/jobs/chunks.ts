@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { DataValue } from '../core/data-value.ts';
-import { isT2aError } from '../core/errors.ts';
+import { isT2aError, type T2aError } from '../core/errors.ts';
 import type { Chunk } from '../core/plan.ts';
 import type { FailedChunk } from '../core/report.ts';
 import { exportDataValueSet } from '../dhis2/analytics.ts';
@@ -14,6 +14,11 @@ export interface ChunksOutcome {
   readonly failed: readonly FailedChunk[];
   /** Chunks that ran (a stop between chunks leaves the rest). */
   readonly done: number;
+  /**
+   * Why the job stopped before its last chunk: a server refused the credentials, which will not heal by
+   * themselves, so the remaining chunks were not tried.
+   */
+  readonly halted?: T2aError | undefined;
 }
 
 export interface ChunkOptions {
@@ -24,7 +29,11 @@ export interface ChunkOptions {
 interface ChunkRun {
   readonly delivered: readonly (ChunkDelivery | undefined)[];
   readonly failed: readonly FailedChunk[];
+  readonly halt?: T2aError | undefined;
 }
+
+/** Credentials refused: nothing after this can succeed. */
+const halting = (error: unknown) => isT2aError(error) && error.kind === 'auth';
 
 function failedChunk(
   resolved: ResolvedJob,
@@ -63,21 +72,29 @@ async function runChunk(
     return {
       delivered: deliveries.map(() => undefined),
       failed: [failedChunk(resolved, chunk, error, `export from ${source.client.name}`)],
+      halt: halting(error) ? (error as T2aError) : undefined,
     };
   }
   const delivered: (ChunkDelivery | undefined)[] = [];
   const failed: FailedChunk[] = [];
+  let halt: T2aError | undefined;
   for (const delivery of deliveries) {
     try {
-      delivered.push(await deliverChunk({ ...delivery, log }, chunk, exported));
+      const result = await deliverChunk({ ...delivery, log }, chunk, exported);
+      delivered.push(result);
+      if (result.failure) {
+        const name = delivery.target.client.name;
+        failed.push(failedChunk(resolved, chunk, result.failure, `import into ${name}`));
+      }
     } catch (error) {
       delivered.push(undefined);
       const name = delivery.target.client.name;
       failed.push(failedChunk(resolved, chunk, error, `import into ${name}`));
       log.error({ err: (error as Error).message, target: name }, 'import failed');
+      if (halting(error)) halt ??= error as T2aError;
     }
   }
-  return { delivered, failed };
+  return { delivered, failed, halt };
 }
 
 /** Runs the chunks `job.concurrency` at a time, stopping between chunks when the signal says so. */
@@ -90,11 +107,13 @@ export async function deliverChunks(
 ): Promise<ChunksOutcome> {
   const limit = pLimit(resolved.job.concurrency);
   let done = 0;
+  let halted: T2aError | undefined;
   const runs = await Promise.all(
     chunks.map((chunk) =>
       limit(async (): Promise<ChunkRun | undefined> => {
-        if (options.signal?.aborted) return undefined;
+        if (options.signal?.aborted || halted) return undefined;
         const run = await runChunk(resolved, deliveries, chunk, log.child({ chunk: chunk.index }));
+        halted ??= run.halt;
         done += 1;
         options.onProgress?.(done, chunks.length);
         return run;
@@ -108,5 +127,6 @@ export async function deliverChunks(
     ),
     failed: ran.flatMap((run) => run.failed),
     done: ran.length,
+    halted,
   };
 }

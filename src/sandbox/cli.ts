@@ -67,7 +67,7 @@ function program(): Command {
     .option('--now <date>', 'pin the clock to this moment (ISO 8601); it runs on from there')
     .option(
       '--fault <rule>',
-      'inject a fault: "[METHOD] /path 500|502|503|504|drop|hang|latency=MS [after=N] [times=N] [late]" (late: after the server did the work); repeatable',
+      'inject a fault: "[METHOD] /path 401|500|502|503|504|drop|hang|latency=MS [after=N] [times=N] [late]" (late: after the server did the work); repeatable',
       collect,
     )
     .option('--analytics-fail <message>', 'make every analytics table job fail with this message')

@@ -59,7 +59,7 @@ describe('the t2a command line', async () => {
   it('exits 2 with the path and the fix for a configuration error', async () => {
     const result = await t2a(['sync', '--config', file], { ...env, SOURCE_PASSWORD: '' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/SOURCE_PASSWORD is not set/);
+    expect(result.stderr).toMatch(/environment variables that are not set: \$\{SOURCE_PASSWORD\}/);
     expect(result.stderr).toMatch(/Fix: /);
   });
 

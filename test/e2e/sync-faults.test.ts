@@ -70,4 +70,34 @@ describe('t2a sync under faults', async () => {
     expect(failed[0]!.error).toMatch(/503/);
     expect(exitCodeForRun(report)).toBe(4);
   });
+
+  it('stops at once when the target stops taking the credentials mid-run, and says it was the credentials', async () => {
+    const { loaded: oneAtATime } = configFor({
+      source,
+      target,
+      group: ids.group,
+      root: ids.root,
+      periods: '{ fixed: [202609, 202610] }',
+      jobExtra: '    concurrency: 1',
+    });
+    // From the second request on, the target refuses (a token revoked at night); chunks would follow.
+    target.context.faults.add({
+      path: '/api/dataValueSets',
+      fault: { kind: 'status', status: 401 },
+      after: 1,
+    });
+    const report = await sync(oneAtATime);
+    const fired = target.context.faults.list()[0]!.fired;
+    target.context.faults.clear();
+    const job = report.jobs[0]!;
+    expect(job.error).toMatchObject({
+      kind: 'auth',
+      message: expect.stringContaining('refused t2a'),
+    });
+    // Not retried, and no chunk after it tried: one refused request in all.
+    expect(fired).toBe(1);
+    expect(job.failedChunks).toHaveLength(1);
+    expect(job.failedChunks[0]!.error).not.toMatch(/attempts/);
+    expect(exitCodeForRun(report)).toBe(3);
+  });
 });

@@ -136,5 +136,10 @@ describe('a locked period in the target', async () => {
     const report = await sync(failing);
     expect(report.jobs[0]!.failedChunks[0]?.error).toMatch(/Period 202608 is closed in hmis/);
     expect(exitCodeForRun(report)).toBe(4);
+    // What did not arrive is counted as withheld, not lost from the totals.
+    const [delivery] = report.jobs[0]!.targets;
+    expect(delivery!.exported).toBeGreaterThan(0);
+    expect(delivery!.withheld).toBe(delivery!.exported);
+    expect(report.totals.sent).toBe(0);
   });
 });

@@ -135,7 +135,7 @@ describe('faults on request', async () => {
 
   it('explains a fault it cannot read', () => {
     expect(() => parseFaultRule('/api/x explode')).toThrow(
-      'Fault "explode" is unknown: use 500, 502, 503, 504, drop, hang or latency=MS.',
+      'Fault "explode" is unknown: use 401, 500, 502, 503, 504, drop, hang or latency=MS.',
     );
   });
 });

@@ -5,8 +5,11 @@ import type { SandboxEnv } from './env.ts';
  * Faults on request, so every feature of t2a can be tested under the failures a real network and a
  * loaded DHIS2 produce: latency, 5xx answers, dropped connections, hung responses, failing analytics.
  */
+/** 401: the credentials stop being accepted mid-run (a token revoked or expired, a password changed). */
+export type FaultStatus = 401 | 500 | 502 | 503 | 504;
+
 export type FaultKind =
-  | { readonly kind: 'status'; readonly status: 500 | 502 | 503 | 504 }
+  | { readonly kind: 'status'; readonly status: FaultStatus }
   | { readonly kind: 'drop' }
   | { readonly kind: 'hang' }
   | { readonly kind: 'latency'; readonly ms: number };
@@ -77,7 +80,7 @@ export class FaultRegistry {
 
 /**
  * Parses a fault given on the command line: `[METHOD ]PATH FAULT[ after=N][ times=N][ late]` where FAULT
- * is `500`, `502`, `503`, `504`, `drop`, `hang` or `latency=MS`, and `late` applies it after the server
+ * is `401`, `500`, `502`, `503`, `504`, `drop`, `hang` or `latency=MS`, and `late` applies it after the server
  * did the work.
  */
 export function parseFaultRule(text: string): FaultRule {
@@ -91,15 +94,15 @@ export function parseFaultRule(text: string): FaultRule {
     );
   }
   let fault: FaultKind;
-  if (what === '500' || what === '502' || what === '503' || what === '504') {
-    fault = { kind: 'status', status: Number(what) as 500 | 502 | 503 | 504 };
+  if (['401', '500', '502', '503', '504'].includes(what)) {
+    fault = { kind: 'status', status: Number(what) as FaultStatus };
   } else if (what === 'drop' || what === 'hang') {
     fault = { kind: what };
   } else if (/^latency=\d+$/.test(what)) {
     fault = { kind: 'latency', ms: Number(what.slice('latency='.length)) };
   } else {
     throw new Error(
-      `Fault "${what}" is unknown: use 500, 502, 503, 504, drop, hang or latency=MS.`,
+      `Fault "${what}" is unknown: use 401, 500, 502, 503, 504, drop, hang or latency=MS.`,
     );
   }
   const options: { after?: number; times?: number; late?: boolean } = {};
@@ -124,7 +127,14 @@ const FAULT_BODIES: Record<number, string> = {
 
 type Ctx = Parameters<MiddlewareHandler<SandboxEnv>>[0];
 
-function errorPage(c: Ctx, status: 500 | 502 | 503 | 504): Response {
+function errorPage(c: Ctx, status: FaultStatus): Response {
+  if (status === 401) {
+    // DHIS2's own answer to credentials it no longer takes (a WebMessage, as for a wrong password).
+    return c.json(
+      { httpStatus: 'Unauthorized', httpStatusCode: 401, status: 'ERROR', message: 'Unauthorized' },
+      401,
+    );
+  }
   // What a reverse proxy in front of DHIS2 (nginx) answers: an HTML error page.
   return c.html(
     `<html><head><title>${status} ${FAULT_BODIES[status]}</title></head><body><center><h1>${status} ${FAULT_BODIES[status]}</h1></center></body></html>`,
