@@ -1,4 +1,5 @@
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import type { Transport } from '../dhis2/transport.ts';
 import { type JobContext, jobContext } from '../jobs/context.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { notifiersFromConfig } from '../notify/from-config.ts';
@@ -18,6 +19,8 @@ export interface Needs {
   readonly notifiers?: boolean;
   /** Whether the command reaches a server (default): read-only commands run without the secrets. */
   readonly connections?: boolean;
+  /** How requests reach the servers, when not plain HTTP (progress lines watch them). */
+  readonly transport?: Transport;
 }
 
 export type CommandContext<N extends Needs> = JobContext &
@@ -41,7 +44,10 @@ export async function withContext<N extends Needs>(
     secrets: config.secrets,
   });
   const store = needs.store ? await openStore(config.storePath) : undefined;
-  const base = jobContext(config, logger, store ? { store } : {});
+  const base = jobContext(config, logger, {
+    ...(store ? { store } : {}),
+    ...(needs.transport ? { transport: needs.transport } : {}),
+  });
   const ctx = {
     ...base,
     notifiers: needs.notifiers

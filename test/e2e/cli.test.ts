@@ -86,6 +86,26 @@ describe('the t2a command line', async () => {
     );
   });
 
+  it('without a terminal, prints a line per chunk and per failed answer (for cron logs)', async () => {
+    source.context.faults.add({
+      path: '/api/analytics/dataValueSet.json',
+      fault: { kind: 'status', status: 503 },
+      times: 1,
+    });
+    const result = await t2a(['sync', '--config', file], env);
+    source.context.faults.clear();
+    expect(result.code).toBe(0);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^\[\d\d:\d\d:\d\d\] GET 127\.0\.0\.1:\d+\/api\/analytics\/dataValueSet\.json answered HTTP 503 after \d+ s$/,
+      ),
+    );
+    const chunks = lines.filter((line) => / immunisation: \d+\/\d+ chunks done$/.test(line));
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(chunks.at(-1)).toMatch(/: (\d+)\/\1 chunks done$/);
+  });
+
   it('explains the sandbox’s flags, and names the seeds for an unknown one', async () => {
     const help = await t2a(['sandbox', '--help'], {});
     for (const flag of [

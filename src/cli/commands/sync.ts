@@ -1,6 +1,8 @@
+import { httpTransport } from '../../dhis2/transport.ts';
 import { runSync } from '../../jobs/sync.ts';
 import { type ConfigOptions, withContext } from '../context.ts';
 import { exitCodeForRun } from '../exit-codes.ts';
+import { progressLines } from '../progress-lines.ts';
 import { planJson, progressBar, renderSyncReport } from '../render-sync.ts';
 
 export interface SyncCommandOptions extends ConfigOptions {
@@ -12,8 +14,25 @@ export interface SyncCommandOptions extends ConfigOptions {
   readonly json?: boolean;
 }
 
+/**
+ * How the run shows it is alive: a bar on a terminal; lines (chunks, failed answers, what it waits for)
+ * in a log without one; nothing with --json.
+ */
+function progressFor(json: boolean) {
+  if (json) return { onProgress: undefined, lines: undefined };
+  if (process.stderr.isTTY) return { onProgress: progressBar(process.stderr), lines: undefined };
+  const lines = progressLines((line) => process.stderr.write(line));
+  return { onProgress: lines.onProgress, lines };
+}
+
 export function syncCommand(options: SyncCommandOptions): Promise<number> {
-  return withContext(options, { store: true, notifiers: true }, async (ctx) => {
+  const { onProgress, lines } = progressFor(options.json === true);
+  const needs = {
+    store: true,
+    notifiers: true,
+    ...(lines ? { transport: lines.transport(httpTransport) } : {}),
+  } as const;
+  const run = withContext(options, needs, async (ctx) => {
     ctx.logger.info(
       { config: ctx.config.file, jobs: options.job ?? 'all', dryRun: options.dryRun ?? false },
       'sync started',
@@ -31,7 +50,7 @@ export function syncCommand(options: SyncCommandOptions): Promise<number> {
         signal: abort.signal,
         allowMassDelete: options.allowMassDelete,
         periods: options.period,
-        onProgress: options.json ? undefined : progressBar(process.stderr),
+        onProgress,
       });
       ctx.logger.info({ outcome: report.outcome, totals: report.totals }, 'sync finished');
       process.stdout.write(
@@ -43,6 +62,7 @@ export function syncCommand(options: SyncCommandOptions): Promise<number> {
       process.off('SIGINT', stop);
     }
   });
+  return run.finally(() => lines?.stop());
 }
 
 /** `t2a plan`: a dry run whose output is the plan. */
