@@ -1,4 +1,4 @@
 export type { SandboxContext } from './context.ts';
-export type { FaultRule } from './http/faults.ts';
+export type { FaultKind, FaultRule } from './http/faults.ts';
 export { type RunningSandbox, type SandboxOptions, startSandbox } from './server.ts';
 export { DEFAULT_ADMIN, type SandboxUserSpec } from './users.ts';

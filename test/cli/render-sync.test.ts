@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { exitCodeForRun } from '../../src/cli/exit-codes.ts';
 import { renderSyncReport } from '../../src/cli/render-sync.ts';
 import { conflictIssue, issue } from '../../src/core/issues.ts';
 import {
@@ -48,8 +49,17 @@ describe('how a sync report reads', () => {
         ]),
       ]),
     );
-    // Stale values a dry run would clear are its plan, not a problem.
+    // Stale values a dry run would clear are its plan, not a problem: `t2a plan` exits 0.
     expect(withStale).toMatch(/✔ Dry run: every value would arrive/);
+    expect(
+      exitCodeForRun(
+        summarise([
+          job([
+            target('hmis', true, [sent, { stale: 2, issues: [issue('would-delete', 2, ['A'])] }]),
+          ]),
+        ]),
+      ),
+    ).toBe(0);
     const refused = renderSyncReport(
       summarise([
         job([

@@ -77,6 +77,8 @@ export interface ConfigSpec {
   readonly jobExtra?: string;
   /** The target connection's auth, as YAML; the admin's token by default. */
   readonly targetAuth?: string;
+  /** Seconds before a request is given up (5 by default). */
+  readonly timeoutSeconds?: number;
 }
 
 /** Writes a configuration for the sandboxes and loads it as `t2a sync` would. */
@@ -92,7 +94,7 @@ connections:
   tracker:
     url: ${spec.source.baseUrl}
     auth: { username: admin, password: "\${SOURCE_PASSWORD}" }
-    timeoutSeconds: 5
+    timeoutSeconds: ${spec.timeoutSeconds ?? 5}
     retries: 3
     retryDelaySeconds: 0.05${spec.connectionExtra ?? ''}
 ${
@@ -101,7 +103,7 @@ ${
     : `  hmis:
     url: ${spec.target.baseUrl}
     auth: ${spec.targetAuth ?? '{ token: "${TARGET_TOKEN}" }'}
-    timeoutSeconds: 5
+    timeoutSeconds: ${spec.timeoutSeconds ?? 5}
     retries: 3
     retryDelaySeconds: 0.05`
 }
@@ -223,4 +225,50 @@ export const withCode = (pi: any, code: string | undefined) => ({
 export async function runAnalytics(instance: RunningSandbox): Promise<void> {
   const { runAnalyticsNow } = await import('../../src/sandbox/analytics/analytics-job.ts');
   runAnalyticsNow(instance.context);
+}
+
+/** The demo tracker programme's vaccination stage. */
+export const STAGE = 'DemoVaccStg';
+
+export const uid = (prefix: string, id: string) => `${prefix}${id}`.padEnd(11, '0');
+
+/** A child vaccinated once, written through the tracker API as a registry app would. */
+export function child(
+  id: string,
+  orgUnit: string,
+  sex: 'FEMALE' | 'MALE',
+  born: string,
+  vaccine: string,
+  dose: number,
+  on: string,
+) {
+  return {
+    trackedEntity: uid('Te', id),
+    trackedEntityType: 'DemoPerson1',
+    orgUnit,
+    attributes: [
+      { attribute: 'DemoTeaSex1', value: sex },
+      { attribute: 'DemoTeaDob1', value: born },
+    ],
+    enrollments: [
+      {
+        enrollment: uid('En', id),
+        program: 'DemoEirPrg1',
+        orgUnit,
+        enrolledAt: born,
+        events: [
+          {
+            event: uid('Ev', id),
+            programStage: STAGE,
+            orgUnit,
+            occurredAt: on,
+            dataValues: [
+              { dataElement: 'DemoDeVacc1', value: vaccine },
+              { dataElement: 'DemoDeDose1', value: String(dose) },
+            ],
+          },
+        ],
+      },
+    ],
+  };
 }

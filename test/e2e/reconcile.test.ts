@@ -2,62 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { resolveJob } from '../../src/jobs/resolve-job.ts';
 import { restoreRun } from '../../src/jobs/restore.ts';
 import {
+  child,
   configFor,
   contextOf,
   get,
+  STAGE,
   sandbox,
   send,
   storeOf,
   sync,
   targetValues,
+  uid,
 } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 const PERIODS = ['202609', '202610'];
-const STAGE = 'DemoVaccStg';
-
-const uid = (prefix: string, id: string) => `${prefix}${id}`.padEnd(11, '0');
-
-/** A child vaccinated once, written through the tracker API as a registry app would. */
-function child(
-  id: string,
-  orgUnit: string,
-  sex: 'FEMALE' | 'MALE',
-  born: string,
-  vaccine: string,
-  dose: number,
-  on: string,
-) {
-  return {
-    trackedEntity: uid('Te', id),
-    trackedEntityType: 'DemoPerson1',
-    orgUnit,
-    attributes: [
-      { attribute: 'DemoTeaSex1', value: sex },
-      { attribute: 'DemoTeaDob1', value: born },
-    ],
-    enrollments: [
-      {
-        enrollment: uid('En', id),
-        program: 'DemoEirPrg1',
-        orgUnit,
-        enrolledAt: born,
-        events: [
-          {
-            event: uid('Ev', id),
-            programStage: STAGE,
-            orgUnit,
-            occurredAt: on,
-            dataValues: [
-              { dataElement: 'DemoDeVacc1', value: vaccine },
-              { dataElement: 'DemoDeDose1', value: String(dose) },
-            ],
-          },
-        ],
-      },
-    ],
-  };
-}
 
 async function analytics(source: Awaited<ReturnType<typeof sandbox>>) {
   const { runAnalyticsNow } = await import('../../src/sandbox/analytics/analytics-job.ts');
