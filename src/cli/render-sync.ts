@@ -72,6 +72,10 @@ function renderJob(job: JobReport): string[] {
   lines.push(
     `  periods ${job.periods.join(', ') || '(none)'} · ${job.orgUnitCount} org units · ${job.indicators.mapped} of ${job.indicators.total} indicators mapped`,
   );
+  if (job.exports && job.exports.requests > job.exports.chunks)
+    lines.push(
+      `  exported in ${job.exports.requests} requests for ${job.exports.chunks} chunks, to keep each URL under ${job.exports.maxUrlLength} bytes`,
+    );
   lines.push(
     `  ${[
       pad('target', 28),

@@ -322,5 +322,6 @@ function resolveConnection(name: string, connection: ConnectionConfig, base: str
     timeoutMs: connection.timeoutSeconds * 1000,
     retries: connection.retries,
     retryDelayMs: connection.retryDelaySeconds * 1000,
+    maxUrlLength: connection.maxUrlLength,
   };
 }

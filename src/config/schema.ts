@@ -54,6 +54,14 @@ export const connectionSchema = z
       .min(0)
       .default(2)
       .describe('First retry delay; doubles each time'),
+    maxUrlLength: z
+      .number()
+      .int()
+      .min(1000)
+      .default(8000)
+      .describe(
+        'Longest URL (path and query, bytes) t2a sends; longer requests are split. nginx and Tomcat refuse request lines over 8 KB by default',
+      ),
   })
   .strict();
 

@@ -182,6 +182,15 @@ export interface JobReport {
   };
   readonly targets: readonly TargetReport[];
   readonly failedChunks: readonly FailedChunk[];
+  /**
+   * How the export went: chunks run, and the requests they took — more than one per chunk where the
+   * indicators and org units would have made a URL longer than the source's proxy takes.
+   */
+  readonly exports?: {
+    readonly chunks: number;
+    readonly requests: number;
+    readonly maxUrlLength: number;
+  };
   /** Data set registrations marked complete after the run (`complete.afterSync`), or why that failed. */
   readonly completed?: number | string | undefined;
   /** A failure that stopped the whole job before any chunk ran. */

@@ -1,5 +1,6 @@
 import type { DataValue } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
+import { splitPairs } from '../core/split-request.ts';
 import type { Dhis2Client, Query } from './client.ts';
 import type { ServerProfile } from './server-profile.ts';
 
@@ -38,20 +39,55 @@ interface ExportedRow {
 const optional = (value: unknown) =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
-/** Exports one chunk of program indicator values as data values. */
+export interface ExportResult {
+  readonly values: DataValue[];
+  /** How many requests it took: more than one when the URL would have been too long for the server. */
+  readonly requests: number;
+}
+
+/**
+ * Exports one chunk of program indicator values as data values: in one request, or in several when the
+ * indicators and org units would make the URL longer than the connection allows (each pair of indicator
+ * and org unit is asked once, so the values add up to the same set).
+ */
 export async function exportDataValueSet(
   client: Dhis2Client,
   profile: ServerProfile,
   request: ExportRequest,
-): Promise<DataValue[]> {
-  const body = await client.get<{ dataValues?: ExportedRow[] }>(
-    'analytics/dataValueSet.json',
-    exportQuery(profile, request),
+): Promise<ExportResult> {
+  const path = 'analytics/dataValueSet.json';
+  const parts = splitPairs(
+    { first: request.programIndicators, second: request.orgUnits },
+    (programIndicators, orgUnits) =>
+      client.fits(path, exportQuery(profile, { ...request, programIndicators, orgUnits })),
   );
+  if (!parts) {
+    throw new T2aError(
+      'config',
+      `Even one indicator and one org unit with the chunk's ${request.periods.length} period(s) make a URL longer than the ${client.maxUrlLength} bytes connection "${client.name}" allows.`,
+      {
+        fix: `Raise maxUrlLength of connection "${client.name}" (if its proxy allows), or give the job fewer periods per chunk.`,
+      },
+    );
+  }
+  const values: DataValue[] = [];
+  for (const part of parts) {
+    const query = exportQuery(profile, {
+      ...request,
+      programIndicators: part.first,
+      orgUnits: part.second,
+    });
+    values.push(...readDataValueSet(client, await client.get(path, query)));
+  }
+  return { values, requests: parts.length };
+}
+
+function readDataValueSet(client: Dhis2Client, body: unknown): DataValue[] {
+  const set = body as { dataValues?: ExportedRow[] } | null;
   if (
-    typeof body !== 'object' ||
-    body === null ||
-    (body.dataValues !== undefined && !Array.isArray(body.dataValues))
+    typeof set !== 'object' ||
+    set === null ||
+    (set.dataValues !== undefined && !Array.isArray(set.dataValues))
   ) {
     throw new T2aError(
       'dhis2',
@@ -62,7 +98,7 @@ export async function exportDataValueSet(
       },
     );
   }
-  return (body.dataValues ?? []).map((row) => ({
+  return (set.dataValues ?? []).map((row) => ({
     dataElement: String(row.dataElement),
     period: String(row.period),
     orgUnit: String(row.orgUnit),

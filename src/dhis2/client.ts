@@ -16,6 +16,9 @@ export interface Dhis2Response {
  * data. A 409 from `/api/dataValueSets` carries an import summary, so callers that expect one ask
  * for it with `acceptConflict` and read it as a result.
  */
+/** nginx's and Tomcat's default limit is 8 KB for the whole request line: keep a margin. */
+export const DEFAULT_MAX_URL_LENGTH = 8000;
+
 export class Dhis2Client {
   private readonly authorization: string;
 
@@ -45,6 +48,16 @@ export class Dhis2Client {
     return url.toString();
   }
 
+  /** Whether a GET of `path` with `query` stays within the connection's URL limit. */
+  fits(path: string, query: Query = {}): boolean {
+    const url = new URL(this.url(path, query));
+    return url.pathname.length + url.search.length <= this.maxUrlLength;
+  }
+
+  get maxUrlLength(): number {
+    return this.connection.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
+  }
+
   async get<T = unknown>(path: string, query: Query = {}): Promise<T> {
     return (await this.request('GET', path, query)).body as T;
   }
@@ -66,6 +79,17 @@ export class Dhis2Client {
     options: { acceptConflict?: boolean; retries?: number } = {},
   ): Promise<Dhis2Response> {
     const url = this.url(path, query);
+    const { pathname, search } = new URL(url);
+    if (pathname.length + search.length > this.maxUrlLength) {
+      // Callers split long lists (core/split-request.ts); this would be refused by the proxy (414).
+      throw new T2aError(
+        'internal',
+        `t2a built a ${pathname.length + search.length}-byte URL for ${pathname}, over the ${this.maxUrlLength} bytes connection "${this.name}" allows.`,
+        {
+          fix: 'This is a bug in t2a: report it with the log. Raising maxUrlLength works only if the proxy in front of DHIS2 takes longer URLs.',
+        },
+      );
+    }
     const log = this.logger.child({ instance: this.name, method, path: new URL(url).pathname });
     let attempts = 0;
     try {
@@ -195,13 +219,20 @@ export class Dhis2Client {
         fix:
           response.status >= 500
             ? 'A server error: check the DHIS2 server log.'
-            : 'Check the request parameters named in the message.',
+            : tooLong(response.status, body)
+              ? `The proxy in front of ${this.name} refused a ${path.length + new URL(url).search.length}-byte URL: set maxUrlLength of connection "${this.name}" below that, and t2a splits its requests to fit.`
+              : 'Check the request parameters named in the message.',
         details: body,
       },
     );
     // 5xx, 429 and gateway errors pass; other answers will not change on a retry.
     return response.status >= 500 || response.status === 429 ? error : new AbortError(error);
   }
+}
+
+/** nginx answers an over-long request line with 414, Tomcat with 400 "Request header is too large". */
+function tooLong(status: number, body: unknown): boolean {
+  return status === 414 || (status === 400 && /too large/i.test(String(body)));
 }
 
 function parseBody(text: string): unknown {

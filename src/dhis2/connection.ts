@@ -9,4 +9,6 @@ export interface Dhis2Connection {
   readonly timeoutMs: number;
   readonly retries: number;
   readonly retryDelayMs: number;
+  /** Longest path and query t2a sends (requests are split to stay under it); 8000 when not said. */
+  readonly maxUrlLength?: number;
 }

@@ -1,8 +1,11 @@
 import type { DataValue } from '../core/data-value.ts';
+import { T2aError } from '../core/errors.ts';
 import type { ImportResult } from '../core/import-summary.ts';
 import type { HeldValue } from '../core/reconcile.ts';
-import type { Dhis2Client } from './client.ts';
+import { splitToFit } from '../core/split-request.ts';
+import type { Dhis2Client, Query } from './client.ts';
 import { readImportResponse } from './import-response.ts';
+import type { ServerProfile } from './server-profile.ts';
 
 export interface ImportRequest {
   readonly values: readonly DataValue[];
@@ -45,6 +48,30 @@ export interface HeldValuesRequest {
   /** Org units in the target's id scheme. */
   readonly orgUnits: readonly string[];
   readonly orgUnitIdScheme: string;
+  /** The target's UID of an org unit named in its scheme: servers before 2.37.7 read only UIDs. */
+  readonly uidOf?: ((orgUnit: string) => string | undefined) | undefined;
+}
+
+/** The `orgUnit` parameters and their scheme as this server reads them. */
+function orgUnitParameters(
+  client: Dhis2Client,
+  profile: ServerProfile,
+  request: HeldValuesRequest,
+): { orgUnits: string[]; input: Query } {
+  if (profile.readsInputIdSchemes || request.orgUnitIdScheme === 'UID')
+    return {
+      orgUnits: [...request.orgUnits],
+      input: profile.readsInputIdSchemes ? { inputOrgUnitIdScheme: request.orgUnitIdScheme } : {},
+    };
+  const uids = request.orgUnits.map((id) => request.uidOf?.(id));
+  if (uids.some((uid) => uid === undefined)) {
+    throw new T2aError(
+      'config',
+      `${client.name} runs DHIS2 ${profile.version.text}, which reads org units only by UID when asked what it holds, and t2a cannot tell the UID of every org unit named by ${request.orgUnitIdScheme}.`,
+      { fix: 'Use orgUnitIdScheme UID or CODE for this target, or upgrade it to 2.37.7 or later.' },
+    );
+  }
+  return { orgUnits: uids as string[], input: {} };
 }
 
 interface ExportedValue {
@@ -66,19 +93,46 @@ interface ExportedValue {
  */
 export async function fetchHeldValues(
   client: Dhis2Client,
+  profile: ServerProfile,
   request: HeldValuesRequest,
 ): Promise<HeldValue[]> {
   if (request.dataSets.length === 0 || request.orgUnits.length === 0) return [];
-  const body = await client.get<{ dataValues?: ExportedValue[] }>('dataValueSets.json', {
+  const { orgUnits: asked, input } = orgUnitParameters(client, profile, request);
+  const query = (orgUnits: readonly string[]) => ({
     dataSet: request.dataSets,
     period: request.periods,
-    orgUnit: request.orgUnits,
+    orgUnit: orgUnits,
     dataElementIdScheme: 'CODE',
     categoryOptionComboIdScheme: 'CODE',
     attributeOptionComboIdScheme: 'CODE',
     orgUnitIdScheme: request.orgUnitIdScheme,
+    ...input,
   });
-  return (body.dataValues ?? [])
+  const batches = splitToFit(asked, (orgUnits) =>
+    client.fits('dataValueSets.json', query(orgUnits)),
+  );
+  if (!batches) {
+    throw new T2aError(
+      'config',
+      `Reading what ${client.name} holds for ${request.dataSets.length} data set(s) and ${request.periods.length} period(s) makes a URL longer than the ${client.maxUrlLength} bytes its connection allows.`,
+      {
+        fix: `Raise maxUrlLength of connection "${client.name}" (if its proxy allows), or give the job fewer periods per chunk.`,
+      },
+    );
+  }
+  const values: ExportedValue[] = [];
+  for (const orgUnits of batches) {
+    const body = await client.get<{ dataValues?: ExportedValue[] }>(
+      'dataValueSets.json',
+      query(orgUnits),
+    );
+    values.push(...(body.dataValues ?? []));
+  }
+  return readHeld(values);
+}
+
+function readHeld(values: readonly ExportedValue[]): HeldValue[] {
+  return values
     .filter((value) => value.deleted !== true && value.value !== undefined)
     .map((value) => ({
       dataElement: value.dataElement,

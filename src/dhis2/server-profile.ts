@@ -34,8 +34,19 @@ export interface ServerProfile {
    * on 2.36 a request with conflicts cannot say which values DHIS2 took.
    */
   readonly conflictIndexes: boolean;
-  /** Personal access tokens (`ApiToken` header) exist from 2.37. */
+  /**
+   * Personal access tokens (`ApiToken` header) work by default from 2.38; 2.37 has them behind
+   * `enable.api_token.authentication`, off by default (`ConfigurationKey`), and answers a token it does
+   * not read with a redirect to the login page, as 2.36 does.
+   */
   readonly personalAccessTokens: boolean;
+  /**
+   * `GET /api/dataValueSets` reads its `orgUnit` (and `dataSet`) parameters in the scheme named by
+   * `inputOrgUnitIdScheme` (`inputIdScheme`…) from 2.37.7; `orgUnitIdScheme` is the output's only
+   * (`DataValueSetQueryParams`, `DataExportInputParams`). Before, the parameters are UIDs whatever the
+   * schemes; an unknown one is dropped, and none left gives 409 E2006.
+   */
+  readonly readsInputIdSchemes: boolean;
 }
 
 export function serverProfile(version: ServerVersion): ServerProfile {
@@ -69,6 +80,7 @@ export function serverProfile(version: ServerVersion): ServerProfile {
     importsPerDataSet: from(43),
     refusesUnassignedOrgUnits: from(43),
     conflictIndexes: from(37),
-    personalAccessTokens: from(37),
+    personalAccessTokens: from(38),
+    readsInputIdSchemes: from(37, 7),
   };
 }

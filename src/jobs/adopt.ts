@@ -22,7 +22,8 @@ export async function heldInScope(
   const held: HeldValue[] = [];
   const ids = orgUnits.map((unit) => unit.id);
   for (const chunk of planChunks(periods, ids, job.chunk)) {
-    const values = await fetchHeldValues(target.client, {
+    const values = await fetchHeldValues(target.client, target.info.profile, {
+      uidOf: target.uidOf,
       dataSets: target.dataSets,
       periods: chunk.periods,
       orgUnits: chunk.orgUnits.flatMap((id) => target.translate(id) ?? []),

@@ -14,6 +14,8 @@ export interface ChunksOutcome {
   readonly failed: readonly FailedChunk[];
   /** Chunks that ran (a stop between chunks leaves the rest). */
   readonly done: number;
+  /** Export requests the chunks took: more than `done` when URLs had to be kept short. */
+  readonly exportRequests: number;
   /**
    * Why the job stopped before its last chunk: a server refused the credentials, which will not heal by
    * themselves, so the remaining chunks were not tried.
@@ -30,6 +32,8 @@ interface ChunkRun {
   readonly delivered: readonly (ChunkDelivery | undefined)[];
   readonly failed: readonly FailedChunk[];
   readonly halt?: T2aError | undefined;
+  /** Export requests the chunk took (more than one when its URL would have been too long). */
+  readonly requests: number;
 }
 
 /** Credentials refused: nothing after this can succeed. */
@@ -60,19 +64,28 @@ async function runChunk(
 ): Promise<ChunkRun> {
   const { job, source } = resolved;
   let exported: DataValue[];
+  let requests = 0;
   try {
-    exported = await exportDataValueSet(source.client, source.info.profile, {
+    const result = await exportDataValueSet(source.client, source.info.profile, {
       programIndicators: resolved.mappings.map((mapping) => mapping.programIndicator),
       periods: chunk.periods,
       orgUnits: chunk.orgUnits,
       mappingAttribute: job.mappingAttribute,
     });
+    exported = result.values;
+    requests = result.requests;
+    if (requests > 1)
+      log.info(
+        { requests, maxUrlLength: source.client.maxUrlLength },
+        'export split to keep URLs short',
+      );
   } catch (error) {
     log.error({ err: (error as Error).message }, 'export failed');
     return {
       delivered: deliveries.map(() => undefined),
       failed: [failedChunk(resolved, chunk, error, `export from ${source.client.name}`)],
       halt: halting(error) ? (error as T2aError) : undefined,
+      requests: 0,
     };
   }
   const delivered: (ChunkDelivery | undefined)[] = [];
@@ -94,7 +107,7 @@ async function runChunk(
       if (halting(error)) halt ??= error as T2aError;
     }
   }
-  return { delivered, failed, halt };
+  return { delivered, failed, halt, requests };
 }
 
 /** Runs the chunks `job.concurrency` at a time, stopping between chunks when the signal says so. */
@@ -127,6 +140,7 @@ export async function deliverChunks(
     ),
     failed: ran.flatMap((run) => run.failed),
     done: ran.length,
+    exportRequests: ran.reduce((sum, run) => sum + run.requests, 0),
     halted,
   };
 }

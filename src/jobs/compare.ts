@@ -102,23 +102,22 @@ async function heldAsCompared(
   suffix = '',
 ): Promise<ComparedValue[]> {
   const values: ComparedValue[] = [];
-  for (let i = 0; i < units.length; i += 100) {
-    const held = await fetchHeldValues(target.client, {
-      dataSets: target.dataSets,
-      periods,
-      orgUnits: units.slice(i, i + 100),
-      orgUnitIdScheme: target.orgUnitIdScheme,
+  const held = await fetchHeldValues(target.client, target.info.profile, {
+    dataSets: target.dataSets,
+    periods,
+    orgUnits: units,
+    orgUnitIdScheme: target.orgUnitIdScheme,
+    uidOf: target.uidOf,
+  });
+  for (const value of held.map(withoutDefaultCombos)) {
+    if (!inScope.has(mappingKey(value))) continue;
+    values.push({
+      dataElement: value.dataElement.slice(0, value.dataElement.length - suffix.length),
+      categoryOptionCombo: value.categoryOptionCombo,
+      orgUnit: value.orgUnit,
+      period: value.period,
+      value: Number(value.value),
     });
-    for (const value of held.map(withoutDefaultCombos)) {
-      if (!inScope.has(mappingKey(value))) continue;
-      values.push({
-        dataElement: value.dataElement.slice(0, value.dataElement.length - suffix.length),
-        categoryOptionCombo: value.categoryOptionCombo,
-        orgUnit: value.orgUnit,
-        period: value.period,
-        value: Number(value.value),
-      });
-    }
   }
   return values;
 }
@@ -132,7 +131,7 @@ async function exportedAsCompared(
   const tracker: ComparedValue[] = [];
   const ids = resolved.orgUnits.map((unit) => unit.id);
   for (const chunk of planChunks(resolved.periods, ids, job.chunk)) {
-    const exported = await exportDataValueSet(source.client, source.info.profile, {
+    const { values: exported } = await exportDataValueSet(source.client, source.info.profile, {
       programIndicators: resolved.mappings.map((m) => m.programIndicator),
       periods: chunk.periods,
       orgUnits: chunk.orgUnits,

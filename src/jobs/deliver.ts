@@ -156,7 +156,8 @@ function deliverable(
 async function heldValues(delivery: Delivery, chunk: Chunk) {
   const { target, resolved } = delivery;
   const inScope = new Set(resolved.mappings.map((mapping) => mappingKey(mapping)));
-  const held = await fetchHeldValues(target.client, {
+  const held = await fetchHeldValues(target.client, target.info.profile, {
+    uidOf: target.uidOf,
     dataSets: target.dataSets,
     periods: chunk.periods,
     orgUnits: chunk.orgUnits.flatMap((id) =>

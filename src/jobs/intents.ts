@@ -2,9 +2,6 @@ import { intentsTaken, withoutDefaultCombos } from '../core/reconcile.ts';
 import { fetchHeldValues } from '../dhis2/data-value-sets.ts';
 import type { Delivery } from './deliver.ts';
 
-/** Org units per request when asking a target what it holds (keeps the URL well under proxies' limits). */
-const ORG_UNITS_PER_REQUEST = 100;
-
 /**
  * Before a job sends anything to a target: the values an earlier run sent without recording the answer
  * (it was killed, or the answer was lost) are looked up in the target. Those it holds as t2a sent them
@@ -18,17 +15,13 @@ export async function settleIntents(delivery: Delivery): Promise<number> {
   if (intents.length === 0) return 0;
   const periods = [...new Set(intents.map((intent) => intent.period))];
   const orgUnits = [...new Set(intents.map((intent) => intent.orgUnit))];
-  const held = [];
-  for (let start = 0; start < orgUnits.length; start += ORG_UNITS_PER_REQUEST) {
-    held.push(
-      ...(await fetchHeldValues(target.client, {
-        dataSets: target.dataSets,
-        periods,
-        orgUnits: orgUnits.slice(start, start + ORG_UNITS_PER_REQUEST),
-        orgUnitIdScheme: target.orgUnitIdScheme,
-      })),
-    );
-  }
+  const held = await fetchHeldValues(target.client, target.info.profile, {
+    uidOf: target.uidOf,
+    dataSets: target.dataSets,
+    periods,
+    orgUnits,
+    orgUnitIdScheme: target.orgUnitIdScheme,
+  });
   const taken = intentsTaken(intents, held.map(withoutDefaultCombos));
   await store.ledger.settle(target.ledgerKey, resolved.job.name, intents, taken);
   log.warn(

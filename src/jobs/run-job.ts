@@ -143,6 +143,7 @@ export interface JobRun {
   readonly resolved: ResolvedJob | undefined;
   readonly targets: readonly TargetReport[];
   readonly failedChunks: readonly FailedChunk[];
+  readonly exports?: JobReport['exports'];
   readonly completed?: number | string | undefined;
   readonly error?: JobReport['error'];
 }
@@ -218,6 +219,12 @@ async function deliverJob(
   return { deliveries, outcome, total: chunks.length };
 }
 
+const exportsOf = (resolved: ResolvedJob, outcome: ChunksOutcome): JobReport['exports'] => ({
+  chunks: outcome.done,
+  requests: outcome.exportRequests,
+  maxUrlLength: resolved.source.client.maxUrlLength,
+});
+
 /** One job's work, from analytics to the last stale value, as values: nothing is counted in place. */
 export async function executeJob(
   ctx: JobContext,
@@ -250,7 +257,13 @@ export async function executeJob(
       job.complete?.afterSync && ctx.store && !(options.dryRun || job.dryRun)
         ? { completed: await completeAfterSync(ctx, resolved, log) }
         : {};
-    return { resolved, targets, failedChunks: outcome.failed, ...complete };
+    return {
+      resolved,
+      targets,
+      failedChunks: outcome.failed,
+      exports: exportsOf(resolved, outcome),
+      ...complete,
+    };
   } catch (error) {
     const reported = failure(error);
     log.error({ err: reported.message, kind: reported.kind }, 'job failed');
@@ -258,6 +271,7 @@ export async function executeJob(
       resolved,
       targets: partialTargets(resolved, outcome),
       failedChunks: outcome?.failed ?? [],
+      ...(resolved && outcome ? { exports: exportsOf(resolved, outcome) } : {}),
       error: reported,
     };
   }

@@ -50,6 +50,7 @@ function jobReport(job: JobConfig, run: JobRun, startedAt: string, runId: string
     indicators: { total: mapped + unmapped, mapped, unmapped },
     targets: run.targets,
     failedChunks: run.failedChunks,
+    ...(run.exports && { exports: run.exports }),
     ...(run.completed !== undefined && { completed: run.completed }),
     error: run.error,
     startedAt,

@@ -47,10 +47,14 @@ export interface PreparedTarget {
    * the import user may write it.
    */
   readonly orgUnitAccess: ReadonlyMap<string, OrgUnitAccess> | undefined;
+  /** The target's UID of an org unit named in the target's scheme (for servers that read only UIDs). */
+  readonly uidOf: (orgUnit: string) => string | undefined;
 }
 
 export interface OrgUnitAccess {
   readonly found: boolean;
+  /** The org unit's UID in the target, when found. */
+  readonly uid: string | undefined;
   readonly name: string;
   readonly path: string;
   readonly dataSets: ReadonlySet<string>;
@@ -79,6 +83,7 @@ export async function orgUnitAccess(
         unit.id,
         {
           found: target !== undefined,
+          uid: target?.id,
           name: unit.name,
           path: unit.path,
           dataSets: new Set(target?.dataSets ?? []),
@@ -122,6 +127,13 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
   const ofType = metadata.dataSets.filter((ds) => ds.periodType === setup.periodType);
   const translate = orgUnitTranslation(config.orgUnitIdScheme, setup.orgUnits, mapping);
   const scheme = importOrgUnitScheme(config);
+  const access = await orgUnitAccess(client, user, setup.orgUnits, translate, scheme);
+  const uids = new Map<string, string>();
+  for (const unit of setup.orgUnits) {
+    const named = translate(unit.id);
+    const uid = access?.get(unit.id)?.uid;
+    if (named && uid) uids.set(named, uid);
+  }
   return {
     client,
     info,
@@ -141,7 +153,8 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     today: serverToday(info),
     calendar: info.calendar,
     canEditExpired: hasAuthority(user, 'F_EDIT_EXPIRED'),
-    orgUnitAccess: await orgUnitAccess(client, user, setup.orgUnits, translate, scheme),
+    orgUnitAccess: access,
+    uidOf: (orgUnit) => (scheme === 'UID' ? orgUnit : uids.get(orgUnit)),
   };
 }
 

@@ -7,7 +7,9 @@ import { parseServerVersion } from '../../src/dhis2/version.ts';
  * `outputDataItemIdScheme` from 2.41 (AggregateAnalyticsQueryCriteria), the analytics skip options
  * (skipOrgUnitOwnership 2.39, skipValidationResult/skipOutliers/skipTrackedEntities 2.41,
  * AnalyticsJobParameters), per-data-set imports of the 2.43 DataEntryPipeline, conflict indexes and
- * personal access tokens from 2.37 (ImportConflict, ApiTokenAuthenticationFilter).
+ * personal access tokens on by default from 2.38 (ConfigurationKey.ENABLE_API_TOKEN_AUTHENTICATION is
+ * off in every 2.37 tag), conflict indexes from 2.37 (ImportConflict), and the `input…IdScheme`
+ * parameters of GET /api/dataValueSets from 2.37.7 (DataValueSetQueryParams).
  */
 const TABLE: readonly [
   version: string,
@@ -16,15 +18,18 @@ const TABLE: readonly [
   validationResult: boolean,
   perDataSet: boolean,
   indexes: boolean,
+  tokens: boolean,
+  inputSchemes: boolean,
 ][] = [
-  ['2.36.13', false, false, false, false, false],
-  ['2.37.9', false, false, false, false, true],
-  ['2.38.6', false, false, false, false, true],
-  ['2.39.4', false, true, false, false, true],
-  ['2.40.3', false, true, false, false, true],
-  ['2.41.0', true, true, true, false, true],
-  ['2.42.1', true, true, true, false, true],
-  ['2.43.0', true, true, true, true, true],
+  ['2.36.13', false, false, false, false, false, false, false],
+  ['2.37.6', false, false, false, false, true, false, false],
+  ['2.37.7', false, false, false, false, true, false, true],
+  ['2.38.6', false, false, false, false, true, true, true],
+  ['2.39.4', false, true, false, false, true, true, true],
+  ['2.40.3', false, true, false, false, true, true, true],
+  ['2.41.0', true, true, true, false, true, true, true],
+  ['2.42.1', true, true, true, false, true, true, true],
+  ['2.43.0', true, true, true, true, true, true, true],
 ];
 
 describe('the server profile per DHIS2 version', () => {
@@ -35,6 +40,8 @@ describe('the server profile per DHIS2 version', () => {
     validationResult,
     perDataSet,
     indexes,
+    tokens,
+    inputSchemes,
   ] of TABLE) {
     it(`${text}`, () => {
       const profile = serverProfile(parseServerVersion(text));
@@ -56,7 +63,8 @@ describe('the server profile per DHIS2 version', () => {
       expect('skipTrackedEntities' in tracker).toBe(validationResult);
       expect(profile.importsPerDataSet).toBe(perDataSet);
       expect(profile.conflictIndexes).toBe(indexes);
-      expect(profile.personalAccessTokens).toBe(indexes);
+      expect(profile.personalAccessTokens).toBe(tokens);
+      expect(profile.readsInputIdSchemes).toBe(inputSchemes);
     });
   }
 
