@@ -13,6 +13,27 @@ const integer = (name: string, min: number) => (text: string) => {
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** The options that make the sandbox behave like a server in trouble, or behind a proxy. */
+function faultOptions(cli: Command): Command {
+  return cli
+    .option(
+      '--fault <rule>',
+      'inject a fault: "[METHOD] /path 401|500|502|503|504|drop|hang|latency=MS [after=N] [times=N] [late]" (late: after the server did the work); repeatable',
+      collect,
+    )
+    .option(
+      '--max-request-line <bytes>',
+      'refuse longer request lines with 414, as nginx in front of DHIS2 does (default 8192; 0: no limit)',
+      integer('--max-request-line', 0),
+    )
+    .option('--analytics-fail <message>', 'make every analytics table job fail with this message')
+    .option(
+      '--analytics-duration <ms>',
+      'make every analytics table job take this long',
+      integer('--analytics-duration', 0),
+    );
+}
+
 function program(): Command {
   const cli = new Command('t2a sandbox')
     .description(
@@ -54,7 +75,7 @@ function program(): Command {
     )
     .option(
       '--months <n>',
-      'months of generated tracker data, ending this month',
+      'months of generated tracker data, ending today: the demo registry, and every programme loaded with --metadata',
       integer('--months', 1),
     )
     .option(
@@ -65,17 +86,6 @@ function program(): Command {
     .option('--run-analytics', 'run analytics once the data is loaded, as a nightly job would have')
     .option('--database <file>', 'keep the state in this SQLite file (default: in memory)')
     .option('--now <date>', 'pin the clock to this moment (ISO 8601); it runs on from there')
-    .option(
-      '--fault <rule>',
-      'inject a fault: "[METHOD] /path 401|500|502|503|504|drop|hang|latency=MS [after=N] [times=N] [late]" (late: after the server did the work); repeatable',
-      collect,
-    )
-    .option('--analytics-fail <message>', 'make every analytics table job fail with this message')
-    .option(
-      '--analytics-duration <ms>',
-      'make every analytics table job take this long',
-      integer('--analytics-duration', 0),
-    )
     .addHelpText(
       'after',
       `
@@ -88,7 +98,7 @@ POST /__sandbox/clock {"now":"2024-03-05T10:00:00Z"}, POST /__sandbox/analytics-
 
 Also: t2a sandbox coverage [--metadata FILE …]   how many program indicators of metadata packages the sandbox evaluates.`,
     );
-  return cli;
+  return faultOptions(cli);
 }
 
 async function serve(options: Record<string, unknown>): Promise<void> {
@@ -109,6 +119,9 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     ...(options.database ? { database: options.database as string } : {}),
     ...(options.now ? { now: new Date(options.now as string) } : {}),
     faults,
+    ...(options.maxRequestLine !== undefined
+      ? { maxRequestLine: options.maxRequestLine as number }
+      : {}),
   });
   if (options.analyticsFail || options.analyticsDuration) {
     sandbox.context.faults.analytics = {

@@ -29,6 +29,8 @@ export interface SandboxContext {
   readonly version: Dhis2Version;
   readonly clock: SandboxClock;
   readonly faults: FaultRegistry;
+  /** Longest request line taken, as the proxy in front of DHIS2 (nginx: 8192); 0: no limit. */
+  readonly maxRequestLine: number;
   /** The instance's base URL (`http://127.0.0.1:PORT`), known once it listens. */
   baseUrl(): string;
   /** Resolves when the instance stops; hung responses and running jobs end with it. */

@@ -20,6 +20,8 @@ export interface SandboxOptions extends SeedOptions {
   /** Pins the sandbox's clock (it then runs on from that moment). */
   readonly now?: Date;
   readonly faults?: readonly FaultRule[];
+  /** Longest request line taken, as nginx's default buffers (8192, the default); 0: no limit. */
+  readonly maxRequestLine?: number;
 }
 
 export interface RunningSandbox {
@@ -51,6 +53,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     version,
     clock: systemClock(options.now),
     faults,
+    maxRequestLine: options.maxRequestLine ?? 8192,
     baseUrl: () => baseUrl,
     stopped,
   };

@@ -49,12 +49,46 @@ describe('sandbox authentication', async () => {
   });
 });
 
-describe('personal access tokens before 2.37', async () => {
-  const sandbox = await sandboxForFile({ dhis2Version: '2.36', seed: 'empty' });
-  it('are not understood by 2.36, which predates them', async () => {
-    const { status } = await api(sandbox, '/api/system/info', {
+/**
+ * Per version (each version's DhisWebApiWebSecurityConfig and its entry points): tokens read by default
+ * from 2.38 only (2.36 has none; 2.37 has `enable.api_token.authentication` off by default), so before,
+ * an ApiToken header leaves the request anonymous and it is redirected to the login page, which moved
+ * in 2.41 (`/dhis-web-login`), 2.42 (`/dhis-web-login/`) and 2.43 (`/login/`).
+ */
+describe.each([
+  ['2.36', false, '/dhis-web-commons/security/login.action'],
+  ['2.37.10', false, '/dhis-web-commons/security/login.action'],
+  ['2.38', true, '/dhis-web-commons/security/login.action'],
+  ['2.40.3', true, '/dhis-web-commons/security/login.action'],
+  ['2.41', true, '/dhis-web-login'],
+  ['2.42', true, '/dhis-web-login/'],
+  ['2.43', true, '/login/'],
+] as const)('DHIS2 %s', async (version, tokens, login) => {
+  const sandbox = await sandboxForFile({ dhis2Version: version, seed: 'empty' });
+
+  it(`${tokens ? 'takes' : 'redirects'} a personal access token, sends the login to ${login}`, async () => {
+    const withToken = await api(sandbox, '/api/system/info', {
       auth: `ApiToken ${sandbox.seed.adminToken}`,
     });
-    expect(status).toBe(401);
+    expect(withToken.status).toBe(tokens ? 200 : 302);
+    const anonymous = await api(sandbox, '/api/system/info', { auth: null });
+    expect(anonymous.status).toBe(302);
+    expect(new URL(anonymous.headers.get('location')!).pathname).toBe(login);
+    if (!tokens) expect(withToken.headers.get('location')).toBe(anonymous.headers.get('location'));
+    // The page the redirect names exists.
+    expect((await fetch(anonymous.headers.get('location')!)).status).toBe(200);
+  });
+
+  it('answers every endpoint with its .json suffix too', async () => {
+    for (const path of ['/api/system/info', '/api/me']) {
+      const plain = await api(sandbox, path);
+      const suffixed = await api(sandbox, `${path}.json`);
+      expect(suffixed.status).toBe(200);
+      // The same answer (system/info's clock fields move between the two calls).
+      expect(Object.keys(suffixed.body)).toEqual(Object.keys(plain.body));
+      expect(suffixed.body.version ?? suffixed.body.username).toBe(
+        plain.body.version ?? plain.body.username,
+      );
+    }
   });
 });

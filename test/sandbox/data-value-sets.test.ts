@@ -16,7 +16,7 @@ const value = (orgUnit: string, overrides: Record<string, unknown> = {}) => ({
 // (envelope per version) and the 2.43 DataEntryPipeline (api-notes §2).
 describe('POST /api/dataValueSets on 2.40 (classic engine, web message)', async () => {
   const sandbox = await sandboxForFile({
-    dhis2Version: '2.40',
+    dhis2Version: '2.40.3', // rejectedIndexes came with 2.40.1
     seed: 'demo-hmis',
     now: NOW,
     facilities: 20,
@@ -235,9 +235,11 @@ describe('POST /api/dataValueSets on 2.40 (classic engine, web message)', async 
     );
     const missing = await api(sandbox, `/api/dataValueSets.json?period=202610&orgUnit=${root}`);
     expect(missing.status).toBe(409);
-    expect(missing.body.message).toBe(
-      'At least one data set or data element group must be specified',
-    );
+    // DefaultDataValueSetService.validate (2.40): E2001, an IllegalQueryException answered with 409.
+    expect(missing.body).toMatchObject({
+      message: 'At least one data element, data set or data element group must be specified',
+      errorCode: 'E2001',
+    });
   });
 
   it('registers complete data sets and reads them back', async () => {

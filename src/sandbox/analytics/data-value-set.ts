@@ -38,7 +38,7 @@ type Aggregates = Map<string, number>;
 /**
  * The program indicator part of the aggregate analytics pipeline (`DataHandler
  * .addProgramDataElementAttributeIndicatorValues` → `EventAggregateService`): the event analytics
- * authority (E7217), a missing analytics table (E7144 from 2.38, nothing before), the max limit
+ * authority (E7217), a missing analytics table (E7144 from 2.38.5/2.39.4/2.40.2/2.41, nothing before), the max limit
  * (E7128), then the rows of the data value set (`handleGridForDataValueSet`, `getDataValueSet`).
  */
 export function evaluateDataValueSet(
@@ -65,9 +65,11 @@ export function evaluateDataValueSet(
   const evaluated = indicators.filter((indicator) => !seeded.has(indicator.id));
   const missingTable = evaluated.find((indicator) => !tableExists(ctx, indicator));
   if (missingTable) {
-    if (atLeast(ctx.version, 38)) throw missingTableError(ctx, missingTable);
+    if (rethrowsMissingTable(ctx)) throw missingTableError(ctx, missingTable);
     return [];
   }
+  const broken = evaluated.find((indicator) => !compiledIndicator(ctx, indicator).ok);
+  if (broken && rethrowsMissingTable(ctx)) throw brokenExpressionError(ctx, broken);
   const fromSeeds = seededValues(
     ctx,
     [...seeded],
@@ -103,9 +105,22 @@ function tableExists(ctx: SandboxContext, indicator: MetadataObject): boolean {
 }
 
 /**
+ * Whether a query on a missing table fails: `JdbcAnalyticsManager.getAggregatedDataValues` rethrows a
+ * `BadSqlGrammarException` of SQL state 42P01 from 2.38.5, 2.39.4, 2.40.2 and 2.41.0 (E7144 is not in
+ * 2.39.3 nor 2.40.1); before, every such exception gives an empty result (200, no values).
+ */
+export function rethrowsMissingTable(ctx: SandboxContext): boolean {
+  const v = ctx.version;
+  if (v.minor === 38) return v.patch >= 5;
+  if (v.minor === 39) return v.patch >= 4;
+  if (v.minor === 40) return v.patch >= 2;
+  return v.minor >= 41;
+}
+
+/**
  * A query on a table that does not exist (analytics never ran, or no run found events of the program):
- * `AnalyticsUtils.withExceptionHandling` rethrows it from 2.38 and `WebMessageUtils.createWebMessage`
- * answers E7144 with the SQL state; 2.42 puts the database's message in `devMessage`.
+ * `CrudControllerAdvice.badSqlGrammarException` and `WebMessageUtils.createWebMessage` answer E7144
+ * with the SQL state; 2.42 puts the database's message in `devMessage`.
  */
 function missingTableError(ctx: SandboxContext, indicator: MetadataObject): AnalyticsQueryError {
   const table = `analytics_${analyticsTypeOf(indicator).toLowerCase()}_${programOf(indicator).toLowerCase()}`;
@@ -113,6 +128,26 @@ function missingTableError(ctx: SandboxContext, indicator: MetadataObject): Anal
     `${E.E7144} (SqlState: 42P01)`,
     'E7144',
     atLeast(ctx.version, 42) ? `ERROR: relation "${table}" does not exist` : 'SqlState: 42P01',
+  );
+}
+
+/**
+ * An indicator whose expression or filter the sandbox cannot evaluate: DHIS2's SQL for a broken one (a
+ * data element in no stage of the programme: 42703, a text under an average: 42883) fails, and from the
+ * versions that rethrow SQL errors (as for E7144) the answer is 409 E7145 with the SQL state. Before,
+ * DHIS2 answers no values for it, as the sandbox then does; either way the reason is listed at
+ * /__sandbox/analytics/unsupported.
+ */
+function brokenExpressionError(
+  ctx: SandboxContext,
+  indicator: MetadataObject,
+): AnalyticsQueryError {
+  const result = compiledIndicator(ctx, indicator);
+  const reason = result.ok ? '' : result.reason;
+  return new AnalyticsQueryError(
+    `${E.E7145} (SqlState: 42703)`,
+    'E7145',
+    `Program indicator ${indicator.id} (${String(indicator.name ?? '')}): ${reason}`,
   );
 }
 

@@ -55,7 +55,8 @@ const DYNAMIC_DIMENSION_TYPES = [
 
 /**
  * `DataQueryService.getDimension` (2.36–2.39) / `DimensionalObjectProducer` (2.40+): dx with no valid
- * item is E7124; an empty ou is E7143 (2.38+, E7124 before); an unknown dimension id is E7125.
+ * item is E7124; an empty ou is E7143 (2.38.5, 2.39.3, 2.40.1, 2.41.0 on; E7124 before); an unknown
+ * dimension id is E7125.
  */
 export function resolveDimension(dc: DimensionContext, param: DimensionParam): ResolvedDimension {
   if (param.id === 'dx') {
@@ -67,7 +68,7 @@ export function resolveDimension(dc: DimensionContext, param: DimensionParam): R
   if (param.id === 'ou') {
     const orgUnits = resolveOrgUnits(dc, param.items);
     if (orgUnits.length === 0)
-      throw atLeast(dc.ctx.version, 38) ? queryError('E7143') : queryError('E7124', 'ou');
+      throw hasE7143(dc.ctx.version) ? queryError('E7143') : queryError('E7124', 'ou');
     return { id: 'ou', orgUnits };
   }
   const known =
@@ -192,4 +193,12 @@ export function todayFor(ctx: SandboxContext, relativePeriodDate: string | null)
     return new Date(`${relativePeriodDate.slice(0, 10)}T12:00:00Z`);
   const now = ctx.clock.now();
   return new Date(`${isoDate(now)}T12:00:00Z`);
+}
+
+/** ErrorCode.E7143 exists from 2.38.5, 2.39.3, 2.40.1 and 2.41.0 (`DefaultQueryValidator`). */
+function hasE7143(v: { minor: number; patch: number }): boolean {
+  if (v.minor === 38) return v.patch >= 5;
+  if (v.minor === 39) return v.patch >= 3;
+  if (v.minor === 40) return v.patch >= 1;
+  return v.minor >= 41;
 }

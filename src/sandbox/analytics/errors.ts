@@ -48,6 +48,7 @@ export const E = {
   E7143: 'Organisation unit or organisation unit level is not valid',
   E7144:
     'Query failed because a referenced table does not exist. Please ensure analytics job was run',
+  E7145: 'Query failed because of a syntax error',
   E7217: (user: string) => `User is not allowed to view event analytics data: \`${user}\``,
 } as const;
 

@@ -4,6 +4,13 @@ import type { IdScheme } from '../metadata/id-scheme.ts';
 import type { MetadataObject } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
 import { atLeast } from '../version.ts';
+import {
+  type Conflict,
+  Conflicts,
+  type Counts,
+  type ImportOutcome,
+  listsRejected,
+} from './import-outcome.ts';
 import type { ImportRequest, IncomingValue } from './request.ts';
 import {
   inputPeriodOpen,
@@ -13,63 +20,6 @@ import {
 } from './target-data-sets.ts';
 import { valueStore } from './value-store.ts';
 import { valueTypeProblem, zeroAndInsignificant } from './value-type.ts';
-
-export interface Conflict {
-  object: string;
-  objects: Record<string, string>;
-  value: string;
-  errorCode: string;
-  property?: string;
-  indexes: number[];
-}
-
-export interface Counts {
-  imported: number;
-  updated: number;
-  ignored: number;
-  deleted: number;
-}
-
-export interface ImportOutcome {
-  status: 'SUCCESS' | 'WARNING' | 'ERROR';
-  description: string;
-  counts: Counts;
-  conflicts: Conflict[];
-  rejectedIndexes: number[];
-  dataSetComplete: string;
-}
-
-/** Conflicts grouped by (errorCode, objects), indexes accumulated (`ImportSummary.addConflict`, 2.37+). */
-export class Conflicts {
-  private readonly byKey = new Map<string, Conflict>();
-
-  add(
-    errorCode: string,
-    property: string | undefined,
-    objects: Record<string, string>,
-    message: string,
-    index: number,
-  ): void {
-    const key = `${errorCode}|${JSON.stringify(objects)}`;
-    const existing = this.byKey.get(key);
-    if (existing) {
-      existing.indexes.push(index);
-      return;
-    }
-    this.byKey.set(key, {
-      object: Object.values(objects)[0] ?? '',
-      objects,
-      value: message,
-      errorCode,
-      ...(property ? { property } : {}),
-      indexes: [index],
-    });
-  }
-
-  list(): Conflict[] {
-    return [...this.byKey.values()];
-  }
-}
 
 const DEFAULT_COC = 'HllvX50cXC0';
 
@@ -356,6 +306,11 @@ export function importClassic(
   const store = valueStore(ctx.db);
   const now = `${ctx.clock.now().toISOString().slice(0, 23)}`;
   const o = request.options;
+  // Keys this request inserted: the batch handler buffers inserts and refuses a second object with the
+  // same key until the buffer is flushed (`AbstractBatchHandler.addObject`, dhis2/quick), so a later value
+  // for a key that held nothing is dropped without a count or a conflict; for a key that held a value,
+  // updates run at once and the last one wins.
+  const inserted = new Set<string>();
   const write = () =>
     request.values.forEach((value, index) => {
       const resolved = validate(ctx, user, request, value, index, conflicts);
@@ -371,7 +326,11 @@ export function importClassic(
         categoryOptionCombo: resolved.coc.id,
         attributeOptionCombo: resolved.aoc.id,
       };
+      const keyText = JSON.stringify(key);
+      if (inserted.has(keyText)) return;
+      const held = store.get(key) !== undefined;
       const outcome = writeValue(store, key, value, o, user.username, now, resolved.element);
+      if (outcome === 'imported' && !held && !o.dryRun) inserted.add(keyText);
       if (outcome) counts[outcome] += 1;
     });
   ctx.db.transaction(write)();
@@ -385,7 +344,7 @@ export function importClassic(
       : list.flatMap((c) =>
           c.indexes.map(() => ({ object: c.object, value: c.value }) as unknown as Conflict),
         ),
-    rejectedIndexes: rejected,
+    ...(listsRejected(ctx) ? { rejectedIndexes: rejected } : {}),
     dataSetComplete: request.completeDate && request.dataSet ? request.completeDate : 'false',
   };
 }

@@ -6,7 +6,7 @@ import { conflict } from '../http/web-message.ts';
 import { type IdScheme, parseIdScheme } from '../metadata/id-scheme.ts';
 import type { MetadataObject } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
-import type { ImportOutcome } from './classic-engine.ts';
+import { type ImportOutcome, listsRejected } from './import-outcome.ts';
 
 type Render = (
   ctx: SandboxContext,
@@ -81,20 +81,24 @@ function importRegistrations(
     description: 'Import process completed successfully',
     counts: { imported: 0, updated: 0, ignored: 0, deleted: 0 },
     conflicts: [],
-    rejectedIndexes: [],
+    // Serialised with every ImportSummary once it exists, but this import never fills it.
+    ...(listsRejected(ctx) ? { rejectedIndexes: [] } : {}),
     dataSetComplete: 'false',
   };
-  for (const [index, registration] of registrations.entries()) {
-    const problem = (object: string, value: string) => {
-      outcome.conflicts.push({ object, value } as never);
+  for (const registration of registrations) {
+    const problem = (object: string | undefined, value: string) => {
+      // A conflict is only {object, value}; a null object is not written (ImportConflict, NON_NULL).
+      outcome.conflicts.push((object === undefined ? { value } : { object, value }) as never);
       outcome.counts.ignored += 1;
-      outcome.rejectedIndexes.push(index);
     };
     const registered = resolveRegistration(ctx, run, registration, problem);
     if (!registered) continue;
     outcome.counts[saveRegistration(ctx, run, registration, registered)] += 1;
   }
-  if (outcome.conflicts.length > 0) outcome.status = 'WARNING';
+  // `finalizeSummary`: ERROR when every registration was ignored (an empty payload too), else SUCCESS,
+  // conflicts or not; never WARNING (DefaultCompleteDataSetRegistrationExchangeService, 2.40 and 2.43).
+  const { imported, updated, deleted } = outcome.counts;
+  outcome.status = imported + updated + deleted === 0 ? 'ERROR' : 'SUCCESS';
   return outcome;
 }
 
@@ -103,21 +107,20 @@ function resolveRegistration(
   ctx: SandboxContext,
   run: RegistrationImport,
   registration: Registration,
-  problem: (object: string, value: string) => void,
+  problem: (object: string | undefined, value: string) => void,
 ): Registered | undefined {
   const dataSet = registration.dataSet
     ? ctx.metadata.find('dataSets', run.dsScheme, registration.dataSet)
     : undefined;
-  if (!dataSet)
-    return void problem(registration.dataSet ?? '', 'Data set not found or not accessible');
+  if (!dataSet) return void problem(registration.dataSet, 'Data set not found or not accessible');
   const period = parsePeriod(registration.period ?? '');
-  if (!period) return void problem(registration.period ?? '', 'Period not valid');
+  if (!period) return void problem(registration.period, 'Period not valid');
   const orgUnit = registration.organisationUnit
     ? ctx.metadata.find('organisationUnits', run.ouScheme, registration.organisationUnit)
     : undefined;
   if (!orgUnit)
     return void problem(
-      registration.organisationUnit ?? '',
+      registration.organisationUnit,
       'Organisation unit not found or not accessible',
     );
   if (!ctx.orgUnits.isWithin(orgUnit.id, run.user.orgUnits))

@@ -2,30 +2,24 @@ import type { SandboxContext } from '../context.ts';
 import type { SandboxUser } from '../http/env.ts';
 import type { MetadataObject } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
-import type { Conflict, Counts, ImportOutcome } from './classic-engine.ts';
+import type { Conflict, Counts, ImportOutcome } from './import-outcome.ts';
 import type { ImportRequest } from './request.ts';
 import { dataSetsOf, inputPeriodOpen, isAssigned, isExpired } from './target-data-sets.ts';
 import { valueStore } from './value-store.ts';
 import { valueTypeProblem } from './value-type.ts';
 
 /**
- * The 2.43 data entry pipeline (`DataEntryPipeline`, `DefaultDataEntryService`): identifiers are decoded
- * first and one unknown object aborts the request (E8103/E8107/E8108/E8110, index -1); the values are
- * validated as a group against one data set (E8002/E8003 when it cannot be told), whose checks fail the
- * whole group (E8020–E8030); value-level problems reject that value only (E8122, E8128 for a repeated key).
- * Every successful upsert counts as updated.
+ * The 2.43 data entry pipeline (`DataEntryPipeline`, `DefaultDataEntryService`, 2.43.0):
+ * - identifiers are decoded first; one unknown object aborts the request (E8103/E8107/E8108/E8110,
+ *   index -1);
+ * - the payload is one group for one data set (E8002/E8003 when it cannot be told);
+ * - group checks (`validate`: user access E8011, key consistency E8020/E8022/E8021/E8024, timeliness
+ *   E8030, then duplicate keys E8128) throw a ConflictException: the whole group is rejected, nothing
+ *   is written, its one conflict and `rejectedIndexes` name every index of the group, counts stay 0;
+ * - value checks (E8120 empty value, E8122 value type) reject that value only;
+ * - every write is an upsert counted as updated (`deleted: true` too, a key that held nothing included);
+ *   with importStrategy DELETE every value becomes a deletion and the count moves to deleted.
  */
-const abort = (errorCode: string, message: string, args: string, total: number): ImportOutcome => ({
-  status: 'ERROR',
-  description: 'Import process was aborted',
-  counts: { imported: 0, updated: 0, ignored: total, deleted: 0 },
-  conflicts: [
-    { objects: { args }, value: message, errorCode, indexes: [-1] } as unknown as Conflict,
-  ],
-  rejectedIndexes: [],
-  dataSetComplete: 'false',
-});
-
 interface Decoded {
   element: MetadataObject;
   period: NonNullable<ReturnType<typeof parsePeriod>>;
@@ -38,8 +32,36 @@ interface Decoded {
   index: number;
 }
 
-function decode(ctx: SandboxContext, request: ImportRequest): Decoded[] | ImportOutcome {
+/** `MessageFormat` of a List argument: `[a, b]`. */
+const list = (items: readonly string[]) => `[${items.join(', ')}]`;
+const distinct = (items: readonly string[]) => [...new Set(items)];
+
+/** A conflict as `DataEntrySummary.toConflict` writes it: no `object`, the args joined by "-". */
+function conflictOf(
+  errorCode: string,
+  message: string,
+  args: readonly string[],
+  indexes: number[],
+): Conflict {
+  return { objects: { args: args.join('-') }, value: message, errorCode, indexes } as Conflict;
+}
+
+const abort = (errorCode: string, message: string, args: readonly string[]): ImportOutcome => ({
+  status: 'ERROR',
+  description: 'Import process was aborted',
+  counts: { imported: 0, updated: 0, ignored: 0, deleted: 0 },
+  conflicts: [conflictOf(errorCode, message, args, [-1])],
+  rejectedIndexes: [],
+  dataSetComplete: 'false',
+});
+
+function decodeValue(
+  ctx: SandboxContext,
+  request: ImportRequest,
+  index: number,
+): Decoded | ImportOutcome {
   const o = request.options;
+  const value = request.values[index]!;
   const defaultCombo =
     ctx.metadata.get('categoryOptionCombos', 'HllvX50cXC0') ??
     ctx.metadata.list('categoryOptionCombos').find((coc) => coc.name === 'default');
@@ -47,67 +69,49 @@ function decode(ctx: SandboxContext, request: ImportRequest): Decoded[] | Import
     id
       ? ctx.metadata.find('categoryOptionCombos', o.categoryOptionComboIdScheme, id)
       : defaultCombo;
+  const notFound = (code: string, what: string, id: string | undefined) =>
+    abort(code, `Value #${index} ${what} not found: \`${id}\``, [String(index), String(id)]);
+  const element = value.dataElement
+    ? ctx.metadata.find('dataElements', o.dataElementIdScheme, value.dataElement)
+    : undefined;
+  if (!element) return notFound('E8103', 'data element', value.dataElement);
+  const periodId = value.period ?? request.period;
+  const period = parsePeriod(periodId ?? '');
+  if (!period)
+    return abort('E8100', `Value #${index} period not defined in group or value: \`${periodId}\``, [
+      String(index),
+      String(periodId),
+    ]);
+  const ouId = value.orgUnit ?? request.orgUnit;
+  const orgUnit = ouId
+    ? ctx.metadata.find('organisationUnits', o.orgUnitIdScheme, ouId)
+    : undefined;
+  if (!orgUnit) return notFound('E8107', 'org unit', ouId);
+  const coc = combo(value.categoryOptionCombo);
+  if (!coc) return notFound('E8108', 'category option combo', value.categoryOptionCombo);
+  const aocId = value.attributeOptionCombo ?? request.attributeOptionCombo;
+  const aoc = combo(aocId);
+  if (!aoc) return notFound('E8110', 'attribute option combo', aocId);
+  return {
+    element,
+    period,
+    orgUnit,
+    coc,
+    aoc,
+    value: value.value === null || value.value === undefined ? '' : String(value.value).trim(),
+    // `DefaultDataEntryService.deleteGroup`: a DELETE import turns every value into a deletion.
+    deleted: value.deleted === true || o.strategy === 'DELETE',
+    comment: value.comment ?? null,
+    index,
+  };
+}
+
+function decode(ctx: SandboxContext, request: ImportRequest): Decoded[] | ImportOutcome {
   const decoded: Decoded[] = [];
-  const total = request.values.length;
-  for (const [index, value] of request.values.entries()) {
-    const element = value.dataElement
-      ? ctx.metadata.find('dataElements', o.dataElementIdScheme, value.dataElement)
-      : undefined;
-    if (!element)
-      return abort(
-        'E8103',
-        `Value #${index} data element not found: \`${value.dataElement}\``,
-        `${index}-${value.dataElement}`,
-        total,
-      );
-    const period = parsePeriod(value.period ?? request.period ?? '');
-    if (!period)
-      return abort(
-        'E8101',
-        `Value #${index} period is not valid: \`${value.period}\``,
-        `${index}-${value.period}`,
-        total,
-      );
-    const ouId = value.orgUnit ?? request.orgUnit;
-    const orgUnit = ouId
-      ? ctx.metadata.find('organisationUnits', o.orgUnitIdScheme, ouId)
-      : undefined;
-    if (!orgUnit)
-      return abort(
-        'E8107',
-        `Value #${index} org unit not found: \`${ouId}\``,
-        `${index}-${ouId}`,
-        total,
-      );
-    const coc = combo(value.categoryOptionCombo);
-    if (!coc)
-      return abort(
-        'E8108',
-        `Value #${index} category option combo not found: \`${value.categoryOptionCombo}\``,
-        `${index}-${value.categoryOptionCombo}`,
-        total,
-      );
-    const aoc = combo(value.attributeOptionCombo ?? request.attributeOptionCombo);
-    if (!aoc)
-      return abort(
-        'E8110',
-        `Value #${index} attribute option combo not found: \`${value.attributeOptionCombo}\``,
-        `${index}-${value.attributeOptionCombo}`,
-        total,
-      );
-    const text =
-      value.value === null || value.value === undefined ? '' : String(value.value).trim();
-    decoded.push({
-      element,
-      period,
-      orgUnit,
-      coc,
-      aoc,
-      value: text,
-      deleted: value.deleted === true || o.strategy === 'DELETE' || text === '',
-      comment: value.comment ?? null,
-      index,
-    });
+  for (const index of request.values.keys()) {
+    const value = decodeValue(ctx, request, index);
+    if (!('element' in value)) return value;
+    decoded.push(value);
   }
   return decoded;
 }
@@ -116,72 +120,174 @@ function resolveDataSet(
   ctx: SandboxContext,
   request: ImportRequest,
   values: readonly Decoded[],
-): MetadataObject | string {
-  if (request.dataSet)
-    return (
-      ctx.metadata.find('dataSets', request.options.dataSetIdScheme, request.dataSet) ??
-      `E8000:Data set not found: \`${request.dataSet}\``
-    );
-  const candidates = new Map<string, MetadataObject>();
-  for (const value of values) {
-    const sets = dataSetsOf(ctx, value.element.id);
-    if (sets.length === 0)
-      return `E8003:Data element \`${value.element.id}\` belongs to no data set; specify the data set`;
-    if (sets.length > 1)
-      return `E8002:Data element \`${value.element.id}\` belongs to multiple data sets; specify the data set`;
-    candidates.set(sets[0]!.id, sets[0]!);
+): MetadataObject | [string, string, string[]] {
+  if (request.dataSet) {
+    const found = ctx.metadata.find('dataSets', request.options.dataSetIdScheme, request.dataSet);
+    return found ?? ['E8005', `Data set not found: \`${request.dataSet}\``, [request.dataSet]];
   }
-  if (candidates.size > 1)
-    return 'E8002:Values belong to multiple data sets: found multiple sets; send one request per data set';
-  return [...candidates.values()][0] ?? 'E8003:found no set';
+  const elements = distinct(values.map((v) => v.element.id));
+  const sets = distinct(elements.flatMap((id) => dataSetsOf(ctx, id).map((ds) => ds.id)));
+  if (sets.length === 0)
+    return [
+      'E8003',
+      `Data set detection failed, found no set for data element(s): \`${list(elements)}\``,
+      [list(elements)],
+    ];
+  if (sets.length > 1)
+    return [
+      'E8002',
+      `Data set detection failed, found multiple sets: \`${list(sets)}\``,
+      [list(sets)],
+    ];
+  return ctx.metadata.get('dataSets', sets[0]!)!;
 }
 
-function groupProblem(
+type GroupProblem = [code: string, message: string, args: string[]];
+
+/** `validateUserAccess` and `validateKeyConsistency`, in their order; each names every offender. */
+function keyProblem(
   ctx: SandboxContext,
   user: SandboxUser,
-  dataSet: MetadataObject,
+  ds: MetadataObject,
   values: readonly Decoded[],
-  force: boolean,
-): [string, string] | undefined {
-  const now = ctx.clock.now();
-  for (const v of values) {
-    if (!dataSetsOf(ctx, v.element.id).some((ds) => ds.id === dataSet.id))
-      return [
-        'E8020',
-        `Data element \`${v.element.id}\` is not part of data set \`${dataSet.id}\``,
-      ];
-    if (v.period.periodType !== dataSet.periodType)
-      return [
-        'E8021',
-        `Period \`${v.period.id}\` is not of the period type \`${dataSet.periodType}\` of data set \`${dataSet.id}\``,
-      ];
-    if (!isAssigned(ctx, dataSet.id, v.orgUnit.id))
-      return [
-        'E8022',
-        `Org unit \`${v.orgUnit.id}\` is not assigned to data set \`${dataSet.id}\``,
-      ];
-    if (!ctx.orgUnits.isWithin(v.orgUnit.id, user.orgUnits))
-      return [
-        'E8010',
-        `Org unit \`${v.orgUnit.id}\` is not in the data capture hierarchy of user \`${user.username}\``,
-      ];
-    const cocCombo = (v.coc.categoryCombo as { id?: string } | undefined)?.id;
-    if (
-      cocCombo !== (v.element.categoryCombo as { id?: string } | undefined)?.id &&
-      v.coc.id !== 'HllvX50cXC0'
-    )
+): GroupProblem | undefined {
+  const units = distinct(values.map((v) => v.orgUnit.id));
+  const outside = user.superuser
+    ? []
+    : units.filter((ou) => !ctx.orgUnits.isWithin(ou, user.orgUnits));
+  if (outside.length > 0)
+    return [
+      'E8011',
+      `Current user cannot enter data for org unit(s): \`${list(outside)}\``,
+      [list(outside)],
+    ];
+  const notInDs = distinct(values.map((v) => v.element.id)).filter(
+    (de) => !dataSetsOf(ctx, de).some((set) => set.id === ds.id),
+  );
+  if (notInDs.length > 0)
+    return [
+      'E8020',
+      `Data set ${ds.id} not usable with data element(s): \`${list(notInDs)}\``,
+      [ds.id, list(notInDs)],
+    ];
+  const unassigned = units.filter((ou) => !isAssigned(ctx, ds.id, ou));
+  if (unassigned.length > 0)
+    return [
+      'E8022',
+      `Data set ${ds.id} not usable with org unit(s): \`${list(unassigned)}\``,
+      [ds.id, list(unassigned)],
+    ];
+  const wrongType = distinct(
+    values.filter((v) => v.period.periodType !== ds.periodType).map((v) => v.period.id),
+  );
+  if (wrongType.length > 0)
+    return [
+      'E8021',
+      `Data set ${ds.id} not usable with period(s): \`${list(wrongType)}\``,
+      [ds.id, list(wrongType)],
+    ];
+  for (const de of distinct(values.map((v) => v.element.id))) {
+    const elementCombo = (
+      values.find((v) => v.element.id === de)!.element.categoryCombo as { id?: string } | undefined
+    )?.id;
+    const foreign = distinct(
+      values
+        .filter((v) => v.element.id === de && v.coc.id !== 'HllvX50cXC0')
+        .filter((v) => (v.coc.categoryCombo as { id?: string } | undefined)?.id !== elementCombo)
+        .map((v) => v.coc.id),
+    );
+    if (foreign.length > 0)
       return [
         'E8024',
-        `Category option combo \`${v.coc.id}\` is not part of the category combo of data element \`${v.element.id}\``,
+        `Data set ${ds.id} + data element ${de} not usable with category option combo(s): \`${list(foreign)}\``,
+        [ds.id, de, list(foreign)],
       ];
-    if (
-      !(force && user.superuser) &&
-      (isExpired(dataSet, v.period, now, user) || !inputPeriodOpen(dataSet, v.period, now))
-    ) {
-      return ['E8030', `Period \`${v.period.id}\` is not open for data set \`${dataSet.id}\``];
-    }
   }
   return undefined;
+}
+
+/** `validateEntryTimeliness`: expiry days, future periods and input periods (E8030). */
+function untimely(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  ds: MetadataObject,
+  values: readonly Decoded[],
+): GroupProblem | undefined {
+  const now = ctx.clock.now();
+  const closed = distinct(
+    values
+      .filter((v) => isExpired(ds, v.period, now, user) || !inputPeriodOpen(ds, v.period, now))
+      .map((v) => v.period.id),
+  );
+  if (closed.length === 0) return undefined;
+  return [
+    'E8030',
+    `Untimely data entry for data set ${ds.id} and period(s): \`${list(closed)}\``,
+    [ds.id, list(closed)],
+  ];
+}
+
+/** The first set of values with one key (lowest index first), as `validateValues` finds it. */
+function duplicateKeys(values: readonly Decoded[]): GroupProblem | undefined {
+  const byKey = new Map<string, Decoded[]>();
+  for (const v of values) {
+    const key = `DataValueKey[dataElement=${v.element.id}, orgUnit=${v.orgUnit.id}, categoryOptionCombo=${v.coc.id}, attributeOptionCombo=${v.aoc.id}, period=${v.period.id}]`;
+    byKey.set(key, [...(byKey.get(key) ?? []), v]);
+  }
+  const [key, same] = [...byKey.entries()].find(([, group]) => group.length > 1) ?? [];
+  if (!key || !same) return undefined;
+  const indexes = list(same.map((v) => String(v.index)));
+  return ['E8128', `Value #${indexes} all affect the same data value: \`${key}\``, [indexes, key]];
+}
+
+/** `normalizeValue`: a whole number written as a decimal loses its ".0"; booleans read loosely. */
+function normalise(v: Decoded): string {
+  const type = String(v.element.valueType);
+  if (type.startsWith('INTEGER') && v.value.endsWith('.0')) return v.value.slice(0, -2);
+  if (type === 'BOOLEAN' || type === 'TRUE_ONLY') {
+    if (/^(t|y|1|yes|true)$/i.test(v.value)) return 'true';
+    if (/^(f|n|0|no|false)$/i.test(v.value)) return 'false';
+  }
+  return v.value;
+}
+
+/** Value-level checks: the value is required unless deleted (E8120/E8121), and of its type (E8122). */
+function valueProblem(ds: MetadataObject, v: Decoded, value: string): Conflict | undefined {
+  // As written in 2.43.0: a data set whose "no value requires comment" is on lets an empty value through
+  // only without a comment, and asks for E8121 when there is one.
+  const commentAllowsEmpty = ds.noValueRequiresComment === true;
+  const allowEmpty = v.deleted || (commentAllowsEmpty && !v.comment);
+  if (value === '' && !allowEmpty) {
+    const code = commentAllowsEmpty ? 'E8121' : 'E8120';
+    const text = commentAllowsEmpty ? 'value or comment is required`' : 'value is required';
+    return conflictOf(code, `Value #${v.index} ${text}`, [String(v.index)], [v.index]);
+  }
+  const problem =
+    value === '' ? undefined : valueTypeProblem(value, v.element.valueType as string | undefined);
+  if (!problem) return undefined;
+  const type = String(v.element.valueType);
+  return conflictOf(
+    'E8122',
+    `Value #${v.index} value \`${value}\` is no valid ${type}: ${problem}`,
+    [String(v.index), value, type, problem],
+    [v.index],
+  );
+}
+
+/** The group rejected as a whole: one conflict over every index, nothing counted, nothing written. */
+function groupRejected(
+  values: readonly Decoded[],
+  [code, message, args]: GroupProblem,
+): ImportOutcome {
+  const indexes = values.map((v) => v.index);
+  return {
+    status: 'ERROR',
+    description: 'Import process completed with errors',
+    counts: { imported: 0, updated: 0, ignored: 0, deleted: 0 },
+    conflicts: [conflictOf(code, message, args, indexes)],
+    rejectedIndexes: indexes,
+    dataSetComplete: 'false',
+  };
 }
 
 export function importEntryPipeline(
@@ -191,41 +297,30 @@ export function importEntryPipeline(
 ): ImportOutcome {
   const decoded = decode(ctx, request);
   if (!Array.isArray(decoded)) return decoded;
-  const total = decoded.length;
-  const dataSet = resolveDataSet(ctx, request, decoded);
-  if (typeof dataSet === 'string') {
-    const [code, message] = dataSet.split(/:(.*)/s) as [string, string];
-    return abort(code, message, dataSet, total);
-  }
-  const problem = groupProblem(ctx, user, dataSet, decoded, request.options.force);
-  if (problem)
-    return {
-      ...abort(problem[0], problem[1], dataSet.id, total),
-      description: 'Import process completed with errors',
-    };
+  const ds = resolveDataSet(ctx, request, decoded);
+  if (Array.isArray(ds)) return abort(...ds);
+  const skipTimeliness = request.options.force && user.superuser;
+  const problem =
+    keyProblem(ctx, user, ds, decoded) ??
+    (skipTimeliness ? undefined : untimely(ctx, user, ds, decoded)) ??
+    duplicateKeys(decoded);
+  if (problem) return groupRejected(decoded, problem);
   const conflicts: Conflict[] = [];
-  const counts: Counts = { imported: 0, updated: 0, ignored: 0, deleted: 0 };
-  const seen = new Set<string>();
-  const store = valueStore(ctx.db);
-  const now = ctx.clock.now().toISOString().slice(0, 23);
-  ctx.db.transaction(() => {
-    for (const v of decoded) {
-      const key = keyOf(v);
-      const conflict = valueConflict(v, JSON.stringify(key), seen);
-      if (conflict) {
-        conflicts.push(conflict);
-        continue;
-      }
-      if (request.options.dryRun) {
-        counts[v.deleted ? 'deleted' : 'updated'] += 1;
-        continue;
-      }
-      const outcome = upsert(store, key, v, user.username, now);
-      if (outcome) counts[outcome] += 1;
-    }
-  })();
-  counts.ignored = total - counts.updated - counts.deleted;
-  const succeeded = counts.updated + counts.deleted;
+  const valid: { v: Decoded; value: string }[] = [];
+  const allDeleted = decoded.every((v) => v.deleted);
+  for (const v of decoded) {
+    const value = allDeleted ? v.value : normalise(v);
+    const conflict = allDeleted ? undefined : valueProblem(ds, v, value);
+    if (conflict) conflicts.push(conflict);
+    else valid.push({ v, value });
+  }
+  if (!request.options.dryRun) write(ctx, user, valid);
+  const succeeded = valid.length;
+  const counts: Counts = { imported: 0, updated: succeeded, ignored: conflicts.length, deleted: 0 };
+  if (request.options.strategy === 'DELETE') {
+    counts.deleted = counts.updated;
+    counts.updated = 0;
+  }
   return {
     status: conflicts.length === 0 ? 'SUCCESS' : succeeded > 0 ? 'WARNING' : 'ERROR',
     description: 'Import process completed successfully',
@@ -236,53 +331,30 @@ export function importEntryPipeline(
   };
 }
 
-const keyOf = (v: Decoded) => ({
-  dataElement: v.element.id,
-  period: v.period.id,
-  orgUnit: v.orgUnit.id,
-  categoryOptionCombo: v.coc.id,
-  attributeOptionCombo: v.aoc.id,
-});
-
-/** Problems that reject one value only: a key seen before (E8128), a wrong value type (E8122). */
-function valueConflict(v: Decoded, keyText: string, seen: Set<string>): Conflict | undefined {
-  if (seen.has(keyText))
-    return {
-      objects: { args: `${v.index}` },
-      value: `Value #${v.index} has the same key as another value`,
-      errorCode: 'E8128',
-      indexes: [v.index],
-    } as unknown as Conflict;
-  seen.add(keyText);
-  const typeProblem = v.deleted
-    ? undefined
-    : valueTypeProblem(v.value, v.element.valueType as string | undefined);
-  if (typeProblem)
-    return {
-      objects: { args: `${v.index}-${v.value}-${v.element.valueType}` },
-      value: `Value #${v.index} value \`${v.value}\` is no valid ${v.element.valueType}: ${typeProblem}`,
-      errorCode: 'E8122',
-      indexes: [v.index],
-    } as unknown as Conflict;
-  return undefined;
-}
-
-/** Every write is an upsert, counted as updated; a deletion counts only if there was a value. */
-function upsert(
-  store: ReturnType<typeof valueStore>,
-  key: ReturnType<typeof keyOf>,
-  v: Decoded,
-  username: string,
-  now: string,
-): 'updated' | 'deleted' | undefined {
-  if (v.deleted) {
-    const existing = store.get(key);
-    if (existing && existing.deleted === 0) {
-      store.delete(key, username, now);
-      return 'deleted';
+/** `HibernateDataEntryStore.upsertValues`: one upsert per value, deletions as deleted rows. */
+function write(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  valid: readonly { v: Decoded; value: string }[],
+) {
+  const store = valueStore(ctx.db);
+  const now = ctx.clock.now().toISOString().slice(0, 23);
+  ctx.db.transaction(() => {
+    for (const { v, value } of valid) {
+      const key = {
+        dataElement: v.element.id,
+        period: v.period.id,
+        orgUnit: v.orgUnit.id,
+        categoryOptionCombo: v.coc.id,
+        attributeOptionCombo: v.aoc.id,
+      };
+      const stored = {
+        value: value === '' ? null : value,
+        storedBy: user.username,
+        comment: v.comment,
+      };
+      if (v.deleted) store.tombstone(key, stored, now);
+      else store.put(key, { ...stored, followup: false }, now);
     }
-    return undefined;
-  }
-  store.put(key, { value: v.value, storedBy: username, comment: v.comment, followup: false }, now);
-  return 'updated';
+  })();
 }

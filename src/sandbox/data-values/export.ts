@@ -3,10 +3,60 @@ import type { SandboxUser } from '../http/env.ts';
 import { type IdScheme, identifierOf, parseIdScheme } from '../metadata/id-scheme.ts';
 import { refIds } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
+import { atLeast } from '../version.ts';
 import type { StoredValue } from './value-store.ts';
 
 export class ExportQueryError extends Error {
   readonly type = 'export-query';
+  constructor(
+    message: string,
+    readonly errorCode?: string,
+    /** 409 for DHIS2's IllegalQueryException, 400 for an identifier 2.43 cannot decode. */
+    readonly status: 400 | 409 = 409,
+  ) {
+    super(message);
+  }
+}
+
+const REQUIRED = {
+  E2001: 'At least one data element, data set or data element group must be specified',
+  E2002:
+    'At least one period, start/end dates, last updated or last updated duration must be specified',
+  E2006: 'At least one organisation unit or organisation unit group must be specified',
+} as const;
+
+/**
+ * The schemes the request's own parameters are read in (`DataValueSetQueryParams`, from 2.37.7):
+ * `inputOrgUnitIdScheme`, `inputDataSetIdScheme`, `inputDataElementGroupIdScheme`,
+ * `inputDataElementIdScheme` (2.39), else `inputIdScheme`, else UID. Before 2.37.7 they are UIDs.
+ * `orgUnitIdScheme` and its kin name the output's schemes only.
+ */
+function inputSchemes(ctx: SandboxContext, query: URLSearchParams): SchemeParam {
+  if (!atLeast(ctx.version, 37, 7)) return () => ({ kind: 'UID' });
+  const general = parseIdScheme(query.get('inputIdScheme'));
+  return (name) => parseIdScheme(query.get(name), general);
+}
+
+/**
+ * The objects named by a request parameter, by the input scheme. Up to 2.42 an unknown one is left out
+ * (`IdentifiableObjectManager.getObjects`); 2.43 decodes a UID parameter first and refuses what is not
+ * one with 400 (`UID.of`).
+ */
+function named(
+  ctx: SandboxContext,
+  type: string,
+  scheme: IdScheme,
+  ids: readonly string[],
+): string[] {
+  if (atLeast(ctx.version, 43) && scheme.kind === 'UID')
+    for (const id of ids)
+      if (!/^[A-Za-z][A-Za-z0-9]{10}$/.test(id))
+        throw new ExportQueryError(
+          `UID must be an alphanumeric string of 11 characters starting with a letter, but was: ${id}`,
+          undefined,
+          400,
+        );
+  return ids.flatMap((id) => ctx.metadata.find(type, scheme, id)?.id ?? []);
 }
 
 /** `GET /api/dataValueSets` (`DataValueSetController.getDataValueSet`, `DataExportParams` validation). */
@@ -16,19 +66,34 @@ export function exportDataValues(
   query: URLSearchParams,
 ): { dataValues: Record<string, unknown>[] } {
   const scheme = schemeParams(query);
-  const elements = selectedDataElements(ctx, query, scheme);
-  if (elements.size === 0)
-    throw new ExportQueryError('At least one data set or data element group must be specified');
+  const input = inputSchemes(ctx, query);
+  const elements = selectedDataElements(ctx, query, input);
   const periods = listParam(query, 'period');
   const startDate = query.get('startDate');
   const endDate = query.get('endDate');
   const lastUpdated = query.get('lastUpdated');
-  if (periods.length === 0 && !(startDate && endDate) && !lastUpdated) {
-    throw new ExportQueryError(
-      'At least one valid period, start/end dates, last updated or last updated duration must be specified',
-    );
+  const roots = [
+    ...named(ctx, 'organisationUnits', input('inputOrgUnitIdScheme'), listParam(query, 'orgUnit')),
+    ...listParam(query, 'orgUnitGroup').flatMap((group) => ctx.orgUnits.inGroup(group)),
+  ];
+  // 2.43 no longer counts lastUpdated as a period filter (DataExportParams.hasPeriodFilters).
+  const hasPeriods =
+    periods.length > 0 ||
+    Boolean(startDate && endDate) ||
+    (Boolean(lastUpdated) && !atLeast(ctx.version, 43));
+  const failed = (
+    [
+      ['E2001', elements.size === 0],
+      ['E2002', !hasPeriods],
+      ['E2006', roots.length === 0],
+    ] as const
+  ).filter(([, fails]) => fails);
+  if (failed.length > 0) {
+    // Up to 2.42 `validate` keeps the last failing check; 2.43's validateFilters throws at the first.
+    const [code] = atLeast(ctx.version, 43) ? failed[0]! : failed.at(-1)!;
+    throw new ExportQueryError(REQUIRED[code], code);
   }
-  const units = selectedOrgUnits(ctx, user, query, scheme);
+  const units = visibleSubtrees(ctx, user, query, roots);
   const includeDeleted = query.get('includeDeleted') === 'true';
   const rows = ctx.db
     .prepare(
@@ -74,51 +139,53 @@ function schemeParams(query: URLSearchParams): SchemeParam {
 function selectedDataElements(
   ctx: SandboxContext,
   query: URLSearchParams,
-  scheme: SchemeParam,
+  input: SchemeParam,
 ): Set<string> {
-  const dataSets = listParam(query, 'dataSet')
-    .map(
-      (id) =>
-        ctx.metadata.find('dataSets', scheme('dataSetIdScheme'), id) ??
-        ctx.metadata.get('dataSets', id),
-    )
-    .filter((ds) => ds !== undefined);
-  const elements = new Set<string>(
-    listParam(query, 'dataElement').map(
-      (id) => ctx.metadata.find('dataElements', scheme('dataElementIdScheme'), id)?.id ?? id,
-    ),
+  const dataSets = named(
+    ctx,
+    'dataSets',
+    input('inputDataSetIdScheme'),
+    listParam(query, 'dataSet'),
   );
-  for (const ds of dataSets)
-    for (const dse of (ds.dataSetElements as { dataElement?: { id?: string } }[] | undefined) ?? [])
+  const elements = new Set<string>(
+    atLeast(ctx.version, 39)
+      ? named(
+          ctx,
+          'dataElements',
+          input('inputDataElementIdScheme'),
+          listParam(query, 'dataElement'),
+        )
+      : [],
+  );
+  for (const id of dataSets) {
+    const ds = ctx.metadata.get('dataSets', id);
+    for (const dse of (ds?.dataSetElements as { dataElement?: { id?: string } }[] | undefined) ??
+      [])
       if (dse.dataElement?.id) elements.add(dse.dataElement.id);
-  for (const group of listParam(query, 'dataElementGroup'))
+  }
+  const groups = named(
+    ctx,
+    'dataElementGroups',
+    input('inputDataElementGroupIdScheme'),
+    listParam(query, 'dataElementGroup'),
+  );
+  for (const group of groups)
     refIds(ctx.metadata.get('dataElementGroups', group)?.dataElements).forEach((id) =>
       elements.add(id),
     );
   return elements;
 }
 
-/**
- * The org units and org unit group members asked for, each within the user's view, with their
- * subtrees for `children=true`.
- */
-function selectedOrgUnits(
+/** The org units asked for, each within the user's view, with their subtrees for `children=true`. */
+function visibleSubtrees(
   ctx: SandboxContext,
   user: SandboxUser,
   query: URLSearchParams,
-  scheme: SchemeParam,
+  roots: readonly string[],
 ): Set<string> {
-  const roots = listParam(query, 'orgUnit').map(
-    (id) => ctx.metadata.find('organisationUnits', scheme('orgUnitIdScheme'), id)?.id ?? id,
-  );
-  for (const group of listParam(query, 'orgUnitGroup')) roots.push(...ctx.orgUnits.inGroup(group));
-  if (roots.length === 0)
-    throw new ExportQueryError(
-      'At least one valid organisation unit or organisation unit group must be specified',
-    );
   for (const root of roots) {
     if (!ctx.orgUnits.isWithin(root, user.dataViewOrgUnits))
-      throw new ExportQueryError(`User is not allowed to view org unit: \`${root}\``);
+      throw new ExportQueryError(`User is not allowed to view org unit: \`${root}\``, 'E2012');
   }
   return new Set(
     query.get('children') === 'true' ? roots.flatMap((root) => ctx.orgUnits.subtree(root)) : roots,

@@ -28,6 +28,7 @@ export class ValueStore {
   private readonly find;
   private readonly upsert;
   private readonly softDelete;
+  private readonly tombstoneUpsert;
 
   constructor(readonly db: SandboxDb) {
     this.find = db.prepare(
@@ -39,6 +40,12 @@ export class ValueStore {
        ON CONFLICT(data_element, period, org_unit, category_option_combo, attribute_option_combo)
        DO UPDATE SET value = excluded.value, stored_by = excluded.stored_by, last_updated = excluded.last_updated, comment = excluded.comment, followup = excluded.followup, deleted = 0,
          created = CASE WHEN data_values.deleted = 1 THEN excluded.created ELSE data_values.created END`,
+    );
+    this.tombstoneUpsert = db.prepare(
+      `INSERT INTO data_values (data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, created, last_updated, comment, followup, deleted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1)
+       ON CONFLICT(data_element, period, org_unit, category_option_combo, attribute_option_combo)
+       DO UPDATE SET value = excluded.value, stored_by = excluded.stored_by, last_updated = excluded.last_updated, comment = excluded.comment, deleted = 1`,
     );
     this.softDelete = db.prepare(
       'UPDATE data_values SET deleted = 1, last_updated = ?, stored_by = ? WHERE data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ?',
@@ -73,6 +80,29 @@ export class ValueStore {
       now,
       value.comment,
       value.followup ? 1 : 0,
+    );
+  }
+
+  /**
+   * A deleted row written whether or not the key held a value: the 2.43 engine's upsert with
+   * `deleted = true` (`HibernateDataEntryStore.upsertValues`), which keeps the sent value and comment.
+   */
+  tombstone(
+    key: ValueKey,
+    value: { value: string | null; storedBy: string; comment: string | null },
+    now: string,
+  ): void {
+    this.tombstoneUpsert.run(
+      key.dataElement,
+      key.period,
+      key.orgUnit,
+      key.categoryOptionCombo,
+      key.attributeOptionCombo,
+      value.value,
+      value.storedBy,
+      now,
+      now,
+      value.comment,
     );
   }
 

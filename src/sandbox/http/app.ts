@@ -4,6 +4,7 @@ import { authMiddleware } from './auth.ts';
 import { controlRoutes } from './control.ts';
 import type { SandboxEnv } from './env.ts';
 import { faultMiddleware } from './faults.ts';
+import { requestLineLimit } from './proxy.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { dataValueSetsRoutes } from './routes/data-value-sets.ts';
 import { metadataRoutes } from './routes/metadata.ts';
@@ -14,6 +15,16 @@ import { webMessage } from './web-message.ts';
 /** The sandbox's HTTP surface: DHIS2's Web API under `/api`, and the test control API under `/__sandbox`. */
 export function createSandboxApp(ctx: SandboxContext): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
+  // DHIS2 maps every endpoint with its `.json` suffix too (`CustomRequestMappingHandlerMapping`, suffix
+  // matching on, 2.36–2.43): `/api/system/info.json` is `/api/system/info`. Routes whose suffix chooses
+  // the format (analytics' dataValueSet.json/.xml/.csv, dataValueSets.json) keep theirs.
+  app.use('/api/*', async (c, next) => {
+    const url = new URL(c.req.url);
+    if (!url.pathname.endsWith('.json') || KEEPS_SUFFIX.test(url.pathname)) return next();
+    url.pathname = url.pathname.slice(0, -'.json'.length);
+    return app.fetch(new Request(url, c.req.raw), c.env);
+  });
+  app.use('*', requestLineLimit(ctx.maxRequestLine));
   app.use('*', faultMiddleware(ctx.faults, ctx.stopped));
   app.route('/__sandbox', controlRoutes(ctx));
 
@@ -37,13 +48,17 @@ export function createSandboxApp(ctx: SandboxContext): Hono<SandboxEnv> {
   app.route('/api/:version{[0-9]{2}}', api);
   app.route('/api', api);
   app.get('/dhis-web-commons/security/login.action', (c) => c.html(LOGIN_PAGE));
+  app.get('/dhis-web-login', (c) => c.html(LOGIN_PAGE));
   app.get('/dhis-web-login/', (c) => c.html(LOGIN_PAGE));
+  app.get('/login/', (c) => c.html(LOGIN_PAGE));
   app.onError((error, c) => {
     console.error(error);
     return c.json(webMessage(500, 'ERROR', error.message), 500);
   });
   return app;
 }
+
+const KEEPS_SUFFIX = /\/(analytics\/dataValueSet|dataValueSets)\.json$/;
 
 const LOGIN_PAGE =
   '<!DOCTYPE html><html><head><title>DHIS 2 sandbox</title></head><body><h1>DHIS 2</h1><form><input name="j_username"><input name="j_password" type="password"></form></body></html>';

@@ -3,9 +3,15 @@ import type { SandboxContext } from '../context.ts';
 import { loadMetadataPackage } from '../metadata/package-loader.ts';
 import type { MetadataObject } from '../metadata/store.ts';
 import { addUser, DEFAULT_ADMIN, type SandboxUserSpec } from '../users.ts';
-import { demoHmisPackage, demoTrackerPackage, type MetadataPackage } from './demo-packages.ts';
+import {
+  DEMO,
+  demoHmisPackage,
+  demoTrackerPackage,
+  type MetadataPackage,
+} from './demo-packages.ts';
 import { generateTrackerData } from './demo-tracker-data.ts';
 import { generateOrgUnitTree } from './org-unit-tree.ts';
+import { generatePackageData } from './package-data.ts';
 
 /** What each seed loads; `t2a sandbox --help` lists them. */
 export const SEEDS: Record<string, string> = {
@@ -28,7 +34,7 @@ export interface SeedOptions {
   readonly orgUnitSeed?: number;
   /** `distinct`: different UIDs (same codes), for instances that are not harmonised. */
   readonly orgUnitIds?: 'shared' | 'distinct';
-  /** Months of generated tracker data (default 24); 0 for none. */
+  /** Months of generated tracker data, for the demo and for the packages' programmes (default 24); 0 for none. */
   readonly months?: number;
   readonly trackerSeed?: number;
   /** Run analytics once the data is loaded. */
@@ -105,13 +111,25 @@ export async function seedSandbox(ctx: SandboxContext, options: SeedOptions): Pr
   for (const user of options.users ?? []) addUser(ctx.metadata, ctx.db, user, [tree.root]);
   let counts = { people: 0, events: 0 };
   const months = options.months ?? 24;
-  if ((seed === 'demo' || seed === 'demo-tracker') && months > 0) {
+  const demo = seed === 'demo' || seed === 'demo-tracker';
+  if (demo && months > 0) {
     counts = generateTrackerData(ctx.db, {
       facilities: tree.facilities,
       months,
       seed: options.trackerSeed ?? 7,
       until: ctx.clock.now(),
     });
+  }
+  // The programmes of the packages loaded with --metadata get data of their own.
+  if ((options.metadata?.length ?? 0) > 0 && months > 0) {
+    const generated = generatePackageData(ctx.db, ctx.metadata, {
+      facilities: tree.facilities,
+      months,
+      seed: options.trackerSeed ?? 7,
+      until: ctx.clock.now(),
+      skip: new Set(demo ? [DEMO.program] : []),
+    });
+    counts = { people: counts.people + generated.people, events: counts.events + generated.events };
   }
   if (options.runAnalytics) {
     const { runAnalyticsNow } = await import('../analytics/analytics-job.ts');

@@ -154,6 +154,9 @@ class TrackerImport {
     const { ctx, now } = this;
     const id = event.event ?? '';
     const orgUnit = event.orgUnit ?? fallbackOu;
+    // A deletion needs only the UID: the validators do not run for DELETE, only the existence check
+    // (tracker importer, 2.40–2.43; ImportStrategyTests.shouldDeleteWithOnlyIdInThePayload).
+    if (this.strategy === 'DELETE') return this.apply('events', 'EVENT', id, () => undefined);
     if (!event.programStage || !ctx.metadata.get('programStages', event.programStage))
       return this.error(
         'EVENT',

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import type { SandboxContext } from '../../context.ts';
-import { type ImportOutcome, importClassic } from '../../data-values/classic-engine.ts';
+import { importClassic } from '../../data-values/classic-engine.ts';
 import { completeRegistrationRoutes } from '../../data-values/complete-registrations.ts';
 import { importEntryPipeline } from '../../data-values/entry-engine.ts';
 import { ExportQueryError, exportDataValues } from '../../data-values/export.ts';
+import type { ImportOutcome } from '../../data-values/import-outcome.ts';
 import { messageRoutes } from '../../data-values/messages.ts';
 import {
   type ImportRequest,
@@ -16,7 +17,7 @@ import { writeSystemState } from '../../db/schema.ts';
 import { InvalidIdSchemeError } from '../../metadata/id-scheme.ts';
 import { atLeast } from '../../version.ts';
 import type { SandboxEnv, SandboxHttpContext } from '../env.ts';
-import { conflict, webMessage } from '../web-message.ts';
+import { badRequest, conflict, webMessage } from '../web-message.ts';
 import { dhis2DateTime } from './system.ts';
 
 /** The ImportSummary as DHIS2 serialises it (`ImportSummary.java`). */
@@ -156,8 +157,11 @@ export function dataValueSetsRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
     try {
       return c.json(exportDataValues(ctx, c.get('user'), new URL(c.req.url).searchParams));
     } catch (error) {
-      if (error instanceof ExportQueryError || error instanceof InvalidIdSchemeError)
-        return c.json(conflict(error.message), 409);
+      if (error instanceof ExportQueryError && error.status === 400)
+        return c.json(badRequest(error.message), 400);
+      if (error instanceof ExportQueryError)
+        return c.json(conflict(error.message, error.errorCode), 409);
+      if (error instanceof InvalidIdSchemeError) return c.json(conflict(error.message), 409);
       throw error;
     }
   };

@@ -284,7 +284,11 @@ function listing(
   const pageSize = Math.max(1, Number(c.req.query('pageSize') ?? 50));
   const total = objects.length;
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(1, Number(c.req.query('page') ?? 1)), pageCount);
+  // The offset follows the page asked for; the pager reports it clamped to the last page
+  // (PaginationUtils / GetObjectListParams.getPagination, Pager.getPageInternal): a page past the end
+  // is an empty list, not the last page again.
+  const asked = Math.max(1, Number(c.req.query('page') ?? 1));
+  const page = Math.min(asked, pageCount);
   const url = new URL(c.req.url);
   const link = (p: number) => {
     const next = new URL(`${ctx.baseUrl()}${url.pathname}${url.search}`);
@@ -303,7 +307,7 @@ function listing(
   return {
     pager,
     [type]: objects
-      .slice((page - 1) * pageSize, page * pageSize)
+      .slice((asked - 1) * pageSize, asked * pageSize)
       .map((o) => projectObject(projector, type, o, fields)),
   };
 }
@@ -327,6 +331,10 @@ interface JsonPatchOperation {
   value?: unknown;
 }
 
+/**
+ * RFC 6902 as DHIS2's `JsonPatchManager` applies it (2.37+): an array index removes or inserts that
+ * element (the array shrinks or grows), `-` appends, and a path that leads nowhere does nothing.
+ */
 function applyJsonPatch(
   object: MetadataObject,
   operations: readonly JsonPatchOperation[],
@@ -338,15 +346,26 @@ function applyJsonPatch(
       .slice(1)
       .map((key) => key.replaceAll('~1', '/').replaceAll('~0', '~'));
     const last = keys.pop();
-    if (!last) continue;
-    let target = copy as Record<string, unknown>;
+    if (last === undefined) continue;
+    let target: unknown = copy;
     for (const key of keys) {
-      target[key] ??= {};
-      target = target[key] as Record<string, unknown>;
+      const container = target as Record<string, unknown>;
+      if (operation.op === 'add' && container[key] === undefined) container[key] = {};
+      target = container[key];
+      if (typeof target !== 'object' || target === null) break;
     }
-    if (operation.op === 'remove') delete target[last];
-    else if (Array.isArray(target) && last === '-') (target as unknown[]).push(operation.value);
-    else target[last] = operation.value;
+    if (typeof target !== 'object' || target === null) continue;
+    if (Array.isArray(target)) {
+      const index = last === '-' ? target.length : Number(last);
+      if (!Number.isInteger(index) || index < 0 || index > target.length) continue;
+      if (operation.op === 'remove') target.splice(index, 1);
+      else if (operation.op === 'add') target.splice(index, 0, operation.value);
+      else if (index < target.length) target[index] = operation.value;
+      continue;
+    }
+    const container = target as Record<string, unknown>;
+    if (operation.op === 'remove') delete container[last];
+    else container[last] = operation.value;
   }
   return copy as MetadataObject;
 }

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/index.ts';
+import { comparedConstants } from '../../src/sandbox/seed/package-data.ts';
+import { FIXTURES, fixture, fixtureFiles } from './fixtures.ts';
+import { api } from './helpers.ts';
+
+const NOW = new Date('2026-11-24T08:00:00Z');
+
+/** The packages with programmes: the ones a user rehearses their tracker side on. */
+const TRACKER_PACKAGES = fixtureFiles().filter(
+  (file) => ((fixture(file).programs as unknown[] | undefined) ?? []).length > 0,
+);
+
+describe('tracker data for any loaded package', () => {
+  it('reads the constants the indicators compare data elements and attributes with', () => {
+    const constants = comparedConstants([
+      {
+        id: 'a',
+        expression: 'd2:countIfValue(#{Stage000001.Dose0000001}, 3)',
+        filter:
+          "#{Stage000001.Vaccine0001} == 'BCG' && A{Sex00000001}=='FEMALE' && 1 < #{Age00000001}",
+      },
+    ]);
+    expect(Object.fromEntries(constants)).toEqual({
+      Vaccine0001: ['BCG'],
+      Sex00000001: ['FEMALE'],
+      Age00000001: ['1'],
+      Dose0000001: ['3'],
+    });
+  });
+
+  it.each(TRACKER_PACKAGES)(
+    '%s: three months of data give values for most of its indicators, the same for the same seed',
+    async (file) => {
+      const start = () =>
+        startSandbox({
+          dhis2Version: '2.41',
+          seed: 'empty',
+          metadata: [`${FIXTURES}${file}`],
+          months: 3,
+          runAnalytics: true,
+          now: NOW,
+          facilities: 12,
+          maxRequestLine: 0,
+        });
+      const sandbox = await start();
+      const again = await start();
+      try {
+        expect(sandbox.seed.events).toBeGreaterThan(0);
+        expect(again.seed).toEqual(sandbox.seed);
+        const indicators = (
+          await api(sandbox, '/api/programIndicators?fields=id&paging=false')
+        ).body.programIndicators.map((pi: { id: string }) => pi.id) as string[];
+        const withValues = new Set<string>();
+        for (const id of indicators) {
+          const { status, body } = await api(
+            sandbox,
+            `/api/analytics/dataValueSet.json?dimension=dx:${id}&dimension=pe:202609;202610;202611&dimension=ou:${sandbox.seed.root}`,
+          );
+          if (status === 200 && body.dataValues.length > 0) withValues.add(id);
+        }
+        expect(
+          withValues.size / indicators.length,
+          `${withValues.size} of ${indicators.length}`,
+        ).toBeGreaterThan(0.5);
+      } finally {
+        await Promise.all([sandbox.stop(), again.stop()]);
+      }
+    },
+  );
+});
