@@ -141,12 +141,15 @@ describe('faults on request', async () => {
 });
 
 describe('program indicator coverage of the real packages', () => {
-  it('evaluates at least 95 % of them, and names the rest with the reason', () => {
+  it('evaluates 98 % or more of every package as DHIS2 does, and names the rest with the reason', () => {
     const packages = fixtureFiles().map((file) => ({ name: file, metadata: fixture(file) }));
     const report = measureProgramIndicatorCoverage(packages);
     expect(report.total).toBeGreaterThan(400);
-    expect(report.evaluable / report.total).toBeGreaterThanOrEqual(0.95);
-    for (const pkg of report.packages)
-      for (const failure of pkg.failures) expect(failure.reason.length).toBeGreaterThan(10);
+    // Every package at 98 % or more: values, or DHIS2's own error where its SQL fails too.
+    for (const pkg of report.packages.filter((p) => p.total > 0)) {
+      expect(pkg.evaluable / pkg.total, pkg.name).toBeGreaterThanOrEqual(0.98);
+      for (const failure of [...pkg.failures, ...pkg.failingInDhis2])
+        expect(failure.reason.length).toBeGreaterThan(10);
+    }
   });
 });

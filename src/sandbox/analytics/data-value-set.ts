@@ -2,6 +2,7 @@ import type { SandboxContext } from '../context.ts';
 import { hasAuthority, type SandboxUser } from '../http/env.ts';
 import { type IdScheme, identifierOf } from '../metadata/id-scheme.ts';
 import type { MetadataObject } from '../metadata/store.ts';
+import { SqlError } from '../pi/engine/evaluate.ts';
 import type { AnalyticsRow, CompiledProgramIndicator } from '../pi/types.ts';
 import { atLeast, type Dhis2Version } from '../version.ts';
 import { analyticsTableExists } from './analytics-tables.ts';
@@ -69,7 +70,12 @@ export function evaluateDataValueSet(
     return [];
   }
   const broken = evaluated.find((indicator) => !compiledIndicator(ctx, indicator).ok);
-  if (broken && rethrowsMissingTable(ctx)) throw brokenExpressionError(ctx, broken);
+  if (broken) {
+    const error = brokenExpressionError(ctx, broken);
+    // A data exception (E7132) has failed the query in every version; a grammar one (E7145) only since
+    // SQL grammar errors are rethrown (as E7144), before which the indicator gives no values.
+    if (error.errorCode === 'E7132' || rethrowsMissingTable(ctx)) throw error;
+  }
   const fromSeeds = seededValues(
     ctx,
     [...seeded],
@@ -143,11 +149,21 @@ function brokenExpressionError(
   indicator: MetadataObject,
 ): AnalyticsQueryError {
   const result = compiledIndicator(ctx, indicator);
-  const reason = result.ok ? '' : result.reason;
+  const failure = result.ok ? undefined : result;
+  const dev = `Program indicator ${indicator.id} (${String(indicator.name ?? '')}): ${failure?.reason ?? ''}`;
+  if (failure?.dhis2Error?.code === 'E7132') return expressionViolation(ctx, dev);
+  const state = failure?.dhis2Error?.sqlState ?? '42703';
+  return new AnalyticsQueryError(`${E.E7145} (SqlState: ${state})`, 'E7145', dev);
+}
+
+/** E7132 (`QueryRuntimeException`): a data exception in the query, a division by zero first of all. */
+function expressionViolation(ctx: SandboxContext, dev: string): AnalyticsQueryError {
   return new AnalyticsQueryError(
-    `${E.E7145} (SqlState: 42703)`,
-    'E7145',
-    `Program indicator ${indicator.id} (${String(indicator.name ?? '')}): ${reason}`,
+    atLeast(ctx.version, 41)
+      ? 'Expression violation. Maybe an indicator caused division by zero?'
+      : 'An indicator expression caused division by zero operation',
+    'E7132',
+    dev,
   );
 }
 
@@ -219,6 +235,23 @@ function evaluateIndicator(
   const result = compiledIndicator(ctx, indicator);
   if (!result.ok) return undefined;
   const pi = result.indicator;
+  try {
+    return aggregateIndicator(ctx, pi, query);
+  } catch (error) {
+    if (error instanceof SqlError)
+      throw expressionViolation(
+        ctx,
+        `Program indicator ${indicator.id}: ${error.message} (SqlState: ${error.sqlState})`,
+      );
+    throw error;
+  }
+}
+
+function aggregateIndicator(
+  ctx: SandboxContext,
+  pi: CompiledProgramIndicator,
+  query: DataValueSetQuery,
+): Aggregates {
   const today = ctx.clock.now();
   const rows = pi.rows(programData(ctx, pi.program));
   const aggregates: Aggregates = new Map();

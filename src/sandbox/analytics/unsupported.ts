@@ -48,7 +48,9 @@ export function compiledIndicator(ctx: SandboxContext, indicator: MetadataObject
 }
 
 function compileWith(ctx: SandboxContext, indicator: MetadataObject): CompileResult {
-  return compileProgramIndicator(indicator, (type, id) => ctx.metadata.get(type, id));
+  return compileProgramIndicator(indicator, (type, id) => ctx.metadata.get(type, id), {
+    dhis2Minor: ctx.version.minor,
+  });
 }
 
 /**

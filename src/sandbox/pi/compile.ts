@@ -2,14 +2,14 @@ import type { MetadataObject } from '../metadata/store.ts';
 import {
   type Boundary,
   type DatesOf,
-  defaultBoundaries,
   enrollmentOf,
+  eventWindow,
   latestEvent,
   readBoundary,
-  withinBoundaries,
 } from './engine/boundaries.ts';
 import { evaluate, truthy, type Value } from './engine/evaluate.ts';
 import { type Node, parseExpression } from './engine/parser.ts';
+import { anyValueExists, inPeriod, itemsOf } from './engine/rows.ts';
 import { KNOWN_VARIABLES, rowScope, type ScopeContext } from './engine/scope.ts';
 import type {
   AnalyticsRow,
@@ -40,23 +40,36 @@ const FUNCTIONS = new Set([
   'd2:countIfCondition',
   'd2:relationshipCount',
 ]);
-const AGGREGATIONS = new Set([
-  'COUNT',
-  'SUM',
-  'AVERAGE',
-  'AVERAGE_SUM_ORG_UNIT',
-  'MIN',
-  'MAX',
-  'NONE',
-  'CUSTOM',
-  'DEFAULT',
-]);
+const AGGREGATIONS = new Set(['COUNT', 'SUM', 'AVERAGE', 'MIN', 'MAX', 'NONE', 'CUSTOM']);
+/**
+ * The count variables, as their SQL counts them: `V{event_count}` only ACTIVE and COMPLETED events
+ * (`vEventCount`), the others distinct enrollments and tracked entities.
+ */
 const COUNTS: Record<string, (row: AnalyticsRow) => string | null> = {
-  'V{event_count}': (row) => (row.kind === 'event' ? row.id : null),
+  'V{event_count}': (row) =>
+    row.kind === 'event' && (row.status === 'ACTIVE' || row.status === 'COMPLETED') ? row.id : null,
   'V{enrollment_count}': (row) => enrollmentOf(row)?.id ?? null,
   'V{tei_count}': (row) =>
     enrollmentOf(row)?.trackedEntity ?? (row.kind === 'event' ? row.trackedEntity : null),
 };
+
+/** `ProgramIndicator.getAggregationTypeFallback`: none or DEFAULT average; the *_ORG_UNIT kinds sum. */
+export function aggregationFallback(type: unknown): string {
+  switch (type) {
+    case undefined:
+    case null:
+    case 'DEFAULT':
+    case 'LAST_IN_PERIOD_AVERAGE_ORG_UNIT':
+      return 'AVERAGE';
+    case 'AVERAGE_SUM_ORG_UNIT':
+    case 'LAST_IN_PERIOD':
+    case 'MAX_SUM_ORG_UNIT':
+    case 'MIN_SUM_ORG_UNIT':
+      return 'SUM';
+    default:
+      return String(type);
+  }
+}
 
 type Lookup = (type: string, id: string) => MetadataObject | undefined;
 
@@ -175,13 +188,12 @@ function numericValues(values: readonly Value[]): number[] {
     .filter((value): value is number => value !== null && Number.isFinite(value));
 }
 
-/** SUM, NONE, CUSTOM and DEFAULT all add up the values. */
+/** SUM, NONE and CUSTOM add up the values (after the fallback). */
 function aggregateValues(values: readonly number[], aggregationType: string): number {
   switch (aggregationType) {
     case 'COUNT':
       return values.length;
     case 'AVERAGE':
-    case 'AVERAGE_SUM_ORG_UNIT':
       return values.reduce((a, b) => a + b, 0) / values.length;
     case 'MIN':
       return Math.min(...values);
@@ -192,14 +204,98 @@ function aggregateValues(values: readonly number[], aggregationType: string): nu
   }
 }
 
-export const compileProgramIndicator: CompileProgramIndicator = (pi, lookup) => {
+type Failure = { reason: string; dhis2Error?: { code: 'E7132' | 'E7145'; sqlState: string } };
+
+/** Every node of an expression, d2:condition's quoted tests included. */
+function* nodesOf(node: Node): Generator<Node> {
+  yield node;
+  if (node.type === 'call') {
+    for (const arg of node.args) yield* nodesOf(arg);
+    const test = node.args[0];
+    if (node.name === 'd2:condition' && test?.type === 'string') {
+      try {
+        yield* nodesOf(parseExpression(test.value));
+      } catch {
+        // reported by check()
+      }
+    }
+  } else if (node.type === 'unary') yield* nodesOf(node.operand);
+  else if (node.type === 'binary') {
+    yield* nodesOf(node.left);
+    yield* nodesOf(node.right);
+  }
+}
+
+const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
+/**
+ * What makes DHIS2's own SQL fail for an indicator the sandbox could otherwise evaluate: a yes/no data
+ * element (an integer column in the analytics tables) compared with a code (22P02, answered E7132), or
+ * a text-valued expression under an average or a sum (`avg(text)`: 42883, answered E7145).
+ */
+function sqlFailure(
+  expression: Node,
+  filter: Node | undefined,
+  aggregationType: string,
+  lookup: Lookup,
+): Failure | undefined {
+  for (const node of [...nodesOf(expression), ...(filter ? nodesOf(filter) : [])]) {
+    if (node.type !== 'binary' || !COMPARISONS.has(node.op)) continue;
+    const [element, literal] =
+      node.left.type === 'dataElement' ? [node.left, node.right] : [node.right, node.left];
+    if (element.type !== 'dataElement' || literal.type !== 'string') continue;
+    const type = lookup('dataElements', element.dataElement)?.valueType;
+    if ((type === 'BOOLEAN' || type === 'TRUE_ONLY') && !/^-?\d+$/.test(literal.value))
+      return {
+        reason: `DHIS2 cannot run it either: the yes/no data element ${element.dataElement} is compared with '${literal.value}' (invalid input syntax for type integer)`,
+        dhis2Error: { code: 'E7132', sqlState: '22P02' },
+      };
+  }
+  const texty = (node: Node): boolean =>
+    node.type === 'string' ||
+    (node.type === 'call' &&
+      (node.name === 'd2:condition' || node.name === 'if') &&
+      node.args.slice(1).some(texty));
+  if ((aggregationType === 'AVERAGE' || aggregationType === 'SUM') && texty(expression))
+    return {
+      reason: `DHIS2 cannot run it either: its expression gives text, which ${aggregationType === 'AVERAGE' ? 'avg' : 'sum'}() does not take`,
+      dhis2Error: { code: 'E7145', sqlState: '42883' },
+    };
+  return undefined;
+}
+
+/** The count variable an expression is, if it is only that, with its aggregate over passing rows. */
+function countOf(
+  expressionSource: string,
+  aggregationType: string,
+): ((rows: readonly AnalyticsRow[]) => number | undefined) | undefined {
+  const key = COUNTS[expressionSource.replace(/\s+/g, '')];
+  if (!key) return undefined;
+  return (rows) => {
+    const counted = new Set(rows.map(key).filter((k) => k !== null)).size;
+    // `avg(case when … then 1 end)`: 1 when anything counts, no value when nothing does.
+    if (aggregationType === 'AVERAGE') return counted > 0 ? 1 : undefined;
+    return counted;
+  };
+}
+
+export const compileProgramIndicator: CompileProgramIndicator = (pi, lookup, options = {}) => {
   const id = pi.id;
   const name = String(pi.name ?? id);
-  const fail = (reason: string) => ({ ok: false as const, id, name, reason });
+  // A name that is not in the metadata is a column the analytics table lacks: DHIS2's SQL fails (42703).
+  const fail = (reason: string) => ({
+    ok: false as const,
+    id,
+    name,
+    reason,
+    ...(/(program stage|data element|tracked entity attribute) \w+ does not exist/.test(reason) && {
+      dhis2Error: { code: 'E7145' as const, sqlState: '42703' },
+    }),
+  });
   const analyticsType = pi.analyticsType === 'ENROLLMENT' ? 'ENROLLMENT' : 'EVENT';
   const program = (pi.program as { id?: string } | undefined)?.id;
   if (!program) return fail('it names no program');
-  const aggregationType = String(pi.aggregationType ?? 'SUM');
+  const aggregationType = aggregationFallback(pi.aggregationType);
   if (!AGGREGATIONS.has(aggregationType))
     return fail(`aggregation type ${aggregationType} is not supported by the sandbox`);
   const expressionSource = String(pi.expression ?? '').trim();
@@ -208,10 +304,18 @@ export const compileProgramIndicator: CompileProgramIndicator = (pi, lookup) => 
   if (!expression) return fail('it has no expression');
   const filter = parse('filter', typeof pi.filter === 'string' ? pi.filter : undefined, lookup);
   if (typeof filter === 'string') return fail(filter);
+  const failure = sqlFailure(expression, filter, aggregationType, lookup);
+  if (failure)
+    return {
+      ...fail(failure.reason),
+      ...(failure.dhis2Error && { dhis2Error: failure.dhis2Error }),
+    };
   const boundaries = readBoundaries(pi);
   if (typeof boundaries === 'string') return fail(boundaries);
-  const effectiveBoundaries = boundaries.length > 0 ? boundaries : defaultBoundaries(analyticsType);
-  const countKey = COUNTS[expressionSource.replace(/\s+/g, '')];
+  const count = countOf(expressionSource, aggregationType);
+  const items = itemsOf(expression);
+  // The event-stage check of PS_EVENTDATE cohort boundaries came with 2.43.
+  const stageChecked = (options.dhis2Minor ?? 41) >= 43;
   const valueType = (kind: 'dataElement' | 'attribute', ref: string) =>
     lookup(kind === 'dataElement' ? 'dataElements' : 'trackedEntityAttributes', ref)?.valueType as
       | string
@@ -232,14 +336,16 @@ export const compileProgramIndicator: CompileProgramIndicator = (pi, lookup) => 
         today: today.toISOString().slice(0, 10),
         valueType,
         constant,
+        eventWindow: eventWindow(boundaries, period),
       };
       const passing = rows.filter(
         (row) =>
-          withinBoundaries(row, effectiveBoundaries, period, datesOf as DatesOf) &&
+          inPeriod(row, boundaries, period, datesOf as DatesOf, stageChecked) &&
+          (count !== undefined || anyValueExists(row, items)) &&
           (!filter || truthy(evaluate(filter, rowScope(row, context, false)))),
       );
       if (passing.length === 0) return undefined;
-      if (countKey) return new Set(passing.map(countKey).filter((key) => key !== null)).size;
+      if (count) return count(passing);
       const values = numericValues(
         passing.map((row) => evaluate(expression, rowScope(row, context, true))),
       );

@@ -5,7 +5,11 @@ export interface CoverageReport {
   readonly packages: {
     readonly name: string;
     readonly total: number;
+    /** Indicators the sandbox answers as DHIS2 does: with values, or with DHIS2's own error. */
     readonly evaluable: number;
+    /** Indicators DHIS2 cannot run either (a package defect), answered with its error. */
+    readonly failingInDhis2: { id: string; name: string; reason: string }[];
+    /** Indicators the sandbox cannot evaluate though DHIS2 can. */
     readonly failures: { id: string; name: string; reason: string }[];
   }[];
   readonly total: number;
@@ -33,14 +37,18 @@ export function measureProgramIndicatorCoverage(
       Array.isArray(metadata.programIndicators) ? metadata.programIndicators : []
     ) as MetadataObject[];
     const failures: { id: string; name: string; reason: string }[] = [];
+    const failingInDhis2: { id: string; name: string; reason: string }[] = [];
     for (const indicator of indicators) {
       const result = compileProgramIndicator(indicator, lookup);
-      if (!result.ok) failures.push({ id: result.id, name: result.name, reason: result.reason });
+      if (result.ok) continue;
+      const entry = { id: result.id, name: result.name, reason: result.reason };
+      (result.dhis2Error ? failingInDhis2 : failures).push(entry);
     }
     return {
       name,
       total: indicators.length,
       evaluable: indicators.length - failures.length,
+      failingInDhis2,
       failures,
     };
   });

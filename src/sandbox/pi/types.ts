@@ -77,10 +77,22 @@ export interface CompiledProgramIndicator {
 
 export type CompileResult =
   | { readonly ok: true; readonly indicator: CompiledProgramIndicator }
-  | { readonly ok: false; readonly id: string; readonly name: string; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly id: string;
+      readonly name: string;
+      readonly reason: string;
+      /**
+       * DHIS2 itself cannot run this indicator's SQL: the error code its analytics answers with, and the
+       * SQL state (E7145 for 42703 or 42883, E7132 for 22P02 or 22012). Absent: a gap of the sandbox.
+       */
+      readonly dhis2Error?: { readonly code: 'E7132' | 'E7145'; readonly sqlState: string };
+    };
 
 /** Compiles a program indicator from its metadata; implemented in `compile.ts`. */
 export type CompileProgramIndicator = (
   programIndicator: MetadataObject,
   lookup: (type: string, id: string) => MetadataObject | undefined,
+  /** The DHIS2 minor version whose SQL to follow where it changed (41 when not said). */
+  options?: { readonly dhis2Minor?: number },
 ) => CompileResult;

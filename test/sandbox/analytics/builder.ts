@@ -84,6 +84,15 @@ export function putTree(ctx: SandboxContext): void {
   });
 }
 
+/**
+ * The boundaries the Maintenance app writes for a new indicator: its event (or enrollment) date within
+ * the reporting period. Without any, DHIS2 restricts nothing by period (`hasNonDefaultBoundaries`).
+ */
+const inPeriod = (target: string) => [
+  { boundaryTarget: target, analyticsPeriodBoundaryType: 'AFTER_START_OF_REPORTING_PERIOD' },
+  { boundaryTarget: target, analyticsPeriodBoundaryType: 'BEFORE_END_OF_REPORTING_PERIOD' },
+];
+
 function indicator(id: string, fields: Record<string, unknown>): MetadataObject {
   return {
     id,
@@ -93,6 +102,9 @@ function indicator(id: string, fields: Record<string, unknown>): MetadataObject 
     program: ref(PROGRAM),
     analyticsType: 'EVENT',
     aggregationType: 'SUM',
+    analyticsPeriodBoundaries: inPeriod(
+      fields.analyticsType === 'ENROLLMENT' ? 'ENROLLMENT_DATE' : 'EVENT_DATE',
+    ),
     ...fields,
   };
 }

@@ -88,20 +88,54 @@ export function shiftDate(date: string, periods: number, periodType: string | un
 /** The dates of a row a boundary target names; an event PI row has one, an enrollment row may have several. */
 export type DatesOf = (row: AnalyticsRow, target: string, period: ReportingPeriod) => string[];
 
-function holds(boundary: Boundary, date: string, period: ReportingPeriod): boolean {
+const isStart = (boundary: Boundary) =>
+  boundary.type === 'AFTER_START_OF_REPORTING_PERIOD' ||
+  boundary.type === 'AFTER_END_OF_REPORTING_PERIOD';
+
+/**
+ * `AnalyticsPeriodBoundary.getBoundaryDate`: the period's start for the *_START types, the day after its
+ * end for the *_END types, then shifted by the offset.
+ */
+export function boundaryDate(boundary: Boundary, period: ReportingPeriod): string {
+  const base =
+    boundary.type === 'AFTER_START_OF_REPORTING_PERIOD' ||
+    boundary.type === 'BEFORE_START_OF_REPORTING_PERIOD'
+      ? period.startDate
+      : addDay(period.endDate);
+  return shiftDate(base, boundary.offsetPeriods, boundary.offsetPeriodType);
+}
+
+function addDay(date: string): string {
+  const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** `getBoundaryCondition`: start boundaries (AFTER_*) `>=` their date, end boundaries (BEFORE_*) `<`. */
+export function holds(boundary: Boundary, date: string, period: ReportingPeriod): boolean {
   const day = date.slice(0, 10);
-  const start = shiftDate(period.startDate, boundary.offsetPeriods, boundary.offsetPeriodType);
-  const end = shiftDate(period.endDate, boundary.offsetPeriods, boundary.offsetPeriodType);
-  switch (boundary.type) {
-    case 'BEFORE_START_OF_REPORTING_PERIOD':
-      return day < start;
-    case 'BEFORE_END_OF_REPORTING_PERIOD':
-      return day <= end;
-    case 'AFTER_START_OF_REPORTING_PERIOD':
-      return day >= start;
-    case 'AFTER_END_OF_REPORTING_PERIOD':
-      return day > end;
-  }
+  const limit = boundaryDate(boundary, period);
+  return isStart(boundary) ? day >= limit : day < limit;
+}
+
+/** The event window an indicator's first EVENT_DATE start and end boundaries make (`getStart/EndEventBoundary`). */
+export interface EventWindow {
+  readonly from?: string | undefined;
+  readonly before?: string | undefined;
+}
+
+export function eventWindow(boundaries: readonly Boundary[], period: ReportingPeriod): EventWindow {
+  const start = boundaries.find((b) => b.target === 'EVENT_DATE' && isStart(b));
+  const end = boundaries.find((b) => b.target === 'EVENT_DATE' && !isStart(b));
+  return {
+    from: start ? boundaryDate(start, period) : undefined,
+    before: end ? boundaryDate(end, period) : undefined,
+  };
+}
+
+export function inWindow(date: string, window: EventWindow): boolean {
+  const day = date.slice(0, 10);
+  return (!window.from || day >= window.from) && (!window.before || day < window.before);
 }
 
 /**

@@ -19,6 +19,20 @@ export class UnsupportedExpressionError extends Error {
   readonly type = 'unsupported-expression';
 }
 
+/**
+ * What makes PostgreSQL fail DHIS2's analytics query: a division by zero (SQLSTATE 22012), which DHIS2
+ * answers with E7132 "Expression violation" (`AnalyticsUtils.withExceptionHandling`).
+ */
+export class SqlError extends Error {
+  readonly type = 'sql-error';
+  constructor(
+    readonly sqlState: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 const isDate = (value: Value): value is string =>
   typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value);
 const day = (value: string) =>
@@ -105,9 +119,9 @@ function arithmetic(op: string, left: Value, right: Value, scope: Scope): Value 
     case '*':
       return a * b;
     case '/':
-      return b === 0 ? null : a / b;
     case '%':
-      return b === 0 ? null : a % b;
+      if (b === 0) throw new SqlError('22012', 'division by zero');
+      return op === '/' ? a / b : a % b;
     default:
       return a ** b;
   }
