@@ -1,4 +1,6 @@
+import { T2aError } from '../core/errors.ts';
 import type { ImportResult } from '../core/import-summary.ts';
+import { splitToFit } from '../core/split-request.ts';
 import type { Dhis2Client } from './client.ts';
 import { readImportResponse } from './import-response.ts';
 
@@ -9,23 +11,45 @@ export interface Registration {
   readonly completed: boolean;
 }
 
-/** `GET /api/completeDataSetRegistrations` for data sets, periods and org units with their children. */
+/**
+ * `GET /api/completeDataSetRegistrations` for a data set, periods and org units. The request names org
+ * units by UID only, in every version (`paramsFromUrl` reads them with `IdentifiableProperty.UID`);
+ * `orgUnitIdScheme` makes the answer name them in the target's scheme. Long lists are split.
+ */
 export async function fetchRegistrations(
   client: Dhis2Client,
   dataSet: string,
   periods: readonly string[],
-  roots: readonly string[],
+  orgUnitUids: readonly string[],
+  orgUnitIdScheme: string,
 ): Promise<Registration[]> {
-  const body = await client.get<{ completeDataSetRegistrations?: Registration[] }>(
-    'completeDataSetRegistrations',
-    {
-      dataSet,
-      period: periods,
-      orgUnit: roots,
-      children: true,
-    },
+  const query = (orgUnit: readonly string[]) => ({
+    dataSet,
+    period: periods,
+    orgUnit,
+    orgUnitIdScheme,
+  });
+  const batches = splitToFit(orgUnitUids, (units) =>
+    client.fits('completeDataSetRegistrations', query(units)),
   );
-  return body.completeDataSetRegistrations ?? [];
+  if (!batches) {
+    throw new T2aError(
+      'config',
+      `Asking ${client.name} which registrations are complete for ${periods.length} period(s) makes a URL longer than the ${client.maxUrlLength} bytes its connection allows.`,
+      {
+        fix: `Raise maxUrlLength of connection "${client.name}" (if its proxy allows), or give the job fewer periods.`,
+      },
+    );
+  }
+  const found: Registration[] = [];
+  for (const units of batches) {
+    const body = await client.get<{ completeDataSetRegistrations?: Registration[] }>(
+      'completeDataSetRegistrations',
+      query(units),
+    );
+    found.push(...(body.completeDataSetRegistrations ?? []));
+  }
+  return found;
 }
 
 /**
@@ -41,6 +65,10 @@ export async function registerComplete(
     'completeDataSetRegistrations',
     { orgUnitIdScheme: options.orgUnitIdScheme, dryRun: options.dryRun },
     {
+      // Also in the body: before 2.36.4 the JSON import read no option from the URL, and wrote a dry
+      // run for real; the body's own options win in every version.
+      orgUnitIdScheme: options.orgUnitIdScheme,
+      dryRun: options.dryRun,
       completeDataSetRegistrations: registrations.map((r) => ({
         ...r,
         completed: true,

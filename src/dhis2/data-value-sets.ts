@@ -31,12 +31,17 @@ export async function importDataValues(
     {
       dataElementIdScheme: 'CODE',
       categoryOptionComboIdScheme: 'CODE',
-      attributeOptionComboIdScheme: 'CODE',
       orgUnitIdScheme: request.orgUnitIdScheme,
       importStrategy: request.importStrategy,
       dryRun: request.dryRun,
     },
-    { ...(request.dataSet ? { dataSet: request.dataSet } : {}), dataValues: request.values },
+    {
+      // No URL parameter sets it (ImportOptions has none); the 2.43 engine reads it from the body and
+      // would otherwise take attribute option combos as UIDs (classic engines use the combo scheme).
+      attributeOptionComboIdScheme: 'CODE',
+      ...(request.dataSet ? { dataSet: request.dataSet } : {}),
+      dataValues: request.values,
+    },
     { acceptConflict: true },
   );
   return readImportResponse(response.status, response.body);

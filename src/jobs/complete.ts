@@ -59,13 +59,12 @@ async function completeTarget(
   const mapped = new Set(resolved.mappings.map((mapping) => mapping.dataElement));
   const { delivered, counts } = await deliveredTo(store, resolved, target);
   const units = orgUnits.flatMap((unit) => target.translate(unit.id) ?? []);
-  const roots = [...new Set(orgUnits.map((unit) => unit.path.split('/')[1]!))].flatMap(
-    (id) => target.translate(id) ?? id,
-  );
+  // Registrations are asked for by UID, whatever the target's scheme; their answer names org units in it.
+  const uids = units.flatMap((unit) => target.uidOf(unit) ?? []);
   const results: CompleteResult[] = [];
   for (const dataSet of target.dataSets) {
     const registered = new Set(
-      (await fetchRegistrations(target.client, dataSet, periods, roots))
+      (await fetchRegistrations(target.client, dataSet, periods, uids, target.orgUnitIdScheme))
         .filter((r) => r.completed !== false)
         .map((r) => completenessKey(r.organisationUnit, r.period)),
     );

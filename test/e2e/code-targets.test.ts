@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configFor, demoIds, sandbox, sync } from './harness.ts';
+import { completeJob } from '../../src/jobs/complete.ts';
+import { resolveJob } from '../../src/jobs/resolve-job.ts';
+import { configFor, contextOf, demoIds, sandbox, storeOf, sync } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 
@@ -34,6 +36,7 @@ describe.each(['2.37.6', '2.41.0', '2.43.0'])(
       // Basic auth: 2.37 reads no personal access token unless its dhis.conf turns them on.
       targetAuth: '{ username: admin, password: "${SOURCE_PASSWORD}" }',
       targetExtra: '\n        orgUnitIdScheme: CODE',
+      jobExtra: '    complete: { rule: { minValues: 1 } }',
     });
 
     it('sends every value once, and finds them all unchanged the next night', async () => {
@@ -44,6 +47,17 @@ describe.each(['2.37.6', '2.41.0', '2.43.0'])(
       expect(second.outcome).toBe('success');
       expect(second.totals.sent).toBe(0);
       expect(second.totals.unchanged).toBe(first.totals.sent);
+    });
+
+    it('marks complete once: registrations are asked for by UID and come back named by code', async () => {
+      const ctx = { ...contextOf(loaded), store: storeOf(loaded)! };
+      const job = async () =>
+        (await completeJob(ctx, await resolveJob(ctx, 'immunisation'), { dryRun: false }))[0]!;
+      const first = await job();
+      expect(first.marked).toBeGreaterThan(0);
+      const second = await job();
+      expect(second.plan.mark).toEqual([]);
+      expect(second.plan.alreadyComplete).toBe(first.marked);
     });
   },
 );
