@@ -452,3 +452,97 @@ describe('an indicator whose expression cannot be evaluated (E7145 with E7144, e
     },
   );
 });
+
+describe('where each version reads an import’s schemes and options', () => {
+  it('2.43 reads attributeOptionComboIdScheme from the body only (DataEntryInput.fromJson); a URL one is ignored', async () => {
+    const sandbox = await hmis('2.43');
+    const unit = sandbox.seed.facilities[0]!;
+    const withAoc = value(unit, { attributeOptionCombo: 'default' });
+    const byUrl = await post(sandbox, [withAoc], `${CODES}&attributeOptionComboIdScheme=CODE`);
+    expect(byUrl.status).toBe(409);
+    expect(byUrl.summary.conflicts[0]).toMatchObject({
+      errorCode: 'E8111',
+      value: 'Value #0 attribute option combo UID is not valid: `default`',
+      indexes: [-1],
+    });
+    const byBody = await api(sandbox, `/api/dataValueSets${CODES}`, {
+      body: { attributeOptionComboIdScheme: 'CODE', dataValues: [withAoc] },
+    });
+    expect(byBody.body.response.status).toBe('SUCCESS');
+  });
+
+  it('2.40 resolves attribute option combos with the category option combo scheme', async () => {
+    const sandbox = await hmis('2.40.3');
+    const { summary } = await post(sandbox, [
+      value(sandbox.seed.facilities[0]!, { attributeOptionCombo: 'default' }),
+    ]);
+    expect(summary.status).toBe('SUCCESS');
+  });
+
+  it.each([
+    ['2.36.2', true],
+    ['2.36.4', false],
+  ] as const)(
+    '%s: a dry run asked for in the URL of a registration import writes anyway: %s',
+    async (version, written) => {
+      const sandbox = await hmis(version);
+      const unit = sandbox.seed.facilities[0]!;
+      const registration = {
+        dataSet: 'DemoImmMon1',
+        period: '202610',
+        organisationUnit: unit,
+        completed: true,
+      };
+      await api(sandbox, '/api/completeDataSetRegistrations?dryRun=true', {
+        body: { completeDataSetRegistrations: [registration] },
+      });
+      const read = async () =>
+        (
+          await api(
+            sandbox,
+            `/api/completeDataSetRegistrations?dataSet=DemoImmMon1&period=202610&orgUnit=${unit}`,
+          )
+        ).body.completeDataSetRegistrations ?? [];
+      expect((await read()).length).toBe(written ? 1 : 0);
+      // In the body, the option holds in every version.
+      const other = { ...registration, period: '202609' };
+      await api(sandbox, '/api/completeDataSetRegistrations', {
+        body: { dryRun: true, completeDataSetRegistrations: [other] },
+      });
+      const september = await api(
+        sandbox,
+        `/api/completeDataSetRegistrations?dataSet=DemoImmMon1&period=202609&orgUnit=${unit}`,
+      );
+      expect(september.body).toEqual({});
+    },
+  );
+
+  it('registrations are asked for by UID only; orgUnitIdScheme names the answer’s org units', async () => {
+    const sandbox = await hmis('2.41');
+    const unit = sandbox.seed.facilities[1]!;
+    const code = (await api(sandbox, `/api/organisationUnits/${unit}?fields=code`)).body
+      .code as string;
+    await api(sandbox, '/api/completeDataSetRegistrations', {
+      body: {
+        completeDataSetRegistrations: [
+          { dataSet: 'DemoImmMon1', period: '202610', organisationUnit: unit },
+        ],
+      },
+    });
+    const byCode = await api(
+      sandbox,
+      `/api/completeDataSetRegistrations?dataSet=DemoImmMon1&period=202610&orgUnit=${code}&children=true`,
+    );
+    expect(byCode.status).toBe(409);
+    expect(byCode.body.errorCode).toBe('E2008');
+    const byUid = await api(
+      sandbox,
+      `/api/completeDataSetRegistrations?dataSet=DemoImmMon1&period=202610&orgUnit=${unit}&orgUnitIdScheme=CODE`,
+    );
+    expect(
+      byUid.body.completeDataSetRegistrations.map(
+        (r: { organisationUnit: string }) => r.organisationUnit,
+      ),
+    ).toEqual([code]);
+  });
+});

@@ -3,9 +3,10 @@ import { Hono } from 'hono';
 import type { SandboxContext } from '../context.ts';
 import type { SandboxEnv, SandboxUser } from '../http/env.ts';
 import { conflict } from '../http/web-message.ts';
-import { type IdScheme, parseIdScheme } from '../metadata/id-scheme.ts';
+import { type IdScheme, identifierOf, parseIdScheme } from '../metadata/id-scheme.ts';
 import type { MetadataObject } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
+import { atLeast } from '../version.ts';
 import { type ImportOutcome, listsRejected } from './import-outcome.ts';
 
 type Render = (
@@ -46,13 +47,21 @@ interface Registered {
 export function completeRegistrationRoutes(ctx: SandboxContext, render: Render): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
   app.post('/completeDataSetRegistrations', async (c) => {
-    const query = new URL(c.req.url).searchParams;
-    const body = (await c.req.json()) as { completeDataSetRegistrations?: Registration[] };
+    // Before 2.36.4 the JSON import took default options and read none from the URL (fixed in
+    // 8edfdb13cf4); in every version the body's own options win over the URL's.
+    const url = atLeast(ctx.version, 36, 4)
+      ? new URL(c.req.url).searchParams
+      : new URLSearchParams();
+    const body = (await c.req.json()) as {
+      completeDataSetRegistrations?: Registration[];
+    } & Record<string, unknown>;
+    const option = (name: string) =>
+      body[name] !== undefined ? String(body[name]) : (url.get(name) ?? undefined);
     const run: RegistrationImport = {
       user: c.get('user'),
-      ouScheme: parseIdScheme(query.get('orgUnitIdScheme') ?? query.get('idScheme')),
-      dsScheme: parseIdScheme(query.get('dataSetIdScheme') ?? query.get('idScheme')),
-      dryRun: query.get('dryRun') === 'true',
+      ouScheme: parseIdScheme(option('orgUnitIdScheme') ?? option('idScheme')),
+      dsScheme: parseIdScheme(option('dataSetIdScheme') ?? option('idScheme')),
+      dryRun: option('dryRun') === 'true',
       now: ctx.clock.now().toISOString().slice(0, 23),
     };
     const outcome = importRegistrations(ctx, run, body.completeDataSetRegistrations ?? []);
@@ -162,16 +171,34 @@ function saveRegistration(
   return existing ? 'updated' : 'imported';
 }
 
+/**
+ * `GET /api/completeDataSetRegistrations` (`paramsFromUrl`, 2.36–2.43): data sets and org units are read
+ * as UIDs only, unknown ones left out; `orgUnitIdScheme` (or `idScheme`) names the output's org units.
+ */
 function listRegistrations(ctx: SandboxContext, c: Context<SandboxEnv>) {
   const query = new URL(c.req.url).searchParams;
-  const dataSets = query.getAll('dataSet');
-  const roots = query.getAll('orgUnit');
+  const dataSets = query.getAll('dataSet').filter((id) => ctx.metadata.get('dataSets', id));
+  const roots = query.getAll('orgUnit').filter((id) => ctx.metadata.get('organisationUnits', id));
+  const children = query.get('children') === 'true';
   if (dataSets.length === 0)
-    return c.json(conflict('At least one data set must be specified'), 409);
+    return c.json(conflict('At least one valid data set must be specified', 'E2013'), 409);
   if (roots.length === 0)
-    return c.json(conflict('At least one organisation unit must be specified'), 409);
-  const units =
-    query.get('children') === 'true' ? roots.flatMap((root) => ctx.orgUnits.subtree(root)) : roots;
+    return children
+      ? c.json(
+          conflict(
+            'At least one organisation unit must be specified when children are included',
+            'E2008',
+          ),
+          409,
+        )
+      : c.json(
+          conflict(
+            'At least one organisation unit or organisation unit group must be specified',
+            'E2006',
+          ),
+          409,
+        );
+  const units = children ? roots.flatMap((root) => ctx.orgUnits.subtree(root)) : roots;
   const periods = query.getAll('period');
   const rows = ctx.db
     .prepare(
@@ -182,11 +209,18 @@ function listRegistrations(ctx: SandboxContext, c: Context<SandboxEnv>) {
       JSON.stringify(units),
       ...(periods.length ? [JSON.stringify(periods)] : []),
     ) as Record<string, string | number>[];
+  const scheme = parseIdScheme(query.get('orgUnitIdScheme') ?? query.get('idScheme'));
+  const named = (id: string) => {
+    const unit = ctx.metadata.get('organisationUnits', id);
+    const output = ['UID', 'CODE', 'NAME'].includes(scheme.kind) ? scheme : undefined;
+    return (unit && output ? identifierOf(unit, output) : undefined) ?? id;
+  };
+  if (rows.length === 0) return c.json({});
   return c.json({
     completeDataSetRegistrations: rows.map((row) => ({
       dataSet: row.data_set,
       period: row.period,
-      organisationUnit: row.org_unit,
+      organisationUnit: named(String(row.org_unit)),
       attributeOptionCombo: row.attribute_option_combo,
       date: row.date,
       storedBy: row.stored_by,

@@ -65,12 +65,32 @@ function decodeValue(
   const defaultCombo =
     ctx.metadata.get('categoryOptionCombos', 'HllvX50cXC0') ??
     ctx.metadata.list('categoryOptionCombos').find((coc) => coc.name === 'default');
-  const combo = (id: string | undefined) =>
-    id
-      ? ctx.metadata.find('categoryOptionCombos', o.categoryOptionComboIdScheme, id)
-      : defaultCombo;
+  const combo = (id: string | undefined, scheme = o.categoryOptionComboIdScheme) =>
+    id ? ctx.metadata.find('categoryOptionCombos', scheme, id) : defaultCombo;
   const notFound = (code: string, what: string, id: string | undefined) =>
     abort(code, `Value #${index} ${what} not found: \`${id}\``, [String(index), String(id)]);
+  // Read as UIDs, an identifier that cannot be one is refused before it is looked up (E8104, E8106,
+  // E8109, E8111: "… UID is not valid").
+  const notUid = (scheme: { kind: string }, id: string | undefined, code: string, what: string) =>
+    scheme.kind === 'UID' && id !== undefined && !/^[A-Za-z][A-Za-z0-9]{10}$/.test(id)
+      ? abort(code, `Value #${index} ${what} UID is not valid: \`${id}\``, [String(index), id])
+      : undefined;
+  const invalid =
+    notUid(o.dataElementIdScheme, value.dataElement, 'E8104', 'data element') ??
+    notUid(o.orgUnitIdScheme, value.orgUnit ?? request.orgUnit, 'E8106', 'org unit') ??
+    notUid(
+      o.categoryOptionComboIdScheme,
+      value.categoryOptionCombo,
+      'E8109',
+      'category option combo',
+    ) ??
+    notUid(
+      o.attributeOptionComboIdScheme,
+      value.attributeOptionCombo ?? request.attributeOptionCombo,
+      'E8111',
+      'attribute option combo',
+    );
+  if (invalid) return invalid;
   const element = value.dataElement
     ? ctx.metadata.find('dataElements', o.dataElementIdScheme, value.dataElement)
     : undefined;
@@ -90,7 +110,7 @@ function decodeValue(
   const coc = combo(value.categoryOptionCombo);
   if (!coc) return notFound('E8108', 'category option combo', value.categoryOptionCombo);
   const aocId = value.attributeOptionCombo ?? request.attributeOptionCombo;
-  const aoc = combo(aocId);
+  const aoc = combo(aocId, o.attributeOptionComboIdScheme);
   if (!aoc) return notFound('E8110', 'attribute option combo', aocId);
   return {
     element,

@@ -21,6 +21,12 @@ export interface ImportOptions {
   readonly dataElementIdScheme: IdScheme;
   readonly orgUnitIdScheme: IdScheme;
   readonly categoryOptionComboIdScheme: IdScheme;
+  /**
+   * The 2.43 engine's scheme for attribute option combos (`DataEntryInput.fromJson`): the body's
+   * `attributeOptionComboIdScheme`, else `idScheme`. No URL parameter sets it (ImportOptions has none);
+   * the classic engines use the category option combo scheme instead.
+   */
+  readonly attributeOptionComboIdScheme: IdScheme;
   readonly dataSetIdScheme: IdScheme;
   readonly strategy: ImportStrategy;
   readonly dryRun: boolean;
@@ -63,6 +69,12 @@ export function importOptions(
     dataElementIdScheme: parseIdScheme(get('dataElementIdScheme'), general),
     orgUnitIdScheme: parseIdScheme(get('orgUnitIdScheme'), general),
     categoryOptionComboIdScheme: parseIdScheme(get('categoryOptionComboIdScheme'), general),
+    attributeOptionComboIdScheme: parseIdScheme(
+      typeof body.attributeOptionComboIdScheme === 'string'
+        ? body.attributeOptionComboIdScheme
+        : undefined,
+      general,
+    ),
     dataSetIdScheme: parseIdScheme(get('dataSetIdScheme'), general),
     strategy: (STRATEGIES.has(strategy) ? strategy : 'CREATE_AND_UPDATE') as ImportStrategy,
     dryRun: flag('dryRun'),
