@@ -31,16 +31,7 @@ export class PostgresLedger implements LedgerStore {
     runId: string,
     values: readonly DataValue[],
   ): Promise<void> {
-    if (values.length === 0) return;
-    const now = new Date().toISOString();
-    // One statement per batch: unnest the columns, upsert on the value's key.
-    await db.query(
-      `INSERT INTO ledger (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, written_at)
-       SELECT $1, $2, d, p, o, c, a, v, $3, $4 FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS t(d, p, o, c, a, v)
-       ON CONFLICT (target, data_element, period, org_unit, category_option_combo, attribute_option_combo)
-       DO UPDATE SET value = excluded.value, run_id = excluded.run_id, written_at = excluded.written_at, job = excluded.job`,
-      [target, job, runId, now, ...valueColumns(values)],
-    );
+    await insertValues(db, LEDGER, [target, job, runId], values);
   }
 
   async forget(target: string, values: readonly DataValue[]): Promise<void> {
@@ -98,24 +89,7 @@ export class PostgresLedger implements LedgerStore {
     runId: string,
     values: readonly DataValue[],
   ): Promise<void> {
-    await this.insertIntents(this.pool, target, job, runId, values);
-  }
-
-  private async insertIntents(
-    db: Queryable,
-    target: string,
-    job: string,
-    runId: string,
-    values: readonly DataValue[],
-  ): Promise<void> {
-    if (values.length === 0) return;
-    await db.query(
-      `INSERT INTO ledger_intents (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, intended_at)
-       SELECT $1, $2, d, p, o, c, a, v, $3, $4 FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS t(d, p, o, c, a, v)
-       ON CONFLICT (target, run_id, data_element, period, org_unit, category_option_combo, attribute_option_combo)
-       DO UPDATE SET value = excluded.value, intended_at = excluded.intended_at`,
-      [target, job, runId, new Date().toISOString(), ...valueColumns(values)],
-    );
+    await insertValues(this.pool, INTENTS, [target, job, runId], values);
   }
 
   async confirm(
@@ -173,6 +147,46 @@ export class PostgresLedger implements LedgerStore {
 }
 
 type Queryable = Pick<pg.Pool, 'query'>;
+
+/** Where a batch of values goes: the ledger (upsert on the value's key) or the intents (per run). */
+interface ValueTable {
+  readonly table: string;
+  readonly timeColumn: string;
+  readonly conflict: string;
+  readonly update: string;
+}
+
+const LEDGER: ValueTable = {
+  table: 'ledger',
+  timeColumn: 'written_at',
+  conflict: 'target, data_element, period, org_unit, category_option_combo, attribute_option_combo',
+  update:
+    'value = excluded.value, run_id = excluded.run_id, written_at = excluded.written_at, job = excluded.job',
+};
+
+const INTENTS: ValueTable = {
+  table: 'ledger_intents',
+  timeColumn: 'intended_at',
+  conflict:
+    'target, run_id, data_element, period, org_unit, category_option_combo, attribute_option_combo',
+  update: 'value = excluded.value, intended_at = excluded.intended_at',
+};
+
+/** One statement per batch: the columns unnested, upserted on the table's key. */
+async function insertValues(
+  db: Queryable,
+  into: ValueTable,
+  [target, job, runId]: readonly [string, string, string],
+  values: readonly DataValue[],
+): Promise<void> {
+  if (values.length === 0) return;
+  await db.query(
+    `INSERT INTO ${into.table} (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, ${into.timeColumn})
+     SELECT $1, $2, d, p, o, c, a, v, $3, $4 FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS t(d, p, o, c, a, v)
+     ON CONFLICT (${into.conflict}) DO UPDATE SET ${into.update}`,
+    [target, job, runId, new Date().toISOString(), ...valueColumns(values)],
+  );
+}
 
 /** The value columns of a batch, as arrays for `unnest`. */
 function valueColumns(values: readonly DataValue[]): string[][] {

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/load.ts';
@@ -7,8 +6,10 @@ import { openStore } from '../../src/store/open.ts';
 import {
   configFor,
   demoIds,
+  exited,
   expectedValues,
   sandbox,
+  spawnT2a,
   storeOf,
   sync,
   targetValues,
@@ -16,7 +17,6 @@ import {
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 const PERIODS = ['202609', '202610'];
-const BIN = new URL('../../bin/t2a.js', import.meta.url).pathname;
 
 /** What the ledger says t2a wrote into the target, keyed as `targetValues` keys the target's values. */
 async function ledgerValues(loaded: LoadedConfig, target: RunningSandbox) {
@@ -30,16 +30,6 @@ async function ledgerValues(loaded: LoadedConfig, target: RunningSandbox) {
     ]),
   );
 }
-
-function t2a(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
 async function until(condition: () => boolean, what: string, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -88,7 +78,9 @@ describe('a sync killed or cut off in the middle', async () => {
       times: 1,
       late: true,
     });
-    const child = t2a(['sync', '--config', file], env);
+    const child = spawnT2a(['sync', '--config', file], env);
+    child.stdout?.resume();
+    child.stderr?.resume();
     const gone = exited(child);
     await until(() => target.context.faults.list()[0]!.fired === 1, 'the hung import');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -108,7 +100,7 @@ describe('a sync killed or cut off in the middle', async () => {
     expect(before.size).toBeLessThan(held.size);
     await store.close();
 
-    const again = t2a(['sync', '--config', file], env);
+    const again = spawnT2a(['sync', '--config', file], env);
     let output = '';
     again.stdout?.on('data', (data) => (output += data));
     again.stderr?.on('data', (data) => (output += data));

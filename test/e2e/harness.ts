@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -284,3 +285,17 @@ export function child(
     ],
   };
 }
+
+const BIN = new URL('../../bin/t2a.js', import.meta.url).pathname;
+
+/** `t2a …` as cron starts it: its own process, stdout and stderr piped. */
+export function spawnT2a(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** The exit code, or null when a signal ended it. */
+export const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { FaultKind, FaultRule } from '../../src/sandbox/index.ts';
 import { openStore } from '../../src/store/open.ts';
@@ -6,11 +5,13 @@ import {
   child,
   configFor,
   demoIds,
+  exited,
   expectedValues,
   runAnalytics,
   STAGE,
   sandbox,
   send,
+  spawnT2a,
   targetValues,
   uid,
 } from './harness.ts';
@@ -28,7 +29,6 @@ const SEED = Number(process.env.T2A_SOAK_SEED ?? 20261130);
 const ROUNDS = Number(process.env.T2A_SOAK_ROUNDS ?? 12);
 const NOW = new Date('2026-11-24T08:00:00Z');
 const PERIODS = ['202609', '202610'];
-const BIN = new URL('../../bin/t2a.js', import.meta.url).pathname;
 
 /** mulberry32: small, seedable, good enough for dice. */
 function dice(seed: number) {
@@ -68,16 +68,6 @@ function randomFaults(roll: ReturnType<typeof dice>, paths: readonly string[]): 
     late: roll.chance(0.5),
   }));
 }
-
-function run(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-}
-
-const exited = (process: ChildProcess) =>
-  new Promise<number | null>((resolve) => process.on('exit', (code) => resolve(code)));
 
 describe('the fault-and-crash soak', async () => {
   const source = await sandbox({
@@ -152,8 +142,9 @@ describe('the fault-and-crash soak', async () => {
           for (const rule of randomFaults(roll, ['/api/dataValueSets']))
             target.context.faults.add(rule);
         }
-        const sync = run(['sync', '--config', file], env);
+        const sync = spawnT2a(['sync', '--config', file], env);
         let stderr = '';
+        sync.stdout?.resume();
         sync.stderr?.on('data', (data) => (stderr += data));
         const done = exited(sync);
         const kill =

@@ -28,7 +28,6 @@ export class ValueStore {
   private readonly find;
   private readonly upsert;
   private readonly softDelete;
-  private readonly tombstoneUpsert;
 
   constructor(readonly db: SandboxDb) {
     this.find = db.prepare(
@@ -36,16 +35,10 @@ export class ValueStore {
     );
     this.upsert = db.prepare(
       `INSERT INTO data_values (data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, created, last_updated, comment, followup, deleted)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(data_element, period, org_unit, category_option_combo, attribute_option_combo)
-       DO UPDATE SET value = excluded.value, stored_by = excluded.stored_by, last_updated = excluded.last_updated, comment = excluded.comment, followup = excluded.followup, deleted = 0,
+       DO UPDATE SET value = excluded.value, stored_by = excluded.stored_by, last_updated = excluded.last_updated, comment = excluded.comment, followup = excluded.followup, deleted = excluded.deleted,
          created = CASE WHEN data_values.deleted = 1 THEN excluded.created ELSE data_values.created END`,
-    );
-    this.tombstoneUpsert = db.prepare(
-      `INSERT INTO data_values (data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, created, last_updated, comment, followup, deleted)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1)
-       ON CONFLICT(data_element, period, org_unit, category_option_combo, attribute_option_combo)
-       DO UPDATE SET value = excluded.value, stored_by = excluded.stored_by, last_updated = excluded.last_updated, comment = excluded.comment, deleted = 1`,
     );
     this.softDelete = db.prepare(
       'UPDATE data_values SET deleted = 1, last_updated = ?, stored_by = ? WHERE data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ?',
@@ -67,6 +60,7 @@ export class ValueStore {
     key: ValueKey,
     value: { value: string | null; storedBy: string; comment: string | null; followup: boolean },
     now: string,
+    deleted = false,
   ): void {
     this.upsert.run(
       key.dataElement,
@@ -80,6 +74,7 @@ export class ValueStore {
       now,
       value.comment,
       value.followup ? 1 : 0,
+      deleted ? 1 : 0,
     );
   }
 
@@ -92,18 +87,7 @@ export class ValueStore {
     value: { value: string | null; storedBy: string; comment: string | null },
     now: string,
   ): void {
-    this.tombstoneUpsert.run(
-      key.dataElement,
-      key.period,
-      key.orgUnit,
-      key.categoryOptionCombo,
-      key.attributeOptionCombo,
-      value.value,
-      value.storedBy,
-      now,
-      now,
-      value.comment,
-    );
+    this.put(key, { ...value, followup: false }, now, true);
   }
 
   delete(key: ValueKey, storedBy: string, now: string): void {

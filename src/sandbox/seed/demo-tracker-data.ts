@@ -2,6 +2,7 @@ import type { SandboxDb } from '../db/schema.ts';
 import { addDays, isoDate } from '../periods/period.ts';
 import { DEMO } from './demo-packages.ts';
 import { pick, seededRandom, uidFrom } from './random.ts';
+import { insertEvent, insertStatements, type TrackerInserts } from './tracker-rows.ts';
 
 /**
  * Deterministic immunisation registry data: children born at each facility over the months before
@@ -128,23 +129,9 @@ function doses(random: () => number, born: string, start: string, end: string): 
   return given;
 }
 
-function insertStatements(db: SandboxDb) {
-  return {
-    trackedEntity: db.prepare(
-      'INSERT INTO tracked_entities (id, tracked_entity_type, org_unit, attributes, created, last_updated) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    enrollment: db.prepare(
-      'INSERT INTO enrollments (id, tracked_entity, program, org_unit, enrolled_at, occurred_at, status, created, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    event: db.prepare(
-      'INSERT INTO events (id, enrollment, program, program_stage, org_unit, occurred_at, status, data_values, created, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-  };
-}
-
 /** Stores the child, its enrollment and a completed event per dose; returns the event count. */
 function insertChild(
-  insert: ReturnType<typeof insertStatements>,
+  insert: TrackerInserts,
   random: () => number,
   facility: string,
   { te, enrollment, born, enrolled, attributes, doses }: Child,
@@ -173,18 +160,15 @@ function insertChild(
       [DEMO.dataElements.vaccine]: vaccine,
       [DEMO.dataElements.dose]: String(dose),
     };
-    insert.event.run(
-      uidFrom(random),
+    insertEvent(insert, {
+      id: uidFrom(random),
       enrollment,
-      DEMO.program,
-      DEMO.stage,
-      facility,
+      program: DEMO.program,
+      stage: DEMO.stage,
+      orgUnit: facility,
       date,
-      'COMPLETED',
-      JSON.stringify(values),
-      date,
-      date,
-    );
+      values,
+    });
   }
   return doses.length;
 }

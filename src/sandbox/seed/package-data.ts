@@ -3,6 +3,7 @@ import type { MetadataObject, MetadataStore } from '../metadata/store.ts';
 import { refIds } from '../metadata/store.ts';
 import { addDays, isoDate } from '../periods/period.ts';
 import { pick, seededRandom, uidFrom } from './random.ts';
+import { insertEvent, insertStatements, type TrackerInserts } from './tracker-rows.ts';
 
 /**
  * Tracker data for any loaded programme, so a user can rehearse a mapping on their own package: for each
@@ -148,20 +149,6 @@ function attributeValues(source: ValueSource, program: MetadataObject, date: str
   return values;
 }
 
-function insertStatements(db: SandboxDb) {
-  return {
-    trackedEntity: db.prepare(
-      'INSERT INTO tracked_entities (id, tracked_entity_type, org_unit, attributes, created, last_updated) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    enrollment: db.prepare(
-      'INSERT INTO enrollments (id, tracked_entity, program, org_unit, enrolled_at, occurred_at, status, created, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    event: db.prepare(
-      'INSERT INTO events (id, enrollment, program, program_stage, org_unit, occurred_at, status, data_values, created, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-  };
-}
-
 /** A date in [from, to], uniformly. */
 function dateBetween(random: Random, from: string, to: string): string {
   const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
@@ -177,7 +164,7 @@ function stagesOf(metadata: MetadataStore, program: MetadataObject): MetadataObj
 /** One tracked entity with its enrollment and an event per stage (a few for repeatable ones). */
 function fillEnrollment(
   source: ValueSource,
-  insert: ReturnType<typeof insertStatements>,
+  insert: TrackerInserts,
   program: MetadataObject,
   stages: readonly MetadataObject[],
   facility: string,
@@ -210,18 +197,15 @@ function fillEnrollment(
     for (let i = 0; i < times; i++) {
       if (date > end) break;
       const values = stageValues(source, stage, date);
-      insert.event.run(
-        uidFrom(random),
+      insertEvent(insert, {
+        id: uidFrom(random),
         enrollment,
-        program.id,
-        stage.id,
-        facility,
+        program: program.id,
+        stage: stage.id,
+        orgUnit: facility,
         date,
-        'COMPLETED',
-        JSON.stringify(values),
-        date,
-        date,
-      );
+        values,
+      });
       events += 1;
       date = addDays(date, Math.floor(random() * 40));
     }
@@ -264,18 +248,15 @@ export function generatePackageData(
           }
           const date = dateBetween(random, source.start, end);
           const values = stageValues(source, stages[0]!, date);
-          insert.event.run(
-            uidFrom(random),
-            null,
-            program.id,
-            stages[0]!.id,
-            facility,
+          insertEvent(insert, {
+            id: uidFrom(random),
+            enrollment: null,
+            program: program.id,
+            stage: stages[0]!.id,
+            orgUnit: facility,
             date,
-            'COMPLETED',
-            JSON.stringify(values),
-            date,
-            date,
-          );
+            values,
+          });
           events += 1;
         }
       }
