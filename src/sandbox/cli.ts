@@ -132,6 +132,9 @@ async function serve(options: Record<string, unknown>): Promise<void> {
   process.stdout.write(
     `DHIS2 sandbox (answering as ${sandbox.context.version.text}) at ${sandbox.baseUrl}\n` +
       `  user admin / district, personal access token ${sandbox.seed.adminToken}\n` +
+      (sandbox.seed.events > 0
+        ? `  ${sandbox.seed.people} tracked entities and ${sandbox.seed.events} events generated${options.runAnalytics ? ', analytics run' : ' (analytics not run yet)'}\n`
+        : '') +
       `  Ctrl-C stops it.\n`,
   );
   const stop = () => {

@@ -69,3 +69,97 @@ describe('tracker data for any loaded package', () => {
     },
   );
 });
+
+describe('rehearsal from the command line', () => {
+  it('t2a sandbox --seed empty --metadata PACKAGE --months 3 --run-analytics answers analytics for most indicators', async () => {
+    const { spawn } = await import('node:child_process');
+    const file = `${FIXTURES}MPOX_EIR/MPOX_EIR_TRK_DHIS2.40.4.1-en.metadata.json`;
+    const bin = new URL('../../bin/t2a.js', import.meta.url).pathname;
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'sandbox',
+        '--seed',
+        'empty',
+        '--metadata',
+        file,
+        '--months',
+        '3',
+        '--run-analytics',
+        '--port',
+        '0',
+        '--dhis2-version',
+        '2.41',
+        '--now',
+        NOW.toISOString(),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      let printed = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (data) => {
+          printed += data;
+          const found = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1];
+          if (found && printed.includes('Ctrl-C')) resolve(found);
+        });
+        child.on('exit', (code) => reject(new Error(`the sandbox exited (${code}): ${printed}`)));
+      });
+      expect(printed).toMatch(/\d+ tracked entities and \d+ events generated, analytics run/);
+      const sandbox = { baseUrl: url } as Parameters<typeof api>[0];
+      const indicators = (await api(sandbox, '/api/programIndicators?fields=id&paging=false')).body
+        .programIndicators as { id: string }[];
+      const root = (
+        await api(sandbox, '/api/organisationUnits?fields=id&filter=level:eq:1&paging=false')
+      ).body.organisationUnits[0].id as string;
+      let withValues = 0;
+      for (const { id } of indicators) {
+        const { status, body } = await api(
+          sandbox,
+          `/api/analytics/dataValueSet.json?dimension=dx:${id}&dimension=pe:202609;202610;202611&dimension=ou:${root}`,
+        );
+        if (status === 200 && body.dataValues.length > 0) withValues += 1;
+      }
+      expect(
+        withValues / indicators.length,
+        `${withValues} of ${indicators.length}`,
+      ).toBeGreaterThan(0.5);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('an add-on package with only indicators (CVC T2A) rehearses on top of its tracker package', async () => {
+    const sandbox = await startSandbox({
+      dhis2Version: '2.41',
+      seed: 'empty',
+      metadata: [
+        `${FIXTURES}CVC_EIR/CVC_EIR_TRK_DHIS2.39.0-en.metadata.json`,
+        `${FIXTURES}CVC_EIR/CVC_EIR_T2A_DHIS2.39.0-en.metadata.json`,
+      ],
+      months: 3,
+      runAnalytics: true,
+      now: NOW,
+      facilities: 12,
+    });
+    try {
+      const addOn = (
+        fixture('CVC_EIR/CVC_EIR_T2A_DHIS2.39.0-en.metadata.json').programIndicators as {
+          id: string;
+        }[]
+      ).map((pi) => pi.id);
+      let withValues = 0;
+      for (const id of addOn) {
+        const { body } = await api(
+          sandbox,
+          `/api/analytics/dataValueSet.json?dimension=dx:${id}&dimension=pe:202609;202610;202611&dimension=ou:${sandbox.seed.root}`,
+        );
+        if ((body.dataValues ?? []).length > 0) withValues += 1;
+      }
+      expect(withValues / addOn.length, `${withValues} of ${addOn.length}`).toBeGreaterThan(0.5);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
