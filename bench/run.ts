@@ -46,6 +46,9 @@ async function child(script: string, args: string[]): Promise<Measure> {
   const heap = process.env.BENCH_CHILD_HEAP_MB
     ? [`--max-old-space-size=${process.env.BENCH_CHILD_HEAP_MB}`]
     : [];
+  // BENCH_CPU_PROF=DIR writes each measured process's CPU profile there (Chrome DevTools format).
+  if (process.env.BENCH_CPU_PROF)
+    heap.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
   const { stdout } = await run(
     process.execPath,
     [...heap, '--import', 'tsx', new URL(script, import.meta.url).pathname, ...args],

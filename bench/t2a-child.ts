@@ -2,11 +2,18 @@ import { loadConfig } from '../src/config/load.ts';
 import { jobContext } from '../src/jobs/context.ts';
 import { runSync } from '../src/jobs/sync.ts';
 import { silentLogger } from '../src/log.ts';
+import { openStore } from '../src/store/open.ts';
 
-/** One t2a sync in its own process, so its time and peak memory are its own. */
+/**
+ * One t2a sync in its own process, so its time and peak memory are its own; with the store of its
+ * configuration, as `t2a sync` runs (history, lock lease, ledger and intents).
+ */
 const [file] = process.argv.slice(2);
 const started = performance.now();
-const report = await runSync(jobContext(loadConfig(file!), silentLogger()), { force: true });
+const loaded = loadConfig(file!);
+const store = await openStore(loaded.storePath);
+const report = await runSync(jobContext(loaded, silentLogger(), { store }), { force: true });
+await store.close();
 const seconds = (performance.now() - started) / 1000;
 process.stdout.write(
   `${JSON.stringify({

@@ -255,13 +255,14 @@ export async function send(
   for (const group of groups) {
     if (group.values.length === 0) continue;
     const records = delivery.store && !target.dryRun && importStrategy !== 'DELETE';
-    if (records)
-      await delivery.store!.ledger.intend(
-        target.ledgerKey,
-        delivery.resolved.job.name,
-        delivery.runId,
-        group.values,
-      );
+    const intent = records
+      ? await delivery.store!.ledger.intend(
+          target.ledgerKey,
+          delivery.resolved.job.name,
+          delivery.runId,
+          group.values,
+        )
+      : undefined;
     const result = await importDataValues(target.client, {
       values: group.values,
       orgUnitIdScheme: target.orgUnitIdScheme,
@@ -275,7 +276,7 @@ export async function send(
       conflicted: total.conflicted + result.conflicts.reduce((sum, c) => sum + c.count, 0),
       issues: [...total.issues, ...result.conflicts.map(conflictIssue)],
     };
-    if (records) await recordWritten(delivery, group.values, result);
+    if (intent) await recordWritten(delivery, intent, group.values, result);
     log.info(
       { target: target.client.name, status: result.status, ...result.counts },
       'values imported',
@@ -286,11 +287,12 @@ export async function send(
 
 /**
  * Only values DHIS2 took go into the ledger. Where the answer does not say which values it took (an
- * ERROR status, conflicts without indexes: ServerProfile.conflictIndexes), the intents stay, and the next run settles them against what the
- * target holds.
+ * ERROR status, conflicts without indexes: ServerProfile.conflictIndexes), the intent stays, and the
+ * next run settles it against what the target holds.
  */
 async function recordWritten(
   delivery: Delivery,
+  intent: string,
   values: readonly DataValue[],
   result: Awaited<ReturnType<typeof importDataValues>>,
 ): Promise<void> {
@@ -302,5 +304,5 @@ async function recordWritten(
     (result.conflicts.length > 0 && (!target.info.profile.conflictIndexes || rejected.size === 0));
   if (unknown) return;
   const taken = values.filter((_value, index) => !rejected.has(index));
-  await store.ledger.confirm(target.ledgerKey, resolved.job.name, runId, values, taken);
+  await store.ledger.confirm(target.ledgerKey, resolved.job.name, runId, intent, taken);
 }

@@ -13,8 +13,11 @@ export async function settleIntents(delivery: Delivery): Promise<number> {
   if (!store || target.dryRun) return 0;
   const intents = await store.ledger.intents(target.ledgerKey, resolved.job.name);
   if (intents.length === 0) return 0;
-  const periods = [...new Set(intents.map((intent) => intent.period))];
-  const orgUnits = [...new Set(intents.map((intent) => intent.orgUnit))];
+  const sent = intents.flatMap((intent) =>
+    intent.values.map((value) => ({ ...value, runId: intent.runId })),
+  );
+  const periods = [...new Set(sent.map((value) => value.period))];
+  const orgUnits = [...new Set(sent.map((value) => value.orgUnit))];
   const held = await fetchHeldValues(target.client, target.info.profile, {
     uidOf: target.uidOf,
     dataSets: target.dataSets,
@@ -22,12 +25,18 @@ export async function settleIntents(delivery: Delivery): Promise<number> {
     orgUnits,
     orgUnitIdScheme: target.orgUnitIdScheme,
   });
-  const taken = intentsTaken(intents, held.map(withoutDefaultCombos));
-  await store.ledger.settle(target.ledgerKey, resolved.job.name, intents, taken);
+  const taken = intentsTaken(sent, held.map(withoutDefaultCombos));
+  await store.ledger.settle(
+    target.ledgerKey,
+    resolved.job.name,
+    intents.map((intent) => intent.id),
+    taken,
+  );
   log.warn(
     {
       target: target.client.name,
       intents: intents.length,
+      values: sent.length,
       taken: taken.length,
       runs: [...new Set(intents.map((intent) => intent.runId))],
     },

@@ -81,7 +81,9 @@ export async function restoreRun(
         comment: `restored by t2a from run ${run.id}`,
       }));
     const ledgerRun = `restore-${run.id}`;
-    if (!dryRun) await store.ledger.intend(target.url, run.job, ledgerRun, values);
+    const intent = dryRun
+      ? undefined
+      : await store.ledger.intend(target.url, run.job, ledgerRun, values);
     const result = await importDataValues(ctx.clients.client(target.connection), {
       values,
       orgUnitIdScheme: importOrgUnitScheme(target.config),
@@ -89,7 +91,7 @@ export async function restoreRun(
       dryRun,
     });
     const taken = takenBack(values, result);
-    if (!dryRun && taken) await store.ledger.confirm(target.url, run.job, ledgerRun, values, taken);
+    if (intent && taken) await store.ledger.confirm(target.url, run.job, ledgerRun, intent, taken);
     restored.push({
       target: target.connection,
       values: values.length,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { DataValue } from '../core/data-value.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
@@ -5,11 +6,13 @@ import {
   blankCombo as blank,
   deletionFromRow,
   deletionParams,
+  type IntentRow,
+  intentFromRow,
   ledgerEntryFromRow,
   ledgerKeyParams,
   type ValueRow,
 } from './rows.ts';
-import type { LedgerStore } from './types.ts';
+import type { Intent, LedgerStore } from './types.ts';
 
 /** The ledger, the deletion record and the intents, on PostgreSQL. */
 export class PostgresLedger implements LedgerStore {
@@ -88,46 +91,47 @@ export class PostgresLedger implements LedgerStore {
     job: string,
     runId: string,
     values: readonly DataValue[],
-  ): Promise<void> {
-    await insertValues(this.pool, INTENTS, [target, job, runId], values);
+  ): Promise<string> {
+    const id = randomUUID();
+    await this.pool.query(
+      'INSERT INTO ledger_intents (id, target, job, run_id, intended_values, intended_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [id, target, job, runId, JSON.stringify(values), new Date().toISOString()],
+    );
+    return id;
   }
 
   async confirm(
     target: string,
     job: string,
     runId: string,
-    sent: readonly DataValue[],
+    intent: string,
     taken: readonly DataValue[],
   ): Promise<void> {
     await this.transaction(async (db) => {
       await this.upsert(db, target, job, runId, taken);
-      await dropIntents(
-        db,
-        target,
-        sent.map((value) => ({ ...value, runId })),
-      );
+      await db.query('DELETE FROM ledger_intents WHERE id = $1', [intent]);
     });
   }
 
-  async intents(target: string, job: string): Promise<LedgerEntry[]> {
+  async intents(target: string, job: string): Promise<Intent[]> {
     const rows = (
-      await this.pool.query<Record<string, string>>(
-        'SELECT * FROM ledger_intents WHERE target = $1 AND job = $2',
+      await this.pool.query<IntentRow>(
+        'SELECT id, run_id, intended_values FROM ledger_intents WHERE target = $1 AND job = $2',
         [target, job],
       )
     ).rows;
-    return rows.map((row) => ledgerEntryFromRow(row as unknown as ValueRow));
+    return rows.map(intentFromRow);
   }
 
   async settle(
     target: string,
     job: string,
-    intents: readonly LedgerEntry[],
+    intents: readonly string[],
     taken: readonly LedgerEntry[],
   ): Promise<void> {
     await this.transaction(async (db) => {
       for (const entry of taken) await this.upsert(db, target, job, entry.runId, [entry]);
-      await dropIntents(db, target, intents);
+      await db.query('DELETE FROM ledger_intents WHERE id = ANY($1::text[])', [[...intents]]);
     });
   }
 
@@ -164,14 +168,6 @@ const LEDGER: ValueTable = {
     'value = excluded.value, run_id = excluded.run_id, written_at = excluded.written_at, job = excluded.job',
 };
 
-const INTENTS: ValueTable = {
-  table: 'ledger_intents',
-  timeColumn: 'intended_at',
-  conflict:
-    'target, run_id, data_element, period, org_unit, category_option_combo, attribute_option_combo',
-  update: 'value = excluded.value, intended_at = excluded.intended_at',
-};
-
 /** One statement per batch: the columns unnested, upserted on the table's key. */
 async function insertValues(
   db: Queryable,
@@ -199,13 +195,4 @@ function valueColumns(values: readonly DataValue[]): string[][] {
     column((v) => blank(v.attributeOptionCombo)),
     column((v) => v.value),
   ];
-}
-
-async function dropIntents(db: Queryable, target: string, intents: readonly LedgerEntry[]) {
-  for (const entry of intents) {
-    await db.query(
-      'DELETE FROM ledger_intents WHERE target = $1 AND data_element = $2 AND period = $3 AND org_unit = $4 AND category_option_combo = $5 AND attribute_option_combo = $6 AND run_id = $7',
-      [...ledgerKeyParams(target, entry), entry.runId],
-    );
-  }
 }

@@ -1,7 +1,7 @@
 import type { DataValue } from '../core/data-value.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
 import type { JobReport } from '../core/report.ts';
-import type { RunRecord } from './types.ts';
+import type { Intent, RunRecord } from './types.ts';
 
 /** A ledger or deletion row as both databases return it (combos stored as '' for the default). */
 export interface ValueRow {
@@ -121,4 +121,19 @@ export function ledgerKeyParams(target: string, value: DataValue): string[] {
     blankCombo(value.categoryOptionCombo),
     blankCombo(value.attributeOptionCombo),
   ];
+}
+
+/** An intent as both databases return it. */
+export interface IntentRow {
+  id: string;
+  run_id: string;
+  intended_values: string;
+}
+
+export function intentFromRow(row: IntentRow): Intent {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    values: JSON.parse(row.intended_values) as DataValue[],
+  };
 }

@@ -1,15 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { DataValue } from '../core/data-value.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
 import {
   deletionFromRow,
   deletionParams,
+  type IntentRow,
+  intentFromRow,
   ledgerEntryFromRow,
   ledgerKeyParams,
   type ValueRow,
-  valueRowParams,
 } from './rows.ts';
-import type { LedgerStore } from './types.ts';
+import type { Intent, LedgerStore } from './types.ts';
 
 interface LedgerRow {
   data_element: string;
@@ -35,16 +37,17 @@ export class SqliteLedger implements LedgerStore {
     this.db.transaction(() => this.recordNow(target, job, runId, values))();
   }
 
-  /** Inside the caller's transaction. */
+  /** Inside the caller's transaction: one statement for the batch, the rows read from JSON in SQLite. */
   private recordNow(target: string, job: string, runId: string, values: readonly DataValue[]) {
-    const insert = this.db.prepare(
-      `INSERT INTO ledger (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, written_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(target, data_element, period, org_unit, category_option_combo, attribute_option_combo)
-       DO UPDATE SET value = excluded.value, run_id = excluded.run_id, written_at = excluded.written_at, job = excluded.job`,
-    );
-    const now = new Date().toISOString();
-    for (const v of values) insert.run(...valueRowParams(target, job, v), runId, now);
+    if (values.length === 0) return;
+    this.db
+      .prepare(
+        `INSERT INTO ledger (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, written_at)
+         SELECT ?, ?, ${COLUMNS}, ?, ? FROM json_each(?) WHERE true
+         ON CONFLICT(target, data_element, period, org_unit, category_option_combo, attribute_option_combo)
+         DO UPDATE SET value = excluded.value, run_id = excluded.run_id, written_at = excluded.written_at, job = excluded.job`,
+      )
+      .run(target, job, runId, new Date().toISOString(), rowsJson(values));
   }
 
   async forget(target: string, values: readonly DataValue[]): Promise<void> {
@@ -115,58 +118,73 @@ export class SqliteLedger implements LedgerStore {
     job: string,
     runId: string,
     values: readonly DataValue[],
-  ): Promise<void> {
-    const insert = this.db.prepare(
-      `INSERT INTO ledger_intents (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, intended_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(target, run_id, data_element, period, org_unit, category_option_combo, attribute_option_combo)
-       DO UPDATE SET value = excluded.value, intended_at = excluded.intended_at`,
-    );
-    const now = new Date().toISOString();
-    this.db.transaction(() => {
-      for (const v of values) insert.run(...valueRowParams(target, job, v), runId, now);
-    })();
+  ): Promise<string> {
+    const id = randomUUID();
+    // Durable before the request leaves (synchronous FULL): what is not written down here is what a
+    // crash would hide from the ledger. One row per request, its values as JSON.
+    this.db
+      .prepare(
+        'INSERT INTO ledger_intents (id, target, job, run_id, intended_values, intended_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(id, target, job, runId, JSON.stringify(values), new Date().toISOString());
+    return id;
   }
 
   async confirm(
     target: string,
     job: string,
     runId: string,
-    sent: readonly DataValue[],
+    intent: string,
     taken: readonly DataValue[],
   ): Promise<void> {
-    this.db.transaction(() => {
+    // Losing this transaction to a power cut loses nothing: the intent stays and the next run settles
+    // it. So it need not wait for the disk (synchronous NORMAL; WAL keeps it whole after a crash).
+    this.relaxed(() => {
       this.recordNow(target, job, runId, taken);
-      this.dropIntents(
-        target,
-        sent.map((value) => ({ ...value, runId })),
-      );
-    })();
+      this.db.prepare('DELETE FROM ledger_intents WHERE id = ?').run(intent);
+    });
   }
 
-  async intents(target: string, job: string): Promise<LedgerEntry[]> {
+  async intents(target: string, job: string): Promise<Intent[]> {
     const rows = this.db
-      .prepare('SELECT * FROM ledger_intents WHERE target = ? AND job = ?')
-      .all(target, job) as LedgerRow[];
-    return rows.map((row) => ledgerEntryFromRow(row as unknown as ValueRow));
+      .prepare(
+        'SELECT id, run_id, intended_values FROM ledger_intents WHERE target = ? AND job = ?',
+      )
+      .all(target, job) as IntentRow[];
+    return rows.map(intentFromRow);
   }
 
   async settle(
     target: string,
     job: string,
-    intents: readonly LedgerEntry[],
+    intents: readonly string[],
     taken: readonly LedgerEntry[],
   ): Promise<void> {
-    this.db.transaction(() => {
+    this.relaxed(() => {
       for (const entry of taken) this.recordNow(target, job, entry.runId, [entry]);
-      this.dropIntents(target, intents);
-    })();
+      const drop = this.db.prepare('DELETE FROM ledger_intents WHERE id = ?');
+      for (const id of intents) drop.run(id);
+    });
   }
 
-  private dropIntents(target: string, intents: readonly LedgerEntry[]) {
-    const drop = this.db.prepare(
-      'DELETE FROM ledger_intents WHERE target = ? AND data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ? AND run_id = ?',
-    );
-    for (const entry of intents) drop.run(...ledgerKeyParams(target, entry), entry.runId);
+  private relaxed(work: () => void): void {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.transaction(work)();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 }
+
+/** A value as a JSON row: its key columns (combos '' for the default) and its value. */
+const rowOf = (v: DataValue) => [
+  v.dataElement,
+  v.period,
+  v.orgUnit,
+  v.categoryOptionCombo ?? '',
+  v.attributeOptionCombo ?? '',
+  v.value,
+];
+const rowsJson = (values: readonly DataValue[]) => JSON.stringify(values.map(rowOf));
+const COLUMNS = [0, 1, 2, 3, 4, 5].map((i) => `json_extract(value, '$[${i}]')`).join(', ');

@@ -43,6 +43,9 @@ export class SqliteStore implements T2aStore {
       );
     }
     this.db.pragma('journal_mode = WAL');
+    // Every commit waits for the disk, unless a transaction says losing it costs nothing (the ledger's
+    // confirmations: their intents stay until they are on disk).
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.ledger = new SqliteLedger(this.db);

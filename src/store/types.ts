@@ -80,28 +80,35 @@ export interface LedgerStore {
   ): Promise<LedgerEntry[]>;
   recordDeletions(runId: string, target: string, stale: readonly StaleValue[]): Promise<void>;
   deletions(runId: string): Promise<{ target: string; value: HeldValue }[]>;
-  /** Writes down values about to be sent, before the request leaves. */
-  intend(target: string, job: string, runId: string, values: readonly DataValue[]): Promise<void>;
+  /** Writes down an import about to be sent, before the request leaves; returns its intent's id. */
+  intend(target: string, job: string, runId: string, values: readonly DataValue[]): Promise<string>;
   /**
-   * The import's answer is in: what the target took enters the ledger and the run's intents for what was
-   * sent are dropped, in one transaction.
+   * The import's answer is in: what the target took enters the ledger and its intent is dropped, in one
+   * transaction.
    */
   confirm(
     target: string,
     job: string,
     runId: string,
-    sent: readonly DataValue[],
+    intent: string,
     taken: readonly DataValue[],
   ): Promise<void>;
-  /** Intents left behind by runs that stopped before the answer came (a crash, a kill, a lost answer). */
-  intents(target: string, job: string): Promise<LedgerEntry[]>;
+  /** Intents left by runs that stopped before the answer came (a crash, a kill, a lost answer). */
+  intents(target: string, job: string): Promise<Intent[]>;
   /** Settles left intents: `taken` (what the target holds as t2a sent it) enters the ledger, all are dropped. */
   settle(
     target: string,
     job: string,
-    intents: readonly LedgerEntry[],
+    intents: readonly string[],
     taken: readonly LedgerEntry[],
   ): Promise<void>;
+}
+
+/** An import t2a was about to send: its values, written down before the request left. */
+export interface Intent {
+  readonly id: string;
+  readonly runId: string;
+  readonly values: readonly DataValue[];
 }
 
 /**

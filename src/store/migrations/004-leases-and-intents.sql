@@ -2,21 +2,17 @@
 -- died on another machine) is taken over by the next run, which records the old run as abandoned.
 ALTER TABLE job_locks ADD COLUMN renewed_at TEXT;
 
--- Values about to be sent, written before the import and removed when its answer is in the ledger. Rows
--- left here by a process that died mid-import are settled at the job's next run against what the target
--- holds, so the ledger learns of every value t2a wrote.
+-- Imports about to be sent, one row per request with its values as JSON, written before the request
+-- leaves and removed when its answer is in the ledger. Rows left here by a process that died mid-import
+-- are settled at the job's next run against what the target holds, so the ledger learns of every value
+-- t2a wrote.
 CREATE TABLE ledger_intents (
+  id TEXT PRIMARY KEY,
   target TEXT NOT NULL,
   job TEXT NOT NULL,
-  data_element TEXT NOT NULL,
-  period TEXT NOT NULL,
-  org_unit TEXT NOT NULL,
-  category_option_combo TEXT NOT NULL,
-  attribute_option_combo TEXT NOT NULL,
-  value TEXT NOT NULL,
   run_id TEXT NOT NULL,
-  intended_at TEXT NOT NULL,
-  PRIMARY KEY (target, run_id, data_element, period, org_unit, category_option_combo, attribute_option_combo)
+  intended_values TEXT NOT NULL,
+  intended_at TEXT NOT NULL
 );
 CREATE INDEX ledger_intents_job ON ledger_intents (target, job);
 
