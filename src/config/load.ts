@@ -71,14 +71,12 @@ export function loadConfig(
     connections.set(name, resolved);
     secrets.push(resolved.auth.kind === 'token' ? resolved.auth.token : resolved.auth.password);
   }
-  // Credentials written into a URL (http://admin:pw@host) are never shown or sent in it.
-  for (const connection of Object.values(config.connections)) {
-    const password = urlPassword(connection.url);
+  // Credentials written into a URL (http://admin:pw@host, a postgres:// store) are masked in the logs;
+  // a connection's URL is also sent without them.
+  for (const url of [...Object.values(config.connections).map((c) => c.url), config.store]) {
+    const password = urlPassword(url);
     if (password) secrets.push(password);
   }
-  // A PostgreSQL store URL may carry a password: mask it in logs like the other secrets.
-  const storePassword = /^postgres(ql)?:\/\/[^:/@]+:([^@]+)@/.exec(config.store)?.[2];
-  if (storePassword) secrets.push(decodeURIComponent(storePassword));
   const smtpPassword = config.notifications?.email?.password;
   if (smtpPassword) secrets.push(smtpPassword);
   const notifyConnection = config.notifications?.dhis2?.connection;

@@ -42,3 +42,14 @@ export function addCounts(a: ImportCounts, b: ImportCounts): ImportCounts {
     deleted: a.deleted + b.deleted,
   };
 }
+
+/**
+ * The values of a request that the target took, when its answer says which: an ERROR took nothing for
+ * sure only on some engines, and a conflict without indexes (2.36) names no value; both leave it unknown.
+ */
+export function takenValues<T>(values: readonly T[], result: ImportResult): T[] | undefined {
+  if (result.status === 'ERROR') return undefined;
+  if (result.conflicts.some((conflict) => conflict.indexes.length === 0)) return undefined;
+  const refused = new Set(result.conflicts.flatMap((conflict) => conflict.indexes));
+  return values.filter((_value, index) => !refused.has(index));
+}

@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import { T2aError } from '../core/errors.ts';
+import { splitToFit } from '../core/split-request.ts';
 import type { Logger } from '../log.ts';
 import type { Dhis2Connection } from './connection.ts';
 import { httpTransport, type Transport } from './transport.ts';
@@ -52,6 +53,32 @@ export class Dhis2Client {
   fits(path: string, query: Query = {}): boolean {
     const url = new URL(this.url(path, query));
     return url.pathname.length + url.search.length <= this.maxUrlLength;
+  }
+
+  /**
+   * GETs of `path` over consecutive parts of `items` (org units), each part as long as the URL limit
+   * lets it be; the answers in order. `what` says what is asked, for the error when even one item is
+   * too long with the rest of the query.
+   */
+  async getInParts<T>(
+    path: string,
+    items: readonly string[],
+    query: (part: readonly string[]) => Query,
+    what: string,
+  ): Promise<T[]> {
+    const parts = splitToFit(items, (part) => this.fits(path, query(part)));
+    if (!parts) {
+      throw new T2aError(
+        'config',
+        `${what} on ${this.name} makes a URL longer than the ${this.maxUrlLength} bytes its connection allows.`,
+        {
+          fix: `Raise maxUrlLength of connection "${this.name}" (if its proxy allows), or give the job fewer periods per chunk.`,
+        },
+      );
+    }
+    const answers: T[] = [];
+    for (const part of parts) answers.push(await this.get<T>(path, query(part)));
+    return answers;
   }
 
   get maxUrlLength(): number {

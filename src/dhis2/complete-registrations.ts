@@ -1,6 +1,4 @@
-import { T2aError } from '../core/errors.ts';
 import type { ImportResult } from '../core/import-summary.ts';
-import { splitToFit } from '../core/split-request.ts';
 import type { Dhis2Client } from './client.ts';
 import { readImportResponse } from './import-response.ts';
 
@@ -29,27 +27,13 @@ export async function fetchRegistrations(
     orgUnit,
     orgUnitIdScheme,
   });
-  const batches = splitToFit(orgUnitUids, (units) =>
-    client.fits('completeDataSetRegistrations', query(units)),
+  const answers = await client.getInParts<{ completeDataSetRegistrations?: Registration[] }>(
+    'completeDataSetRegistrations',
+    orgUnitUids,
+    query,
+    `Asking which registrations are complete for ${periods.length} period(s)`,
   );
-  if (!batches) {
-    throw new T2aError(
-      'config',
-      `Asking ${client.name} which registrations are complete for ${periods.length} period(s) makes a URL longer than the ${client.maxUrlLength} bytes its connection allows.`,
-      {
-        fix: `Raise maxUrlLength of connection "${client.name}" (if its proxy allows), or give the job fewer periods.`,
-      },
-    );
-  }
-  const found: Registration[] = [];
-  for (const units of batches) {
-    const body = await client.get<{ completeDataSetRegistrations?: Registration[] }>(
-      'completeDataSetRegistrations',
-      query(units),
-    );
-    found.push(...(body.completeDataSetRegistrations ?? []));
-  }
-  return found;
+  return answers.flatMap((answer) => answer.completeDataSetRegistrations ?? []);
 }
 
 /**

@@ -2,7 +2,6 @@ import type { DataValue } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import type { ImportResult } from '../core/import-summary.ts';
 import type { HeldValue } from '../core/reconcile.ts';
-import { splitToFit } from '../core/split-request.ts';
 import type { Dhis2Client, Query } from './client.ts';
 import { readImportResponse } from './import-response.ts';
 import type { ServerProfile } from './server-profile.ts';
@@ -113,26 +112,13 @@ export async function fetchHeldValues(
     orgUnitIdScheme: request.orgUnitIdScheme,
     ...input,
   });
-  const batches = splitToFit(asked, (orgUnits) =>
-    client.fits('dataValueSets.json', query(orgUnits)),
+  const answers = await client.getInParts<{ dataValues?: ExportedValue[] }>(
+    'dataValueSets.json',
+    asked,
+    query,
+    `Reading what is held for ${request.dataSets.length} data set(s) and ${request.periods.length} period(s)`,
   );
-  if (!batches) {
-    throw new T2aError(
-      'config',
-      `Reading what ${client.name} holds for ${request.dataSets.length} data set(s) and ${request.periods.length} period(s) makes a URL longer than the ${client.maxUrlLength} bytes its connection allows.`,
-      {
-        fix: `Raise maxUrlLength of connection "${client.name}" (if its proxy allows), or give the job fewer periods per chunk.`,
-      },
-    );
-  }
-  const values: ExportedValue[] = [];
-  for (const orgUnits of batches) {
-    const body = await client.get<{ dataValues?: ExportedValue[] }>(
-      'dataValueSets.json',
-      query(orgUnits),
-    );
-    values.push(...(body.dataValues ?? []));
-  }
+  const values = answers.flatMap((answer) => answer.dataValues ?? []);
   return readHeld(values);
 }
 

@@ -1,7 +1,7 @@
 import { type DataValue, zeroIsInsignificant } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import { checkExportedValues } from '../core/export-check.ts';
-import { addCounts, emptyCounts, type ImportCounts } from '../core/import-summary.ts';
+import { addCounts, emptyCounts, type ImportCounts, takenValues } from '../core/import-summary.ts';
 import { conflictIssue, type IssueEntry, issue, problemIssue } from '../core/issues.ts';
 import { lockReason } from '../core/locks.ts';
 import { mappingKey } from '../core/mapping.ts';
@@ -287,7 +287,7 @@ export async function send(
 
 /**
  * Only values DHIS2 took go into the ledger. Where the answer does not say which values it took (an
- * ERROR status, conflicts without indexes: ServerProfile.conflictIndexes), the intent stays, and the
+ * ERROR status, a conflict without indexes as on 2.36: `takenValues`), the intent stays, and the
  * next run settles it against what the target holds.
  */
 async function recordWritten(
@@ -296,13 +296,8 @@ async function recordWritten(
   values: readonly DataValue[],
   result: Awaited<ReturnType<typeof importDataValues>>,
 ): Promise<void> {
-  const store = delivery.store!;
+  const taken = takenValues(values, result);
+  if (!taken) return;
   const { target, resolved, runId } = delivery;
-  const rejected = new Set(result.conflicts.flatMap((conflict) => conflict.indexes));
-  const unknown =
-    result.status === 'ERROR' ||
-    (result.conflicts.length > 0 && (!target.info.profile.conflictIndexes || rejected.size === 0));
-  if (unknown) return;
-  const taken = values.filter((_value, index) => !rejected.has(index));
-  await store.ledger.confirm(target.ledgerKey, resolved.job.name, runId, intent, taken);
+  await delivery.store!.ledger.confirm(target.ledgerKey, resolved.job.name, runId, intent, taken);
 }

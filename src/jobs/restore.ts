@@ -1,7 +1,7 @@
 import type { TargetConfig } from '../config/schema.ts';
 import type { DataValue } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
-import type { ImportResult } from '../core/import-summary.ts';
+import { type ImportResult, takenValues } from '../core/import-summary.ts';
 import { importDataValues } from '../dhis2/data-value-sets.ts';
 import type { T2aStore } from '../store/types.ts';
 import type { JobContext } from './context.ts';
@@ -90,7 +90,7 @@ export async function restoreRun(
       importStrategy: 'CREATE_AND_UPDATE',
       dryRun,
     });
-    const taken = takenBack(values, result);
+    const taken = takenValues(values, result);
     if (intent && taken) await store.ledger.confirm(target.url, run.job, ledgerRun, intent, taken);
     restored.push({
       target: target.connection,
@@ -100,12 +100,4 @@ export async function restoreRun(
     });
   }
   return { runId: run.id, values: deleted.length, targets: restored };
-}
-
-/** The values an import took, when its answer says which; undefined when it does not. */
-function takenBack(values: readonly DataValue[], result: ImportResult): DataValue[] | undefined {
-  if (result.status === 'ERROR') return undefined;
-  const refused = new Set(result.conflicts.flatMap((conflict) => conflict.indexes));
-  if (result.conflicts.length > 0 && refused.size === 0) return undefined;
-  return values.filter((_value, index) => !refused.has(index));
 }

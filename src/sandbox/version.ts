@@ -35,3 +35,15 @@ export function parseDhis2Version(text: string): Dhis2Version {
 export function atLeast(version: Dhis2Version, minor: number, patch = 0): boolean {
   return version.minor > minor || (version.minor === minor && version.patch >= patch);
 }
+
+/**
+ * Whether a change DHIS2 released on several branches at once (a backport) is in `version`: the first
+ * release of it on each branch, e.g. `since(v, '2.39.2', '2.40.1', '2.41.0')`; every branch after the
+ * last one named has it from its start, those before it never.
+ */
+export function since(version: Dhis2Version, ...firsts: string[]): boolean {
+  const releases = firsts.map(parseDhis2Version);
+  const own = releases.find((release) => release.minor === version.minor);
+  if (own) return version.patch >= own.patch;
+  return version.minor > Math.max(...releases.map((release) => release.minor));
+}

@@ -121,6 +121,13 @@ describe('loading the configuration', () => {
     expect(loaded.secrets).toContain('district@pw');
   });
 
+  it('masks the password of a PostgreSQL store URL', () => {
+    write('hmis-password.txt', 'S3cret-from-file\n');
+    const text = `${VALID}store: postgres://t2a:Store%23Pw@db.example.org:5432/t2a\n`;
+    const loaded = loadConfig(write('pg-store.yaml', text), { TRACKER_TOKEN: 'x' });
+    expect(loaded.secrets).toContain('Store#Pw');
+  });
+
   it('names the path and line of a wrong value with the fix', () => {
     const file = write(
       'bad.yaml',

@@ -1,28 +1,9 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { configFor, demoIds, sandbox } from './harness.ts';
+import { configFor, demoIds, runT2a, sandbox } from './harness.ts';
 
-const run = promisify(execFile);
-const BIN = new URL('../../bin/t2a.js', import.meta.url).pathname;
-
-async function t2a(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const t2a = runT2a;
 
 describe('the t2a command line', async () => {
   const NOW = new Date('2026-11-24T08:00:00Z');

@@ -4,7 +4,7 @@ import { type IdScheme, identifierOf } from '../metadata/id-scheme.ts';
 import type { MetadataObject } from '../metadata/store.ts';
 import { SqlError } from '../pi/engine/evaluate.ts';
 import type { AnalyticsRow, CompiledProgramIndicator } from '../pi/types.ts';
-import { atLeast, type Dhis2Version } from '../version.ts';
+import { atLeast, type Dhis2Version, since } from '../version.ts';
 import { analyticsTableExists } from './analytics-tables.ts';
 import { AnalyticsQueryError, E, queryError } from './errors.ts';
 import { type AnalyticsNumber, roundedValue, roundHalfUp, writesStoredBy } from './format.ts';
@@ -115,13 +115,8 @@ function tableExists(ctx: SandboxContext, indicator: MetadataObject): boolean {
  * `BadSqlGrammarException` of SQL state 42P01 from 2.38.5, 2.39.4, 2.40.2 and 2.41.0 (E7144 is not in
  * 2.39.3 nor 2.40.1); before, every such exception gives an empty result (200, no values).
  */
-export function rethrowsMissingTable(ctx: SandboxContext): boolean {
-  const v = ctx.version;
-  if (v.minor === 38) return v.patch >= 5;
-  if (v.minor === 39) return v.patch >= 4;
-  if (v.minor === 40) return v.patch >= 2;
-  return v.minor >= 41;
-}
+export const rethrowsMissingTable = (ctx: SandboxContext) =>
+  since(ctx.version, '2.38.5', '2.39.4', '2.40.2', '2.41.0');
 
 /**
  * A query on a table that does not exist (analytics never ran, or no run found events of the program):

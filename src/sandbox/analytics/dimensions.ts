@@ -4,7 +4,7 @@ import type { SandboxUser } from '../http/env.ts';
 import type { IdScheme } from '../metadata/id-scheme.ts';
 import type { MetadataObject } from '../metadata/store.ts';
 import { isoDate, type Period, parsePeriod } from '../periods/period.ts';
-import { atLeast } from '../version.ts';
+import { atLeast, since } from '../version.ts';
 import { queryError } from './errors.ts';
 
 /** A `dimension=` or `filter=` parameter: `id:item;item`. */
@@ -68,7 +68,9 @@ export function resolveDimension(dc: DimensionContext, param: DimensionParam): R
   if (param.id === 'ou') {
     const orgUnits = resolveOrgUnits(dc, param.items);
     if (orgUnits.length === 0)
-      throw hasE7143(dc.ctx.version) ? queryError('E7143') : queryError('E7124', 'ou');
+      throw since(dc.ctx.version, '2.38.5', '2.39.3', '2.40.1', '2.41.0')
+        ? queryError('E7143')
+        : queryError('E7124', 'ou');
     return { id: 'ou', orgUnits };
   }
   const known =
@@ -193,12 +195,4 @@ export function todayFor(ctx: SandboxContext, relativePeriodDate: string | null)
     return new Date(`${relativePeriodDate.slice(0, 10)}T12:00:00Z`);
   const now = ctx.clock.now();
   return new Date(`${isoDate(now)}T12:00:00Z`);
-}
-
-/** ErrorCode.E7143 exists from 2.38.5, 2.39.3, 2.40.1 and 2.41.0 (`DefaultQueryValidator`). */
-function hasE7143(v: { minor: number; patch: number }): boolean {
-  if (v.minor === 38) return v.patch >= 5;
-  if (v.minor === 39) return v.patch >= 3;
-  if (v.minor === 40) return v.patch >= 1;
-  return v.minor >= 41;
 }

@@ -8,6 +8,7 @@ import type { MetadataObject } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
 import { atLeast } from '../version.ts';
 import { type ImportOutcome, listsRejected } from './import-outcome.ts';
+import { importOptions } from './request.ts';
 
 type Render = (
   ctx: SandboxContext,
@@ -55,13 +56,12 @@ export function completeRegistrationRoutes(ctx: SandboxContext, render: Render):
     const body = (await c.req.json()) as {
       completeDataSetRegistrations?: Registration[];
     } & Record<string, unknown>;
-    const option = (name: string) =>
-      body[name] !== undefined ? String(body[name]) : (url.get(name) ?? undefined);
+    const options = importOptions(url, body);
     const run: RegistrationImport = {
       user: c.get('user'),
-      ouScheme: parseIdScheme(option('orgUnitIdScheme') ?? option('idScheme')),
-      dsScheme: parseIdScheme(option('dataSetIdScheme') ?? option('idScheme')),
-      dryRun: option('dryRun') === 'true',
+      ouScheme: options.orgUnitIdScheme,
+      dsScheme: options.dataSetIdScheme,
+      dryRun: options.dryRun,
       now: ctx.clock.now().toISOString().slice(0, 23),
     };
     const outcome = importRegistrations(ctx, run, body.completeDataSetRegistrations ?? []);

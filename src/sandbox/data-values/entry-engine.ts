@@ -1,5 +1,6 @@
 import type { SandboxContext } from '../context.ts';
 import type { SandboxUser } from '../http/env.ts';
+import { isUid } from '../metadata/id-scheme.ts';
 import type { MetadataObject } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
 import type { Conflict, Counts, ImportOutcome } from './import-outcome.ts';
@@ -72,7 +73,7 @@ function decodeValue(
   // Read as UIDs, an identifier that cannot be one is refused before it is looked up (E8104, E8106,
   // E8109, E8111: "… UID is not valid").
   const notUid = (scheme: { kind: string }, id: string | undefined, code: string, what: string) =>
-    scheme.kind === 'UID' && id !== undefined && !/^[A-Za-z][A-Za-z0-9]{10}$/.test(id)
+    scheme.kind === 'UID' && id !== undefined && !isUid(id)
       ? abort(code, `Value #${index} ${what} UID is not valid: \`${id}\``, [String(index), id])
       : undefined;
   const invalid =

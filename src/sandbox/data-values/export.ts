@@ -1,6 +1,6 @@
 import type { SandboxContext } from '../context.ts';
 import type { SandboxUser } from '../http/env.ts';
-import { type IdScheme, identifierOf, parseIdScheme } from '../metadata/id-scheme.ts';
+import { type IdScheme, identifierOf, isUid, parseIdScheme } from '../metadata/id-scheme.ts';
 import { refIds } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
 import { atLeast } from '../version.ts';
@@ -50,7 +50,7 @@ function named(
 ): string[] {
   if (atLeast(ctx.version, 43) && scheme.kind === 'UID')
     for (const id of ids)
-      if (!/^[A-Za-z][A-Za-z0-9]{10}$/.test(id))
+      if (!isUid(id))
         throw new ExportQueryError(
           `UID must be an alphanumeric string of 11 characters starting with a letter, but was: ${id}`,
           undefined,

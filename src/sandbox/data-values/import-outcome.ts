@@ -1,4 +1,5 @@
 import type { SandboxContext } from '../context.ts';
+import { since } from '../version.ts';
 
 /** What an import of data values (or registrations) answers, as `ImportSummary.java` holds it. */
 export interface Conflict {
@@ -61,9 +62,5 @@ export class Conflicts {
 }
 
 /** `ImportSummary.rejectedIndexes` came with 2.39.2, 2.40.1 and 2.41.0 (DHIS2-4678). */
-export function listsRejected(ctx: SandboxContext): boolean {
-  const v = ctx.version;
-  if (v.minor === 39) return v.patch >= 2;
-  if (v.minor === 40) return v.patch >= 1;
-  return v.minor >= 41;
-}
+export const listsRejected = (ctx: SandboxContext) =>
+  since(ctx.version, '2.39.2', '2.40.1', '2.41.0');

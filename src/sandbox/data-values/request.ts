@@ -62,7 +62,10 @@ export function importOptions(
 ): ImportOptions {
   const get = (name: string) =>
     typeof body[name] === 'string' ? (body[name] as string) : (query.get(name) ?? undefined);
-  const flag = (name: string) => body[name] === true || query.get(name) === 'true';
+  const flag = (name: string) => {
+    const value = body[name] ?? query.get(name);
+    return value === true || value === 'true';
+  };
   const general = parseIdScheme(get('idScheme'));
   const strategy = (get('importStrategy') ?? get('strategy') ?? 'CREATE_AND_UPDATE').toUpperCase();
   const options = {

@@ -12,6 +12,9 @@ export class InvalidIdSchemeError extends Error {
   readonly type = 'invalid-id-scheme';
 }
 
+/** A DHIS2 UID: a letter, then ten letters or digits (`CodeGenerator.isValidUid`). */
+export const isUid = (id: string) => /^[A-Za-z][A-Za-z0-9]{10}$/.test(id);
+
 export function parseIdScheme(
   text: string | undefined | null,
   fallback: IdScheme = UID_SCHEME,
@@ -20,7 +23,7 @@ export function parseIdScheme(
   const value = text.trim();
   if (/^attribute:/i.test(value)) {
     const attribute = value.slice('attribute:'.length);
-    if (value.length !== 21 || !/^[A-Za-z][A-Za-z0-9]{10}$/.test(attribute)) {
+    if (value.length !== 21 || !isUid(attribute)) {
       throw new InvalidIdSchemeError(`Invalid id scheme: ${value}`);
     }
     return { kind: 'ATTRIBUTE', attribute };

@@ -73,37 +73,47 @@ export function aggregationFallback(type: unknown): string {
 
 type Lookup = (type: string, id: string) => MetadataObject | undefined;
 
+type Failure = { reason: string; dhis2Error?: { code: 'E7132' | 'E7145'; sqlState: string } };
+
+/** A name that is not in the metadata is a column the analytics table lacks: DHIS2's SQL fails (42703). */
+const missing = (what: string): Failure => ({
+  reason: `${what} does not exist`,
+  dhis2Error: { code: 'E7145', sqlState: '42703' },
+});
+
 /** Every item of an expression must name something that exists, and every function must be known. */
-function check(node: Node, lookup: Lookup): string | undefined {
+function check(node: Node, lookup: Lookup): Failure | undefined {
   switch (node.type) {
     case 'dataElement':
-      if (!lookup('programStages', node.stage)) return `program stage ${node.stage} does not exist`;
+      if (!lookup('programStages', node.stage)) return missing(`program stage ${node.stage}`);
       return lookup('dataElements', node.dataElement)
         ? undefined
-        : `data element ${node.dataElement} does not exist`;
+        : missing(`data element ${node.dataElement}`);
     case 'attribute':
       return lookup('trackedEntityAttributes', node.attribute)
         ? undefined
-        : `tracked entity attribute ${node.attribute} does not exist`;
+        : missing(`tracked entity attribute ${node.attribute}`);
     case 'variable':
       return KNOWN_VARIABLES.has(node.name)
         ? undefined
-        : `V{${node.name}} is not supported by the sandbox`;
+        : { reason: `V{${node.name}} is not supported by the sandbox` };
     case 'constant':
-      return lookup('constants', node.id) ? undefined : `constant ${node.id} does not exist`;
+      return lookup('constants', node.id)
+        ? undefined
+        : { reason: `constant ${node.id} does not exist` };
     case 'stageEventDate':
       return lookup('programStages', node.stage)
         ? undefined
-        : `program stage ${node.stage} does not exist`;
+        : missing(`program stage ${node.stage}`);
     case 'call':
       if (!FUNCTIONS.has(node.name))
-        return `the function ${node.name} is not supported by the sandbox`;
+        return { reason: `the function ${node.name} is not supported by the sandbox` };
       if (node.name === 'd2:condition' && node.args[0]?.type === 'string') {
         try {
           const inner = check(parseExpression(node.args[0].value), lookup);
           if (inner) return inner;
         } catch (error) {
-          return `d2:condition: ${(error as Error).message}`;
+          return { reason: `d2:condition: ${(error as Error).message}` };
         }
       }
       for (const arg of node.args) {
@@ -124,16 +134,19 @@ function parse(
   label: string,
   source: string | undefined,
   lookup: Lookup,
-): Node | string | undefined {
+): Node | Failure | undefined {
   if (source === undefined || source.trim() === '') return undefined;
   try {
     const node = parseExpression(source);
     const problem = check(node, lookup);
-    return problem ? `${label}: ${problem}` : node;
+    return problem ? { ...problem, reason: `${label}: ${problem.reason}` } : node;
   } catch (error) {
-    return `${label} does not parse: ${(error as Error).message}`;
+    return { reason: `${label} does not parse: ${(error as Error).message}` };
   }
 }
+
+const failed = (parsed: Node | Failure | undefined): parsed is Failure =>
+  parsed !== undefined && 'reason' in parsed;
 
 function datesOf(row: AnalyticsRow, target: string, period: ReportingPeriod): string[] {
   const enrollment = enrollmentOf(row);
@@ -203,8 +216,6 @@ function aggregateValues(values: readonly number[], aggregationType: string): nu
       return values.reduce((a, b) => a + b, 0);
   }
 }
-
-type Failure = { reason: string; dhis2Error?: { code: 'E7132' | 'E7145'; sqlState: string } };
 
 /** Every node of an expression, d2:condition's quoted tests included. */
 function* nodesOf(node: Node): Generator<Node> {
@@ -282,36 +293,29 @@ function countOf(
 export const compileProgramIndicator: CompileProgramIndicator = (pi, lookup, options = {}) => {
   const id = pi.id;
   const name = String(pi.name ?? id);
-  // A name that is not in the metadata is a column the analytics table lacks: DHIS2's SQL fails (42703).
-  const fail = (reason: string) => ({
+  const fail = ({ reason, dhis2Error }: Failure) => ({
     ok: false as const,
     id,
     name,
     reason,
-    ...(/(program stage|data element|tracked entity attribute) \w+ does not exist/.test(reason) && {
-      dhis2Error: { code: 'E7145' as const, sqlState: '42703' },
-    }),
+    ...(dhis2Error && { dhis2Error }),
   });
   const analyticsType = pi.analyticsType === 'ENROLLMENT' ? 'ENROLLMENT' : 'EVENT';
   const program = (pi.program as { id?: string } | undefined)?.id;
-  if (!program) return fail('it names no program');
+  if (!program) return fail({ reason: 'it names no program' });
   const aggregationType = aggregationFallback(pi.aggregationType);
   if (!AGGREGATIONS.has(aggregationType))
-    return fail(`aggregation type ${aggregationType} is not supported by the sandbox`);
+    return fail({ reason: `aggregation type ${aggregationType} is not supported by the sandbox` });
   const expressionSource = String(pi.expression ?? '').trim();
   const expression = parse('expression', expressionSource, lookup);
-  if (typeof expression === 'string') return fail(expression);
-  if (!expression) return fail('it has no expression');
+  if (failed(expression)) return fail(expression);
+  if (!expression) return fail({ reason: 'it has no expression' });
   const filter = parse('filter', typeof pi.filter === 'string' ? pi.filter : undefined, lookup);
-  if (typeof filter === 'string') return fail(filter);
+  if (failed(filter)) return fail(filter);
   const failure = sqlFailure(expression, filter, aggregationType, lookup);
-  if (failure)
-    return {
-      ...fail(failure.reason),
-      ...(failure.dhis2Error && { dhis2Error: failure.dhis2Error }),
-    };
+  if (failure) return fail(failure);
   const boundaries = readBoundaries(pi);
-  if (typeof boundaries === 'string') return fail(boundaries);
+  if (typeof boundaries === 'string') return fail({ reason: boundaries });
   const count = countOf(expressionSource, aggregationType);
   const items = itemsOf(expression);
   // The event-stage check of PS_EVENTDATE cohort boundaries came with 2.43.
@@ -341,7 +345,7 @@ export const compileProgramIndicator: CompileProgramIndicator = (pi, lookup, opt
       const passing = rows.filter(
         (row) =>
           inPeriod(row, boundaries, period, datesOf as DatesOf, stageChecked) &&
-          (count !== undefined || anyValueExists(row, items)) &&
+          anyValueExists(row, items) &&
           (!filter || truthy(evaluate(filter, rowScope(row, context, false)))),
       );
       if (passing.length === 0) return undefined;
