@@ -2,14 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { DataValue } from '../core/data-value.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
+import { applyToScopes, type ScopeRow, scopeEntries, scopesOf } from './ledger-scopes.ts';
 import {
-  blankCombo as blank,
   deletionFromRow,
   deletionParams,
   type IntentRow,
   intentFromRow,
-  ledgerEntryFromRow,
-  ledgerKeyParams,
   type ValueRow,
 } from './rows.ts';
 import type { Intent, LedgerStore } from './types.ts';
@@ -24,26 +22,18 @@ export class PostgresLedger implements LedgerStore {
     runId: string,
     values: readonly DataValue[],
   ): Promise<void> {
-    await this.upsert(this.pool, target, job, runId, values);
-  }
-
-  private async upsert(
-    db: Queryable,
-    target: string,
-    job: string,
-    runId: string,
-    values: readonly DataValue[],
-  ): Promise<void> {
-    await insertValues(db, LEDGER, [target, job, runId], values);
+    await this.transaction((db) =>
+      writeScopes(
+        db,
+        target,
+        job,
+        values.map((value) => ({ ...value, runId })),
+      ),
+    );
   }
 
   async forget(target: string, values: readonly DataValue[]): Promise<void> {
-    for (const v of values) {
-      await this.pool.query(
-        'DELETE FROM ledger WHERE target = $1 AND data_element = $2 AND period = $3 AND org_unit = $4 AND category_option_combo = $5 AND attribute_option_combo = $6',
-        ledgerKeyParams(target, v),
-      );
-    }
+    await this.transaction((db) => writeScopes(db, target, undefined, [], values));
   }
 
   async entries(
@@ -53,12 +43,13 @@ export class PostgresLedger implements LedgerStore {
     orgUnits?: readonly string[],
   ): Promise<LedgerEntry[]> {
     const rows = (
-      await this.pool.query<Record<string, string>>(
-        `SELECT * FROM ledger WHERE target = $1 AND job = $2 AND period = ANY($3::text[]) ${orgUnits ? 'AND org_unit = ANY($4::text[])' : ''}`,
+      await this.pool.query<ScopeRow>(
+        `SELECT period, org_unit, job, entries FROM ledger_scopes
+         WHERE target = $1 AND job = $2 AND period = ANY($3::text[]) ${orgUnits ? 'AND org_unit = ANY($4::text[])' : ''}`,
         [target, job, [...periods], ...(orgUnits ? [[...orgUnits]] : [])],
       )
     ).rows;
-    return rows.map((row) => ledgerEntryFromRow(row as unknown as ValueRow));
+    return rows.flatMap(scopeEntries);
   }
 
   async recordDeletions(
@@ -108,7 +99,12 @@ export class PostgresLedger implements LedgerStore {
     taken: readonly DataValue[],
   ): Promise<void> {
     await this.transaction(async (db) => {
-      await this.upsert(db, target, job, runId, taken);
+      await writeScopes(
+        db,
+        target,
+        job,
+        taken.map((value) => ({ ...value, runId })),
+      );
       await db.query('DELETE FROM ledger_intents WHERE id = $1', [intent]);
     });
   }
@@ -130,7 +126,7 @@ export class PostgresLedger implements LedgerStore {
     taken: readonly LedgerEntry[],
   ): Promise<void> {
     await this.transaction(async (db) => {
-      for (const entry of taken) await this.upsert(db, target, job, entry.runId, [entry]);
+      await writeScopes(db, target, job, taken);
       await db.query('DELETE FROM ledger_intents WHERE id = ANY($1::text[])', [[...intents]]);
     });
   }
@@ -152,47 +148,53 @@ export class PostgresLedger implements LedgerStore {
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-/** Where a batch of values goes: the ledger (upsert on the value's key) or the intents (per run). */
-interface ValueTable {
-  readonly table: string;
-  readonly timeColumn: string;
-  readonly conflict: string;
-  readonly update: string;
-}
-
-const LEDGER: ValueTable = {
-  table: 'ledger',
-  timeColumn: 'written_at',
-  conflict: 'target, data_element, period, org_unit, category_option_combo, attribute_option_combo',
-  update:
-    'value = excluded.value, run_id = excluded.run_id, written_at = excluded.written_at, job = excluded.job',
-};
-
-/** One statement per batch: the columns unnested, upserted on the table's key. */
-async function insertValues(
+/**
+ * Reads the scopes the values fall in (locked against other replicas until the transaction ends), changes
+ * them and writes them whole.
+ */
+async function writeScopes(
   db: Queryable,
-  into: ValueTable,
-  [target, job, runId]: readonly [string, string, string],
-  values: readonly DataValue[],
+  target: string,
+  job: string | undefined,
+  writes: readonly LedgerEntry[],
+  forgets: readonly DataValue[] = [],
 ): Promise<void> {
-  if (values.length === 0) return;
-  await db.query(
-    `INSERT INTO ${into.table} (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, ${into.timeColumn})
-     SELECT $1, $2, d, p, o, c, a, v, $3, $4 FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS t(d, p, o, c, a, v)
-     ON CONFLICT (${into.conflict}) DO UPDATE SET ${into.update}`,
-    [target, job, runId, new Date().toISOString(), ...valueColumns(values)],
-  );
-}
-
-/** The value columns of a batch, as arrays for `unnest`. */
-function valueColumns(values: readonly DataValue[]): string[][] {
-  const column = (pick: (v: DataValue) => string) => values.map(pick);
-  return [
-    column((v) => v.dataElement),
-    column((v) => v.period),
-    column((v) => v.orgUnit),
-    column((v) => blank(v.categoryOptionCombo)),
-    column((v) => blank(v.attributeOptionCombo)),
-    column((v) => v.value),
-  ];
+  if (writes.length === 0 && forgets.length === 0) return;
+  const { periods, orgUnits } = scopesOf([...writes, ...forgets]);
+  const rows = (
+    await db.query<ScopeRow>(
+      `SELECT period, org_unit, job, entries FROM ledger_scopes
+       WHERE target = $1 AND period = ANY($2::text[]) AND org_unit = ANY($3::text[]) FOR UPDATE`,
+      [target, periods, orgUnits],
+    )
+  ).rows;
+  const changes = applyToScopes(rows, job, writes, forgets);
+  if (changes.upsert.length > 0) {
+    const column = (pick: (row: ScopeRow) => string) => changes.upsert.map(pick);
+    await db.query(
+      `INSERT INTO ledger_scopes (target, period, org_unit, job, entries, written_at)
+       SELECT $1, p, o, j, e, $2 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS t(p, o, j, e)
+       ON CONFLICT (target, period, org_unit, job) DO UPDATE SET entries = excluded.entries, written_at = excluded.written_at`,
+      [
+        target,
+        new Date().toISOString(),
+        column((row) => row.period),
+        column((row) => row.org_unit),
+        column((row) => row.job),
+        column((row) => row.entries),
+      ],
+    );
+  }
+  if (changes.remove.length > 0) {
+    await db.query(
+      `DELETE FROM ledger_scopes AS l USING unnest($2::text[], $3::text[], $4::text[]) AS t(p, o, j)
+       WHERE l.target = $1 AND l.period = t.p AND l.org_unit = t.o AND l.job = t.j`,
+      [
+        target,
+        changes.remove.map((row) => row.period),
+        changes.remove.map((row) => row.org_unit),
+        changes.remove.map((row) => row.job),
+      ],
+    );
+  }
 }

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { T2aError } from '../core/errors.ts';
 import type { Notification } from '../core/notification.ts';
 import type { JobReport } from '../core/report.ts';
+import { migrationFiles } from './migration-files.ts';
 import { PostgresLedger } from './postgres-ledger.ts';
 import { finishRunParams } from './rows.ts';
 import {
@@ -70,10 +71,7 @@ export class PostgresStore implements T2aStore {
       const current =
         (await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM t2a_schema'))
           .rows[0]?.v ?? 0;
-      for (const file of readdirSync(MIGRATIONS_DIR)
-        .filter((f) => /^\d{3}-.+\.sql$/.test(f))
-        .sort()) {
-        const version = Number(file.slice(0, 3));
+      for (const { file, version } of migrationFiles(MIGRATIONS_DIR, 'postgres')) {
         if (version <= current) continue;
         await client.query(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'));
         await client.query('INSERT INTO t2a_schema (version) VALUES ($1)', [version]);

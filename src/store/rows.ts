@@ -32,31 +32,12 @@ export function heldValueFromRow(row: ValueRow): HeldValue {
   };
 }
 
-export function ledgerEntryFromRow(row: ValueRow): LedgerEntry {
-  const { storedBy: _storedBy, lastUpdated: _lastUpdated, ...value } = heldValueFromRow(row);
-  return { ...value, runId: row.run_id ?? '' };
-}
-
 export function deletionFromRow(row: ValueRow): { target: string; value: HeldValue } {
   return { target: row.target ?? '', value: heldValueFromRow(row) };
 }
 
 /** The default combo is stored as '' (a key column cannot be NULL). */
 export const blankCombo = (value: string | undefined) => value ?? '';
-
-/** target, job and the value's columns, in the order the ledger and the intents insert them. */
-export function valueRowParams(target: string, job: string, v: DataValue): string[] {
-  return [
-    target,
-    job,
-    v.dataElement,
-    v.period,
-    v.orgUnit,
-    blankCombo(v.categoryOptionCombo),
-    blankCombo(v.attributeOptionCombo),
-    v.value,
-  ];
-}
 
 /** The columns of one deletion row, in the order both databases insert them. */
 export function deletionParams(
@@ -108,18 +89,6 @@ export function finishRunParams(
     error ?? report?.error?.message ?? null,
     report ? JSON.stringify(report) : null,
     id,
-  ];
-}
-
-/** A value's key columns in the ledger, in the order both databases match them. */
-export function ledgerKeyParams(target: string, value: DataValue): string[] {
-  return [
-    target,
-    value.dataElement,
-    value.period,
-    value.orgUnit,
-    blankCombo(value.categoryOptionCombo),
-    blankCombo(value.attributeOptionCombo),
   ];
 }
 

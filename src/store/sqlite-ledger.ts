@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { DataValue } from '../core/data-value.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
+import { applyToScopes, type ScopeRow, scopeEntries, scopesOf } from './ledger-scopes.ts';
 import {
   deletionFromRow,
   deletionParams,
   type IntentRow,
   intentFromRow,
-  ledgerEntryFromRow,
-  ledgerKeyParams,
   type ValueRow,
 } from './rows.ts';
 import type { Intent, LedgerStore } from './types.ts';
@@ -34,29 +33,46 @@ export class SqliteLedger implements LedgerStore {
     runId: string,
     values: readonly DataValue[],
   ): Promise<void> {
-    this.db.transaction(() => this.recordNow(target, job, runId, values))();
+    this.db.transaction(() =>
+      this.write(
+        target,
+        job,
+        values.map((value) => ({ ...value, runId })),
+      ),
+    )();
   }
 
-  /** Inside the caller's transaction: one statement for the batch, the rows read from JSON in SQLite. */
-  private recordNow(target: string, job: string, runId: string, values: readonly DataValue[]) {
-    if (values.length === 0) return;
-    this.db
+  /** Inside the caller's transaction: the scopes the values fall in are read, changed and written whole. */
+  private write(
+    target: string,
+    job: string | undefined,
+    writes: readonly LedgerEntry[],
+    forgets: readonly DataValue[] = [],
+  ): void {
+    if (writes.length === 0 && forgets.length === 0) return;
+    const { periods, orgUnits } = scopesOf([...writes, ...forgets]);
+    const rows = this.db
       .prepare(
-        `INSERT INTO ledger (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, written_at)
-         SELECT ?, ?, ${COLUMNS}, ?, ? FROM json_each(?) WHERE true
-         ON CONFLICT(target, data_element, period, org_unit, category_option_combo, attribute_option_combo)
-         DO UPDATE SET value = excluded.value, run_id = excluded.run_id, written_at = excluded.written_at, job = excluded.job`,
+        `SELECT period, org_unit, job, entries FROM ledger_scopes
+         WHERE target = ? AND period IN (SELECT value FROM json_each(?)) AND org_unit IN (SELECT value FROM json_each(?))`,
       )
-      .run(target, job, runId, new Date().toISOString(), rowsJson(values));
+      .all(target, JSON.stringify(periods), JSON.stringify(orgUnits)) as ScopeRow[];
+    const changes = applyToScopes(rows, job, writes, forgets);
+    const now = new Date().toISOString();
+    const upsert = this.db.prepare(
+      `INSERT INTO ledger_scopes (target, period, org_unit, job, entries, written_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (target, period, org_unit, job) DO UPDATE SET entries = excluded.entries, written_at = excluded.written_at`,
+    );
+    for (const row of changes.upsert)
+      upsert.run(target, row.period, row.org_unit, row.job, row.entries, now);
+    const remove = this.db.prepare(
+      'DELETE FROM ledger_scopes WHERE target = ? AND period = ? AND org_unit = ? AND job = ?',
+    );
+    for (const row of changes.remove) remove.run(target, row.period, row.org_unit, row.job);
   }
 
   async forget(target: string, values: readonly DataValue[]): Promise<void> {
-    const remove = this.db.prepare(
-      'DELETE FROM ledger WHERE target = ? AND data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ?',
-    );
-    this.db.transaction(() => {
-      for (const v of values) remove.run(...ledgerKeyParams(target, v));
-    })();
+    this.db.transaction(() => this.write(target, undefined, [], values))();
   }
 
   /**
@@ -72,15 +88,16 @@ export class SqliteLedger implements LedgerStore {
     const byUnit = orgUnits ? 'AND org_unit IN (SELECT value FROM json_each(?))' : '';
     const rows = this.db
       .prepare(
-        `SELECT * FROM ledger WHERE target = ? AND job = ? AND period IN (SELECT value FROM json_each(?)) ${byUnit}`,
+        `SELECT period, org_unit, job, entries FROM ledger_scopes
+         WHERE target = ? AND period IN (SELECT value FROM json_each(?)) ${byUnit} AND job = ?`,
       )
       .all(
         target,
-        job,
         JSON.stringify(periods),
         ...(orgUnits ? [JSON.stringify(orgUnits)] : []),
-      ) as LedgerRow[];
-    return rows.map((row) => ledgerEntryFromRow(row as unknown as ValueRow));
+        job,
+      ) as ScopeRow[];
+    return rows.flatMap(scopeEntries);
   }
 
   /** Writes down what is about to be deleted, before it is. */
@@ -140,7 +157,11 @@ export class SqliteLedger implements LedgerStore {
     // Losing this transaction to a power cut loses nothing: the intent stays and the next run settles
     // it. So it need not wait for the disk (synchronous NORMAL; WAL keeps it whole after a crash).
     this.relaxed(() => {
-      this.recordNow(target, job, runId, taken);
+      this.write(
+        target,
+        job,
+        taken.map((value) => ({ ...value, runId })),
+      );
       this.db.prepare('DELETE FROM ledger_intents WHERE id = ?').run(intent);
     });
   }
@@ -161,7 +182,7 @@ export class SqliteLedger implements LedgerStore {
     taken: readonly LedgerEntry[],
   ): Promise<void> {
     this.relaxed(() => {
-      for (const entry of taken) this.recordNow(target, job, entry.runId, [entry]);
+      this.write(target, job, taken);
       const drop = this.db.prepare('DELETE FROM ledger_intents WHERE id = ?');
       for (const id of intents) drop.run(id);
     });
@@ -176,15 +197,3 @@ export class SqliteLedger implements LedgerStore {
     }
   }
 }
-
-/** A value as a JSON row: its key columns (combos '' for the default) and its value. */
-const rowOf = (v: DataValue) => [
-  v.dataElement,
-  v.period,
-  v.orgUnit,
-  v.categoryOptionCombo ?? '',
-  v.attributeOptionCombo ?? '',
-  v.value,
-];
-const rowsJson = (values: readonly DataValue[]) => JSON.stringify(values.map(rowOf));
-const COLUMNS = [0, 1, 2, 3, 4, 5].map((i) => `json_extract(value, '$[${i}]')`).join(', ');

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { T2aError } from '../core/errors.ts';
 import type { Notification } from '../core/notification.ts';
 import { type JobReport, summarise } from '../core/report.ts';
+import { migrationFiles } from './migration-files.ts';
 import { finishRunParams } from './rows.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
 import type {
@@ -52,12 +53,8 @@ export class SqliteStore implements T2aStore {
   }
 
   private migrate(): void {
-    const files = readdirSync(MIGRATIONS_DIR)
-      .filter((file) => /^\d{3}-.+\.sql$/.test(file))
-      .sort();
     const current = this.db.pragma('user_version', { simple: true }) as number;
-    for (const file of files) {
-      const version = Number(file.slice(0, 3));
+    for (const { file, version } of migrationFiles(MIGRATIONS_DIR, 'sqlite')) {
       if (version <= current) continue;
       this.db.transaction(() => {
         this.db.exec(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'));

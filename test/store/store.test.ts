@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobReport } from '../../src/core/report.ts';
+import { migrationFiles } from '../../src/store/migration-files.ts';
 import { openStore } from '../../src/store/open.ts';
 import { newRunId } from '../../src/store/run-id.ts';
 import { startPostgres } from './postgres-server.ts';
@@ -154,6 +155,59 @@ describe.each(['sqlite', 'postgres'] as const)('the run history and ledger on %s
     // The old run lost its lock: it can no longer renew it.
     expect(await a.renewLock('immunisation', 'run-1')).toBe(false);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('keeps the ledger of a store made before it was kept by scope (migration 006)', async () => {
+    const where = await location(kind);
+    const dir = new URL('../../src/store/migrations/', import.meta.url);
+    const before = migrationFiles(dir, kind).filter((m) => m.version <= 5);
+    const sql = before.map((m) => readFileSync(new URL(m.file, dir), 'utf8'));
+    const rows = `INSERT INTO ledger (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, run_id, written_at) VALUES
+      ('https://hmis', 'imm', 'BCG', '202410', 'OuA', 'F', '', '3', 'r1', '2026-10-01'),
+      ('https://hmis', 'imm', 'OPV', '202410', 'OuA', '', 'Gov', '4', 'r2', '2026-10-02'),
+      ('https://hmis', 'other', 'ANC', '202410', 'OuA', '', '', '5', 'r3', '2026-10-03')`;
+    if (kind === 'sqlite') {
+      const { default: Database } = await import('better-sqlite3');
+      mkdirSync(dirname(where), { recursive: true });
+      const db = new Database(where);
+      for (const text of sql) db.exec(text);
+      db.exec(rows);
+      db.pragma('user_version = 5');
+      db.close();
+    } else {
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: where });
+      await client.connect();
+      for (const text of sql) await client.query(text);
+      await client.query(rows);
+      await client.query('CREATE TABLE t2a_schema (version INTEGER NOT NULL)');
+      await client.query('INSERT INTO t2a_schema (version) VALUES (1), (2), (3), (4), (5)');
+      await client.end();
+    }
+    const store = await openStore(where);
+    const entries = await store.ledger.entries('https://hmis', 'imm', ['202410'], ['OuA']);
+    expect(entries.sort((a, b) => a.runId.localeCompare(b.runId))).toEqual([
+      {
+        dataElement: 'BCG',
+        period: '202410',
+        orgUnit: 'OuA',
+        categoryOptionCombo: 'F',
+        attributeOptionCombo: undefined,
+        value: '3',
+        runId: 'r1',
+      },
+      {
+        dataElement: 'OPV',
+        period: '202410',
+        orgUnit: 'OuA',
+        categoryOptionCombo: undefined,
+        attributeOptionCombo: 'Gov',
+        value: '4',
+        runId: 'r2',
+      },
+    ]);
+    expect(await store.ledger.entries('https://hmis', 'other', ['202410'])).toHaveLength(1);
+    await store.close();
   });
 
   it('keeps intents until the answer is in, and settles those a crash left', async () => {
