@@ -31,6 +31,11 @@ export interface SandboxContext {
   readonly faults: FaultRegistry;
   /** Longest request line taken, as the proxy in front of DHIS2 (nginx: 8192); 0: no limit. */
   readonly maxRequestLine: number;
+  /**
+   * Requests served, by method and path (`GET /api/analytics/dataValueSet.json`, a versioned path under
+   * its plain one): what a client asked of this instance, for tests and the benchmark.
+   */
+  readonly requests: Map<string, number>;
   /** The instance's base URL (`http://127.0.0.1:PORT`), known once it listens. */
   baseUrl(): string;
   /** Resolves when the instance stops; hung responses and running jobs end with it. */

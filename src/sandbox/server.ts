@@ -54,6 +54,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     clock: systemClock(options.now),
     faults,
     maxRequestLine: options.maxRequestLine ?? 8192,
+    requests: new Map(),
     baseUrl: () => baseUrl,
     stopped,
   };

@@ -153,3 +153,21 @@ describe('program indicator coverage of the real packages', () => {
     }
   });
 });
+
+describe('the requests a client made', () => {
+  it('are counted by method and path, versioned and suffixed paths under the plain one', async () => {
+    const s = await startSandbox({ seed: 'empty', facilities: 3 });
+    await api(s, '/api/system/info');
+    await api(s, '/api/system/info.json');
+    await api(s, '/api/40/system/info');
+    await api(s, '/api/analytics/dataValueSet.json?dimension=dx:none');
+    await api(s, '/api/dataValueSets', { body: { dataValues: [] } });
+    const counted = (await api(s, '/__sandbox/requests')).body;
+    expect(counted).toEqual({
+      'GET /api/system/info': 3,
+      'GET /api/analytics/dataValueSet.json': 1,
+      'POST /api/dataValueSets': 1,
+    });
+    await s.stop();
+  });
+});

@@ -49,14 +49,14 @@ CREATE TABLE IF NOT EXISTS analytics_values (
 );
 CREATE INDEX IF NOT EXISTS analytics_values_key ON analytics_values (dx, period, org_unit);
 
+-- One B-tree, keyed as imports look a value up and as exports read a scope (period, org unit).
 CREATE TABLE IF NOT EXISTS data_values (
   data_element TEXT NOT NULL, period TEXT NOT NULL, org_unit TEXT NOT NULL,
   category_option_combo TEXT NOT NULL, attribute_option_combo TEXT NOT NULL,
   value TEXT, stored_by TEXT, created TEXT NOT NULL, last_updated TEXT NOT NULL, comment TEXT,
   followup INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (data_element, period, org_unit, category_option_combo, attribute_option_combo)
-);
-CREATE INDEX IF NOT EXISTS data_values_period_ou ON data_values (period, org_unit);
+  PRIMARY KEY (period, org_unit, data_element, category_option_combo, attribute_option_combo)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS complete_registrations (
   data_set TEXT NOT NULL, period TEXT NOT NULL, org_unit TEXT NOT NULL,

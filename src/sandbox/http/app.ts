@@ -24,6 +24,13 @@ export function createSandboxApp(ctx: SandboxContext): Hono<SandboxEnv> {
     url.pathname = url.pathname.slice(0, -'.json'.length);
     return app.fetch(new Request(url, c.req.raw), c.env);
   });
+  // Counted after the suffix is taken off: `/api/system/info.json` counts once, as `/api/system/info`.
+  app.use('/api/*', async (c, next) => {
+    const path = new URL(c.req.url).pathname.replace(/^\/api\/[0-9]{2}\//, '/api/');
+    const key = `${c.req.method} ${path}`;
+    ctx.requests.set(key, (ctx.requests.get(key) ?? 0) + 1);
+    return next();
+  });
   app.use('*', requestLineLimit(ctx.maxRequestLine));
   app.use('*', faultMiddleware(ctx.faults, ctx.stopped));
   app.route('/__sandbox', controlRoutes(ctx));

@@ -16,6 +16,7 @@ export function controlRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
   app.get('/health', (c) => c.json({ status: 'OK', version: ctx.version.text }));
   // Indicators analytics cannot evaluate, and other data items asked for, with the reason: never silently zero.
   app.get('/analytics/unsupported', (c) => c.json(unsupportedItems(ctx)));
+  app.get('/requests', (c) => c.json(Object.fromEntries(ctx.requests)));
   app.get('/faults', (c) => c.json({ faults: ctx.faults.list(), analytics: ctx.faults.analytics }));
   app.post('/faults', async (c) => {
     const body = (await c.req.json()) as { rule?: string } & Partial<FaultRule>;

@@ -14,8 +14,8 @@ const [
   sizeArg,
   concurrencyArg,
 ] = process.argv.slice(2);
-const periods = periodsArg!.split(',');
-const orgUnits = orgUnitsArg!.split(',');
+const periods = periodsArg.split(',');
+const orgUnits = orgUnitsArg.split(',');
 const size = Number(sizeArg);
 const concurrency = Number(concurrencyArg);
 const headers = { authorization: `ApiToken ${sourceToken}`, 'content-type': 'application/json' };
@@ -25,24 +25,22 @@ const targetHeaders = {
 };
 
 const started = performance.now();
-const indicators = (await (
+const indicators = await (
   await fetch(
     `${sourceUrl}/api/programIndicators?fields=id&paging=false&filter=programIndicatorGroups.id:eq:${group}`,
     { headers },
   )
-).json()) as {
-  programIndicators: { id: string }[];
-};
+).json();
 const dx = indicators.programIndicators.map((pi) => pi.id).join(';');
-const chunks: string[][] = [];
+const chunks = [];
 for (const period of periods)
   for (let i = 0; i < orgUnits.length; i += size)
     chunks.push([period, orgUnits.slice(i, i + size).join(';')]);
 let exported = 0;
 let next = 0;
-async function worker(): Promise<void> {
+async function worker() {
   while (next < chunks.length) {
-    const [period, ou] = chunks[next++]!;
+    const [period, ou] = chunks[next++];
     const body = await (
       await fetch(
         `${sourceUrl}/api/analytics/dataValueSet.json?dimension=dx:${dx}&dimension=pe:${period}&dimension=ou:${ou}&outputIdScheme=ATTRIBUTE:${attribute}&outputOrgUnitIdScheme=UID`,

@@ -1,16 +1,16 @@
-import { loadConfig } from '../src/config/load.ts';
-import { jobContext } from '../src/jobs/context.ts';
-import { runSync } from '../src/jobs/sync.ts';
-import { silentLogger } from '../src/log.ts';
-import { openStore } from '../src/store/open.ts';
+import { loadConfig } from '../dist/config/load.js';
+import { jobContext } from '../dist/jobs/context.js';
+import { runSync } from '../dist/jobs/sync.js';
+import { silentLogger } from '../dist/log.js';
+import { openStore } from '../dist/store/open.js';
 
 /**
- * One t2a sync in its own process, so its time and peak memory are its own; with the store of its
- * configuration, as `t2a sync` runs (history, lock lease, ledger and intents).
+ * One t2a sync in its own process, so its time and peak memory are its own: the compiled build, as
+ * `t2a sync` runs it, with the store of its configuration (history, lock lease, ledger and intents).
  */
 const [file] = process.argv.slice(2);
 const started = performance.now();
-const loaded = loadConfig(file!);
+const loaded = loadConfig(file);
 const store = await openStore(loaded.storePath);
 const report = await runSync(jobContext(loaded, silentLogger(), { store }), { force: true });
 await store.close();
