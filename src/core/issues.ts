@@ -63,6 +63,10 @@ const CAUSES: Record<string, Cause> = {
     title: 'Period not valid for the data set',
     fix: 'Set the job’s periodType to the target data set’s period type.',
   },
+  'changed-in-target': {
+    title: 'Changed in the target since t2a wrote it: not overwritten',
+    fix: "Someone changed or deleted these values in the target after t2a wrote them, so t2a leaves them. If the tracker data should win, run \"t2a adopt --job NAME\" (the target's values become t2a's, and the next run sends the tracker's); otherwise correct the tracker data.",
+  },
   'not-assigned': {
     title: 'Organisation unit not assigned to the data set',
     fix: 'Assign these org units to the target data set, or remove them from the job.',

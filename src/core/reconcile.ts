@@ -40,6 +40,15 @@ export interface ReconcilePlan {
   readonly stale: StaleValue[];
   /** Ledger entries the target no longer holds as t2a wrote them (changed or deleted by someone): left alone. */
   readonly notOurs: HeldValue[];
+  /**
+   * Fresh values t2a does not send because someone changed or deleted, in the target, the value t2a
+   * wrote there: with what t2a wrote and what the target holds now (undefined: deleted).
+   */
+  readonly changedInTarget: {
+    readonly value: DataValue;
+    readonly written: string;
+    readonly held: string | undefined;
+  }[];
 }
 
 export interface ReconcileInput {
@@ -60,18 +69,31 @@ const sameNumber = (a: string, b: string) =>
  * Compares a fresh export with what the target holds. New and changed values are sent; unchanged ones are
  * counted, not re-sent. A held value is stale only if t2a wrote it (it is in the ledger) with the value the
  * target still holds, and the export no longer produces it: values entered by hand, or changed by hand
- * since t2a wrote them, are never touched.
+ * since t2a wrote them, are never touched. Nor are they overwritten: where the target no longer holds
+ * what t2a wrote (someone changed or deleted it), the fresh value is withheld and reported
+ * (`changedInTarget`) until someone decides (`t2a adopt` makes the target's value t2a's again).
  */
 export function planReconcile(input: ReconcileInput): ReconcilePlan {
   const held = new Map(input.held.map((value) => [dataValueKey(value), value]));
+  const written = new Map(input.ledger.map((entry) => [dataValueKey(entry), entry.value]));
   const freshKeys = new Set<string>();
-  const plan: ReconcilePlan = { create: [], update: [], unchanged: [], stale: [], notOurs: [] };
+  const plan: ReconcilePlan = {
+    create: [],
+    update: [],
+    unchanged: [],
+    stale: [],
+    notOurs: [],
+    changedInTarget: [],
+  };
   for (const value of input.fresh) {
     const key = dataValueKey(value);
     freshKeys.add(key);
     const current = held.get(key);
-    if (!current) plan.create.push(value);
-    else if (sameNumber(current.value, value.value)) plan.unchanged.push(value);
+    const ours = written.get(key);
+    if (current && sameNumber(current.value, value.value)) plan.unchanged.push(value);
+    else if (ours !== undefined && !(current && sameNumber(current.value, ours)))
+      plan.changedInTarget.push({ value, written: ours, held: current?.value });
+    else if (!current) plan.create.push(value);
     else plan.update.push({ value, before: current.value });
   }
   for (const entry of input.ledger) {
@@ -88,6 +110,40 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
     plan.stale.push({ held: current, action: zero ? 'zero' : 'delete' });
   }
   return plan;
+}
+
+/**
+ * Whether the ledger alone says what a scope's target holds, given the target's changes since t2a last
+ * knew it: every fresh value is one t2a wrote there, and every value it wrote is still produced (nothing
+ * may be stale; deciding a deletion always reads the target whole).
+ */
+export function ledgerCovers(fresh: readonly DataValue[], ledger: readonly LedgerEntry[]): boolean {
+  if (fresh.length !== ledger.length) return false;
+  const written = new Set(ledger.map(dataValueKey));
+  return fresh.every((value) => written.has(dataValueKey(value)));
+}
+
+/** A value the target reports changed since a moment: its new value, or deleted. */
+export interface ChangedValue extends HeldValue {
+  readonly deleted?: boolean | undefined;
+}
+
+/**
+ * What the target holds in a scope the ledger covers: what t2a wrote, as changed since (values changed by
+ * someone else, values deleted). Changes to keys t2a never wrote are the target's too.
+ */
+export function heldFromLedger(
+  ledger: readonly LedgerEntry[],
+  changes: readonly ChangedValue[],
+): HeldValue[] {
+  const held = new Map<string, HeldValue>();
+  for (const { runId: _runId, ...entry } of ledger) held.set(dataValueKey(entry), entry);
+  for (const { deleted, ...change } of changes) {
+    const key = dataValueKey(change);
+    if (deleted) held.delete(key);
+    else held.set(key, change);
+  }
+  return [...held.values()];
 }
 
 export interface DeletionGuard {

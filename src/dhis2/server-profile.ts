@@ -47,6 +47,15 @@ export interface ServerProfile {
    * schemes; an unknown one is dropped, and none left gives 409 E2006.
    */
   readonly readsInputIdSchemes: boolean;
+  /**
+   * `GET /api/dataValueSets`' `lastUpdated` for a moment of the server's own wall clock, so that the
+   * filter (`>=` on `datavalue.lastupdated`, stored in the server's local time) starts there whatever the
+   * server's time zone. 2.36–2.42 parse it, then write it into the SQL as UTC text whose offset
+   * PostgreSQL ignores (`SpringDataValueSetStore.getDataValueSql`): only the wall clock labelled UTC
+   * lands on the same wall clock. 2.43 binds it as a day (`HibernateDataExportStore`, a DATE
+   * parameter): the local wall clock, read in the server's zone, gives the right day.
+   */
+  lastUpdatedParameter(wallClock: string): string;
 }
 
 export function serverProfile(version: ServerVersion): ServerProfile {
@@ -82,5 +91,6 @@ export function serverProfile(version: ServerVersion): ServerProfile {
     conflictIndexes: from(37),
     personalAccessTokens: from(38),
     readsInputIdSchemes: from(37, 7),
+    lastUpdatedParameter: (wallClock) => (from(43) ? wallClock : `${wallClock}Z`),
   };
 }

@@ -11,11 +11,19 @@ export interface SystemInfo {
   /** The server's date and time, in its own time zone (DHIS2 writes no zone). */
   readonly serverDate: string | undefined;
   readonly lastAnalyticsTableSuccess: string | undefined;
+  /**
+   * The server's wall clock now, a little behind (yyyy-MM-ddTHH:mm:ss), as this machine's clock plus the
+   * difference `serverDate` showed: how the server would stamp a value changed at this moment, early by
+   * the time the question took and two seconds (DHIS2 keeps whole seconds). Undefined without
+   * `serverDate`.
+   */
+  readonly serverClock: (() => string) | undefined;
 }
 
 /** `GET /api/system/info` (SystemInfo.java): version, calendar and analytics age. */
 export async function getSystemInfo(client: Dhis2Client): Promise<SystemInfo> {
   let info: Record<string, unknown>;
+  const asked = Date.now();
   try {
     info = await client.get<Record<string, unknown>>('system/info');
   } catch (error) {
@@ -29,16 +37,32 @@ export async function getSystemInfo(client: Dhis2Client): Promise<SystemInfo> {
     throw notDhis2(client, `${client.name} did not answer /api/system/info as DHIS2 does.`, info);
   }
   const version = parseServerVersion(info.version);
+  const serverDate = typeof info.serverDate === 'string' ? info.serverDate : undefined;
   return {
     version,
     profile: serverProfile(version),
     calendar: typeof info.calendar === 'string' ? info.calendar : 'iso8601',
-    serverDate: typeof info.serverDate === 'string' ? info.serverDate : undefined,
+    serverDate,
+    serverClock: serverDate ? serverClockFrom(serverDate, asked, Date.now()) : undefined,
     lastAnalyticsTableSuccess:
       typeof info.lastAnalyticsTableSuccess === 'string'
         ? info.lastAnalyticsTableSuccess
         : undefined,
   };
+}
+
+/** The server's wall clock as `serverDate` (asked and answered between two moments of this machine) shows it. */
+export function serverClockFrom(
+  serverDate: string,
+  asked: number,
+  answered: number,
+): (() => string) | undefined {
+  // Whatever zone suffix a server adds, its wall clock is what precedes it.
+  const wall = Date.parse(`${serverDate.slice(0, 19)}Z`);
+  if (Number.isNaN(wall)) return undefined;
+  const ahead = wall - answered;
+  const margin = answered - asked + 2000;
+  return () => new Date(Date.now() + ahead - margin).toISOString().slice(0, 19);
 }
 
 function notDhis2(client: Dhis2Client, message: string, details: unknown): T2aError {

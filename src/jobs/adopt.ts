@@ -1,3 +1,4 @@
+import { dataValueKey } from '../core/data-value.ts';
 import { mappingKey } from '../core/mapping.ts';
 import { planChunks } from '../core/plan.ts';
 import { type HeldValue, withoutDefaultCombos } from '../core/reconcile.ts';
@@ -39,7 +40,7 @@ export async function heldInScope(
 /**
  * `t2a adopt --job NAME`: a target already filled by another tool holds values t2a never wrote, so
  * reconciliation would never clear them. Adopting records the in-scope values as t2a's own, after
- * showing them.
+ * showing them; values changed by hand since t2a wrote them become t2a's as they now are.
  */
 export async function adoptValues(
   store: T2aStore,
@@ -49,8 +50,16 @@ export async function adoptValues(
   const results: AdoptResult[] = [];
   for (const target of resolved.targets) {
     const held = await heldInScope(resolved, target);
-    if (options.confirm)
+    if (options.confirm) {
       await store.ledger.record(target.ledgerKey, resolved.job.name, 'adopted', held);
+      // What t2a wrote and someone has deleted since is the target's choice too: forgotten, so the next
+      // run writes it as new.
+      const holds = new Set(held.map(dataValueKey));
+      const gone = (
+        await store.ledger.entries(target.ledgerKey, resolved.job.name, resolved.periods)
+      ).filter((entry) => !holds.has(dataValueKey(entry)));
+      await store.ledger.forget(target.ledgerKey, gone);
+    }
     results.push({ target: target.client.name, values: held, recorded: options.confirm });
   }
   return results;

@@ -7,10 +7,19 @@ import { lockReason } from '../core/locks.ts';
 import { mappingKey } from '../core/mapping.ts';
 import { periodAhead, periodDates } from '../core/periods.ts';
 import type { Chunk } from '../core/plan.ts';
-import { planReconcile, type StaleValue, withoutDefaultCombos } from '../core/reconcile.ts';
+import {
+  type HeldValue,
+  heldFromLedger,
+  type LedgerEntry,
+  ledgerCovers,
+  planReconcile,
+  type ReconcilePlan,
+  type StaleValue,
+  withoutDefaultCombos,
+} from '../core/reconcile.ts';
 import { type DeliveryResult, delivered, planOf } from '../core/report.ts';
 import type { Finding } from '../core/validation.ts';
-import { fetchHeldValues, importDataValues } from '../dhis2/data-value-sets.ts';
+import { fetchChangedValues, fetchHeldValues, importDataValues } from '../dhis2/data-value-sets.ts';
 import type { Logger } from '../log.ts';
 import type { T2aStore } from '../store/types.ts';
 import type { ResolvedJob } from './resolve-job.ts';
@@ -75,11 +84,12 @@ export async function deliverChunk(
       failure: locked.failure,
     };
   }
-  const held = await heldValues(delivery, chunk);
+  const ledger = await ledgerEntries(delivery, chunk);
+  const scope = await targetScope(delivery, chunk, locked.open, ledger);
   const reconcile = planReconcile({
     fresh: locked.open,
-    held,
-    ledger: await ledgerEntries(delivery, chunk),
+    held: scope.held,
+    ledger,
     zeroInsteadOfDelete:
       resolved.job.reconcile.staleAs === 'zero'
         ? new Set(resolved.mappings.map((mapping) => mapping.dataElement))
@@ -87,10 +97,18 @@ export async function deliverChunk(
   });
   const toSend = [...reconcile.create, ...reconcile.update.map((change) => change.value)];
   const sent = await send(delivery, toSend, target.importStrategy);
+  await markKnown(
+    delivery,
+    chunk,
+    sent.sent > 0 ? target.info.serverClock?.() : scope.readFrom,
+    new Set(reconcile.changedInTarget.map(({ value }) => value.orgUnit)),
+  );
+  issues.push(...changedInTarget(delivery, reconcile.changedInTarget));
   return {
     result: delivered({
       exported: exported.length,
-      withheld: exported.length - ready.zeros - locked.open.length,
+      withheld:
+        exported.length - ready.zeros - locked.open.length + reconcile.changedInTarget.length,
       zeros: ready.zeros,
       unchanged: reconcile.unchanged.length,
       plan: planOf(reconcile),
@@ -98,7 +116,7 @@ export async function deliverChunk(
       issues: [...issues, ...sent.issues],
     }),
     stale: reconcile.stale,
-    held: held.length,
+    held: scope.held.length,
     incomplete: locked.open.length + ready.zeros < exported.length,
   };
 }
@@ -152,11 +170,22 @@ function deliverable(
   return { values: ready, issues, zeros };
 }
 
-/** What the target holds in the chunk's scope, for the job's data elements and combos. */
-async function heldValues(delivery: Delivery, chunk: Chunk) {
+/**
+ * What the target holds in the chunk's scope, for the job's data elements and combos. Where the ledger
+ * knows every value of the scope (ledgerCovers) and since when, only what changed in the target since
+ * is read; otherwise the scope is read whole. `readFrom`: the target's clock before the read, from
+ * which t2a knows the scope when it writes nothing into it.
+ */
+async function targetScope(
+  delivery: Delivery,
+  chunk: Chunk,
+  fresh: readonly DataValue[],
+  ledger: readonly LedgerEntry[],
+): Promise<{ held: HeldValue[]; readFrom: string | undefined }> {
   const { target, resolved } = delivery;
   const inScope = new Set(resolved.mappings.map((mapping) => mappingKey(mapping)));
-  const held = await fetchHeldValues(target.client, target.info.profile, {
+  const readFrom = target.info.serverClock?.();
+  const request = {
     uidOf: target.uidOf,
     dataSets: target.dataSets,
     periods: chunk.periods,
@@ -164,8 +193,59 @@ async function heldValues(delivery: Delivery, chunk: Chunk) {
       target.orgUnitAccess?.get(id)?.found === false ? [] : (target.translate(id) ?? []),
     ),
     orgUnitIdScheme: target.orgUnitIdScheme,
-  });
-  return held.map(withoutDefaultCombos).filter((value) => inScope.has(mappingKey(value)));
+  };
+  const ours = <T extends DataValue>(values: readonly T[]) =>
+    values.map(withoutDefaultCombos).filter((value) => inScope.has(mappingKey(value)));
+  const since =
+    readFrom && delivery.store && ledger.length > 0 && ledgerCovers(fresh, ledger)
+      ? await delivery.store.ledger.knownSince(
+          target.ledgerKey,
+          resolved.job.name,
+          chunk.periods,
+          request.orgUnits,
+        )
+      : undefined;
+  if (since) {
+    const changes = await fetchChangedValues(target.client, target.info.profile, request, since);
+    return { held: heldFromLedger(ledger, ours(changes)), readFrom };
+  }
+  const held = await fetchHeldValues(target.client, target.info.profile, request);
+  return { held: ours(held), readFrom };
+}
+
+/**
+ * The target's state of the chunk's scopes is known as of `at` (its clock): the next run reads from
+ * there. Not for org units where the target holds values changed since t2a wrote them: the ledger does
+ * not hold those values, so their scopes keep reading from before the change, and it stays seen.
+ */
+async function markKnown(
+  delivery: Delivery,
+  chunk: Chunk,
+  at: string | undefined,
+  changedInTarget: ReadonlySet<string>,
+) {
+  const { target, resolved, store } = delivery;
+  if (!at || !store || target.dryRun) return;
+  const known = chunk.orgUnits
+    .flatMap((id) => target.translate(id) ?? [])
+    .filter((orgUnit) => !changedInTarget.has(orgUnit));
+  if (known.length === 0) return;
+  await store.ledger.markKnown(target.ledgerKey, resolved.job.name, chunk.periods, known, at);
+}
+
+/** Fresh values withheld because the target's value is no longer the one t2a wrote: one issue each. */
+function changedInTarget(
+  delivery: Delivery,
+  changed: ReconcilePlan['changedInTarget'],
+): IssueEntry[] {
+  return changed.map(({ value, written, held }) =>
+    issue(
+      'changed-in-target',
+      1,
+      [`${value.dataElement} ${value.period} ${delivery.resolved.orgUnitName(value.orgUnit)}`],
+      `t2a wrote ${written}, the target holds ${held ?? 'nothing (deleted)'}, the tracker now gives ${value.value}`,
+    ),
+  );
 }
 
 async function ledgerEntries(delivery: Delivery, chunk: Chunk) {

@@ -52,6 +52,37 @@ export class PostgresLedger implements LedgerStore {
     return rows.flatMap(scopeEntries);
   }
 
+  async knownSince(
+    target: string,
+    job: string,
+    periods: readonly string[],
+    orgUnits: readonly string[],
+  ): Promise<string | undefined> {
+    const row = (
+      await this.pool.query<{ scopes: string; known: string; since: string | null }>(
+        `SELECT COUNT(*) AS scopes, COUNT(known_at) AS known, MIN(known_at) AS since FROM ledger_scopes
+         WHERE target = $1 AND job = $2 AND period = ANY($3::text[]) AND org_unit = ANY($4::text[])`,
+        [target, job, [...periods], [...orgUnits]],
+      )
+    ).rows[0]!;
+    const scopes = Number(row.scopes);
+    return scopes > 0 && Number(row.known) === scopes ? (row.since ?? undefined) : undefined;
+  }
+
+  async markKnown(
+    target: string,
+    job: string,
+    periods: readonly string[],
+    orgUnits: readonly string[],
+    at: string,
+  ): Promise<void> {
+    await this.pool.query(
+      `UPDATE ledger_scopes SET known_at = $1
+       WHERE target = $2 AND job = $3 AND period = ANY($4::text[]) AND org_unit = ANY($5::text[])`,
+      [at, target, job, [...periods], [...orgUnits]],
+    );
+  }
+
   async recordDeletions(
     runId: string,
     target: string,

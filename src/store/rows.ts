@@ -1,5 +1,5 @@
 import type { DataValue } from '../core/data-value.ts';
-import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
+import type { HeldValue, StaleValue } from '../core/reconcile.ts';
 import type { JobReport } from '../core/report.ts';
 import type { Intent, RunRecord } from './types.ts';
 

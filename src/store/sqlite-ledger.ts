@@ -100,6 +100,43 @@ export class SqliteLedger implements LedgerStore {
     return rows.flatMap(scopeEntries);
   }
 
+  async knownSince(
+    target: string,
+    job: string,
+    periods: readonly string[],
+    orgUnits: readonly string[],
+  ): Promise<string | undefined> {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS scopes, COUNT(known_at) AS known, MIN(known_at) AS since FROM ledger_scopes
+         WHERE target = ? AND period IN (SELECT value FROM json_each(?)) AND org_unit IN (SELECT value FROM json_each(?)) AND job = ?`,
+      )
+      .get(target, JSON.stringify(periods), JSON.stringify(orgUnits), job) as {
+      scopes: number;
+      known: number;
+      since: string | null;
+    };
+    return row.scopes > 0 && row.known === row.scopes ? (row.since ?? undefined) : undefined;
+  }
+
+  async markKnown(
+    target: string,
+    job: string,
+    periods: readonly string[],
+    orgUnits: readonly string[],
+    at: string,
+  ): Promise<void> {
+    // Losing this to a power cut costs a larger read next time, nothing else.
+    this.relaxed(() =>
+      this.db
+        .prepare(
+          `UPDATE ledger_scopes SET known_at = ?
+           WHERE target = ? AND period IN (SELECT value FROM json_each(?)) AND org_unit IN (SELECT value FROM json_each(?)) AND job = ?`,
+        )
+        .run(at, target, JSON.stringify(periods), JSON.stringify(orgUnits), job),
+    );
+  }
+
   /** Writes down what is about to be deleted, before it is. */
   async recordDeletions(
     runId: string,

@@ -78,6 +78,24 @@ export interface LedgerStore {
     periods: readonly string[],
     orgUnits?: readonly string[],
   ): Promise<LedgerEntry[]>;
+  /**
+   * Since when (the target's wall clock) t2a knows what a job's scopes hold in a target: the oldest
+   * moment recorded among the scopes where it wrote, undefined when one of them has none.
+   */
+  knownSince(
+    target: string,
+    job: string,
+    periods: readonly string[],
+    orgUnits: readonly string[],
+  ): Promise<string | undefined>;
+  /** Records that t2a knows what a job's scopes (those where it wrote) hold in a target as of `at`. */
+  markKnown(
+    target: string,
+    job: string,
+    periods: readonly string[],
+    orgUnits: readonly string[],
+    at: string,
+  ): Promise<void>;
   recordDeletions(runId: string, target: string, stale: readonly StaleValue[]): Promise<void>;
   deletions(runId: string): Promise<{ target: string; value: HeldValue }[]>;
   /** Writes down an import about to be sent, before the request leaves; returns its intent's id. */

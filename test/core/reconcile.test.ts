@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DataValue } from '../../src/core/data-value.ts';
 import {
+  type ChangedValue,
   guardDeletions,
+  type HeldValue,
+  heldFromLedger,
   intentsTaken,
   type LedgerEntry,
+  ledgerCovers,
   planReconcile,
 } from '../../src/core/reconcile.ts';
 
@@ -70,6 +74,87 @@ describe('reconciling a fresh export with the target', () => {
         zeroInsteadOfDelete: new Set(['BCG']),
       }).stale,
     ).toEqual([{ held: old, action: 'zero' }]);
+  });
+});
+
+describe('values changed in the target since t2a wrote them', () => {
+  it('withholds the fresh value and says what t2a wrote and what the target holds', () => {
+    const plan = planReconcile({
+      fresh: [v('A', '202401', '8'), v('B', '202401', '8')],
+      held: [v('A', '202401', '6')],
+      ledger: [ledger(v('A', '202401', '5')), ledger(v('B', '202401', '5'))],
+    });
+    expect(plan.create).toEqual([]);
+    expect(plan.update).toEqual([]);
+    expect(plan.changedInTarget).toEqual([
+      { value: v('A', '202401', '8'), written: '5', held: '6' },
+      { value: v('B', '202401', '8'), written: '5', held: undefined },
+    ]);
+  });
+
+  // Every state of one key: what t2a wrote (nothing, 5), what the target holds (nothing, what t2a wrote,
+  // something else), what the export gives (nothing, what t2a wrote, something else).
+  const states = ['absent', 'written', 'other'] as const;
+  const cases = (['absent', '5'] as const).flatMap((written) =>
+    states.flatMap((held) => states.map((fresh) => ({ written, held, fresh }))),
+  );
+  const stateValue = (state: (typeof states)[number], written: string) =>
+    state === 'absent'
+      ? undefined
+      : state === 'written'
+        ? written === 'absent'
+          ? '5'
+          : written
+        : '9';
+
+  it('never sends over a value the target no longer holds as t2a wrote it, in every state of a key', () => {
+    for (const { written, held, fresh } of cases) {
+      const heldValue = stateValue(held, written);
+      const freshValue = stateValue(fresh, written);
+      const plan = planReconcile({
+        fresh: freshValue ? [v('A', '202401', freshValue)] : [],
+        held: heldValue ? [v('A', '202401', heldValue)] : [],
+        ledger: written === 'absent' ? [] : [ledger(v('A', '202401', written))],
+      });
+      const sends = plan.create.length + plan.update.length;
+      const changedSince = written !== 'absent' && heldValue !== written;
+      if (changedSince) expect(sends, JSON.stringify({ written, held, fresh })).toBe(0);
+      // Nothing is lost either: a fresh value is sent, unchanged, or withheld and reported.
+      const accounted = sends + plan.unchanged.length + plan.changedInTarget.length;
+      expect(accounted, JSON.stringify({ written, held, fresh })).toBe(freshValue ? 1 : 0);
+    }
+  });
+
+  it('plans the same from the ledger and the target’s changes as from the whole scope, in every state of a key', () => {
+    for (const { written, held, fresh } of cases) {
+      if (written === 'absent') continue;
+      const heldValue = stateValue(held, written);
+      const freshValue = stateValue(fresh, written);
+      const entries = [ledger(v('A', '202401', written))];
+      const whole: HeldValue[] = heldValue ? [v('A', '202401', heldValue)] : [];
+      // The changes since: the key whenever the target differs from the ledger (and, harmlessly, when
+      // it holds what t2a wrote: t2a's own write).
+      for (const changes of [
+        heldValue === written
+          ? []
+          : [heldValue ? v('A', '202401', heldValue) : { ...v('A', '202401', ''), deleted: true }],
+        heldValue ? [v('A', '202401', heldValue)] : [{ ...v('A', '202401', ''), deleted: true }],
+      ] as ChangedValue[][]) {
+        const input = { fresh: freshValue ? [v('A', '202401', freshValue)] : [], ledger: entries };
+        expect(
+          planReconcile({ ...input, held: heldFromLedger(entries, changes) }),
+          JSON.stringify({ written, held, fresh, changes }),
+        ).toEqual(planReconcile({ ...input, held: whole }));
+      }
+    }
+  });
+
+  it('lets the ledger answer only where it knows every fresh value and nothing can be stale', () => {
+    const entries = [ledger(v('A', '202401', '5')), ledger(v('B', '202401', '5'))];
+    expect(ledgerCovers([v('A', '202401', '6'), v('B', '202401', '5')], entries)).toBe(true);
+    expect(ledgerCovers([v('A', '202401', '6')], entries)).toBe(false);
+    expect(ledgerCovers([v('A', '202401', '6'), v('C', '202401', '5')], entries)).toBe(false);
+    expect(ledgerCovers([], [])).toBe(true);
   });
 });
 

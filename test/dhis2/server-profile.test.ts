@@ -68,6 +68,20 @@ describe('the server profile per DHIS2 version', () => {
     });
   }
 
+  it('asks for changes since a wall-clock moment as each version reads lastUpdated', () => {
+    // 2.36–2.42 write the parsed moment into the SQL as UTC text (SpringDataValueSetStore): the wall
+    // clock labelled UTC. 2.43 binds a day in the server's zone (HibernateDataExportStore): no label.
+    for (const [text, expected] of [
+      ['2.36.13', '2026-11-30T04:00:00Z'],
+      ['2.40.3', '2026-11-30T04:00:00Z'],
+      ['2.42.1', '2026-11-30T04:00:00Z'],
+      ['2.43.0', '2026-11-30T04:00:00'],
+    ] as const)
+      expect(
+        serverProfile(parseServerVersion(text)).lastUpdatedParameter('2026-11-30T04:00:00'),
+      ).toBe(expected);
+  });
+
   it('leaves lastYears out when the job does not limit the run', () => {
     expect(
       serverProfile(parseServerVersion('2.40.0')).analyticsTables('tracker', undefined),

@@ -137,9 +137,10 @@ async function scenario(jobExtra: string, second?: SecondTarget) {
   return { source, target, loaded, first, a, b };
 }
 
+const key = (de: string, coc: string, pe: string, ou: string) => `${de}|${coc}|${pe}|${ou}`;
+
 describe('reconciliation after tracker corrections', async () => {
   const { target, loaded, first, a, b } = await scenario('    reconcile: { maxDeleteShare: 1 }');
-  const key = (de: string, coc: string, pe: string, ou: string) => `${de}|${coc}|${pe}|${ou}`;
 
   it('first delivers the four values', async () => {
     expect(first.totals.imported).toBe(4);
@@ -290,6 +291,92 @@ describe('adopting values another tool wrote', () => {
     await analytics(source);
     const report = await sync(loaded);
     expect(report.totals.deleted).toBe(1);
+  });
+});
+
+describe('values changed in the target after t2a wrote them', () => {
+  it('are not overwritten but reported, on a run that reads the whole scope and on one that reads only the changes, until adopted', async () => {
+    const source = await sandbox({
+      dhis2Version: '2.40',
+      seed: 'demo-tracker',
+      now: NOW,
+      facilities: 2,
+      months: 0,
+    });
+    const target = await sandbox({
+      dhis2Version: '2.40',
+      seed: 'demo-hmis',
+      now: NOW,
+      facilities: 2,
+    });
+    const [a, b] = source.seed.facilities as [string, string];
+    await send(source, 'POST', 'tracker?async=false', {
+      trackedEntities: [
+        child('6', a, 'FEMALE', '2026-01-10', 'BCG', 1, '2026-10-05'),
+        child('7', b, 'FEMALE', '2026-01-11', 'BCG', 1, '2026-10-06'),
+      ],
+    });
+    await analytics(source);
+    const { loaded } = configFor({
+      source,
+      target,
+      group: 'DemoPiGrp01',
+      root: source.seed.root,
+      periods: '{ fixed: [202610] }',
+    });
+    expect((await sync(loaded)).totals.imported).toBe(2);
+    const bcg = (orgUnit: string) => key('IMM_BCG_DOSES', 'LT1Y_F', '202610', orgUnit);
+    const held = () => targetValues(target, 'DemoImmMon1', source.seed.root, ['202610']);
+    // A data manager corrects a's number in the HMIS; then both facilities register another child.
+    await send(
+      target,
+      'POST',
+      'dataValueSets?dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE',
+      {
+        dataValues: [
+          {
+            dataElement: 'IMM_BCG_DOSES',
+            categoryOptionCombo: 'LT1Y_F',
+            period: '202610',
+            orgUnit: a,
+            value: '5',
+          },
+        ],
+      },
+    );
+    target.context.clock.set(new Date(NOW.getTime() + 3_600_000));
+    await send(source, 'POST', 'tracker?async=false', {
+      trackedEntities: [
+        child('8', a, 'FEMALE', '2026-01-12', 'BCG', 1, '2026-10-07'),
+        child('9', b, 'FEMALE', '2026-01-13', 'BCG', 1, '2026-10-08'),
+      ],
+    });
+    await analytics(source);
+    const changedIssue = (report: Awaited<ReturnType<typeof sync>>) =>
+      report.jobs[0]!.targets[0]!.issues.find((issue) => issue.cause === 'changed-in-target');
+    // b's scope is one t2a knows whole: only the target's changes are read; a's the same way.
+    const second = await sync(loaded);
+    expect(second.totals).toMatchObject({ updated: 1, withheld: 1 });
+    expect(changedIssue(second)).toMatchObject({ count: 1 });
+    expect(changedIssue(second)!.messages[0]).toContain('t2a wrote 1, the target holds 5');
+    expect((await held()).get(bcg(a))).toBe('5');
+    expect((await held()).get(bcg(b))).toBe('2');
+    // Nothing new, the next night (the change is older than the last run): still left alone and still
+    // reported, night after night.
+    target.context.clock.set(new Date(NOW.getTime() + 2 * 3_600_000));
+    const third = await sync(loaded);
+    expect(third.totals).toMatchObject({ sent: 0, unchanged: 1, withheld: 1 });
+    expect(changedIssue(third)).toMatchObject({ count: 1 });
+    // Adopting makes the target's 5 t2a's: the next run sends the tracker's 2.
+    const store = storeOf(loaded)!;
+    const { adoptValues } = await import('../../src/jobs/adopt.ts');
+    await adoptValues(store, await resolveJob(contextOf(loaded, { store }), 'immunisation'), {
+      confirm: true,
+    });
+    const fourth = await sync(loaded);
+    expect(fourth.totals).toMatchObject({ updated: 1 });
+    expect(changedIssue(fourth)).toBeUndefined();
+    expect((await held()).get(bcg(a))).toBe('2');
   });
 });
 

@@ -350,3 +350,84 @@ describe('the import answer of other versions', async () => {
     expect(body.response).toMatchObject({ status: 'ERROR', conflicts: [{ errorCode: 'E8022' }] });
   });
 });
+
+// SpringDataValueSetStore.getDataValueSql (2.36–2.42): `dv.lastupdated >= '<moment as UTC text>'`;
+// HibernateDataExportStore (2.43): the moment bound as a DATE, only its day kept. Both AND it with the
+// other filters; includeDeleted returns soft-deleted values marked deleted (DHIS2 2.36–2.43 source).
+describe('GET /api/dataValueSets?lastUpdated=…', async () => {
+  const classic = await sandboxForFile({
+    dhis2Version: '2.40.3',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 3,
+  });
+  const v243 = await sandboxForFile({
+    dhis2Version: '2.43.0',
+    seed: 'demo-hmis',
+    now: NOW,
+    facilities: 3,
+  });
+
+  async function writeAt(sandbox: typeof classic, at: string, values: unknown[], strategy = '') {
+    sandbox.context.clock.set(new Date(at));
+    const answer = await api(sandbox, `/api/dataValueSets${CODES}${strategy}`, {
+      body: { dataSet: 'DemoImmMon1', dataValues: values },
+    });
+    expect(answer.status).toBe(200);
+    sandbox.context.clock.set(NOW);
+  }
+  const since = async (sandbox: typeof classic, lastUpdated: string) => {
+    const [ou] = sandbox.seed.facilities as [string];
+    const answer = await api(
+      sandbox,
+      `/api/dataValueSets.json?dataSet=DemoImmMon1&period=202610&orgUnit=${ou}&lastUpdated=${encodeURIComponent(lastUpdated)}&includeDeleted=true${CODES.replace('?', '&')}`,
+    );
+    expect(answer.status).toBe(200);
+    return (answer.body.dataValues ?? []).map(
+      (dv: { categoryOptionCombo: string; deleted?: boolean }) =>
+        `${dv.categoryOptionCombo}${dv.deleted ? ' deleted' : ''}`,
+    );
+  };
+
+  for (const [name, sandbox] of [
+    ['2.40', classic],
+    ['2.43', v243],
+  ] as const) {
+    it(`${name}: returns what changed from that moment on, deletions included`, async () => {
+      const [ou] = sandbox.seed.facilities as [string];
+      await writeAt(sandbox, '2026-11-23T22:00:00Z', [
+        value(ou),
+        value(ou, { categoryOptionCombo: 'LT1Y_M' }),
+      ]);
+      await writeAt(sandbox, '2026-11-24T03:00:00Z', [
+        value(ou, { categoryOptionCombo: '1_4Y_F' }),
+      ]);
+      await writeAt(
+        sandbox,
+        '2026-11-24T05:00:00Z',
+        [value(ou, { categoryOptionCombo: 'LT1Y_M' })],
+        '&importStrategy=DELETE',
+      );
+      if (name === '2.40') {
+        expect(await since(sandbox, '2026-11-24T04:00:00Z')).toEqual(['LT1Y_M deleted']);
+        // An offset names the same moment: 07:00 in Nairobi is 04:00 UTC.
+        expect(await since(sandbox, '2026-11-24T07:00:00+03:00')).toEqual(['LT1Y_M deleted']);
+        expect((await since(sandbox, '2026-11-24T03:00:00')).sort()).toEqual([
+          '1_4Y_F',
+          'LT1Y_M deleted',
+        ]);
+      } else {
+        // Only the day counts: everything from midnight on.
+        expect((await since(sandbox, '2026-11-24T04:00:00')).sort()).toEqual([
+          '1_4Y_F',
+          'LT1Y_M deleted',
+        ]);
+      }
+      expect((await since(sandbox, '2026-11-23')).sort()).toEqual([
+        '1_4Y_F',
+        'LT1Y_F',
+        'LT1Y_M deleted',
+      ]);
+    });
+  }
+});

@@ -59,6 +59,24 @@ function named(
   return ids.flatMap((id) => ctx.metadata.find(type, scheme, id)?.id ?? []);
 }
 
+/**
+ * Where `lastUpdated` starts the export, as the stored `last_updated` text (this server's clock is UTC).
+ * `DateUtils.parseDate` reads it with or without an offset (none: the server's zone). 2.36–2.42 write the
+ * moment into the SQL as UTC text, compared with `>=` (`SpringDataValueSetStore.getDataValueSql`); 2.43
+ * binds it as a DATE, keeping only the day (`HibernateDataExportStore`).
+ */
+function lastUpdatedFrom(ctx: SandboxContext, text: string): string {
+  const offset = text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const zoned = /(Z|[+-]\d{2}:\d{2})$/.test(offset)
+    ? offset
+    : `${offset}${offset.length > 10 ? 'Z' : ''}`;
+  const moment = new Date(zoned);
+  if (Number.isNaN(moment.getTime()))
+    throw new ExportQueryError(`Invalid date format for lastUpdated: ${text}`, undefined, 400);
+  const utc = moment.toISOString();
+  return atLeast(ctx.version, 43) ? utc.slice(0, 10) : utc.slice(0, 19);
+}
+
 /** `GET /api/dataValueSets` (`DataValueSetController.getDataValueSet`, `DataExportParams` validation). */
 export function exportDataValues(
   ctx: SandboxContext,
@@ -106,7 +124,7 @@ export function exportDataValues(
         JSON.stringify([...elements]),
         JSON.stringify([...units]),
         ...(periods.length > 0 ? [JSON.stringify(periods)] : []),
-        ...(lastUpdated ? [lastUpdated] : []),
+        ...(lastUpdated ? [lastUpdatedFrom(ctx, lastUpdated)] : []),
       ],
     ) as StoredValue[];
   const limit = Number(query.get('limit') ?? Number.POSITIVE_INFINITY);
