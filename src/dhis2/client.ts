@@ -10,6 +10,8 @@ export type Query = Record<string, string | number | boolean | readonly string[]
 export interface Dhis2Response {
   readonly status: number;
   readonly body: unknown;
+  /** The server's clock when it answered (its `Date` header, whole seconds, UTC), if it said. */
+  readonly date?: number | undefined;
 }
 
 /**
@@ -22,6 +24,7 @@ export const DEFAULT_MAX_URL_LENGTH = 8000;
 
 export class Dhis2Client {
   private readonly authorization: string;
+  private latestDate: number | undefined;
 
   constructor(
     readonly connection: Dhis2Connection,
@@ -83,6 +86,14 @@ export class Dhis2Client {
 
   get maxUrlLength(): number {
     return this.connection.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
+  }
+
+  /**
+   * The latest moment of the server's clock this client has seen (a `Date` header): a request sent now
+   * reaches the server at this moment or later.
+   */
+  serverTime(): number | undefined {
+    return this.latestDate;
   }
 
   async get<T = unknown>(path: string, query: Query = {}): Promise<T> {
@@ -187,8 +198,14 @@ export class Dhis2Client {
       throw this.networkError(error, url);
     }
     const parsed = parseBody(text);
+    const date = Date.parse(response.headers.get('date') ?? '');
+    if (!Number.isNaN(date)) this.latestDate = Math.max(this.latestDate ?? date, date);
     if (response.ok || (acceptConflict && response.status === 409))
-      return { status: response.status, body: parsed };
+      return {
+        status: response.status,
+        body: parsed,
+        ...(Number.isNaN(date) ? {} : { date }),
+      };
     throw this.httpError(response, parsed, url);
   }
 

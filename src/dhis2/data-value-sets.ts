@@ -24,7 +24,7 @@ export interface ImportRequest {
 export async function importDataValues(
   client: Dhis2Client,
   request: ImportRequest,
-): Promise<ImportResult> {
+): Promise<ImportResult & { answeredAt?: number | undefined }> {
   const response = await client.post(
     'dataValueSets',
     {
@@ -43,7 +43,7 @@ export async function importDataValues(
     },
     { acceptConflict: true },
   );
-  return readImportResponse(response.status, response.body);
+  return { ...readImportResponse(response.status, response.body), answeredAt: response.date };
 }
 
 export interface HeldValuesRequest {

@@ -12,20 +12,22 @@ export interface SystemInfo {
   readonly serverDate: string | undefined;
   readonly lastAnalyticsTableSuccess: string | undefined;
   /**
-   * The server's wall clock now, a little behind (yyyy-MM-ddTHH:mm:ss), as this machine's clock plus the
-   * difference `serverDate` showed: how the server would stamp a value changed at this moment, early by
-   * the time the question took and two seconds (DHIS2 keeps whole seconds). Undefined without
-   * `serverDate`.
+   * A moment of the server's clock (a `Date` header, UTC) as the server's wall clock
+   * (yyyy-MM-ddTHH:mm:ss), the way it stamps the values it stores: its zone's offset is what
+   * `serverDate` (wall clock) and the `Date` header of the same answer differ by. Undefined when the
+   * server said neither.
    */
-  readonly serverClock: (() => string) | undefined;
+  readonly wallClock: ((moment: number) => string) | undefined;
 }
 
 /** `GET /api/system/info` (SystemInfo.java): version, calendar and analytics age. */
 export async function getSystemInfo(client: Dhis2Client): Promise<SystemInfo> {
   let info: Record<string, unknown>;
-  const asked = Date.now();
+  let date: number | undefined;
   try {
-    info = await client.get<Record<string, unknown>>('system/info');
+    const response = await client.request('GET', 'system/info');
+    info = response.body as Record<string, unknown>;
+    date = response.date;
   } catch (error) {
     // Every DHIS2 answers /api/system/info to any user it lets in: a 404, an error page or a server error
     // here means the URL leads somewhere else (or DHIS2 is not up behind it), not a wrong request.
@@ -43,7 +45,7 @@ export async function getSystemInfo(client: Dhis2Client): Promise<SystemInfo> {
     profile: serverProfile(version),
     calendar: typeof info.calendar === 'string' ? info.calendar : 'iso8601',
     serverDate,
-    serverClock: serverDate ? serverClockFrom(serverDate, asked, Date.now()) : undefined,
+    wallClock: serverDate && date !== undefined ? wallClockFrom(serverDate, date) : undefined,
     lastAnalyticsTableSuccess:
       typeof info.lastAnalyticsTableSuccess === 'string'
         ? info.lastAnalyticsTableSuccess
@@ -51,18 +53,22 @@ export async function getSystemInfo(client: Dhis2Client): Promise<SystemInfo> {
   };
 }
 
-/** The server's wall clock as `serverDate` (asked and answered between two moments of this machine) shows it. */
-export function serverClockFrom(
+const QUARTER_HOUR = 15 * 60_000;
+
+/**
+ * The server's wall clock for a moment of its `Date` header, from one answer that carried both: time
+ * zones are whole quarter hours from UTC, so the difference, rounded, is the zone (the seconds between
+ * DHIS2 reading its clock and the answer leaving do not matter).
+ */
+export function wallClockFrom(
   serverDate: string,
-  asked: number,
-  answered: number,
-): (() => string) | undefined {
+  date: number,
+): ((moment: number) => string) | undefined {
   // Whatever zone suffix a server adds, its wall clock is what precedes it.
   const wall = Date.parse(`${serverDate.slice(0, 19)}Z`);
   if (Number.isNaN(wall)) return undefined;
-  const ahead = wall - answered;
-  const margin = answered - asked + 2000;
-  return () => new Date(Date.now() + ahead - margin).toISOString().slice(0, 19);
+  const zone = Math.round((wall - date) / QUARTER_HOUR) * QUARTER_HOUR;
+  return (moment) => new Date(moment + zone).toISOString().slice(0, 19);
 }
 
 function notDhis2(client: Dhis2Client, message: string, details: unknown): T2aError {

@@ -55,6 +55,8 @@ interface Sent {
   readonly counts: ImportCounts;
   readonly conflicted: number;
   readonly issues: readonly IssueEntry[];
+  /** When the target answered the last of the requests (its clock), if it said. */
+  readonly answeredAt?: number | undefined;
 }
 
 /** Checks, translates and reconciles one exported chunk for one target, then sends what changed. */
@@ -100,7 +102,7 @@ export async function deliverChunk(
   await markKnown(
     delivery,
     chunk,
-    sent.sent > 0 ? target.info.serverClock?.() : scope.readFrom,
+    sent.sent > 0 ? afterImport(target, sent.answeredAt) : scope.readFrom,
     new Set(reconcile.changedInTarget.map(({ value }) => value.orgUnit)),
   );
   issues.push(...changedInTarget(delivery, reconcile.changedInTarget));
@@ -184,7 +186,9 @@ async function targetScope(
 ): Promise<{ held: HeldValue[]; readFrom: string | undefined }> {
   const { target, resolved } = delivery;
   const inScope = new Set(resolved.mappings.map((mapping) => mappingKey(mapping)));
-  const readFrom = target.info.serverClock?.();
+  // A request sent now reaches the target no earlier than the last answer it gave.
+  const seen = target.client.serverTime();
+  const readFrom = seen === undefined ? undefined : target.info.wallClock?.(seen);
   const request = {
     uidOf: target.uidOf,
     dataSets: target.dataSets,
@@ -231,6 +235,16 @@ async function markKnown(
     .filter((orgUnit) => !changedInTarget.has(orgUnit));
   if (known.length === 0) return;
   await store.ledger.markKnown(target.ledgerKey, resolved.job.name, chunk.periods, known, at);
+}
+
+/**
+ * From when the next run reads a scope t2a has just written into: the second after the import's answer
+ * (DHIS2 stamps a value no later than it answers; its `Date` header drops the fraction), so t2a's own
+ * writes are not read back. A change someone makes within that second is the one it can miss, as any
+ * change made between t2a's read and its write.
+ */
+function afterImport(target: PreparedTarget, answeredAt: number | undefined): string | undefined {
+  return answeredAt === undefined ? undefined : target.info.wallClock?.(answeredAt + 1000);
 }
 
 /** Fresh values withheld because the target's value is no longer the one t2a wrote: one issue each. */
@@ -351,6 +365,7 @@ export async function send(
       dataSet: group.dataSet,
     });
     total = {
+      answeredAt: Math.max(total.answeredAt ?? 0, result.answeredAt ?? 0) || undefined,
       sent: total.sent + group.values.length,
       counts: addCounts(total.counts, result.counts),
       conflicted: total.conflicted + result.conflicts.reduce((sum, c) => sum + c.count, 0),

@@ -304,7 +304,8 @@ export function importClassic(
   const counts: Counts = { imported: 0, updated: 0, ignored: 0, deleted: 0 };
   const rejected: number[] = [];
   const store = valueStore(ctx.db);
-  const now = `${ctx.clock.now().toISOString().slice(0, 23)}`;
+  // The batch handler writes lastupdated as yyyy-MM-dd'T'HH:mm:ss: whole seconds (DataValueBatchHandler).
+  const now = `${ctx.clock.now().toISOString().slice(0, 19)}.000`;
   const o = request.options;
   // Keys this request inserted: the batch handler buffers inserts and refuses a second object with the
   // same key until the buffer is flushed (`AbstractBatchHandler.addObject`, dhis2/quick), so a later value

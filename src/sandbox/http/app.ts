@@ -15,6 +15,11 @@ import { webMessage } from './web-message.ts';
 /** The sandbox's HTTP surface: DHIS2's Web API under `/api`, and the test control API under `/__sandbox`. */
 export function createSandboxApp(ctx: SandboxContext): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
+  // Tomcat dates every answer by the server's clock, the clock DHIS2 stamps values with.
+  app.use('*', async (c, next) => {
+    await next();
+    c.res.headers.set('Date', ctx.clock.now().toUTCString());
+  });
   // DHIS2 maps every endpoint with its `.json` suffix too (`CustomRequestMappingHandlerMapping`, suffix
   // matching on, 2.36–2.43): `/api/system/info.json` is `/api/system/info`. Routes whose suffix chooses
   // the format (analytics' dataValueSet.json/.xml/.csv, dataValueSets.json) keep theirs.
