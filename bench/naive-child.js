@@ -1,3 +1,5 @@
+import { peakRssMb } from './peak-rss.js';
+
 /**
  * The floor: the two HTTP calls per chunk a minimal script makes (analytics export, then import of the
  * body as it came), with no checks, no retries, no summary. Same chunks and concurrency as t2a.
@@ -58,6 +60,4 @@ async function worker() {
 }
 await Promise.all(Array.from({ length: concurrency }, worker));
 const seconds = (performance.now() - started) / 1000;
-process.stdout.write(
-  `${JSON.stringify({ seconds, exported, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ seconds, exported, peakRssMb: peakRssMb() })}\n`);

@@ -3,6 +3,7 @@ import { jobContext } from '../dist/jobs/context.js';
 import { runSync } from '../dist/jobs/sync.js';
 import { silentLogger } from '../dist/log.js';
 import { openStore } from '../dist/store/open.js';
+import { peakRssMb } from './peak-rss.js';
 
 /**
  * One t2a sync in its own process, so its time and peak memory are its own: the compiled build, as
@@ -25,6 +26,6 @@ process.stdout.write(
     ignored: report.totals.ignored,
     outcome: report.outcome,
     failedChunks: report.jobs.flatMap((job) => job.failedChunks).length,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssMb(),
   })}\n`,
 );

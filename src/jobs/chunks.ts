@@ -7,6 +7,7 @@ import { exportDataValueSet } from '../dhis2/analytics.ts';
 import type { Logger } from '../log.ts';
 import { type ChunkDelivery, type Delivery, deliverChunk } from './deliver.ts';
 import type { ResolvedJob } from './resolve-job.ts';
+import { semaphore } from './semaphore.ts';
 
 /** Every chunk's deliveries, per target in the job's order, and the chunks that failed. */
 export interface ChunksOutcome {
@@ -55,16 +56,18 @@ function failedChunk(
   };
 }
 
-/** One chunk: one export from the source, then one delivery per target. A failure stays in its chunk. */
-async function runChunk(
+/** A chunk's export: its values, or why it failed (the chunk then delivers nothing). */
+type Exported =
+  | { readonly values: DataValue[]; readonly requests: number }
+  | { readonly failed: ChunkRun };
+
+async function exportChunk(
   resolved: ResolvedJob,
   deliveries: readonly Delivery[],
   chunk: Chunk,
   log: Logger,
-): Promise<ChunkRun> {
+): Promise<Exported> {
   const { job, source } = resolved;
-  let exported: DataValue[];
-  let requests = 0;
   try {
     const result = await exportDataValueSet(source.client, source.info.profile, {
       programIndicators: resolved.mappings.map((mapping) => mapping.programIndicator),
@@ -72,28 +75,40 @@ async function runChunk(
       orgUnits: chunk.orgUnits,
       mappingAttribute: job.mappingAttribute,
     });
-    exported = result.values;
-    requests = result.requests;
-    if (requests > 1)
+    if (result.requests > 1)
       log.info(
-        { requests, maxUrlLength: source.client.maxUrlLength },
+        { requests: result.requests, maxUrlLength: source.client.maxUrlLength },
         'export split to keep URLs short',
       );
+    return { values: result.values, requests: result.requests };
   } catch (error) {
     log.error({ err: (error as Error).message }, 'export failed');
     return {
-      delivered: deliveries.map(() => undefined),
-      failed: [failedChunk(resolved, chunk, error, `export from ${source.client.name}`)],
-      halt: halting(error) ? (error as T2aError) : undefined,
-      requests: 0,
+      failed: {
+        delivered: deliveries.map(() => undefined),
+        failed: [failedChunk(resolved, chunk, error, `export from ${source.client.name}`)],
+        halt: halting(error) ? (error as T2aError) : undefined,
+        requests: 0,
+      },
     };
   }
+}
+
+/** One exported chunk, delivered to each target. A failure stays in its chunk. */
+async function deliverExported(
+  resolved: ResolvedJob,
+  deliveries: readonly Delivery[],
+  chunk: Chunk,
+  exported: Exported,
+  log: Logger,
+): Promise<ChunkRun> {
+  if ('failed' in exported) return exported.failed;
   const delivered: (ChunkDelivery | undefined)[] = [];
   const failed: FailedChunk[] = [];
   let halt: T2aError | undefined;
   for (const delivery of deliveries) {
     try {
-      const result = await deliverChunk({ ...delivery, log }, chunk, exported);
+      const result = await deliverChunk({ ...delivery, log }, chunk, exported.values);
       delivered.push(result);
       if (result.failure) {
         const name = delivery.target.client.name;
@@ -107,10 +122,14 @@ async function runChunk(
       if (halting(error)) halt ??= error as T2aError;
     }
   }
-  return { delivered, failed, halt, requests };
+  return { delivered, failed, halt, requests: exported.requests };
 }
 
-/** Runs the chunks `job.concurrency` at a time, stopping between chunks when the signal says so. */
+/**
+ * Runs the chunks `job.concurrency` at a time, stopping between chunks when the signal says so. The
+ * source exports the next chunks while the target takes the previous ones: up to `concurrency` exports
+ * run ahead of the deliveries (each held in memory until delivered), so neither server waits on t2a.
+ */
 export async function deliverChunks(
   resolved: ResolvedJob,
   deliveries: readonly Delivery[],
@@ -118,20 +137,34 @@ export async function deliverChunks(
   options: ChunkOptions,
   log: Logger,
 ): Promise<ChunksOutcome> {
-  const limit = pLimit(resolved.job.concurrency);
+  const concurrency = resolved.job.concurrency;
+  const exports = pLimit(concurrency);
+  const imports = pLimit(concurrency);
+  const inFlight = semaphore(2 * concurrency);
   let done = 0;
   let halted: T2aError | undefined;
+  const stopped = () => options.signal?.aborted === true || halted !== undefined;
   const runs = await Promise.all(
-    chunks.map((chunk) =>
-      limit(async (): Promise<ChunkRun | undefined> => {
-        if (options.signal?.aborted || halted) return undefined;
-        const run = await runChunk(resolved, deliveries, chunk, log.child({ chunk: chunk.index }));
+    chunks.map(async (chunk): Promise<ChunkRun | undefined> => {
+      await inFlight.acquire();
+      try {
+        if (stopped()) return undefined;
+        const chunkLog = log.child({ chunk: chunk.index });
+        const exported = await exports(() => exportChunk(resolved, deliveries, chunk, chunkLog));
+        const run = await imports(async () =>
+          stopped() && !('failed' in exported)
+            ? undefined
+            : deliverExported(resolved, deliveries, chunk, exported, chunkLog),
+        );
+        if (!run) return undefined;
         halted ??= run.halt;
         done += 1;
         options.onProgress?.(done, chunks.length);
         return run;
-      }),
-    ),
+      } finally {
+        inFlight.release();
+      }
+    }),
   );
   const ran = runs.filter((run): run is ChunkRun => run !== undefined);
   return {
