@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { peakRssMb } from './peak-rss.js';
 
 /**
@@ -12,12 +13,12 @@ const [
   group,
   attribute,
   periodsArg,
-  orgUnitsArg,
+  orgUnitsFile,
   sizeArg,
   concurrencyArg,
 ] = process.argv.slice(2);
 const periods = periodsArg.split(',');
-const orgUnits = orgUnitsArg.split(',');
+const orgUnits = readFileSync(orgUnitsFile, 'utf8').split(',');
 const size = Number(sizeArg);
 const concurrency = Number(concurrencyArg);
 const headers = { authorization: `ApiToken ${sourceToken}`, 'content-type': 'application/json' };

@@ -10,7 +10,7 @@
  * holds every value in the target, with the source's totals. `--json` ends with one JSON line.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,16 +46,24 @@ interface Measure {
   analyticsRequests: number;
 }
 
-async function child(script: string, args: string[]): Promise<Measure> {
+/** The Node flags t2a runs with, as its executable's first line gives them (`#!/usr/bin/env -S node …`). */
+function shippedNodeFlags(): string[] {
+  const shebang = readFileSync(new URL('../bin/t2a.js', import.meta.url), 'utf8').split('\n')[0]!;
+  return shebang.split(/\s+/).slice(shebang.split(/\s+/).indexOf('node') + 1);
+}
+
+async function child(script: string, args: string[], flags: string[] = []): Promise<Measure> {
   source.context.requests.clear();
   // BENCH_CHILD_HEAP_MB caps the measured processes' heap: a run that still completes holds nothing that
   // grows with the data.
   const heap = process.env.BENCH_CHILD_HEAP_MB
-    ? [`--max-old-space-size=${process.env.BENCH_CHILD_HEAP_MB}`]
-    : [];
+    ? [...flags, `--max-old-space-size=${process.env.BENCH_CHILD_HEAP_MB}`]
+    : [...flags];
   // BENCH_CPU_PROF=DIR writes each measured process's CPU profile there (Chrome DevTools format).
   if (process.env.BENCH_CPU_PROF)
     heap.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
+  // BENCH_NODE_FLAGS: more Node flags for the measured processes (--heapsnapshot-signal=SIGUSR2, …).
+  heap.push(...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []));
   const { stdout } = await run(
     process.execPath,
     [...heap, new URL(script, import.meta.url).pathname, ...args],
@@ -127,6 +135,9 @@ log: { file: ${join(dir, 't2a.log')}, level: warn }
 );
 
 const clear = () => target.context.db.exec('DELETE FROM data_values');
+// In a file: 21,000 facilities on the command line would pass the kernel's limit for one argument.
+const facilitiesFile = join(dir, 'facilities.txt');
+writeFileSync(facilitiesFile, source.seed.facilities.join(','));
 say(
   '\n1. The floor: a naive script, two HTTP calls per chunk (1 month × 100 facilities), no checks…',
 );
@@ -138,7 +149,7 @@ const naive = await child('./naive-child.js', [
   'DemoPiGrp01',
   'vudyDP7jUy5',
   MONTHS.join(','),
-  source.seed.facilities.join(','),
+  facilitiesFile,
   String(CHUNK_UNITS),
   '2',
 ]);
@@ -147,13 +158,13 @@ const naiveStored = (
 ).n;
 clear();
 say('2. t2a sync, full run into an empty target…');
-const full = await child('./t2a-child.js', [config]);
+const full = await child('./t2a-child.js', [config], shippedNodeFlags());
 const stored = checkTarget('full');
 say('3. t2a sync after 1 % of the values changed in tracker…');
 const changed = source.context.db
   .prepare('UPDATE analytics_values SET value = value + 1 WHERE rowid % 100 = 0')
   .run().changes;
-const incremental = await child('./t2a-child.js', [config]);
+const incremental = await child('./t2a-child.js', [config], shippedNodeFlags());
 checkTarget('incremental');
 
 const rate = (m: Measure, values: number) => Math.round(values / m.seconds);

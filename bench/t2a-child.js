@@ -7,7 +7,8 @@ import { peakRssMb } from './peak-rss.js';
 
 /**
  * One t2a sync in its own process, so its time and peak memory are its own: the compiled build, as
- * `t2a sync` runs it, with the store of its configuration (history, lock lease, ledger and intents).
+ * `t2a sync` runs it (the benchmark starts it with the Node flags of bin/t2a.js), with the store of its
+ * configuration (history, lock lease, ledger and intents).
  */
 const [file] = process.argv.slice(2);
 const started = performance.now();

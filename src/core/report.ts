@@ -126,15 +126,25 @@ export interface TargetIdentity {
   readonly dryRun: boolean;
 }
 
-/** A target's report: its identity, and every step of the job folded in order. */
-export function foldTargetReport(
-  identity: TargetIdentity,
-  results: readonly DeliveryResult[],
-): TargetReport {
-  let total = emptyDelivery();
-  let issues: Issue[] = [];
-  for (const result of results) {
-    total = {
+/**
+ * A target's steps folded so far: the counts summed and the issues folded by cause. It stays the same
+ * size however many chunks a job has, so a run keeps no more per target than this.
+ */
+export interface Tally {
+  readonly total: Omit<DeliveryResult, 'issues'>;
+  readonly issues: readonly Issue[];
+}
+
+export const emptyTally = (): Tally => {
+  const { issues: _none, ...total } = emptyDelivery();
+  return { total, issues: [] };
+};
+
+/** One more step folded into a tally. */
+export function tally(so: Tally, result: DeliveryResult): Tally {
+  const { total } = so;
+  return {
+    total: {
       exported: total.exported + result.exported,
       withheld: total.withheld + result.withheld,
       sent: total.sent + result.sent,
@@ -144,12 +154,22 @@ export function foldTargetReport(
       counts: addCounts(total.counts, result.counts),
       conflicted: total.conflicted + result.conflicted,
       plan: mergePlans(total.plan, result.plan),
-      issues: [],
-    };
-    issues = foldIssues(issues, result.issues);
-  }
-  const { issues: _none, ...counts } = total;
-  return { ...identity, ...counts, issues };
+    },
+    issues: foldIssues(so.issues, result.issues),
+  };
+}
+
+/** A target's report from its tally. */
+export function reportOf(identity: TargetIdentity, folded: Tally): TargetReport {
+  return { ...identity, ...folded.total, issues: folded.issues };
+}
+
+/** A target's report: its identity, and every step of the job folded in order. */
+export function foldTargetReport(
+  identity: TargetIdentity,
+  results: readonly DeliveryResult[],
+): TargetReport {
+  return reportOf(identity, results.reduce(tally, emptyTally()));
 }
 
 /** What one job delivered to one target: every step folded (foldTargetReport). */

@@ -2,16 +2,29 @@ import pLimit from 'p-limit';
 import type { DataValue } from '../core/data-value.ts';
 import { isT2aError, type T2aError } from '../core/errors.ts';
 import type { Chunk } from '../core/plan.ts';
-import type { FailedChunk } from '../core/report.ts';
+import type { StaleValue } from '../core/reconcile.ts';
+import { delivered, emptyTally, type FailedChunk, type Tally, tally } from '../core/report.ts';
 import { exportDataValueSet } from '../dhis2/analytics.ts';
 import type { Logger } from '../log.ts';
 import { type ChunkDelivery, type Delivery, deliverChunk } from './deliver.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 import { semaphore } from './semaphore.ts';
 
-/** Every chunk's deliveries, per target in the job's order, and the chunks that failed. */
+/** What the chunks delivered to one target, folded as they ran (its size does not grow with the job). */
+export interface TargetChunks {
+  /** The job's issues and every chunk's result, folded. */
+  readonly tally: Tally;
+  /** Values t2a wrote that the export no longer produces, for the end of the job. */
+  readonly stale: readonly StaleValue[];
+  /** Values the chunks' scopes held in the target. */
+  readonly held: number;
+  /** Some chunk withheld values: clearing anything would rest on an incomplete picture. */
+  readonly incomplete: boolean;
+}
+
+/** What the chunks delivered, per target in the job's order, and the chunks that failed. */
 export interface ChunksOutcome {
-  readonly deliveries: readonly (readonly ChunkDelivery[])[];
+  readonly deliveries: readonly TargetChunks[];
   readonly failed: readonly FailedChunk[];
   /** Chunks that ran (a stop between chunks leaves the rest). */
   readonly done: number;
@@ -103,26 +116,26 @@ async function deliverExported(
   log: Logger,
 ): Promise<ChunkRun> {
   if ('failed' in exported) return exported.failed;
-  const delivered: (ChunkDelivery | undefined)[] = [];
+  const results: (ChunkDelivery | undefined)[] = [];
   const failed: FailedChunk[] = [];
   let halt: T2aError | undefined;
   for (const delivery of deliveries) {
     try {
       const result = await deliverChunk({ ...delivery, log }, chunk, exported.values);
-      delivered.push(result);
+      results.push(result);
       if (result.failure) {
         const name = delivery.target.client.name;
         failed.push(failedChunk(resolved, chunk, result.failure, `import into ${name}`));
       }
     } catch (error) {
-      delivered.push(undefined);
+      results.push(undefined);
       const name = delivery.target.client.name;
       failed.push(failedChunk(resolved, chunk, error, `import into ${name}`));
       log.error({ err: (error as Error).message, target: name }, 'import failed');
       if (halting(error)) halt ??= error as T2aError;
     }
   }
-  return { delivered, failed, halt, requests: exported.requests };
+  return { delivered: results, failed, halt, requests: exported.requests };
 }
 
 /**
@@ -142,13 +155,37 @@ export async function deliverChunks(
   const imports = pLimit(concurrency);
   const inFlight = semaphore(2 * concurrency);
   let done = 0;
+  let exportRequests = 0;
   let halted: T2aError | undefined;
+  const failed: FailedChunk[] = [];
+  const targets: TargetChunks[] = deliveries.map(() => ({
+    tally: tally(emptyTally(), delivered({ issues: resolved.issues })),
+    stale: [],
+    held: 0,
+    incomplete: false,
+  }));
+  const record = (run: ChunkRun) => {
+    run.delivered.forEach((chunk, index) => {
+      const so = targets[index];
+      if (!chunk || !so) return;
+      targets[index] = {
+        tally: tally(so.tally, chunk.result),
+        stale: chunk.stale.length > 0 ? [...so.stale, ...chunk.stale] : so.stale,
+        held: so.held + chunk.held,
+        incomplete: so.incomplete || chunk.incomplete,
+      };
+    });
+    failed.push(...run.failed);
+    exportRequests += run.requests;
+    halted ??= run.halt;
+    done += 1;
+  };
   const stopped = () => options.signal?.aborted === true || halted !== undefined;
-  const runs = await Promise.all(
-    chunks.map(async (chunk): Promise<ChunkRun | undefined> => {
+  await Promise.all(
+    chunks.map(async (chunk) => {
       await inFlight.acquire();
       try {
-        if (stopped()) return undefined;
+        if (stopped()) return;
         const chunkLog = log.child({ chunk: chunk.index });
         const exported = await exports(() => exportChunk(resolved, deliveries, chunk, chunkLog));
         const run = await imports(async () =>
@@ -156,24 +193,13 @@ export async function deliverChunks(
             ? undefined
             : deliverExported(resolved, deliveries, chunk, exported, chunkLog),
         );
-        if (!run) return undefined;
-        halted ??= run.halt;
-        done += 1;
+        if (!run) return;
+        record(run);
         options.onProgress?.(done, chunks.length);
-        return run;
       } finally {
         inFlight.release();
       }
     }),
   );
-  const ran = runs.filter((run): run is ChunkRun => run !== undefined);
-  return {
-    deliveries: deliveries.map((_delivery, index) =>
-      ran.flatMap((run) => run.delivered[index] ?? []),
-    ),
-    failed: ran.flatMap((run) => run.failed),
-    done: ran.length,
-    exportRequests: ran.reduce((sum, run) => sum + run.requests, 0),
-    halted,
-  };
+  return { deliveries: targets, failed, done, exportRequests, halted };
 }

@@ -9,7 +9,9 @@ import {
   type FailedChunk,
   foldTargetReport,
   type JobReport,
+  reportOf,
   type TargetReport,
+  tally,
 } from '../core/report.ts';
 import type { Finding } from '../core/validation.ts';
 import { checkAnalyticsFreshness, runAnalyticsTables } from '../dhis2/analytics-tables.ts';
@@ -111,29 +113,24 @@ async function aggregateAnalytics(delivery: Delivery): Promise<DeliveryResult> {
 
 /** The end of a job for each target: stale values cleared, analytics after import, the report folded. */
 async function finishTargets(
-  resolved: ResolvedJob,
   deliveries: readonly Delivery[],
   outcome: ChunksOutcome,
   options: RunOptions,
 ): Promise<TargetReport[]> {
   const reports: TargetReport[] = [];
   for (const [index, delivery] of deliveries.entries()) {
-    const chunks = outcome.deliveries[index] ?? [];
+    const chunks = outcome.deliveries[index];
+    if (!chunks) continue;
     const stale = await clearStale(delivery, {
-      stale: chunks.flatMap((chunk) => chunk.stale),
-      held: chunks.reduce((sum, chunk) => sum + chunk.held, 0),
-      incomplete: chunks.some((chunk) => chunk.incomplete),
+      stale: chunks.stale,
+      held: chunks.held,
+      incomplete: chunks.incomplete,
       failedChunks: outcome.failed.length,
       allowMassDelete: options.allowMassDelete === true,
     });
     const afterImport = await aggregateAnalytics(delivery);
     reports.push(
-      foldTargetReport(delivery.target.identity, [
-        delivered({ issues: resolved.issues }),
-        ...chunks.map((chunk) => chunk.result),
-        stale,
-        afterImport,
-      ]),
+      reportOf(delivery.target.identity, [stale, afterImport].reduce(tally, chunks.tally)),
     );
   }
   return reports;
@@ -169,12 +166,12 @@ function failure(error: unknown): NonNullable<JobReport['error']> {
 /** Target reports of what the chunks delivered, when the job ends before its end (a stop, a failure). */
 function partialTargets(resolved: ResolvedJob | undefined, outcome: ChunksOutcome | undefined) {
   return (
-    resolved?.targets.map((target, index) =>
-      foldTargetReport(target.identity, [
-        delivered({ issues: resolved.issues }),
-        ...(outcome?.deliveries[index] ?? []).map((chunk) => chunk.result),
-      ]),
-    ) ?? []
+    resolved?.targets.map((target, index) => {
+      const chunks = outcome?.deliveries[index];
+      return chunks
+        ? reportOf(target.identity, chunks.tally)
+        : foldTargetReport(target.identity, [delivered({ issues: resolved.issues })]);
+    }) ?? []
   );
 }
 
@@ -252,7 +249,7 @@ export async function executeJob(
         },
       );
     }
-    const targets = await finishTargets(resolved, run.deliveries, outcome, options);
+    const targets = await finishTargets(run.deliveries, outcome, options);
     const complete =
       job.complete?.afterSync && ctx.store && !(options.dryRun || job.dryRun)
         ? { completed: await completeAfterSync(ctx, resolved, log) }

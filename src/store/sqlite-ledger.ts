@@ -24,7 +24,22 @@ interface LedgerRow {
 
 /** The ledger and the deletion record, in t2a's store. */
 export class SqliteLedger implements LedgerStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {}
+
+  /**
+   * A statement prepared once per store: a national run would otherwise compile thousands, whose native
+   * memory stays until the garbage collector, which cannot see it, gets round to them.
+   */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   /** Records values t2a wrote (or adopted) into a target for a job. */
   async record(
@@ -51,21 +66,19 @@ export class SqliteLedger implements LedgerStore {
   ): void {
     if (writes.length === 0 && forgets.length === 0) return;
     const { periods, orgUnits } = scopesOf([...writes, ...forgets]);
-    const rows = this.db
-      .prepare(
-        `SELECT period, org_unit, job, entries FROM ledger_scopes
+    const rows = this.sql(
+      `SELECT period, org_unit, job, entries FROM ledger_scopes
          WHERE target = ? AND period IN (SELECT value FROM json_each(?)) AND org_unit IN (SELECT value FROM json_each(?))`,
-      )
-      .all(target, JSON.stringify(periods), JSON.stringify(orgUnits)) as ScopeRow[];
+    ).all(target, JSON.stringify(periods), JSON.stringify(orgUnits)) as ScopeRow[];
     const changes = applyToScopes(rows, job, writes, forgets);
     const now = new Date().toISOString();
-    const upsert = this.db.prepare(
+    const upsert = this.sql(
       `INSERT INTO ledger_scopes (target, period, org_unit, job, entries, written_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (target, period, org_unit, job) DO UPDATE SET entries = excluded.entries, written_at = excluded.written_at`,
     );
     for (const row of changes.upsert)
       upsert.run(target, row.period, row.org_unit, row.job, row.entries, now);
-    const remove = this.db.prepare(
+    const remove = this.sql(
       'DELETE FROM ledger_scopes WHERE target = ? AND period = ? AND org_unit = ? AND job = ?',
     );
     for (const row of changes.remove) remove.run(target, row.period, row.org_unit, row.job);
@@ -86,17 +99,15 @@ export class SqliteLedger implements LedgerStore {
     orgUnits?: readonly string[],
   ): Promise<LedgerEntry[]> {
     const byUnit = orgUnits ? 'AND org_unit IN (SELECT value FROM json_each(?))' : '';
-    const rows = this.db
-      .prepare(
-        `SELECT period, org_unit, job, entries FROM ledger_scopes
+    const rows = this.sql(
+      `SELECT period, org_unit, job, entries FROM ledger_scopes
          WHERE target = ? AND period IN (SELECT value FROM json_each(?)) ${byUnit} AND job = ?`,
-      )
-      .all(
-        target,
-        JSON.stringify(periods),
-        ...(orgUnits ? [JSON.stringify(orgUnits)] : []),
-        job,
-      ) as ScopeRow[];
+    ).all(
+      target,
+      JSON.stringify(periods),
+      ...(orgUnits ? [JSON.stringify(orgUnits)] : []),
+      job,
+    ) as ScopeRow[];
     return rows.flatMap(scopeEntries);
   }
 
@@ -106,12 +117,10 @@ export class SqliteLedger implements LedgerStore {
     periods: readonly string[],
     orgUnits: readonly string[],
   ): Promise<string | undefined> {
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(*) AS scopes, COUNT(known_at) AS known, MIN(known_at) AS since FROM ledger_scopes
+    const row = this.sql(
+      `SELECT COUNT(*) AS scopes, COUNT(known_at) AS known, MIN(known_at) AS since FROM ledger_scopes
          WHERE target = ? AND period IN (SELECT value FROM json_each(?)) AND org_unit IN (SELECT value FROM json_each(?)) AND job = ?`,
-      )
-      .get(target, JSON.stringify(periods), JSON.stringify(orgUnits), job) as {
+    ).get(target, JSON.stringify(periods), JSON.stringify(orgUnits), job) as {
       scopes: number;
       known: number;
       since: string | null;
@@ -128,12 +137,10 @@ export class SqliteLedger implements LedgerStore {
   ): Promise<void> {
     // Losing this to a power cut costs a larger read next time, nothing else.
     this.relaxed(() =>
-      this.db
-        .prepare(
-          `UPDATE ledger_scopes SET known_at = ?
+      this.sql(
+        `UPDATE ledger_scopes SET known_at = ?
            WHERE target = ? AND period IN (SELECT value FROM json_each(?)) AND org_unit IN (SELECT value FROM json_each(?)) AND job = ?`,
-        )
-        .run(at, target, JSON.stringify(periods), JSON.stringify(orgUnits), job),
+      ).run(at, target, JSON.stringify(periods), JSON.stringify(orgUnits), job),
     );
   }
 
@@ -143,7 +150,7 @@ export class SqliteLedger implements LedgerStore {
     target: string,
     stale: readonly StaleValue[],
   ): Promise<void> {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       `INSERT INTO deletions (run_id, target, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, last_updated, action, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -157,9 +164,7 @@ export class SqliteLedger implements LedgerStore {
 
   /** The values a run deleted, by target, for `t2a restore`. */
   async deletions(runId: string): Promise<{ target: string; value: HeldValue }[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM deletions WHERE run_id = ?')
-      .all(runId) as (LedgerRow & {
+    const rows = this.sql('SELECT * FROM deletions WHERE run_id = ?').all(runId) as (LedgerRow & {
       target: string;
       stored_by: string | null;
       last_updated: string | null;
@@ -176,11 +181,9 @@ export class SqliteLedger implements LedgerStore {
     const id = randomUUID();
     // Durable before the request leaves (synchronous FULL): what is not written down here is what a
     // crash would hide from the ledger. One row per request, its values as JSON.
-    this.db
-      .prepare(
-        'INSERT INTO ledger_intents (id, target, job, run_id, intended_values, intended_at) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(id, target, job, runId, JSON.stringify(values), new Date().toISOString());
+    this.sql(
+      'INSERT INTO ledger_intents (id, target, job, run_id, intended_values, intended_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(id, target, job, runId, JSON.stringify(values), new Date().toISOString());
     return id;
   }
 
@@ -199,16 +202,14 @@ export class SqliteLedger implements LedgerStore {
         job,
         taken.map((value) => ({ ...value, runId })),
       );
-      this.db.prepare('DELETE FROM ledger_intents WHERE id = ?').run(intent);
+      this.sql('DELETE FROM ledger_intents WHERE id = ?').run(intent);
     });
   }
 
   async intents(target: string, job: string): Promise<Intent[]> {
-    const rows = this.db
-      .prepare(
-        'SELECT id, run_id, intended_values FROM ledger_intents WHERE target = ? AND job = ?',
-      )
-      .all(target, job) as IntentRow[];
+    const rows = this.sql(
+      'SELECT id, run_id, intended_values FROM ledger_intents WHERE target = ? AND job = ?',
+    ).all(target, job) as IntentRow[];
     return rows.map(intentFromRow);
   }
 
@@ -220,17 +221,17 @@ export class SqliteLedger implements LedgerStore {
   ): Promise<void> {
     this.relaxed(() => {
       this.write(target, job, taken);
-      const drop = this.db.prepare('DELETE FROM ledger_intents WHERE id = ?');
+      const drop = this.sql('DELETE FROM ledger_intents WHERE id = ?');
       for (const id of intents) drop.run(id);
     });
   }
 
   private relaxed(work: () => void): void {
-    this.db.pragma('synchronous = NORMAL');
+    this.sql('PRAGMA synchronous = NORMAL').run();
     try {
       this.db.transaction(work)();
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.sql('PRAGMA synchronous = FULL').run();
     }
   }
 }

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { configFor, demoIds, runT2a, sandbox } from './harness.ts';
 
@@ -106,6 +108,15 @@ describe('the t2a command line', async () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
       '"nope" is not a seed. Choose one of: demo, demo-tracker, demo-hmis, empty.',
+    );
+  });
+
+  it('runs as an installed command, with the Node flags its first line gives', async () => {
+    const bin = new URL('../../bin/t2a.js', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(bin, ['--version']);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe(
+      '#!/usr/bin/env -S node --max-semi-space-size=1 --heap-growing-percent=100',
     );
   });
 
