@@ -2,11 +2,10 @@ import pLimit from 'p-limit';
 import type { DataValue } from '../core/data-value.ts';
 import { isT2aError, type T2aError } from '../core/errors.ts';
 import type { Chunk } from '../core/plan.ts';
-import type { StaleValue } from '../core/reconcile.ts';
 import { delivered, emptyTally, type FailedChunk, type Tally, tally } from '../core/report.ts';
 import { exportDataValueSet } from '../dhis2/analytics.ts';
 import type { Logger } from '../log.ts';
-import { type ChunkDelivery, type Delivery, deliverChunk } from './deliver.ts';
+import { type ChunkDelivery, type Delivery, deliverChunk, STALE_NAMES } from './deliver.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 import { semaphore } from './semaphore.ts';
 
@@ -14,8 +13,9 @@ import { semaphore } from './semaphore.ts';
 export interface TargetChunks {
   /** The job's issues and every chunk's result, folded. */
   readonly tally: Tally;
-  /** Values t2a wrote that the export no longer produces, for the end of the job. */
-  readonly stale: readonly StaleValue[];
+  /** Values t2a wrote that the export no longer produces (held in the store), and a few named. */
+  readonly stale: number;
+  readonly staleNames: readonly string[];
   /** Values the chunks' scopes held in the target. */
   readonly held: number;
   /** Some chunk withheld values: clearing anything would rest on an incomplete picture. */
@@ -160,7 +160,8 @@ export async function deliverChunks(
   const failed: FailedChunk[] = [];
   const targets: TargetChunks[] = deliveries.map(() => ({
     tally: tally(emptyTally(), delivered({ issues: resolved.issues })),
-    stale: [],
+    stale: 0,
+    staleNames: [],
     held: 0,
     incomplete: false,
   }));
@@ -170,7 +171,11 @@ export async function deliverChunks(
       if (!chunk || !so) return;
       targets[index] = {
         tally: tally(so.tally, chunk.result),
-        stale: chunk.stale.length > 0 ? [...so.stale, ...chunk.stale] : so.stale,
+        stale: so.stale + chunk.stale,
+        staleNames:
+          so.staleNames.length < STALE_NAMES
+            ? [...so.staleNames, ...chunk.staleNames].slice(0, STALE_NAMES)
+            : so.staleNames,
         held: so.held + chunk.held,
         incomplete: so.incomplete || chunk.incomplete,
       };

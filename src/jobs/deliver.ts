@@ -7,23 +7,15 @@ import { lockReason } from '../core/locks.ts';
 import { mappingKey } from '../core/mapping.ts';
 import { periodAhead, periodDates } from '../core/periods.ts';
 import type { Chunk } from '../core/plan.ts';
-import {
-  type HeldValue,
-  heldFromLedger,
-  type LedgerEntry,
-  ledgerCovers,
-  planReconcile,
-  type ReconcilePlan,
-  type StaleValue,
-  withoutDefaultCombos,
-} from '../core/reconcile.ts';
+import { planReconcile, type StaleValue } from '../core/reconcile.ts';
 import { type DeliveryResult, delivered, planOf } from '../core/report.ts';
 import type { Finding } from '../core/validation.ts';
-import { fetchChangedValues, fetchHeldValues, importDataValues } from '../dhis2/data-value-sets.ts';
+import { importDataValues } from '../dhis2/data-value-sets.ts';
 import type { Logger } from '../log.ts';
 import type { T2aStore } from '../store/types.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 import { groupForImport, type PreparedTarget } from './target.ts';
+import { afterImport, changedInTarget, markKnown, targetScope } from './target-scope.ts';
 
 /** One target of a run: the job, the target, and where the run records what it writes. */
 export interface Delivery {
@@ -39,8 +31,12 @@ export interface Delivery {
 /** What delivering one chunk to one target did, and what it leaves for the end of the job. */
 export interface ChunkDelivery {
   readonly result: DeliveryResult;
-  /** Values t2a wrote that the export no longer produces, cleared at the end of the job. */
-  readonly stale: readonly StaleValue[];
+  /**
+   * Values t2a wrote that the export no longer produces: how many, and a few named. They wait in the
+   * store (`holdStale`) to be cleared at the end of the job.
+   */
+  readonly stale: number;
+  readonly staleNames: readonly string[];
   /** How many values the chunk's scope held in the target. */
   readonly held: number;
   /** Values were withheld in this chunk: clearing anything in it would rest on an incomplete picture. */
@@ -80,7 +76,8 @@ export async function deliverChunk(
   if (locked.failure) {
     return {
       result: delivered({ exported: exported.length, withheld: exported.length, issues }),
-      stale: [],
+      stale: 0,
+      staleNames: [],
       held: 0,
       incomplete: true,
       failure: locked.failure,
@@ -97,6 +94,8 @@ export async function deliverChunk(
         ? new Set(resolved.mappings.map((mapping) => mapping.dataElement))
         : undefined,
   });
+  if (reconcile.stale.length > 0)
+    await delivery.store?.ledger.holdStale(target.ledgerKey, resolved.job.name, reconcile.stale);
   const toSend = [...reconcile.create, ...reconcile.update.map((change) => change.value)];
   const sent = await send(delivery, toSend, target.importStrategy);
   await markKnown(
@@ -117,11 +116,17 @@ export async function deliverChunk(
       ...sent,
       issues: [...issues, ...sent.issues],
     }),
-    stale: reconcile.stale,
+    stale: reconcile.stale.length,
+    staleNames: reconcile.stale.slice(0, STALE_NAMES).map(staleName),
     held: scope.held.length,
     incomplete: locked.open.length + ready.zeros < exported.length,
   };
 }
+
+/** How many stale values a report names. */
+export const STALE_NAMES = 20;
+export const staleName = ({ held }: StaleValue) =>
+  `${held.dataElement} ${held.period} ${held.orgUnit}`;
 
 /** Why the target cannot take a value of this org unit, if it cannot. */
 function orgUnitRefusal(delivery: Delivery, value: DataValue): IssueEntry | undefined {
@@ -170,96 +175,6 @@ function deliverable(
     ready.push(orgUnit === value.orgUnit ? value : { ...value, orgUnit });
   }
   return { values: ready, issues, zeros };
-}
-
-/**
- * What the target holds in the chunk's scope, for the job's data elements and combos. Where the ledger
- * knows every value of the scope (ledgerCovers) and since when, only what changed in the target since
- * is read; otherwise the scope is read whole. `readFrom`: the target's clock before the read, from
- * which t2a knows the scope when it writes nothing into it.
- */
-async function targetScope(
-  delivery: Delivery,
-  chunk: Chunk,
-  fresh: readonly DataValue[],
-  ledger: readonly LedgerEntry[],
-): Promise<{ held: HeldValue[]; readFrom: string | undefined }> {
-  const { target, resolved } = delivery;
-  const inScope = new Set(resolved.mappings.map((mapping) => mappingKey(mapping)));
-  // A request sent now reaches the target no earlier than the last answer it gave.
-  const seen = target.client.serverTime();
-  const readFrom = seen === undefined ? undefined : target.info.wallClock?.(seen);
-  const request = {
-    uidOf: target.uidOf,
-    dataSets: target.dataSets,
-    periods: chunk.periods,
-    orgUnits: chunk.orgUnits.flatMap((id) =>
-      target.orgUnitAccess?.get(id)?.found === false ? [] : (target.translate(id) ?? []),
-    ),
-    orgUnitIdScheme: target.orgUnitIdScheme,
-  };
-  const ours = <T extends DataValue>(values: readonly T[]) =>
-    values.map(withoutDefaultCombos).filter((value) => inScope.has(mappingKey(value)));
-  const since =
-    readFrom && delivery.store && ledger.length > 0 && ledgerCovers(fresh, ledger)
-      ? await delivery.store.ledger.knownSince(
-          target.ledgerKey,
-          resolved.job.name,
-          chunk.periods,
-          request.orgUnits,
-        )
-      : undefined;
-  if (since) {
-    const changes = await fetchChangedValues(target.client, target.info.profile, request, since);
-    return { held: heldFromLedger(ledger, ours(changes)), readFrom };
-  }
-  const held = await fetchHeldValues(target.client, target.info.profile, request);
-  return { held: ours(held), readFrom };
-}
-
-/**
- * The target's state of the chunk's scopes is known as of `at` (its clock): the next run reads from
- * there. Not for org units where the target holds values changed since t2a wrote them: the ledger does
- * not hold those values, so their scopes keep reading from before the change, and it stays seen.
- */
-async function markKnown(
-  delivery: Delivery,
-  chunk: Chunk,
-  at: string | undefined,
-  changedInTarget: ReadonlySet<string>,
-) {
-  const { target, resolved, store } = delivery;
-  if (!at || !store || target.dryRun) return;
-  const known = chunk.orgUnits
-    .flatMap((id) => target.translate(id) ?? [])
-    .filter((orgUnit) => !changedInTarget.has(orgUnit));
-  if (known.length === 0) return;
-  await store.ledger.markKnown(target.ledgerKey, resolved.job.name, chunk.periods, known, at);
-}
-
-/**
- * From when the next run reads a scope t2a has just written into: the second after the import's answer
- * (DHIS2 stamps a value no later than it answers; its `Date` header drops the fraction), so t2a's own
- * writes are not read back. A change someone makes within that second is the one it can miss, as any
- * change made between t2a's read and its write.
- */
-function afterImport(target: PreparedTarget, answeredAt: number | undefined): string | undefined {
-  return answeredAt === undefined ? undefined : target.info.wallClock?.(answeredAt + 1000);
-}
-
-/** Fresh values withheld because the target's value is no longer the one t2a wrote: one issue each. */
-function changedInTarget(
-  delivery: Delivery,
-  changed: ReconcilePlan['changedInTarget'],
-): IssueEntry[] {
-  return changed.map(({ value, written, held }) =>
-    issue(
-      'changed-in-target',
-      1,
-      [`${value.dataElement} ${value.period} ${delivery.resolved.orgUnitName(value.orgUnit)}`],
-      `t2a wrote ${written}, the target holds ${held ?? 'nothing (deleted)'}, the tracker now gives ${value.value}`,
-    ),
-  );
 }
 
 async function ledgerEntries(delivery: Delivery, chunk: Chunk) {

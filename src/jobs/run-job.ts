@@ -123,6 +123,7 @@ async function finishTargets(
     if (!chunks) continue;
     const stale = await clearStale(delivery, {
       stale: chunks.stale,
+      names: chunks.staleNames,
       held: chunks.held,
       incomplete: chunks.incomplete,
       failedChunks: outcome.failed.length,
@@ -202,7 +203,11 @@ async function deliverJob(
     store: ctx.store,
     log,
   }));
-  for (const delivery of deliveries) await settleIntents(delivery);
+  for (const delivery of deliveries) {
+    await settleIntents(delivery);
+    // Stale values a run that died left held: this run finds them again if they still are.
+    await delivery.store?.ledger.dropStale(delivery.target.ledgerKey, job.name);
+  }
   const outcome = await deliverChunks(
     resolved,
     deliveries,

@@ -8,6 +8,8 @@ import {
   deletionParams,
   type IntentRow,
   intentFromRow,
+  staleFromRow,
+  staleParams,
   type ValueRow,
 } from './rows.ts';
 import type { Intent, LedgerStore } from './types.ts';
@@ -81,6 +83,33 @@ export class PostgresLedger implements LedgerStore {
        WHERE target = $2 AND job = $3 AND period = ANY($4::text[]) AND org_unit = ANY($5::text[])`,
       [at, target, job, [...periods], [...orgUnits]],
     );
+  }
+
+  async holdStale(target: string, job: string, stale: readonly StaleValue[]): Promise<void> {
+    if (stale.length === 0) return;
+    const rows = stale.map((value) => staleParams(target, job, value));
+    const column = (index: number) => rows.map((row) => row[index] ?? null);
+    await this.pool.query(
+      `INSERT INTO stale_values (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, last_updated, action)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])`,
+      Array.from({ length: 11 }, (_, index) => column(index)),
+    );
+  }
+
+  async takeStale(target: string, job: string, limit: number): Promise<StaleValue[]> {
+    const rows = (
+      await this.pool.query<ValueRow & { action: string }>(
+        `DELETE FROM stale_values WHERE ctid IN (
+           SELECT ctid FROM stale_values WHERE target = $1 AND job = $2 LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [target, job, limit],
+      )
+    ).rows;
+    return rows.map(staleFromRow);
+  }
+
+  async dropStale(target: string, job: string): Promise<void> {
+    await this.pool.query('DELETE FROM stale_values WHERE target = $1 AND job = $2', [target, job]);
   }
 
   async recordDeletions(

@@ -62,6 +62,31 @@ export function deletionParams(
   ];
 }
 
+/** The columns of one held stale value, in the order both databases insert them. */
+export function staleParams(
+  target: string,
+  job: string,
+  { held, action }: StaleValue,
+): (string | null)[] {
+  return [
+    target,
+    job,
+    held.dataElement,
+    held.period,
+    held.orgUnit,
+    blankCombo(held.categoryOptionCombo),
+    blankCombo(held.attributeOptionCombo),
+    held.value,
+    held.storedBy ?? null,
+    held.lastUpdated ?? null,
+    action,
+  ];
+}
+
+export function staleFromRow(row: ValueRow & { action: string }): StaleValue {
+  return { held: heldValueFromRow(row), action: row.action === 'zero' ? 'zero' : 'delete' };
+}
+
 /** The columns `finishRun` sets, in the order both databases update them, the run id last. */
 export function finishRunParams(
   id: string,

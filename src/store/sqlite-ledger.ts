@@ -8,6 +8,8 @@ import {
   deletionParams,
   type IntentRow,
   intentFromRow,
+  staleFromRow,
+  staleParams,
   type ValueRow,
 } from './rows.ts';
 import type { Intent, LedgerStore } from './types.ts';
@@ -141,6 +143,35 @@ export class SqliteLedger implements LedgerStore {
         `UPDATE ledger_scopes SET known_at = ?
            WHERE target = ? AND period IN (SELECT value FROM json_each(?)) AND org_unit IN (SELECT value FROM json_each(?)) AND job = ?`,
       ).run(at, target, JSON.stringify(periods), JSON.stringify(orgUnits), job),
+    );
+  }
+
+  async holdStale(target: string, job: string, stale: readonly StaleValue[]): Promise<void> {
+    const insert = this.sql(
+      'INSERT INTO stale_values (target, job, data_element, period, org_unit, category_option_combo, attribute_option_combo, value, stored_by, last_updated, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    // Found again after a crash, they are found again: losing them costs nothing.
+    this.relaxed(() => {
+      for (const value of stale) insert.run(...staleParams(target, job, value));
+    });
+  }
+
+  async takeStale(target: string, job: string, limit: number): Promise<StaleValue[]> {
+    let taken: StaleValue[] = [];
+    this.relaxed(() => {
+      const rows = this.sql(
+        'SELECT rowid AS id, * FROM stale_values WHERE target = ? AND job = ? ORDER BY rowid LIMIT ?',
+      ).all(target, job, limit) as (ValueRow & { id: number; action: string })[];
+      const drop = this.sql('DELETE FROM stale_values WHERE rowid = ?');
+      for (const row of rows) drop.run(row.id);
+      taken = rows.map(staleFromRow);
+    });
+    return taken;
+  }
+
+  async dropStale(target: string, job: string): Promise<void> {
+    this.relaxed(() =>
+      this.sql('DELETE FROM stale_values WHERE target = ? AND job = ?').run(target, job),
     );
   }
 

@@ -96,6 +96,12 @@ export interface LedgerStore {
     orgUnits: readonly string[],
     at: string,
   ): Promise<void>;
+  /** Holds stale values a chunk found until the end of the job. */
+  holdStale(target: string, job: string, stale: readonly StaleValue[]): Promise<void>;
+  /** Takes (returns and drops) up to `limit` held stale values of the job. */
+  takeStale(target: string, job: string, limit: number): Promise<StaleValue[]>;
+  /** Drops every held stale value of the job (cleared, refused, or left by a run that died). */
+  dropStale(target: string, job: string): Promise<void>;
   recordDeletions(runId: string, target: string, stale: readonly StaleValue[]): Promise<void>;
   deletions(runId: string): Promise<{ target: string; value: HeldValue }[]>;
   /** Writes down an import about to be sent, before the request leaves; returns its intent's id. */

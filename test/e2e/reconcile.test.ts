@@ -23,6 +23,19 @@ async function analytics(source: Awaited<ReturnType<typeof sandbox>>) {
   runAnalyticsNow(source.context);
 }
 
+/** A tracker with no generated data (only the children a test registers) and an HMIS, both on 2.40. */
+async function pair(facilities: number) {
+  const source = await sandbox({
+    dhis2Version: '2.40',
+    seed: 'demo-tracker',
+    now: NOW,
+    facilities,
+    months: 0,
+  });
+  const target = await sandbox({ dhis2Version: '2.40', seed: 'demo-hmis', now: NOW, facilities });
+  return { source, target };
+}
+
 /** A second HMIS that names org units by code, where the import user is no superuser. */
 interface SecondTarget {
   readonly target: Awaited<ReturnType<typeof sandbox>>;
@@ -49,19 +62,7 @@ async function secondTarget(): Promise<SecondTarget> {
 
 async function scenario(jobExtra: string, second?: SecondTarget) {
   // No generated tracker data: only the children below exist, so every number is known.
-  const source = await sandbox({
-    dhis2Version: '2.40',
-    seed: 'demo-tracker',
-    now: NOW,
-    facilities: 4,
-    months: 0,
-  });
-  const target = await sandbox({
-    dhis2Version: '2.40',
-    seed: 'demo-hmis',
-    now: NOW,
-    facilities: 4,
-  });
+  const { source, target } = await pair(4);
   const [a, b] = source.seed.facilities as [string, string];
   await send(source, 'POST', 'tracker?async=false', {
     trackedEntities: [
@@ -233,19 +234,7 @@ describe('restoring a run that deleted in two targets', async () => {
 
 describe('adopting values another tool wrote', () => {
   it('records them as t2a’s own after showing them, so a later correction clears them', async () => {
-    const source = await sandbox({
-      dhis2Version: '2.40',
-      seed: 'demo-tracker',
-      now: NOW,
-      facilities: 2,
-      months: 0,
-    });
-    const target = await sandbox({
-      dhis2Version: '2.40',
-      seed: 'demo-hmis',
-      now: NOW,
-      facilities: 2,
-    });
+    const { source, target } = await pair(2);
     const [a] = source.seed.facilities as [string];
     await send(source, 'POST', 'tracker?async=false', {
       trackedEntities: [child('5', a, 'FEMALE', '2026-01-10', 'BCG', 1, '2026-10-05')],
@@ -296,19 +285,7 @@ describe('adopting values another tool wrote', () => {
 
 describe('values changed in the target after t2a wrote them', () => {
   it('are not overwritten but reported, on a run that reads the whole scope and on one that reads only the changes, until adopted', async () => {
-    const source = await sandbox({
-      dhis2Version: '2.40',
-      seed: 'demo-tracker',
-      now: NOW,
-      facilities: 2,
-      months: 0,
-    });
-    const target = await sandbox({
-      dhis2Version: '2.40',
-      seed: 'demo-hmis',
-      now: NOW,
-      facilities: 2,
-    });
+    const { source, target } = await pair(2);
     const [a, b] = source.seed.facilities as [string, string];
     await send(source, 'POST', 'tracker?async=false', {
       trackedEntities: [

@@ -291,6 +291,37 @@ describe.each(['sqlite', 'postgres'] as const)('the run history and ledger on %s
     await store.close();
   });
 
+  it('holds stale values to the end of the job, and gives each out once', async () => {
+    const store = await openStore(await location(kind));
+    const stale = (orgUnit: string, action: 'delete' | 'zero' = 'delete') => ({
+      held: {
+        dataElement: 'BCG',
+        period: '202410',
+        orgUnit,
+        categoryOptionCombo: 'F',
+        attributeOptionCombo: undefined,
+        value: '3',
+        storedBy: 't2a',
+        lastUpdated: '2026-10-01T02:00:00.000',
+      },
+      action,
+    });
+    await store.ledger.holdStale('https://hmis', 'imm', [stale('OuA'), stale('OuB', 'zero')]);
+    await store.ledger.holdStale('https://hmis', 'imm', [stale('OuC')]);
+    await store.ledger.holdStale('https://hmis', 'other', [stale('OuD')]);
+    const first = await store.ledger.takeStale('https://hmis', 'imm', 2);
+    const second = await store.ledger.takeStale('https://hmis', 'imm', 2);
+    expect(first).toHaveLength(2);
+    expect(second).toHaveLength(1);
+    expect(
+      [...first, ...second].sort((a, b) => a.held.orgUnit.localeCompare(b.held.orgUnit)),
+    ).toEqual([stale('OuA'), stale('OuB', 'zero'), stale('OuC')]);
+    expect(await store.ledger.takeStale('https://hmis', 'imm', 2)).toEqual([]);
+    await store.ledger.dropStale('https://hmis', 'other');
+    expect(await store.ledger.takeStale('https://hmis', 'other', 2)).toEqual([]);
+    await store.close();
+  });
+
   it('holds notifications for the digest and gives each out once', async () => {
     const store = await openStore(await location(kind));
     await store.holdNotification({
