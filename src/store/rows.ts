@@ -39,48 +39,34 @@ export function deletionFromRow(row: ValueRow): { target: string; value: HeldVal
 /** The default combo is stored as '' (a key column cannot be NULL). */
 export const blankCombo = (value: string | undefined) => value ?? '';
 
+/** A held value's columns and what is to be done with it: deletion rows and held stale values share them. */
+function staleColumns({ held, action }: StaleValue): (string | null)[] {
+  return [
+    held.dataElement,
+    held.period,
+    held.orgUnit,
+    blankCombo(held.categoryOptionCombo),
+    blankCombo(held.attributeOptionCombo),
+    held.value,
+    held.storedBy ?? null,
+    held.lastUpdated ?? null,
+    action,
+  ];
+}
+
 /** The columns of one deletion row, in the order both databases insert them. */
 export function deletionParams(
   runId: string,
   target: string,
-  { held, action }: StaleValue,
+  stale: StaleValue,
   recordedAt: string,
 ): (string | null)[] {
-  return [
-    runId,
-    target,
-    held.dataElement,
-    held.period,
-    held.orgUnit,
-    blankCombo(held.categoryOptionCombo),
-    blankCombo(held.attributeOptionCombo),
-    held.value,
-    held.storedBy ?? null,
-    held.lastUpdated ?? null,
-    action,
-    recordedAt,
-  ];
+  return [runId, target, ...staleColumns(stale), recordedAt];
 }
 
 /** The columns of one held stale value, in the order both databases insert them. */
-export function staleParams(
-  target: string,
-  job: string,
-  { held, action }: StaleValue,
-): (string | null)[] {
-  return [
-    target,
-    job,
-    held.dataElement,
-    held.period,
-    held.orgUnit,
-    blankCombo(held.categoryOptionCombo),
-    blankCombo(held.attributeOptionCombo),
-    held.value,
-    held.storedBy ?? null,
-    held.lastUpdated ?? null,
-    action,
-  ];
+export function staleParams(target: string, job: string, stale: StaleValue): (string | null)[] {
+  return [target, job, ...staleColumns(stale)];
 }
 
 export function staleFromRow(row: ValueRow & { action: string }): StaleValue {
