@@ -41,6 +41,25 @@ async function pair(facilities: number, targetVersion = '2.40') {
   return { source, target };
 }
 
+/** A value entered in the target as a data manager would, outside t2a. */
+async function enterByHand(
+  target: Awaited<ReturnType<typeof sandbox>>,
+  dataElement: string,
+  categoryOptionCombo: string,
+  period: string,
+  orgUnit: string,
+  value: string,
+) {
+  await send(
+    target,
+    'POST',
+    'dataValueSets?dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE',
+    {
+      dataValues: [{ dataElement, categoryOptionCombo, period, orgUnit, value }],
+    },
+  );
+}
+
 /** A second HMIS that names org units by code, where the import user is no superuser. */
 interface SecondTarget {
   readonly target: Awaited<ReturnType<typeof sandbox>>;
@@ -89,22 +108,7 @@ async function scenario(jobExtra: string, second?: SecondTarget) {
   });
   const first = await sync(loaded);
   // A value entered by hand in the same data set, for a combo t2a also fills elsewhere.
-  await send(
-    target,
-    'POST',
-    'dataValueSets?dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE',
-    {
-      dataValues: [
-        {
-          dataElement: 'IMM_BCG_DOSES',
-          categoryOptionCombo: '1_4Y_M',
-          period: '202610',
-          orgUnit: a,
-          value: '9',
-        },
-      ],
-    },
-  );
+  await enterByHand(target, 'IMM_BCG_DOSES', '1_4Y_M', '202610', a, '9');
   // Corrections in tracker: a duplicate registration deleted, a visit moved to September, a vaccine corrected.
   await send(source, 'POST', 'tracker?async=false&importStrategy=DELETE', {
     events: [{ event: uid('Ev', '1'), programStage: STAGE }],
@@ -246,22 +250,7 @@ describe('adopting values another tool wrote', () => {
     });
     await analytics(source);
     // Written by DHIS2's aggregate data exchange, say: t2a's ledger knows nothing of it.
-    await send(
-      target,
-      'POST',
-      'dataValueSets?dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE',
-      {
-        dataValues: [
-          {
-            dataElement: 'IMM_BCG_DOSES',
-            categoryOptionCombo: 'LT1Y_F',
-            period: '202610',
-            orgUnit: a,
-            value: '1',
-          },
-        ],
-      },
-    );
+    await enterByHand(target, 'IMM_BCG_DOSES', 'LT1Y_F', '202610', a, '1');
     const { loaded } = configFor({
       source,
       target,
@@ -311,25 +300,10 @@ describe.each(['2.40', '2.43'])('values changed in a %s target after t2a wrote t
     const bcg = (orgUnit: string) => key('IMM_BCG_DOSES', 'LT1Y_F', '202610', orgUnit);
     const held = () => targetValues(target, 'DemoImmMon1', source.seed.root, ['202610']);
     // In the morning a data manager corrects a's number in the HMIS (a change within the second of
-    // t2a's write is the one t2a may not see: deliver.ts, afterImport); then both facilities register
+    // t2a's write is the one t2a may not see: target-scope.ts, afterImport); then both facilities register
     // another child.
     target.context.clock.set(new Date(NOW.getTime() + 3_600_000));
-    await send(
-      target,
-      'POST',
-      'dataValueSets?dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE',
-      {
-        dataValues: [
-          {
-            dataElement: 'IMM_BCG_DOSES',
-            categoryOptionCombo: 'LT1Y_F',
-            period: '202610',
-            orgUnit: a,
-            value: '5',
-          },
-        ],
-      },
-    );
+    await enterByHand(target, 'IMM_BCG_DOSES', 'LT1Y_F', '202610', a, '5');
     await send(source, 'POST', 'tracker?async=false', {
       trackedEntities: [
         child('8', a, 'FEMALE', '2026-01-12', 'BCG', 1, '2026-10-07'),
