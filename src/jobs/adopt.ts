@@ -1,11 +1,11 @@
 import { dataValueKey } from '../core/data-value.ts';
-import { mappingKey } from '../core/mapping.ts';
 import { planChunks } from '../core/plan.ts';
-import { type HeldValue, withoutDefaultCombos } from '../core/reconcile.ts';
+import type { HeldValue } from '../core/reconcile.ts';
 import { fetchHeldValues } from '../dhis2/data-value-sets.ts';
 import type { T2aStore } from '../store/types.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 import type { PreparedTarget } from './target.ts';
+import { heldValuesRequest, inJobScope } from './target-scope.ts';
 
 export interface AdoptResult {
   readonly target: string;
@@ -19,20 +19,12 @@ export async function heldInScope(
   target: PreparedTarget,
 ): Promise<HeldValue[]> {
   const { job, periods, orgUnits } = resolved;
-  const inScope = new Set(resolved.mappings.map((mapping) => mappingKey(mapping)));
+  const ours = inJobScope(resolved);
   const held: HeldValue[] = [];
   const ids = orgUnits.map((unit) => unit.id);
   for (const chunk of planChunks(periods, ids, job.chunk)) {
-    const values = await fetchHeldValues(target.client, target.info.profile, {
-      uidOf: target.uidOf,
-      dataSets: target.dataSets,
-      periods: chunk.periods,
-      orgUnits: chunk.orgUnits.flatMap((id) => target.translate(id) ?? []),
-      orgUnitIdScheme: target.orgUnitIdScheme,
-    });
-    held.push(
-      ...values.map(withoutDefaultCombos).filter((value) => inScope.has(mappingKey(value))),
-    );
+    const request = heldValuesRequest(target, chunk);
+    held.push(...ours(await fetchHeldValues(target.client, target.info.profile, request)));
   }
   return held;
 }

@@ -112,10 +112,9 @@ async function deliverExported(
   resolved: ResolvedJob,
   deliveries: readonly Delivery[],
   chunk: Chunk,
-  exported: Exported,
+  exported: { readonly values: DataValue[]; readonly requests: number },
   log: Logger,
 ): Promise<ChunkRun> {
-  if ('failed' in exported) return exported.failed;
   const results: (ChunkDelivery | undefined)[] = [];
   const failed: FailedChunk[] = [];
   let halt: T2aError | undefined;
@@ -193,11 +192,15 @@ export async function deliverChunks(
         if (stopped()) return;
         const chunkLog = log.child({ chunk: chunk.index });
         const exported = await exports(() => exportChunk(resolved, deliveries, chunk, chunkLog));
-        const run = await imports(async () =>
-          stopped() && !('failed' in exported)
-            ? undefined
-            : deliverExported(resolved, deliveries, chunk, exported, chunkLog),
-        );
+        // A failed export is the chunk's outcome; a good one is delivered unless the job stopped meanwhile.
+        const run =
+          'failed' in exported
+            ? exported.failed
+            : await imports(async () =>
+                stopped()
+                  ? undefined
+                  : deliverExported(resolved, deliveries, chunk, exported, chunkLog),
+              );
         if (!run) return;
         record(run);
         options.onProgress?.(done, chunks.length);

@@ -14,7 +14,7 @@ import { importDataValues } from '../dhis2/data-value-sets.ts';
 import type { Logger } from '../log.ts';
 import type { T2aStore } from '../store/types.ts';
 import type { ResolvedJob } from './resolve-job.ts';
-import { groupForImport, type PreparedTarget } from './target.ts';
+import { groupForImport, type PreparedTarget, translatedOrgUnits } from './target.ts';
 import { afterImport, changedInTarget, markKnown, targetScope } from './target-scope.ts';
 
 /** One target of a run: the job, the target, and where the run records what it writes. */
@@ -184,7 +184,7 @@ async function ledgerEntries(delivery: Delivery, chunk: Chunk) {
       target.ledgerKey,
       resolved.job.name,
       chunk.periods,
-      chunk.orgUnits.flatMap((id) => target.translate(id) ?? []),
+      translatedOrgUnits(target, chunk.orgUnits),
     )) ?? []
   );
 }

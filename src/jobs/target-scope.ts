@@ -10,16 +10,40 @@ import {
   type ReconcilePlan,
   withoutDefaultCombos,
 } from '../core/reconcile.ts';
-import { fetchChangedValues, fetchHeldValues } from '../dhis2/data-value-sets.ts';
+import {
+  fetchChangedValues,
+  fetchHeldValues,
+  type HeldValuesRequest,
+} from '../dhis2/data-value-sets.ts';
 import type { T2aStore } from '../store/types.ts';
 import type { ResolvedJob } from './resolve-job.ts';
-import type { PreparedTarget } from './target.ts';
+import { type PreparedTarget, translatedOrgUnits } from './target.ts';
 
 /** Whose scope: a job's, in one target, with the store of its ledger. */
 interface ScopeOf {
   readonly target: PreparedTarget;
   readonly resolved: ResolvedJob;
   readonly store: T2aStore | undefined;
+}
+
+/** What asks the target what it holds in a chunk's scope: its data sets, periods and known org units. */
+export function heldValuesRequest(target: PreparedTarget, chunk: Chunk): HeldValuesRequest {
+  return {
+    uidOf: target.uidOf,
+    dataSets: target.dataSets,
+    periods: chunk.periods,
+    orgUnits: chunk.orgUnits.flatMap((id) =>
+      target.orgUnitAccess?.get(id)?.found === false ? [] : (target.translate(id) ?? []),
+    ),
+    orgUnitIdScheme: target.orgUnitIdScheme,
+  };
+}
+
+/** The values of the job's data elements and combos, the default combo left out as t2a leaves it. */
+export function inJobScope(resolved: ResolvedJob) {
+  const inScope = new Set(resolved.mappings.map((mapping) => mappingKey(mapping)));
+  return <T extends DataValue>(values: readonly T[]): T[] =>
+    values.map(withoutDefaultCombos).filter((value) => inScope.has(mappingKey(value)));
 }
 
 /*
@@ -40,21 +64,11 @@ export async function targetScope(
   ledger: readonly LedgerEntry[],
 ): Promise<{ held: HeldValue[]; readFrom: string | undefined }> {
   const { target, resolved } = delivery;
-  const inScope = new Set(resolved.mappings.map((mapping) => mappingKey(mapping)));
   // A request sent now reaches the target no earlier than the last answer it gave.
   const seen = target.client.serverTime();
   const readFrom = seen === undefined ? undefined : target.info.wallClock?.(seen);
-  const request = {
-    uidOf: target.uidOf,
-    dataSets: target.dataSets,
-    periods: chunk.periods,
-    orgUnits: chunk.orgUnits.flatMap((id) =>
-      target.orgUnitAccess?.get(id)?.found === false ? [] : (target.translate(id) ?? []),
-    ),
-    orgUnitIdScheme: target.orgUnitIdScheme,
-  };
-  const ours = <T extends DataValue>(values: readonly T[]) =>
-    values.map(withoutDefaultCombos).filter((value) => inScope.has(mappingKey(value)));
+  const request = heldValuesRequest(target, chunk);
+  const ours = inJobScope(resolved);
   const since =
     readFrom && delivery.store && ledger.length > 0 && ledgerCovers(fresh, ledger)
       ? await delivery.store.ledger.knownSince(
@@ -85,9 +99,9 @@ export async function markKnown(
 ) {
   const { target, resolved, store } = delivery;
   if (!at || !store || target.dryRun) return;
-  const known = chunk.orgUnits
-    .flatMap((id) => target.translate(id) ?? [])
-    .filter((orgUnit) => !changedInTarget.has(orgUnit));
+  const known = translatedOrgUnits(target, chunk.orgUnits).filter(
+    (orgUnit) => !changedInTarget.has(orgUnit),
+  );
   if (known.length === 0) return;
   await store.ledger.markKnown(target.ledgerKey, resolved.job.name, chunk.periods, known, at);
 }

@@ -107,6 +107,11 @@ export interface TargetSetup {
   readonly periodType: string;
 }
 
+/** Source org units as the target names them; those it cannot translate left out. */
+export function translatedOrgUnits(target: PreparedTarget, ids: readonly string[]): string[] {
+  return ids.flatMap((id) => target.translate(id) ?? []);
+}
+
 /** The `orgUnitIdScheme` a target's imports use: UID after an org unit map, else the configured one. */
 export function importOrgUnitScheme(config: TargetConfig): string {
   return config.orgUnitMapFile ? 'UID' : config.orgUnitIdScheme;

@@ -129,12 +129,9 @@ export class PostgresLedger implements LedgerStore {
 
   async deletions(runId: string): Promise<{ target: string; value: HeldValue }[]> {
     const rows = (
-      await this.pool.query<Record<string, string | null>>(
-        'SELECT * FROM deletions WHERE run_id = $1',
-        [runId],
-      )
+      await this.pool.query<ValueRow>('SELECT * FROM deletions WHERE run_id = $1', [runId])
     ).rows;
-    return rows.map((row) => deletionFromRow(row as unknown as ValueRow));
+    return rows.map(deletionFromRow);
   }
 
   async intend(

@@ -14,16 +14,6 @@ import {
 } from './rows.ts';
 import type { Intent, LedgerStore } from './types.ts';
 
-interface LedgerRow {
-  data_element: string;
-  period: string;
-  org_unit: string;
-  category_option_combo: string;
-  attribute_option_combo: string;
-  value: string;
-  run_id: string;
-}
-
 /** The ledger and the deletion record, in t2a's store. */
 export class SqliteLedger implements LedgerStore {
   private readonly statements = new Map<string, Database.Statement>();
@@ -195,12 +185,8 @@ export class SqliteLedger implements LedgerStore {
 
   /** The values a run deleted, by target, for `t2a restore`. */
   async deletions(runId: string): Promise<{ target: string; value: HeldValue }[]> {
-    const rows = this.sql('SELECT * FROM deletions WHERE run_id = ?').all(runId) as (LedgerRow & {
-      target: string;
-      stored_by: string | null;
-      last_updated: string | null;
-    })[];
-    return rows.map((row) => deletionFromRow(row as unknown as ValueRow));
+    const rows = this.sql('SELECT * FROM deletions WHERE run_id = ?').all(runId) as ValueRow[];
+    return rows.map(deletionFromRow);
   }
 
   async intend(

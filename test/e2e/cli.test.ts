@@ -3,26 +3,18 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { configFor, demoIds, runT2a, sandbox } from './harness.ts';
+import { configFor, demoSandboxes, runT2a } from './harness.ts';
 
 const t2a = runT2a;
 
 describe('the t2a command line', async () => {
   const NOW = new Date('2026-11-24T08:00:00Z');
-  const source = await sandbox({
-    dhis2Version: '2.41',
-    seed: 'demo-tracker',
-    runAnalytics: true,
-    now: NOW,
+  const { source, target, ids } = await demoSandboxes({
+    source: '2.41',
+    target: '2.42',
     facilities: 4,
-  });
-  const target = await sandbox({
-    dhis2Version: '2.42',
-    seed: 'demo-hmis',
     now: NOW,
-    facilities: 4,
   });
-  const ids = await demoIds(source, target);
   const { file, env } = configFor({ source, target, group: ids.group, root: ids.root });
 
   it('syncs, prints a JSON summary, exits 0, and keeps secrets out of the log', async () => {

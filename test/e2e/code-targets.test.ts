@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { completeJob } from '../../src/jobs/complete.ts';
 import { resolveJob } from '../../src/jobs/resolve-job.ts';
-import { configFor, contextOf, demoIds, sandbox, storeOf, sync } from './harness.ts';
+import { configFor, contextOf, demoSandboxes, storeOf, sync } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 
@@ -13,20 +13,12 @@ const NOW = new Date('2026-11-24T08:00:00Z');
 describe.each(['2.37.6', '2.41.0', '2.43.0'])(
   'a target on DHIS2 %s addressed by codes',
   async (version) => {
-    const source = await sandbox({
-      dhis2Version: '2.41',
-      seed: 'demo-tracker',
-      runAnalytics: true,
-      now: NOW,
+    const { source, target, ids } = await demoSandboxes({
+      source: '2.41',
+      target: version,
       facilities: 4,
-    });
-    const target = await sandbox({
-      dhis2Version: version,
-      seed: 'demo-hmis',
       now: NOW,
-      facilities: 4,
     });
-    const ids = await demoIds(source, target);
     const { loaded } = configFor({
       source,
       target,

@@ -66,6 +66,33 @@ export async function demoIds(source: RunningSandbox, target: RunningSandbox): P
   };
 }
 
+/**
+ * The demo pair most tests start from: a tracker whose analytics has run and an HMIS, with the same
+ * facilities, on the versions asked for; and the demo's ids read from them.
+ */
+export async function demoSandboxes(options: {
+  readonly source: string;
+  readonly target: string;
+  readonly facilities: number;
+  readonly now: Date;
+}): Promise<{ source: RunningSandbox; target: RunningSandbox; ids: DemoIds }> {
+  const { facilities, now } = options;
+  const source = await sandbox({
+    dhis2Version: options.source,
+    seed: 'demo-tracker',
+    runAnalytics: true,
+    now,
+    facilities,
+  });
+  const target = await sandbox({
+    dhis2Version: options.target,
+    seed: 'demo-hmis',
+    now,
+    facilities,
+  });
+  return { source, target, ids: await demoIds(source, target) };
+}
+
 export interface ConfigSpec {
   readonly source: RunningSandbox;
   readonly target: RunningSandbox | 'same';

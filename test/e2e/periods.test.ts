@@ -1,27 +1,19 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { configFor, demoIds, get, sandbox, sync } from './harness.ts';
+import { configFor, demoSandboxes, get, sync } from './harness.ts';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/t2a.js', import.meta.url).pathname;
 
 describe('a Quarterly job on 2026-11-29', async () => {
   const NOW = new Date('2026-11-29T02:00:00Z');
-  const source = await sandbox({
-    dhis2Version: '2.41',
-    seed: 'demo-tracker',
-    runAnalytics: true,
-    now: NOW,
+  const { source, target, ids } = await demoSandboxes({
+    source: '2.41',
+    target: '2.41',
     facilities: 4,
-  });
-  const target = await sandbox({
-    dhis2Version: '2.41',
-    seed: 'demo-hmis',
     now: NOW,
-    facilities: 4,
   });
-  const ids = await demoIds(source, target);
   // The HMIS data set reports quarterly here.
   const dataSet = target.context.metadata.get('dataSets', ids.dataSet)!;
   target.context.metadata.put('dataSets', { ...dataSet, periodType: 'Quarterly' });

@@ -4,12 +4,11 @@ import { openStore } from '../../src/store/open.ts';
 import {
   child,
   configFor,
-  demoIds,
+  demoSandboxes,
   exited,
   expectedValues,
   runAnalytics,
   STAGE,
-  sandbox,
   send,
   spawnT2a,
   targetValues,
@@ -70,20 +69,12 @@ function randomFaults(roll: ReturnType<typeof dice>, paths: readonly string[]): 
 }
 
 describe('the fault-and-crash soak', async () => {
-  const source = await sandbox({
-    dhis2Version: '2.41',
-    seed: 'demo-tracker',
-    runAnalytics: true,
-    now: NOW,
+  const { source, target, ids } = await demoSandboxes({
+    source: '2.41',
+    target: '2.42',
     facilities: 24,
-  });
-  const target = await sandbox({
-    dhis2Version: '2.42',
-    seed: 'demo-hmis',
     now: NOW,
-    facilities: 24,
   });
-  const ids = await demoIds(source, target);
   const { loaded, file, env } = configFor({
     source,
     target,

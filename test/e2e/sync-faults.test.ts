@@ -1,25 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeForRun } from '../../src/cli/exit-codes.ts';
-import { configFor, demoIds, expectedValues, sandbox, sync, targetValues } from './harness.ts';
+import { configFor, demoSandboxes, expectedValues, sync, targetValues } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 const PERIODS = ['202609', '202610'];
 
 describe('t2a sync under faults', async () => {
-  const source = await sandbox({
-    dhis2Version: '2.40',
-    seed: 'demo-tracker',
-    runAnalytics: true,
-    now: NOW,
+  const { source, target, ids } = await demoSandboxes({
+    source: '2.40',
+    target: '2.40',
     facilities: 8,
-  });
-  const target = await sandbox({
-    dhis2Version: '2.40',
-    seed: 'demo-hmis',
     now: NOW,
-    facilities: 8,
   });
-  const ids = await demoIds(source, target);
   const { loaded } = configFor({
     source,
     target,

@@ -1,24 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeForRun } from '../../src/cli/exit-codes.ts';
-import { configFor, demoIds, get, indicators, sandbox, send, sync, withCode } from './harness.ts';
+import {
+  configFor,
+  demoIds,
+  demoSandboxes,
+  get,
+  indicators,
+  sandbox,
+  send,
+  sync,
+  withCode,
+} from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 
 describe('t2a sync reports what did not arrive, by cause', async () => {
-  const source = await sandbox({
-    dhis2Version: '2.40',
-    seed: 'demo-tracker',
-    runAnalytics: true,
-    now: NOW,
+  const { source, target, ids } = await demoSandboxes({
+    source: '2.40',
+    target: '2.40',
     facilities: 6,
-  });
-  const target = await sandbox({
-    dhis2Version: '2.40',
-    seed: 'demo-hmis',
     now: NOW,
-    facilities: 6,
   });
-  const ids = await demoIds(source, target);
   // Indicators of children under one: every facility has values for them each month.
   const [unmapped, duplicateA, duplicateB, unknown] = (await indicators(source, ids.group)).filter(
     (pi) => pi.name.includes('<1 year'),

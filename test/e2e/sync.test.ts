@@ -5,6 +5,7 @@ import {
   configFor,
   contextOf,
   demoIds,
+  demoSandboxes,
   expectedValues,
   sandbox,
   sync,
@@ -15,20 +16,12 @@ const NOW = new Date('2026-11-24T08:00:00Z');
 const PERIODS = ['202608', '202609', '202610'];
 
 describe('t2a sync between two instances', async () => {
-  const source = await sandbox({
-    dhis2Version: '2.40',
-    seed: 'demo-tracker',
-    runAnalytics: true,
-    now: NOW,
+  const { source, target, ids } = await demoSandboxes({
+    source: '2.40',
+    target: '2.41',
     facilities: 12,
-  });
-  const target = await sandbox({
-    dhis2Version: '2.41',
-    seed: 'demo-hmis',
     now: NOW,
-    facilities: 12,
   });
-  const ids = await demoIds(source, target);
   const { loaded } = configFor({ source, target, group: ids.group, root: ids.root });
 
   it('a dry run changes nothing in the target', async () => {
@@ -135,20 +128,12 @@ describe('t2a sync into a 2.43 target whose org units are matched by code', asyn
 });
 
 describe('t2a sync with the sandboxes in process (the client’s transport, no HTTP)', async () => {
-  const source = await sandbox({
-    dhis2Version: '2.41',
-    seed: 'demo-tracker',
-    runAnalytics: true,
-    now: NOW,
+  const { source, target, ids } = await demoSandboxes({
+    source: '2.41',
+    target: '2.42',
     facilities: 5,
-  });
-  const target = await sandbox({
-    dhis2Version: '2.42',
-    seed: 'demo-hmis',
     now: NOW,
-    facilities: 5,
   });
-  const ids = await demoIds(source, target);
   const { loaded } = configFor({ source, target, group: ids.group, root: ids.root });
 
   it('delivers the same values as over HTTP, every request answered in process', async () => {
