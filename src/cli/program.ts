@@ -176,7 +176,7 @@ function defineOperationCommands(cli: Command): void {
   cli
     .command('serve')
     .description(
-      'Run the jobs on their cron schedules until SIGTERM (one run per job at a time, missed runs alerted).',
+      'Run the jobs on their cron schedules until SIGTERM (one run per job at a time, missed runs alerted), and the dashboard when serve.dashboard is set.',
     )
     .action(async (_options, command: Command) => {
       const { serveCommand } = await import('./commands/serve.ts');
@@ -305,6 +305,16 @@ function defineToolCommands(cli: Command): void {
         ...options,
         config: command.optsWithGlobals().config,
       });
+    });
+
+  cli
+    .command('hash-password')
+    .description(
+      'Print the scrypt hash of a dashboard password (read from standard input) for serve.dashboard.users.',
+    )
+    .action(async () => {
+      const { hashPasswordCommand } = await import('./commands/serve.ts');
+      process.exitCode = await hashPasswordCommand();
     });
 
   cli

@@ -1,7 +1,6 @@
 import { toCsv } from '../core/csv.ts';
 import { T2aError } from '../core/errors.ts';
-import type { CompareOutcome } from '../jobs/compare.ts';
-import { renderCompareHtml } from '../report/compare-html.ts';
+import { type CompareOutcome, comparisonReport } from '../jobs/compare.ts';
 
 /** Columns padded to their widest cell, the header first. */
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
@@ -111,13 +110,7 @@ export function renderComparison(outcome: CompareOutcome, format: string): strin
     case 'csv':
       return renderCsv(outcome);
     case 'html':
-      return renderCompareHtml(outcome.comparison, {
-        job: outcome.job.name,
-        tolerance: outcome.job.compare.tolerance,
-        agreeFor: outcome.job.compare.agreeFor,
-        generatedAt: new Date().toISOString().slice(0, 16).replace('T', ' '),
-        orgUnitNames: outcome.names,
-      });
+      return comparisonReport(outcome);
     case 'table':
       return renderTable(outcome);
     default:

@@ -310,6 +310,52 @@ const notifications = z
   })
   .strict();
 
+const dashboardUser = z
+  .object({
+    username: z.string().min(1),
+    passwordHash: z
+      .string()
+      .regex(
+        /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=_-]+\$[A-Za-z0-9+/=_-]+$/,
+        'must be a hash printed by `t2a hash-password` (scrypt$…), never the password itself',
+      )
+      .meta({ secret: true, description: 'From `t2a hash-password`, usually ${T2A_ADMIN_HASH}' }),
+  })
+  .strict();
+
+const dashboard = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(8080),
+    host: z
+      .string()
+      .default('127.0.0.1')
+      .describe('Address to listen on; anything but loopback needs tls or behindProxy: true'),
+    users: z.array(dashboardUser).default([]).describe('Who may log in, with hashed passwords'),
+    dhis2Login: z
+      .object({
+        connection: z.string().min(1).describe('The instance whose users may log in (/api/me)'),
+        userGroups: z
+          .array(uid)
+          .default([])
+          .describe('Members of these groups may log in; superusers (ALL) when empty'),
+      })
+      .strict()
+      .optional(),
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional()
+      .describe('PEM files; HTTPS is then served directly'),
+    behindProxy: z
+      .boolean()
+      .default(false)
+      .describe('A TLS-terminating reverse proxy stands in front: listen on plain HTTP anyway'),
+    sessionHours: z.number().positive().default(8),
+  })
+  .strict();
+
+export type DashboardConfig = z.infer<typeof dashboard>;
+
 export const configSchema = z
   .object({
     connections: z.record(z.string(), connectionSchema),
@@ -335,6 +381,9 @@ export const configSchema = z
           .string()
           .default('0 7 * * *')
           .describe('When the daily digest goes out (jobs with notify: digest)'),
+        dashboard: dashboard
+          .optional()
+          .describe('The web dashboard t2a serve offers (jobs, runs, mapping, transition)'),
       })
       .strict()
       .default({

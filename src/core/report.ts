@@ -1,3 +1,4 @@
+import type { ChunkTimings } from './chunk-timings.ts';
 import type { DataValue } from './data-value.ts';
 import { addCounts, emptyCounts, type ImportCounts } from './import-summary.ts';
 import { foldIssues, type Issue, type IssueEntry } from './issues.ts';
@@ -210,6 +211,8 @@ export interface JobReport {
     readonly chunks: number;
     readonly requests: number;
     readonly maxUrlLength: number;
+    /** How long the chunks took (runs recorded before t2a kept timings have none). */
+    readonly timings?: ChunkTimings | undefined;
   };
   /** Data set registrations marked complete after the run (`complete.afterSync`), or why that failed. */
   readonly completed?: number | string | undefined;

@@ -6,6 +6,8 @@ export interface CurrentUser {
   readonly authorities: readonly string[];
   /** Paths of the data capture org units (`/root/…/unit`). */
   readonly orgUnitPaths: readonly string[];
+  /** UIDs of the user's groups. */
+  readonly userGroups: readonly string[];
 }
 
 export async function fetchCurrentUser(client: Dhis2Client): Promise<CurrentUser> {
@@ -14,11 +16,16 @@ export async function fetchCurrentUser(client: Dhis2Client): Promise<CurrentUser
     userCredentials?: { username?: string };
     authorities?: string[];
     organisationUnits?: { id: string; path?: string }[];
-  }>('me', { fields: 'username,userCredentials[username],authorities,organisationUnits[id,path]' });
+    userGroups?: { id: string }[];
+  }>('me', {
+    fields:
+      'username,userCredentials[username],authorities,organisationUnits[id,path],userGroups[id]',
+  });
   return {
     username: me.username ?? me.userCredentials?.username ?? '(unknown)',
     authorities: me.authorities ?? [],
     orgUnitPaths: (me.organisationUnits ?? []).map((unit) => unit.path ?? `/${unit.id}`),
+    userGroups: (me.userGroups ?? []).map((group) => group.id),
   };
 }
 

@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { addTiming, type ChunkTimings, noTimings } from '../core/chunk-timings.ts';
 import type { DataValue } from '../core/data-value.ts';
 import { isT2aError, type T2aError } from '../core/errors.ts';
 import type { Chunk } from '../core/plan.ts';
@@ -35,6 +36,8 @@ export interface ChunksOutcome {
    * themselves, so the remaining chunks were not tried.
    */
   readonly halted?: T2aError | undefined;
+  /** How long the chunks took, folded as they finished. */
+  readonly timings: ChunkTimings;
 }
 
 export interface ChunkOptions {
@@ -50,8 +53,17 @@ interface ChunkRun {
   readonly requests: number;
 }
 
+const since = (start: number) => Math.round(performance.now() - start);
+
 /** Credentials refused: nothing after this can succeed. */
 const halting = (error: unknown) => isT2aError(error) && error.kind === 'auth';
+
+/** A chunk's org units as a person reads them: a few names, then a count. */
+function chunkNames(resolved: ResolvedJob, chunk: Chunk): string {
+  const names = chunk.orgUnits.slice(0, 3).map((id) => resolved.orgUnitName(id));
+  const more = chunk.orgUnits.length > 3 ? ` and ${chunk.orgUnits.length - 3} more` : '';
+  return `${names.join(', ')}${more}`;
+}
 
 function failedChunk(
   resolved: ResolvedJob,
@@ -59,11 +71,9 @@ function failedChunk(
   error: unknown,
   step: string,
 ): FailedChunk {
-  const names = chunk.orgUnits.slice(0, 3).map((id) => resolved.orgUnitName(id));
-  const more = chunk.orgUnits.length > 3 ? ` and ${chunk.orgUnits.length - 3} more` : '';
   return {
     periods: chunk.periods,
-    orgUnits: `${names.join(', ')}${more}`,
+    orgUnits: chunkNames(resolved, chunk),
     error: `${step}: ${(error as Error).message}`,
     fix: isT2aError(error) ? error.fix : undefined,
   };
@@ -156,6 +166,7 @@ export async function deliverChunks(
   let done = 0;
   let exportRequests = 0;
   let halted: T2aError | undefined;
+  let timings = noTimings();
   const failed: FailedChunk[] = [];
   const targets: TargetChunks[] = deliveries.map(() => ({
     tally: tally(emptyTally(), delivered({ issues: resolved.issues })),
@@ -191,23 +202,35 @@ export async function deliverChunks(
       try {
         if (stopped()) return;
         const chunkLog = log.child({ chunk: chunk.index });
-        const exported = await exports(() => exportChunk(resolved, deliveries, chunk, chunkLog));
+        let started = 0;
+        const exported = await exports(() => {
+          started = performance.now();
+          return exportChunk(resolved, deliveries, chunk, chunkLog);
+        });
+        const exportMs = since(started);
+        let delivering = 0;
         // A failed export is the chunk's outcome; a good one is delivered unless the job stopped meanwhile.
         const run =
           'failed' in exported
             ? exported.failed
-            : await imports(async () =>
-                stopped()
-                  ? undefined
-                  : deliverExported(resolved, deliveries, chunk, exported, chunkLog),
-              );
+            : await imports(async () => {
+                if (stopped()) return undefined;
+                delivering = performance.now();
+                return deliverExported(resolved, deliveries, chunk, exported, chunkLog);
+              });
         if (!run) return;
         record(run);
+        timings = addTiming(timings, {
+          periods: chunk.periods,
+          orgUnits: chunkNames(resolved, chunk),
+          exportMs,
+          deliverMs: delivering ? since(delivering) : 0,
+        });
         options.onProgress?.(done, chunks.length);
       } finally {
         inFlight.release();
       }
     }),
   );
-  return { deliveries: targets, failed, done, exportRequests, halted };
+  return { deliveries: targets, failed, done, exportRequests, halted, timings };
 }

@@ -10,6 +10,7 @@ import { exportDataValueSet } from '../dhis2/analytics.ts';
 import { fetchHeldValues } from '../dhis2/data-value-sets.ts';
 import { getSystemInfo, serverToday } from '../dhis2/system.ts';
 import { isRelativePeriod, resolveRelativePeriod } from '../periods/relative-period.ts';
+import { renderCompareHtml } from '../report/compare-html.ts';
 import type { JobContext } from './context.ts';
 import { findJob, type ResolvedJob } from './resolve-job.ts';
 import { type PreparedTarget, prepareTarget } from './target.ts';
@@ -213,4 +214,15 @@ export async function comparisonPeriods(
 ): Promise<string[]> {
   const info = await getSystemInfo(ctx.clients.client(findJob(ctx, jobName).source));
   return comparePeriods(spec, serverToday(info), info.calendar);
+}
+
+/** The comparison as the self-contained HTML report (`t2a compare --format html`, the dashboard's charts). */
+export function comparisonReport(outcome: CompareOutcome, generatedAt = new Date()): string {
+  return renderCompareHtml(outcome.comparison, {
+    job: outcome.job.name,
+    tolerance: outcome.job.compare.tolerance,
+    agreeFor: outcome.job.compare.agreeFor,
+    generatedAt: generatedAt.toISOString().slice(0, 16).replace('T', ' '),
+    orgUnitNames: outcome.names,
+  });
 }

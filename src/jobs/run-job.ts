@@ -225,6 +225,7 @@ const exportsOf = (resolved: ResolvedJob, outcome: ChunksOutcome): JobReport['ex
   chunks: outcome.done,
   requests: outcome.exportRequests,
   maxUrlLength: resolved.source.client.maxUrlLength,
+  timings: outcome.timings,
 });
 
 /** One job's work, from analytics to the last stale value, as values: nothing is counted in place. */

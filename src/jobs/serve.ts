@@ -197,9 +197,9 @@ export function startScheduler(ctx: ServeContext): Scheduler {
   const scheduled = ctx.config.config.jobs.filter(
     (job): job is ScheduledJob => job.schedule !== undefined,
   );
-  if (scheduled.length === 0) {
+  if (scheduled.length === 0 && !ctx.config.config.serve.dashboard) {
     throw new T2aError('config', `No job in ${ctx.config.file} has a schedule.`, {
-      fix: 'Add e.g. schedule: "0 2 * * *" to the jobs t2a serve should run.',
+      fix: 'Add e.g. schedule: "0 2 * * *" to the jobs t2a serve should run, or serve.dashboard to run them from a browser.',
     });
   }
   const abort = new AbortController();

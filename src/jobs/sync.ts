@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { JobConfig } from '../config/schema.ts';
+import { T2aError } from '../core/errors.ts';
 import { LOCK_LEASE_MS } from '../core/job-lock.ts';
 import { composeNotification, shouldNotify } from '../core/notification.ts';
 import { type JobReport, outcomeOf, type RunReport, summarise } from '../core/report.ts';
@@ -18,12 +19,20 @@ export interface SyncOptions extends RunOptions {
   readonly jobs?: readonly string[] | undefined;
   /** What started the run, for the history. */
   readonly trigger?: 'manual' | 'schedule' | undefined;
+  /**
+   * The run's id, chosen by the caller so it can follow the run while it goes (the dashboard); only for
+   * one job.
+   */
+  readonly runId?: string | undefined;
 }
 
 /** `t2a sync`: every selected job, one after the other; a failing job does not stop the next. */
 export async function runSync(ctx: JobContext, options: SyncOptions = {}): Promise<RunReport> {
   const reports: JobReport[] = [];
-  for (const job of selectJobs(ctx, options.jobs)) {
+  const jobs = selectJobs(ctx, options.jobs);
+  if (options.runId && jobs.length !== 1)
+    throw new T2aError('internal', 'A run id can be given for one job only.');
+  for (const job of jobs) {
     const logger = ctx.logger.child({ job: job.name });
     const report = await runJob({ ...ctx, logger }, job, options);
     reports.push(report);
@@ -96,7 +105,7 @@ async function refused(
 
 /** One job run: recorded in the store, and never two at once (the store's lock holds across processes). */
 async function runJob(ctx: JobContext, job: JobConfig, options: SyncOptions): Promise<JobReport> {
-  const runId = newRunId();
+  const runId = options.runId ?? newRunId();
   const log = ctx.logger.child({ runId });
   const store = ctx.store;
   const trigger = options.trigger ?? 'manual';

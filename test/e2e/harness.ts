@@ -75,6 +75,8 @@ export async function demoSandboxes(options: {
   readonly target: string;
   readonly facilities: number;
   readonly now: Date;
+  /** Users of the HMIS besides its admin. */
+  readonly targetUsers?: SandboxOptions['users'];
 }): Promise<{ source: RunningSandbox; target: RunningSandbox; ids: DemoIds }> {
   const { facilities, now } = options;
   const source = await sandbox({
@@ -89,6 +91,7 @@ export async function demoSandboxes(options: {
     seed: 'demo-hmis',
     now,
     facilities,
+    ...(options.targetUsers ? { users: options.targetUsers } : {}),
   });
   return { source, target, ids: await demoIds(source, target) };
 }
@@ -110,10 +113,15 @@ export interface ConfigSpec {
   readonly chunk?: string;
   /** Seconds before a request is given up (5 by default). */
   readonly timeoutSeconds?: number;
+  /** Top-level YAML appended to the file (a serve block…). */
+  readonly topExtra?: string;
 }
 
 /** Writes a configuration for the sandboxes and loads it as `t2a sync` would. */
-export function configFor(spec: ConfigSpec): {
+export function configFor(
+  spec: ConfigSpec,
+  extraEnv: Record<string, string> = {},
+): {
   file: string;
   loaded: LoadedConfig;
   env: Record<string, string>;
@@ -151,12 +159,13 @@ ${spec.jobExtra ?? ''}
 store: ${join(dir, 't2a.sqlite')}
 log:
   file: ${join(dir, 't2a.log')}
-`;
+${spec.topExtra ?? ''}`;
   const file = join(dir, 't2a.yaml');
   writeFileSync(file, text);
   const env = {
     SOURCE_PASSWORD: ADMIN.password,
     TARGET_TOKEN: spec.target === 'same' ? 'unused' : spec.target.seed.adminToken,
+    ...extraEnv,
   };
   return { file, loaded: loadConfig(file, env), env };
 }

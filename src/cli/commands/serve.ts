@@ -1,3 +1,8 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { T2aError } from '../../core/errors.ts';
+import { hashPassword } from '../../dashboard/password.ts';
+import { type RunningDashboard, startDashboard } from '../../dashboard/server.ts';
 import { type Scheduler, startScheduler } from '../../jobs/serve.ts';
 import type { Logger } from '../../log.ts';
 import { type ConfigOptions, withContext } from '../context.ts';
@@ -16,7 +21,7 @@ function watchMissedRuns(scheduler: Scheduler, logger: Logger): () => void {
   return () => clearInterval(timer);
 }
 
-/** `t2a serve`: the jobs on their schedules until SIGTERM. */
+/** `t2a serve`: the jobs on their schedules, and the dashboard if configured, until SIGTERM. */
 export function serveCommand(options: ConfigOptions): Promise<number> {
   return withContext(options, { store: true, notifiers: true }, async (ctx) => {
     const scheduler = startScheduler(ctx);
@@ -25,7 +30,16 @@ export function serveCommand(options: ConfigOptions): Promise<number> {
         `${job}: next runs ${at.map((date) => date.toISOString()).join(', ')}\n`,
       );
     }
-    ctx.logger.info({ jobs: scheduler.nextRuns(1) }, 't2a serve started');
+    const stopDashboardRuns = new AbortController();
+    const settings = ctx.config.config.serve.dashboard;
+    const dashboard: RunningDashboard | undefined = settings
+      ? await startDashboard(ctx, settings, stopDashboardRuns.signal)
+      : undefined;
+    if (dashboard) process.stdout.write(`Dashboard: ${dashboard.url}\n`);
+    ctx.logger.info(
+      { jobs: scheduler.nextRuns(1), dashboard: dashboard?.url },
+      't2a serve started',
+    );
     const unwatch = watchMissedRuns(scheduler, ctx.logger);
     const graceSeconds = ctx.config.config.serve.graceSeconds;
     const signal = await new Promise<string>((resolve) => {
@@ -35,7 +49,46 @@ export function serveCommand(options: ConfigOptions): Promise<number> {
     process.stdout.write(`${signal}: finishing running jobs (up to ${graceSeconds} s)…\n`);
     ctx.logger.info({ signal }, 'shutting down');
     unwatch();
-    await scheduler.stop(graceSeconds * 1000);
+    await dashboard?.close();
+    const timer = setTimeout(() => stopDashboardRuns.abort(), graceSeconds * 1000);
+    await Promise.all([scheduler.stop(graceSeconds * 1000), dashboard?.live.settled()]);
+    clearTimeout(timer);
     return EXIT.OK;
   });
+}
+
+/** Reads one line: from a terminal without echoing it, or from a pipe. */
+function readSecret(prompt: string): Promise<string> {
+  const terminal = process.stdin.isTTY === true;
+  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
+  if (terminal) process.stderr.write(prompt);
+  const lines = createInterface({
+    input: process.stdin,
+    output: terminal ? muted : undefined,
+    terminal,
+  });
+  return new Promise((resolve) => {
+    let answered = false;
+    lines.once('line', (line) => {
+      answered = true;
+      lines.close();
+      if (terminal) process.stderr.write('\n');
+      resolve(line);
+    });
+    lines.once('close', () => {
+      if (!answered) resolve('');
+    });
+  });
+}
+
+/** `t2a hash-password`: the hash to put in serve.dashboard.users (the password itself is never stored). */
+export async function hashPasswordCommand(): Promise<number> {
+  const password = await readSecret('Password: ');
+  if (password.length < 8) {
+    throw new T2aError('usage', 'The password is shorter than 8 characters.', {
+      fix: 'Choose a longer password (a passphrase of a few words is easy to type and hard to guess).',
+    });
+  }
+  process.stdout.write(`${await hashPassword(password)}\n`);
+  return EXIT.OK;
 }

@@ -1,0 +1,94 @@
+import { Cron } from 'croner';
+import type { JobConfig } from '../config/schema.ts';
+import { getSystemInfo } from '../dhis2/system.ts';
+import type { JobContext } from '../jobs/context.ts';
+import { analyticsAge } from '../jobs/resolve-job.ts';
+import { validateLive } from '../jobs/validate-live.ts';
+import type { T2aStore } from '../store/types.ts';
+import type { LiveRuns } from './live-runs.ts';
+import type { JobState } from './pages/jobs.ts';
+
+/** A value remembered for a while: the Jobs page asks the servers at most this often. */
+class Remembered<T> {
+  private readonly values = new Map<string, { at: number; value: Promise<T> }>();
+  constructor(private readonly ms: number) {}
+
+  get(key: string, make: () => Promise<T>): Promise<T> {
+    const known = this.values.get(key);
+    if (known && Date.now() - known.at < this.ms) return known.value;
+    const value = make();
+    this.values.set(key, { at: Date.now(), value });
+    return value;
+  }
+
+  forget(key: string): void {
+    this.values.delete(key);
+  }
+}
+
+const ANALYTICS_MS = 60_000;
+const VALIDATION_MS = 5 * 60_000;
+
+/** What the Jobs page shows, gathered from the store, the sources and the live runs. */
+export class JobStates {
+  private readonly analytics = new Remembered<JobState['analytics']>(ANALYTICS_MS);
+  private readonly validations = new Remembered<JobState['validation']>(VALIDATION_MS);
+
+  constructor(
+    private readonly ctx: JobContext & { readonly store: T2aStore },
+    private readonly live: LiveRuns,
+  ) {}
+
+  /** A mapping was written: the job's validation is read again. */
+  mappingChanged(job: string): void {
+    this.validations.forget(job);
+  }
+
+  all(): Promise<JobState[]> {
+    return Promise.all(this.ctx.config.config.jobs.map((job) => this.of(job)));
+  }
+
+  private async of(job: JobConfig): Promise<JobState> {
+    const timeZone = this.ctx.config.config.serve.timeZone;
+    const [lastRun] = await this.ctx.store.runs({ job: job.name, last: 1 });
+    return {
+      name: job.name,
+      source: job.source,
+      targets: job.targets.map((target) => target.connection),
+      schedule: job.schedule,
+      nextRun: job.schedule
+        ? (new Cron(job.schedule, { timezone: timeZone, paused: true }).nextRun() ?? undefined)
+        : undefined,
+      timeZone,
+      lastRun,
+      analytics: await this.analytics.get(job.name, () => this.analyticsOf(job)),
+      validation: await this.validations.get(job.name, () => this.validationOf(job)),
+      running: this.live.runningFor(job.name),
+    };
+  }
+
+  private async analyticsOf(job: JobConfig): Promise<JobState['analytics']> {
+    const mode = job.analytics.mode;
+    if (mode === 'off') return { mode };
+    try {
+      const info = await getSystemInfo(this.ctx.clients.client(job.source));
+      return { mode, ageHours: analyticsAge(info), maxAgeHours: job.analytics.maxAgeHours };
+    } catch (error) {
+      return {
+        mode,
+        ageHours: undefined,
+        maxAgeHours: job.analytics.maxAgeHours,
+        problem: `${job.source} could not be asked: ${(error as Error).message}`,
+      };
+    }
+  }
+
+  private async validationOf(job: JobConfig): Promise<JobState['validation']> {
+    try {
+      const report = await validateLive(this.ctx, [job.name]);
+      return { errors: report.errors, warnings: report.warnings };
+    } catch (error) {
+      return { failed: (error as Error).message };
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import type { JobContext } from '../jobs/context.ts';
+import { runSync } from '../jobs/sync.ts';
+import { newRunId } from '../store/run-id.ts';
+
+/** A run started from the dashboard, as it goes: chunks done of the total, and how it ended. */
+export interface LiveRun {
+  readonly id: string;
+  readonly job: string;
+  readonly dryRun: boolean;
+  done: number;
+  total: number;
+  /** The run's outcome once it is over ('failed' also when it could not start). */
+  finished: string | undefined;
+}
+
+export type LiveEvent =
+  | { readonly type: 'progress'; readonly done: number; readonly total: number }
+  | { readonly type: 'finished'; readonly outcome: string };
+
+type Listener = (event: LiveEvent) => void;
+
+/** How long a finished run stays here for a page that connects late. */
+const KEPT_MS = 10 * 60_000;
+
+/**
+ * Runs started from the page: the same `runSync` as `t2a sync` and the scheduler (the same lock, history
+ * and notifications), with their progress passed to whoever watches (server-sent events).
+ */
+export class LiveRuns {
+  private readonly runs = new Map<string, LiveRun>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly ctx: JobContext,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  start(job: string, options: { dryRun: boolean; user: string }): string {
+    const id = newRunId();
+    const live: LiveRun = {
+      id,
+      job,
+      dryRun: options.dryRun,
+      done: 0,
+      total: 0,
+      finished: undefined,
+    };
+    this.runs.set(id, live);
+    const logger = this.ctx.logger.child({ dashboardUser: options.user });
+    const run = runSync(
+      { ...this.ctx, logger },
+      {
+        jobs: [job],
+        runId: id,
+        dryRun: options.dryRun,
+        trigger: 'manual',
+        signal: this.signal,
+        onProgress: ({ done, total }) => {
+          live.done = done;
+          live.total = total;
+          this.emit(id, { type: 'progress', done, total });
+        },
+      },
+    )
+      .then((report) => report.outcome)
+      .catch((error: unknown) => {
+        logger.error({ err: (error as Error).message, runId: id }, 'dashboard run failed');
+        return 'failed';
+      })
+      .then((outcome) => {
+        live.finished = outcome;
+        this.emit(id, { type: 'finished', outcome });
+        this.listeners.delete(id);
+        setTimeout(() => this.runs.delete(id), KEPT_MS).unref();
+      })
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+    return id;
+  }
+
+  /** The id of a run of the job going on now, if one was started here. */
+  runningFor(job: string): string | undefined {
+    for (const run of this.runs.values()) if (run.job === job && !run.finished) return run.id;
+    return undefined;
+  }
+
+  get(id: string): LiveRun | undefined {
+    return this.runs.get(id);
+  }
+
+  /** Hears a run's events until it ends; returns the way to stop hearing them. */
+  watch(id: string, listener: Listener): () => void {
+    let set = this.listeners.get(id);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(id, set);
+    }
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Waits for the runs still going (the caller aborts the signal when its grace is over). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.running]);
+  }
+
+  private emit(id: string, event: LiveEvent): void {
+    for (const listener of this.listeners.get(id) ?? []) listener(event);
+  }
+}
