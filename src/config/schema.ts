@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { PERIOD_TYPES } from '../core/periods.ts';
+import { dashboard, uid } from './dashboard-schema.ts';
 
 /**
  * The configuration file's schema: connections (where and how), jobs (what), kept apart from the logic.
  * Secrets are never required in the file itself: `${ENV_VAR}` is replaced from the environment, and
  * `passwordFile` / `tokenFile` read a file (a Kubernetes or systemd secret).
  */
-const uid = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9]{10}$/, 'must be a DHIS2 UID: a letter then 10 letters or digits');
 
 const auth = z.union([
   z
@@ -310,52 +308,6 @@ const notifications = z
   })
   .strict();
 
-const dashboardUser = z
-  .object({
-    username: z.string().min(1),
-    passwordHash: z
-      .string()
-      .regex(
-        /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=_-]+\$[A-Za-z0-9+/=_-]+$/,
-        'must be a hash printed by `t2a hash-password` (scrypt$…), never the password itself',
-      )
-      .meta({ secret: true, description: 'From `t2a hash-password`, usually ${T2A_ADMIN_HASH}' }),
-  })
-  .strict();
-
-const dashboard = z
-  .object({
-    port: z.number().int().min(0).max(65535).default(8080),
-    host: z
-      .string()
-      .default('127.0.0.1')
-      .describe('Address to listen on; anything but loopback needs tls or behindProxy: true'),
-    users: z.array(dashboardUser).default([]).describe('Who may log in, with hashed passwords'),
-    dhis2Login: z
-      .object({
-        connection: z.string().min(1).describe('The instance whose users may log in (/api/me)'),
-        userGroups: z
-          .array(uid)
-          .default([])
-          .describe('Members of these groups may log in; superusers (ALL) when empty'),
-      })
-      .strict()
-      .optional(),
-    tls: z
-      .object({ cert: z.string().min(1), key: z.string().min(1) })
-      .strict()
-      .optional()
-      .describe('PEM files; HTTPS is then served directly'),
-    behindProxy: z
-      .boolean()
-      .default(false)
-      .describe('A TLS-terminating reverse proxy stands in front: listen on plain HTTP anyway'),
-    sessionHours: z.number().positive().default(8),
-  })
-  .strict();
-
-export type DashboardConfig = z.infer<typeof dashboard>;
-
 export const configSchema = z
   .object({
     connections: z.record(z.string(), connectionSchema),
@@ -409,6 +361,7 @@ export const configSchema = z
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
+export type { DashboardConfig } from './dashboard-schema.ts';
 export type ConnectionConfig = z.infer<typeof connectionSchema>;
 export type JobConfig = z.infer<typeof jobSchema>;
 export type TargetConfig = z.infer<typeof targetSchema>;

@@ -4,9 +4,9 @@ import { getSystemInfo } from '../dhis2/system.ts';
 import type { JobContext } from '../jobs/context.ts';
 import { analyticsAge } from '../jobs/resolve-job.ts';
 import { validateLive } from '../jobs/validate-live.ts';
-import type { T2aStore } from '../store/types.ts';
+import type { RunRecord, T2aStore } from '../store/types.ts';
+import type { JobState, RunSummary } from './api-types.ts';
 import type { LiveRuns } from './live-runs.ts';
-import type { JobState } from './pages/jobs.ts';
 
 /** A value remembered for a while: the Jobs page asks the servers at most this often. */
 class Remembered<T> {
@@ -27,6 +27,9 @@ class Remembered<T> {
 }
 
 const ANALYTICS_MS = 60_000;
+
+/** A run as lists show it: the report stays in the history until the run's own page asks for it. */
+export const summaryOf = ({ report: _report, ...summary }: RunRecord): RunSummary => summary;
 const VALIDATION_MS = 5 * 60_000;
 
 /** What the Jobs page shows, gathered from the store, the sources and the live runs. */
@@ -57,10 +60,10 @@ export class JobStates {
       targets: job.targets.map((target) => target.connection),
       schedule: job.schedule,
       nextRun: job.schedule
-        ? (new Cron(job.schedule, { timezone: timeZone, paused: true }).nextRun() ?? undefined)
+        ? new Cron(job.schedule, { timezone: timeZone, paused: true }).nextRun()?.toISOString()
         : undefined,
       timeZone,
-      lastRun,
+      lastRun: lastRun && summaryOf(lastRun),
       analytics: await this.analytics.get(job.name, () => this.analyticsOf(job)),
       validation: await this.validations.get(job.name, () => this.validationOf(job)),
       running: this.live.runningFor(job.name),

@@ -12,69 +12,65 @@ import { applyMapping, exportMapping } from '../jobs/mapping.ts';
 import { findJob, resolveJob } from '../jobs/resolve-job.ts';
 import { restoreRun } from '../jobs/restore.ts';
 import { validateLive } from '../jobs/validate-live.ts';
-import type { RunRecord } from '../store/types.ts';
-import type { DashboardParts } from './app.ts';
-import type { Html } from './html.ts';
-import { jobsPage } from './pages/jobs.ts';
-import { type MappingView, mappingPage } from './pages/mapping.ts';
-import { notice } from './pages/parts.ts';
-import { runPage, runsPage } from './pages/runs.ts';
-import { transitionPage } from './pages/transition.ts';
+import type {
+  MappingState,
+  MappingUpload,
+  Outcome,
+  RestoreAnswer,
+  RunDetail,
+  RunSummary,
+  TransitionState,
+} from './api-types.ts';
+import { summaryOf } from './job-states.ts';
+import type { DashboardParts } from './parts.ts';
 import type { DashboardEnv } from './security.ts';
 
 type App = Hono<DashboardEnv>;
 const RUNS_SHOWN = 200;
 
-const jobNames = (parts: DashboardParts) => parts.ctx.config.config.jobs.map((job) => job.name);
+const failure = (error: unknown) => ({
+  ok: false as const,
+  error: (error as Error).message,
+  fix: isT2aError(error) ? error.fix : undefined,
+});
+
+const userOf = (c: Context<DashboardEnv>) => c.get('session').user;
 
 function jobRoutes(app: App, parts: DashboardParts): void {
-  app.get('/', (c) => c.redirect('/jobs', 303));
-  app.get('/jobs', async (c) => {
-    const states = await parts.states.all();
-    return c.html(parts.render(c, 'Jobs', 'jobs', (frame) => jobsPage(frame, states)));
-  });
-  app.post('/jobs/:job/run', async (c) => {
+  app.get('/api/jobs', async (c) => c.json(await parts.states.all()));
+  app.post('/api/jobs/:job/run', async (c) => {
     const job = findJob(parts.ctx, c.req.param('job')).name;
-    const body = await c.req.parseBody();
-    const user = c.get('session').user ?? '';
-    const id = parts.live.start(job, { dryRun: body.dryRun === 'true', user });
+    const { dryRun } = (await c.req.json().catch(() => ({}))) as { dryRun?: unknown };
+    const user = userOf(c) ?? '';
+    const id = parts.live.start(job, { dryRun: dryRun === true, user });
     parts.ctx.logger.info(
-      { job, runId: id, user, dryRun: body.dryRun === 'true' },
+      { job, runId: id, user, dryRun: dryRun === true },
       'run started from the dashboard',
     );
-    return c.redirect(`/runs/${id}`, 303);
+    return c.json({ runId: id });
   });
 }
 
 function runRoutes(app: App, parts: DashboardParts): void {
   const { store } = parts.ctx;
-  app.get('/runs', async (c) => {
+  app.get('/api/runs', async (c) => {
     const job = c.req.query('job') || undefined;
     const status = c.req.query('status') || undefined;
-    const runs = (await store.runs({ job, last: status ? undefined : RUNS_SHOWN }))
+    const runs: RunSummary[] = (await store.runs({ job, last: status ? undefined : RUNS_SHOWN }))
       .filter((run) => !status || run.status === status)
-      .slice(0, RUNS_SHOWN);
-    return c.html(
-      parts.render(c, 'Runs', 'runs', runsPage(runs, jobNames(parts), { job, status })),
-    );
+      .slice(0, RUNS_SHOWN)
+      .map(summaryOf);
+    return c.json(runs);
   });
-  const showRun = async (c: Context<DashboardEnv>, id: string, message?: Html) => {
-    const run: RunRecord | undefined = await store.run(id);
+  app.get('/api/runs/:id', async (c) => {
+    const id = c.req.param('id');
+    const run = await store.run(id);
     const live = parts.live.get(id);
-    if (!run && !live) {
-      const missing = notice(
-        'error',
-        `No run "${id}" in the history`,
-        'Pick one from the Runs page.',
-      );
-      return c.html(parts.render(c, 'Run not found', 'runs', missing), 404);
-    }
-    const deletions = run ? await store.ledger.deletions(id) : [];
-    const view = { runId: id, run, live, deletions, message };
-    return c.html(parts.render(c, `Run ${id}`, 'runs', (frame) => runPage(frame, view)));
-  };
-  app.get('/runs/:id', (c) => showRun(c, c.req.param('id')));
-  app.get('/runs/:id/events', (c) => {
+    if (!run && !live) return c.json({ error: `No run "${id}" in the history.` }, 404);
+    const detail: RunDetail = { run, live, deletions: run ? await store.ledger.deletions(id) : [] };
+    return c.json(detail);
+  });
+  app.get('/api/runs/:id/events', (c) => {
     const id = c.req.param('id');
     return streamSSE(c, async (stream) => {
       const live = parts.live.get(id);
@@ -97,94 +93,81 @@ function runRoutes(app: App, parts: DashboardParts): void {
       });
     });
   });
-  app.post('/runs/:id/restore', async (c) => {
+  app.post('/api/runs/:id/restore', async (c) => {
     const id = c.req.param('id');
-    const result = await restoreRun(parts.ctx, id, false);
-    parts.ctx.logger.info(
-      { runId: id, user: c.get('session').user, values: result.values },
-      'restored from the dashboard',
-    );
-    const taken = result.targets
-      .map(
-        (target) => `${target.target}: ${target.taken ?? 'unknown'} of ${target.values} taken back`,
-      )
-      .join('; ');
-    return showRun(
-      c,
-      id,
-      notice('valid', `Restored the ${result.values} value(s) run ${id} deleted`, taken),
-    );
+    let answer: RestoreAnswer;
+    try {
+      const result = await restoreRun(parts.ctx, id, false);
+      parts.ctx.logger.info(
+        { runId: id, user: userOf(c), values: result.values },
+        'restored from the dashboard',
+      );
+      answer = { ok: true, result };
+    } catch (error) {
+      answer = failure(error);
+    }
+    return c.json(answer);
   });
-}
-
-async function mappingView(
-  parts: DashboardParts,
-  job: string,
-  extra: Partial<MappingView> = {},
-): Promise<MappingView> {
-  const [rows, validation] = await Promise.all([
-    exportMapping(parts.ctx, job),
-    validateLive(parts.ctx, [job]),
-  ]);
-  return {
-    jobs: jobNames(parts),
-    job,
-    rows,
-    findings: validation.jobs.flatMap((j) => j.findings),
-    ...extra,
-  };
 }
 
 function mappingRoutes(app: App, parts: DashboardParts): void {
-  const chosen = (job: string | undefined) => findJob(parts.ctx, job || jobNames(parts)[0]!).name;
-  app.get('/mapping', async (c) => {
-    const view = await mappingView(parts, chosen(c.req.query('job')));
-    return c.html(parts.render(c, 'Mapping', 'mapping', (frame) => mappingPage(frame, view)));
+  const named = (job: string) => findJob(parts.ctx, job).name;
+  app.get('/api/mapping/:job', async (c) => {
+    const job = named(c.req.param('job'));
+    const [rows, validation] = await Promise.all([
+      exportMapping(parts.ctx, job),
+      validateLive(parts.ctx, [job]),
+    ]);
+    const state: MappingState = { rows, findings: validation.jobs.flatMap((j) => j.findings) };
+    return c.json(state);
   });
-  app.get('/mapping/:file{.+\\.csv}', async (c) => {
-    const job = chosen(c.req.param('file').replace(/\.csv$/, ''));
+  app.get('/api/mapping/:job/csv', async (c) => {
+    const job = named(c.req.param('job'));
     return c.body(mappingToCsv(await exportMapping(parts.ctx, job)), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="t2a-mapping-${job}.csv"`,
     });
   });
-  app.post('/mapping/:job', async (c) => {
-    const job = chosen(c.req.param('job'));
+  app.post('/api/mapping/:job', async (c) => {
+    const job = named(c.req.param('job'));
     const body = await c.req.parseBody();
     const file = body.file;
-    const name = file instanceof File ? file.name : 'the upload';
-    let extra: Partial<MappingView>;
+    let answer: MappingUpload;
     try {
       if (!(file instanceof File) || file.size === 0)
         throw new Error('No file was chosen: choose the edited mapping CSV.');
-      const edited = mappingFromCsv(await file.text(), name);
+      const edited = mappingFromCsv(await file.text(), file.name);
       const applied = await applyMapping(parts.ctx, edited, { job, dryRun: body.apply !== 'true' });
       if (applied.written > 0) parts.states.mappingChanged(job);
       parts.ctx.logger.info(
-        {
-          job,
-          user: c.get('session').user,
-          written: applied.written,
-          refused: applied.refused.length,
-        },
+        { job, user: userOf(c), written: applied.written, refused: applied.refused.length },
         'mapping uploaded',
       );
-      extra = { applied };
+      answer = { ok: true, applied };
     } catch (error) {
-      extra = {
-        uploadError: {
-          message: (error as Error).message,
-          fix: isT2aError(error) ? error.fix : undefined,
-        },
-      };
+      answer = failure(error);
     }
-    const view = await mappingView(parts, job, extra);
-    // The page answers 200 either way: a refusal is read on the page, as a form's error is.
-    return c.html(parts.render(c, 'Mapping', 'mapping', (frame) => mappingPage(frame, view)));
+    // A refusal is an answer the page shows, not a failed request.
+    return c.json(answer);
   });
 }
 
+function transitionState(outcome: CompareOutcome): TransitionState {
+  const { comparison, names, job } = outcome;
+  return {
+    periods: outcome.periods,
+    byPeriod: comparison.byPeriod,
+    ready: comparison.streaks
+      .filter((streak) => streak.periods >= job.compare.agreeFor)
+      .map((streak) => ({ ...streak, name: names.get(streak.orgUnit) ?? streak.orgUnit })),
+    tolerance: job.compare.tolerance,
+    agreeFor: job.compare.agreeFor,
+    ownValuesLeftOut: outcome.ownValuesLeftOut,
+  };
+}
+
 function transitionRoutes(app: App, parts: DashboardParts): void {
+  // A comparison reads both instances: kept a minute, so the page and its report share one.
   const comparisons = new Map<string, { at: number; outcome: Promise<CompareOutcome> }>();
   const compare = (job: string) => {
     const known = comparisons.get(job);
@@ -197,26 +180,19 @@ function transitionRoutes(app: App, parts: DashboardParts): void {
     outcome.catch(() => comparisons.delete(job));
     return outcome;
   };
-  app.get('/transition', async (c) => {
-    const job = findJob(parts.ctx, c.req.query('job') || jobNames(parts)[0]!).name;
-    let view: Parameters<typeof transitionPage>[0];
-    try {
-      view = { jobs: jobNames(parts), job, outcome: await compare(job) };
-    } catch (error) {
-      view = {
-        jobs: jobNames(parts),
-        job,
-        error: {
-          message: (error as Error).message,
-          fix: isT2aError(error) ? error.fix : undefined,
-        },
-      };
-    }
-    return c.html(parts.render(c, 'Transition', 'transition', transitionPage(view)));
-  });
-  app.get('/transition/:job/report', async (c) => {
+  app.get('/api/transition/:job', async (c) => {
     const job = findJob(parts.ctx, c.req.param('job')).name;
-    // The report is one self-contained file with its chart library inline: only inline code, nothing else.
+    let answer: Outcome<{ state: TransitionState }>;
+    try {
+      answer = { ok: true, state: transitionState(await compare(job)) };
+    } catch (error) {
+      answer = failure(error);
+    }
+    return c.json(answer);
+  });
+  app.get('/api/transition/:job/report', async (c) => {
+    const job = findJob(parts.ctx, c.req.param('job')).name;
+    // One self-contained file with its chart library inline: inline code only, nothing from elsewhere.
     return c.body(comparisonReport(await compare(job)), 200, {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy':
@@ -225,8 +201,8 @@ function transitionRoutes(app: App, parts: DashboardParts): void {
   });
 }
 
-/** The four sections: Jobs, Runs, Mapping, Transition. */
-export function pageRoutes(app: App, parts: DashboardParts): void {
+/** The JSON API of the four sections: Jobs, Runs, Mapping, Transition. */
+export function apiRoutes(app: App, parts: DashboardParts): void {
   jobRoutes(app, parts);
   runRoutes(app, parts);
   mappingRoutes(app, parts);

@@ -38,32 +38,32 @@ export const sessionId = (c: Context): string | undefined => getCookie(c, COOKIE
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
   if (!c.res.headers.has('content-security-policy'))
-    c.res.headers.set(
-      'content-security-policy',
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
-    );
+    c.res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   c.res.headers.set('x-content-type-options', 'nosniff');
   // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts.
   c.res.headers.set('referrer-policy', 'same-origin');
   if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
 };
 
-/** Everything but the login page and the assets needs a logged-in session. */
+/** What answers without a login: the login page, its script, and the session and login calls it makes. */
+const PUBLIC = new Set(['/login', '/api/session', '/api/login']);
+
+/** Everything else needs a logged-in session: a page sends the visitor to the login, anything else is refused. */
 export function requireLogin(sessions: Sessions): MiddlewareHandler<DashboardEnv> {
   return async (c, next) => {
     const path = c.req.path;
     const session = sessions.get(sessionId(c));
-    if (path === '/login' || path.startsWith('/assets/')) {
+    if (PUBLIC.has(path) || path.startsWith('/assets/')) {
       if (session) c.set('session', session);
       return next();
     }
     if (!session?.user) {
-      if (wantsPage(c))
-        return c.redirect(
-          `/login?next=${encodeURIComponent(c.req.url.slice(c.req.url.indexOf(path)))}`,
-          303,
-        );
-      return c.text('Log in first: this dashboard answers only a logged-in session.', 401);
+      if (wantsPage(c) && !path.startsWith('/api/'))
+        return c.redirect(`/login?next=${encodeURIComponent(path)}`, 303);
+      return c.json(
+        { error: 'Log in first: the dashboard answers only a logged-in session.' },
+        401,
+      );
     }
     c.set('session', session);
     return next();
@@ -71,14 +71,18 @@ export function requireLogin(sessions: Sessions): MiddlewareHandler<DashboardEnv
 }
 
 /**
- * Every request that changes something carries the session's CSRF token (a form field or the
- * X-CSRF-Token header), and, when the browser says where it comes from, comes from this dashboard.
+ * Every request that changes something carries the session's CSRF token in the X-CSRF-Token header
+ * (which another site's form cannot set), and, when the browser says where it comes from, comes from
+ * this dashboard.
  */
 export const requireCsrf: MiddlewareHandler<DashboardEnv> = async (c, next) => {
   if (['GET', 'HEAD'].includes(c.req.method)) return next();
   const refuse = () =>
-    c.text(
-      'Refused: the form is out of date or came from another site. Reload the page and try again.',
+    c.json(
+      {
+        error:
+          'Refused: the page is out of date or the request came from another site. Reload the page and try again.',
+      },
       403,
     );
   // Behind a proxy the browser's origin is the proxy's: its host is what both sides agree on.
@@ -87,17 +91,7 @@ export const requireCsrf: MiddlewareHandler<DashboardEnv> = async (c, next) => {
   if (origin && (origin === 'null' || new URL(origin).host !== host)) return refuse();
   const session = c.get('session') as Session | undefined;
   if (!session) return refuse();
-  let token = c.req.header('x-csrf-token');
-  if (!token) {
-    const type = c.req.header('content-type') ?? '';
-    if (
-      type.startsWith('application/x-www-form-urlencoded') ||
-      type.startsWith('multipart/form-data')
-    ) {
-      const body = await c.req.parseBody();
-      token = typeof body._csrf === 'string' ? body._csrf : undefined;
-    }
-  }
+  const token = c.req.header('x-csrf-token');
   if (!csrfMatches(session, token)) return refuse();
   return next();
 };

@@ -5,8 +5,9 @@ import { dirname, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { DashboardConfig } from '../config/schema.ts';
 import { T2aError } from '../core/errors.ts';
-import { type DashboardContext, dashboardApp } from './app.ts';
+import { dashboardApp } from './app.ts';
 import { LiveRuns } from './live-runs.ts';
+import type { DashboardContext } from './parts.ts';
 
 export interface RunningDashboard {
   readonly url: string;

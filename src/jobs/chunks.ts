@@ -147,6 +147,15 @@ async function deliverExported(
   return { delivered: results, failed, halt, requests: exported.requests };
 }
 
+/** A target before its first chunk: only the job's own issues (unmapped indicators…) counted. */
+const nothingYet = (resolved: ResolvedJob): TargetChunks => ({
+  tally: tally(emptyTally(), delivered({ issues: resolved.issues })),
+  stale: 0,
+  staleNames: [],
+  held: 0,
+  incomplete: false,
+});
+
 /**
  * Runs the chunks `job.concurrency` at a time, stopping between chunks when the signal says so. The
  * source exports the next chunks while the target takes the previous ones: up to `concurrency` exports
@@ -168,13 +177,7 @@ export async function deliverChunks(
   let halted: T2aError | undefined;
   let timings = noTimings();
   const failed: FailedChunk[] = [];
-  const targets: TargetChunks[] = deliveries.map(() => ({
-    tally: tally(emptyTally(), delivered({ issues: resolved.issues })),
-    stale: 0,
-    staleNames: [],
-    held: 0,
-    incomplete: false,
-  }));
+  const targets = deliveries.map(() => nothingYet(resolved));
   const record = (run: ChunkRun) => {
     run.delivered.forEach((chunk, index) => {
       const so = targets[index];

@@ -18,7 +18,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
       ? sourceFiles(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
+      : /\.tsx?$/.test(entry.name)
         ? [join(dir, entry.name)]
         : [],
   );
@@ -93,7 +93,35 @@ describe('the architecture', () => {
     const wrong = FILES.filter((file) => adapters.includes(layer(file))).flatMap((file) =>
       importsOf(file)
         .filter(({ specifier }) => specifier.startsWith('.'))
-        .filter(({ specifier }) => ['jobs', 'cli'].includes(layer(local(file, specifier))))
+        .filter(({ specifier }) =>
+          ['jobs', 'cli', 'dashboard'].includes(layer(local(file, specifier))),
+        )
+        .map(({ specifier }) => `${relative(SRC, file)} → ${specifier}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('keeps the use cases unaware of their faces: jobs import neither the command line nor the dashboard', () => {
+    const wrong = FILES.filter((file) => layer(file) === 'jobs').flatMap((file) =>
+      importsOf(file)
+        .filter(({ specifier }) => specifier.startsWith('.'))
+        .filter(({ specifier }) => ['cli', 'dashboard'].includes(layer(local(file, specifier))))
+        .map(({ specifier }) => `${relative(SRC, file)} → ${specifier}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('keeps the dashboard’s page (client/) a bundle of its own: only types from the server, and nothing imports it', () => {
+    const CLIENT = join(SRC, 'dashboard/client');
+    const inClient = (file: string) => file.startsWith(`${CLIENT}/`);
+    const wrong = FILES.flatMap((file) =>
+      importsOf(file)
+        .filter(({ specifier }) => specifier.startsWith('.'))
+        .filter(({ specifier, typeOnly }) =>
+          inClient(file)
+            ? !typeOnly && !inClient(local(file, specifier))
+            : inClient(local(file, specifier)),
+        )
         .map(({ specifier }) => `${relative(SRC, file)} → ${specifier}`),
     );
     expect(wrong).toEqual([]);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ describe('the dashboard in Chromium', async () => {
   const { dashboard, source, target, ids, store } = await dashboardOnDemo();
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  const problems: string[] = [];
   const shoot = (name: string) =>
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
@@ -31,25 +32,23 @@ describe('the dashboard in Chromium', async () => {
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
+      if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`);
     });
-    page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
+    page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
     // No request may leave the machine: everything the pages load comes from the dashboard itself.
     page.on('request', (request) => {
       if (!request.url().startsWith(dashboard.url) && !request.url().startsWith('data:'))
-        consoleErrors.push(`request to elsewhere: ${request.url()}`);
+        problems.push(`request to elsewhere: ${request.url()}`);
     });
   });
   afterAll(() => browser?.close());
 
-  /** Waits until the run page shows a finished run (the page reloads itself when the run ends). */
-  const finishedStatus = async () => {
-    await page
-      .locator('.meta .tag')
-      .first()
-      .filter({ hasNotText: /running|starting/ })
-      .waitFor({ timeout: 20_000 });
-    return page.locator('.meta .tag').first().innerText();
+  /** Starts a run from the Jobs page and waits for the run page to show it finished. */
+  const runFromJobs = async (button: 'Dry run' | 'Run now') => {
+    await page.goto(`${dashboard.url}/jobs`);
+    await page.getByRole('button', { name: button }).click();
+    await page.waitForURL(/\/runs\/[^/]+$/);
+    return finishedStatus(page);
   };
 
   it('sends a visitor to the login page, refuses a wrong password, and logs in with the keyboard', async () => {
@@ -58,34 +57,42 @@ describe('the dashboard in Chromium', async () => {
     await page.getByLabel('User name').fill(USER.username);
     await page.getByLabel('Password').fill('wrong password');
     await page.keyboard.press('Enter');
-    await expect(page.getByRole('alert').innerText()).resolves.toContain(
+    await expect(page.getByRole('alert').textContent()).resolves.toContain(
       'User name or password is wrong',
     );
     await shoot('login');
     await page.getByLabel('Password').fill(USER.password);
     await page.keyboard.press('Enter');
     await page.waitForURL(`${dashboard.url}/runs`);
+    await page.getByText('No run matches').waitFor();
     const cookie = (await page.context().cookies()).find((c) => c.name === 't2a_session');
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
   });
 
   it('shows each job with its schedule, analytics age and validation state', async () => {
     await page.goto(`${dashboard.url}/jobs`);
-    const card = page.locator('section.job', { hasText: 'immunisation' });
-    await expect(card.innerText()).resolves.toMatch(/0 2 \* \* \* \(Africa\/Nairobi\); next run/);
-    await expect(card.innerText()).resolves.toMatch(/Analytics\s+\d+ min old \(limit 26 h\)/);
-    await expect(card.getByText('valid', { exact: true }).count()).resolves.toBe(1);
+    const card = page.locator('[data-test="job-card"]', { hasText: 'immunisation' });
+    await expect(card.locator('[data-test="job-schedule"]').textContent()).resolves.toMatch(
+      /^0 2 \* \* \* \(Africa\/Nairobi\); next run \d{4}-/,
+    );
+    await expect(card.locator('[data-test="job-analytics"]').textContent()).resolves.toMatch(
+      /^\d+ min old \(limit 26 h\)$/,
+    );
+    await expect(card.locator('[data-test="job-mapping"]').textContent()).resolves.toMatch(
+      /^valid/,
+    );
     await shoot('jobs');
   });
 
-  it('starts a dry run and shows its plan, with nothing saved in the target', async () => {
+  it('starts a dry run from the keyboard and shows its plan, with nothing saved in the target', async () => {
     await page.goto(`${dashboard.url}/jobs`);
-    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByRole('button', { name: 'Dry run' }).focus();
+    await page.keyboard.press('Enter');
     await page.waitForURL(/\/runs\/[^/]+$/);
-    expect(await finishedStatus()).toBe('success');
-    const plan = page.locator('section.plan', { hasText: 'Plan for hmis' });
+    expect(await finishedStatus(page)).toBe('success');
+    const plan = page.locator('[data-test="plan"]');
     await expect(plan.locator('tbody tr').count()).resolves.toBeGreaterThan(10);
-    await expect(plan.innerText()).resolves.toContain('IMM_BCG_DOSES 202610');
+    await expect(plan.textContent()).resolves.toContain('IMM_BCG_DOSES 202610');
     const held = await get(
       target,
       `dataValueSets.json?dataSet=${ids.dataSet}&period=202610&orgUnit=${ids.root}&children=true`,
@@ -94,20 +101,20 @@ describe('the dashboard in Chromium', async () => {
   });
 
   it('opens a run with conflicts and reads them grouped by cause, with the objects and the fix', async () => {
-    // The HMIS closes a period 40 days after it ends: September and August are locked on 24 November.
+    // The HMIS closes a period 40 days after it ends: on 24 November its import user may not write
+    // August or September.
     const dataSet = await get(target, `dataSets/${ids.dataSet}?fields=:owner`);
     await send(target, 'PUT', `dataSets/${ids.dataSet}`, { ...dataSet, expiryDays: 40 });
-    await page.goto(`${dashboard.url}/jobs`);
-    await page.getByRole('button', { name: 'Run now' }).click();
-    await page.waitForURL(/\/runs\/[^/]+$/);
-    expect(await finishedStatus()).toBe('conflicts');
-    const issue = page.locator('section.issue', {
+    expect(await runFromJobs('Run now')).toBe('conflicts');
+    const issue = page.locator('[data-test="issue"]', {
       hasText: 'Period locked or closed for data entry',
     });
-    await expect(issue.locator('.objects').innerText()).resolves.toContain(
+    await expect(issue.locator('[data-test="issue-objects"]').textContent()).resolves.toContain(
       '202609 Immunisation monthly (demo)',
     );
-    await expect(issue.locator('.fix').innerText()).resolves.toMatch(/^Fix: /);
+    await expect(issue.locator('[data-test="issue-fix"]').textContent()).resolves.toMatch(
+      /^Fix: The data set/,
+    );
     await shoot('run-conflicts');
     await send(target, 'PUT', `dataSets/${ids.dataSet}`, dataSet);
   });
@@ -120,12 +127,10 @@ describe('the dashboard in Chromium', async () => {
     await page.goto(`${dashboard.url}/jobs`);
     await page.getByRole('button', { name: 'Run now' }).click();
     await page.waitForURL(/\/runs\/[^/]+$/);
-    await page.locator('progress').waitFor();
-    await page.locator('.progress-text', { hasText: /\d+ of \d+ chunks/ }).waitFor();
-    expect(await finishedStatus()).toBe('success');
+    await page.locator('[data-test="run-progress"]', { hasText: /\d+ of \d+ chunks/ }).waitFor();
+    expect(await finishedStatus(page)).toBe('success');
     source.context.faults.clear();
-    const counts = page.locator('table', { hasText: 'Values per target' });
-    await expect(counts.innerText()).resolves.toMatch(/hmis/);
+    await expect(page.locator('[data-test="counts"]').textContent()).resolves.toMatch(/hmis/);
     await expect(page.getByRole('heading', { name: 'Chunk timings' }).count()).resolves.toBe(1);
     const [run] = await store.runs({ last: 1 });
     expect(run).toMatchObject({ status: 'success', dryRun: false, trigger: 'manual' });
@@ -135,17 +140,28 @@ describe('the dashboard in Chromium', async () => {
 
   it('lists runs, filtered by status', async () => {
     await page.goto(`${dashboard.url}/runs`);
-    await expect(page.locator('tbody tr').count()).resolves.toBe(3);
-    await page.getByLabel('Status').selectOption('conflicts');
-    await page.getByRole('button', { name: 'Filter' }).click();
-    await expect(page.locator('tbody tr').count()).resolves.toBe(1);
-    await page.getByLabel('Status').selectOption('success');
-    await page.getByRole('button', { name: 'Filter' }).click();
-    await expect(page.locator('tbody tr').count()).resolves.toBe(2);
+    const rows = page.locator('[data-test="runs"] tbody tr');
+    await rows.first().waitFor();
+    await expect(rows.count()).resolves.toBe(3);
+    const filterBy = async (status: string) => {
+      await page
+        .locator('[data-test="filter-status"] [data-test="dhis2-uicore-select-input"]')
+        .click();
+      await page
+        .locator('[data-test="dhis2-uicore-singleselectoption"]', {
+          hasText: new RegExp(`^${status}$`),
+        })
+        .click();
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await page.waitForURL(new RegExp(`status=${status}`));
+    };
+    await filterBy('conflicts');
+    await expect.poll(() => rows.count()).toBe(1);
+    await filterBy('success');
+    await expect.poll(() => rows.count()).toBe(2);
     await shoot('runs');
-    await page.getByLabel('Status').selectOption('failed');
-    await page.getByRole('button', { name: 'Filter' }).click();
-    await expect(page.getByText('No run matches').count()).resolves.toBe(1);
+    await filterBy('failed');
+    await page.getByText('No run matches').waitFor();
   });
 
   it('shows the deletions of a run and restores them', async () => {
@@ -157,40 +173,32 @@ describe('the dashboard in Chromium', async () => {
       )
     ).programIndicators[0];
     await send(source, 'PUT', `programIndicators/${pi.id}`, { ...pi, filter: '1 == 0' });
-    await page.goto(`${dashboard.url}/jobs`);
-    await page.getByRole('button', { name: 'Run now' }).click();
-    await page.waitForURL(/\/runs\/[^/]+$/);
-    await finishedStatus();
-    const deleted = page.locator('section', {
-      has: page.getByRole('heading', { name: 'Deleted values' }),
-    });
-    const rows = await deleted.locator('tbody tr').count();
-    expect(rows).toBeGreaterThan(0);
+    await runFromJobs('Run now');
+    const deleted = await page.locator('[data-test="deletions"] tbody tr').count();
+    expect(deleted).toBeGreaterThan(0);
     await send(source, 'PUT', `programIndicators/${pi.id}`, pi);
     await page.getByRole('button', { name: /^Restore \d+ value/ }).click();
-    await expect(page.locator('.notice-valid').innerText()).resolves.toMatch(
-      new RegExp(`Restored the ${rows} value`),
-    );
-    await expect(page.locator('.notice-valid').innerText()).resolves.toContain(
-      `hmis: ${rows} of ${rows} taken back`,
+    const restored = page.getByRole('status').filter({ hasText: 'Restored' });
+    await expect(restored.textContent()).resolves.toContain(`Restored the ${deleted} value(s)`);
+    await expect(restored.textContent()).resolves.toContain(
+      `hmis: ${deleted} of ${deleted} taken back`,
     );
   });
 
   it('refuses an uploaded mapping CSV with an unknown code, writing nothing', async () => {
     await page.goto(`${dashboard.url}/mapping`);
+    await page.locator('[data-test="mapping"] tbody tr').first().waitFor();
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: 'Download the mapping CSV' }).click();
-    const csv = await (await download)
-      .path()
-      .then((path) => import('node:fs').then((fs) => fs.readFileSync(path, 'utf8')));
+    const csv = readFileSync((await (await download).path())!, 'utf8');
     expect(csv.split('\n')[0]).toContain('program_indicator_uid');
     const edited = csv.replace('IMM_BCG_DOSES', 'IMM_BCG_DOSES_TYPO');
     await page
-      .getByLabel('Edited mapping CSV')
+      .locator('input[type="file"]')
       .setInputFiles({ name: 'mapping.csv', mimeType: 'text/csv', buffer: Buffer.from(edited) });
     await page.getByLabel(/Write the changes/).check();
     await page.getByRole('button', { name: 'Upload' }).click();
-    await expect(page.getByRole('alert').innerText()).resolves.toMatch(
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(
       /refused: nothing was written[\s\S]*IMM_BCG_DOSES_TYPO/,
     );
     const indicators = await get(
@@ -203,15 +211,21 @@ describe('the dashboard in Chromium', async () => {
 
   it('shows the transition: totals per period, the facilities ready, and the charts', async () => {
     await page.goto(`${dashboard.url}/transition`);
-    await expect(
-      page.locator('table', { hasText: 'Totals per period' }).locator('tbody tr').count(),
-    ).resolves.toBe(3);
-    const frame = page.frameLocator('iframe.report');
-    await frame.locator('canvas').first().waitFor();
+    const rows = page.locator('[data-test="totals"] tbody tr');
+    await rows.first().waitFor();
+    await expect(rows.count()).resolves.toBe(3);
+    await page.frameLocator('iframe').locator('canvas').first().waitFor();
     await shoot('transition');
   });
 
   it('logged no console error and asked nothing of another site on any page', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(problems).toEqual([]);
   });
 });
+
+/** The run page's status once the run is over (the page follows a running run and then reads it again). */
+async function finishedStatus(page: Page): Promise<string> {
+  const tag = page.locator('[data-test="run-meta"] [data-test="run-status"]');
+  await tag.filter({ hasNotText: /^(running|starting)$/ }).waitFor({ timeout: 20_000 });
+  return (await tag.textContent()) ?? '';
+}

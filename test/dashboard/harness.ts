@@ -11,13 +11,20 @@ export const NOW = new Date('2026-11-24T08:00:00Z');
  * The demo pair of sandboxes and the dashboard of `t2a serve` on them, as an administrator configures it:
  * one user with a hashed password (read from the environment), on 127.0.0.1, a free port.
  */
-export async function dashboardOnDemo(jobExtra = '') {
+export async function dashboardOnDemo(options: { dashboardExtra?: string } = {}) {
   // The HMIS is written by an import user, not a superuser: DHIS2 holds such a user to closed periods.
   const demo = await demoSandboxes({
     source: '2.40',
     target: '2.40',
     facilities: 6,
     now: NOW,
+    sourceUsers: [
+      {
+        username: 'data-clerk',
+        password: 'Clerk-2026!',
+        authorities: ['F_TRACKED_ENTITY_INSTANCE_ADD'],
+      },
+    ],
     targetUsers: [
       {
         username: 'hmis-import',
@@ -34,8 +41,8 @@ export async function dashboardOnDemo(jobExtra = '') {
       group: demo.ids.group,
       root: demo.ids.root,
       targetAuth: '{ username: hmis-import, password: "Import-2026!" }',
-      jobExtra: `    schedule: "0 2 * * *"\n    reconcile: { maxDeleteShare: 1 }${jobExtra}`,
-      topExtra: `serve:\n  timeZone: Africa/Nairobi\n  dashboard:\n    port: 0\n    users:\n      - username: ${USER.username}\n        passwordHash: "\${T2A_ADMIN_HASH}"\n`,
+      jobExtra: '    schedule: "0 2 * * *"\n    reconcile: { maxDeleteShare: 1 }',
+      topExtra: `serve:\n  timeZone: Africa/Nairobi\n  dashboard:\n    port: 0\n    users:\n      - username: ${USER.username}\n        passwordHash: "\${T2A_ADMIN_HASH}"\n${options.dashboardExtra ?? ''}`,
     },
     { T2A_ADMIN_HASH: hash },
   );
@@ -56,26 +63,22 @@ export async function dashboardOnDemo(jobExtra = '') {
   return { ...demo, loaded, store, dashboard };
 }
 
-/** A session made by logging in through the form, as a browser would; its cookie and CSRF token. */
+/** A session made by logging in as the page does: its cookie and CSRF token. */
 export async function logInByFetch(url: string): Promise<{ cookie: string; csrf: string }> {
-  const form = await fetch(`${url}/login`, { headers: { accept: 'text/html' } });
-  const anonymous = cookieOf(form);
-  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-  const login = await fetch(`${url}/login`, {
+  const anonymous = await fetch(`${url}/api/session`);
+  const { csrf: token } = (await anonymous.json()) as { csrf: string };
+  const login = await fetch(`${url}/api/login`, {
     method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: anonymous, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      _csrf: token,
-      username: USER.username,
-      password: USER.password,
-      next: '/jobs',
-    }),
+    headers: {
+      cookie: cookieOf(anonymous),
+      'content-type': 'application/json',
+      'x-csrf-token': token,
+    },
+    body: JSON.stringify({ username: USER.username, password: USER.password }),
   });
-  const cookie = cookieOf(login);
-  const page = await fetch(`${url}/jobs`, { headers: { cookie, accept: 'text/html' } });
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  return { cookie, csrf };
+  const answer = (await login.json()) as { ok: boolean; csrf: string };
+  if (!answer.ok) throw new Error('the test user could not log in');
+  return { cookie: cookieOf(login), csrf: answer.csrf };
 }
 
 export const cookieOf = (response: Response): string =>

@@ -77,6 +77,8 @@ export async function demoSandboxes(options: {
   readonly now: Date;
   /** Users of the HMIS besides its admin. */
   readonly targetUsers?: SandboxOptions['users'];
+  /** Users of the tracker besides its admin. */
+  readonly sourceUsers?: SandboxOptions['users'];
 }): Promise<{ source: RunningSandbox; target: RunningSandbox; ids: DemoIds }> {
   const { facilities, now } = options;
   const source = await sandbox({
@@ -85,6 +87,7 @@ export async function demoSandboxes(options: {
     runAnalytics: true,
     now,
     facilities,
+    ...(options.sourceUsers ? { users: options.sourceUsers } : {}),
   });
   const target = await sandbox({
     dhis2Version: options.target,

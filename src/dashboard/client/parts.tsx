@@ -1,0 +1,185 @@
+import {
+  colors,
+  DataTable,
+  DataTableBody,
+  DataTableCell,
+  DataTableColumnHeader,
+  DataTableHead,
+  DataTableRow,
+  elevations,
+  NoticeBox,
+  SingleSelectField,
+  SingleSelectOption,
+  spacers,
+  Tag,
+} from '@dhis2/ui';
+import type { CSSProperties, ReactNode } from 'react';
+import type { Issue } from '../../core/issues.ts';
+import type { RunRecord } from '../../store/types.ts';
+import type { JobState } from '../api-types.ts';
+import { getJson } from './api.ts';
+import { navigate, useAnswer } from './router.ts';
+
+/** A run's status as DHIS2 apps show one: a coloured tag with words, never colour alone. */
+export function StatusTag({ status }: { readonly status: RunRecord['status'] | 'starting' }) {
+  return (
+    <Tag
+      dataTest="run-status"
+      positive={status === 'success'}
+      negative={status === 'failed' || status === 'abandoned'}
+      neutral={status === 'running' || status === 'starting'}
+      bold
+    >
+      {status}
+    </Tag>
+  );
+}
+
+/** A moment as an administrator reads it: the date and the time to the second, in UTC. */
+export const when = (iso: string | undefined): string =>
+  iso ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : '—';
+
+export const duration = (ms: number): string =>
+  ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+
+export const card: CSSProperties = {
+  background: colors.white,
+  boxShadow: elevations.e100,
+  borderRadius: 4,
+  padding: spacers.dp16,
+  marginBottom: spacers.dp16,
+};
+
+export function Section({
+  title,
+  children,
+}: {
+  readonly title: string;
+  readonly children: ReactNode;
+}) {
+  return (
+    <section aria-label={title} style={{ marginTop: spacers.dp24 }}>
+      <h2 style={{ fontSize: 18, fontWeight: 500, margin: `0 0 ${spacers.dp8}` }}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** A table of @dhis2/ui with a label for screen readers; numeric columns right-aligned. */
+export function Table({
+  label,
+  headers,
+  rows,
+  numeric = [],
+  dataTest,
+}: {
+  readonly label: string;
+  readonly headers: readonly string[];
+  readonly rows: readonly (readonly ReactNode[])[];
+  readonly numeric?: readonly number[];
+  readonly dataTest?: string;
+}) {
+  return (
+    <section aria-label={label} style={{ margin: `${spacers.dp8} 0 ${spacers.dp16}` }}>
+      <DataTable dataTest={dataTest ?? 'table'}>
+        <DataTableHead>
+          <DataTableRow>
+            {headers.map((header, index) => (
+              <DataTableColumnHeader
+                key={header}
+                align={numeric.includes(index) ? 'right' : 'left'}
+              >
+                {header}
+              </DataTableColumnHeader>
+            ))}
+          </DataTableRow>
+        </DataTableHead>
+        <DataTableBody>
+          {rows.map((row, r) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their place
+            <DataTableRow key={r}>
+              {row.map((cell, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional
+                <DataTableCell key={index} align={numeric.includes(index) ? 'right' : 'left'}>
+                  {cell}
+                </DataTableCell>
+              ))}
+            </DataTableRow>
+          ))}
+        </DataTableBody>
+      </DataTable>
+    </section>
+  );
+}
+
+/** Why values did not arrive: one notice per cause, the objects named and the fix beside them. */
+export function IssueCard({ issue }: { readonly issue: Issue }) {
+  const refused = issue.messages.some((message) => message.startsWith('DHIS2:'));
+  return (
+    <div style={{ marginBottom: spacers.dp12 }} data-test="issue">
+      <NoticeBox warning={!refused} error={refused} title={`${issue.title}: ${issue.count}`}>
+        <Tag negative={refused} bold>
+          {refused ? 'refused by DHIS2' : 'withheld by t2a'}
+        </Tag>
+        {issue.objects.length > 0 && (
+          <p data-test="issue-objects">
+            {issue.objects.join('; ')}
+            {issue.count > issue.objects.length ? ' …' : ''}
+          </p>
+        )}
+        {issue.messages.map((message) => (
+          <p key={message} style={{ color: colors.grey800 }}>
+            {message}
+          </p>
+        ))}
+        <p data-test="issue-fix">
+          <strong>Fix:</strong> {issue.fix}
+        </p>
+      </NoticeBox>
+    </div>
+  );
+}
+
+export function Failure({ title, error }: { readonly title: string; readonly error: string }) {
+  return (
+    <div role="alert" style={{ margin: `${spacers.dp8} 0` }}>
+      <NoticeBox error title={title}>
+        {error}
+      </NoticeBox>
+    </div>
+  );
+}
+
+/** The job a page is about: the one in the address, or the first of the configuration. */
+export function useChosenJob(url: URL) {
+  const jobs = useAnswer(() => getJson<JobState[]>('/api/jobs'), []);
+  return { jobs, job: url.searchParams.get('job') ?? jobs.value?.[0]?.name };
+}
+
+/** Which job a page shows; choosing another changes the address. */
+export function JobChooser({
+  jobs,
+  job,
+  path,
+}: {
+  readonly jobs: readonly JobState[];
+  readonly job: string;
+  readonly path: string;
+}) {
+  return (
+    <div style={{ width: 260, marginBottom: spacers.dp16 }}>
+      <SingleSelectField
+        label="Job"
+        selected={job}
+        onChange={({ selected }) => navigate(`${path}?job=${encodeURIComponent(selected)}`)}
+      >
+        {jobs.map((j) => (
+          <SingleSelectOption key={j.name} label={j.name} value={j.name} />
+        ))}
+      </SingleSelectField>
+    </div>
+  );
+}
+
+export const failureText = (outcome: { error: string; fix?: string | undefined }) =>
+  `${outcome.error}${outcome.fix ? ` Fix: ${outcome.fix}` : ''}`;

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { cookieOf, dashboardOnDemo } from './harness.ts';
+
+/** Logging in with a DHIS2 account of the source instance, checked by DHIS2's own /api/me. */
+describe('a dashboard that lets DHIS2 users log in', async () => {
+  const { dashboard } = await dashboardOnDemo({
+    dashboardExtra: '    dhis2Login: { connection: tracker }\n',
+  });
+  const login = async (username: string, password: string) => {
+    const session = await fetch(`${dashboard.url}/api/session`);
+    const { csrf, dhis2Login } = (await session.json()) as { csrf: string; dhis2Login: string };
+    expect(dhis2Login).toBe('tracker');
+    const answer = await fetch(`${dashboard.url}/api/login`, {
+      method: 'POST',
+      headers: {
+        cookie: cookieOf(session),
+        'content-type': 'application/json',
+        'x-csrf-token': csrf,
+      },
+      body: JSON.stringify({ username, password }),
+    });
+    return (await answer.json()) as { ok: boolean; user?: string; error?: string };
+  };
+
+  it('lets in a superuser of the source with the DHIS2 password', async () => {
+    expect(await login('admin', 'district')).toMatchObject({ ok: true, user: 'admin' });
+  });
+
+  it('refuses a wrong DHIS2 password with the same words as any wrong password', async () => {
+    expect(await login('admin', 'not-district')).toEqual({
+      ok: false,
+      error: 'User name or password is wrong.',
+    });
+  });
+
+  it('refuses a DHIS2 user who is no superuser, saying why', async () => {
+    const answer = await login('data-clerk', 'Clerk-2026!');
+    expect(answer.ok).toBe(false);
+    expect(answer.error).toContain('not a superuser');
+    expect(answer.error).toContain('dhis2Login.userGroups');
+  });
+
+  it('still checks the configured users first', async () => {
+    expect(await login('hmis-admin', 'correct horse battery')).toMatchObject({
+      ok: true,
+      user: 'hmis-admin',
+    });
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { dashboardOnDemo, logInByFetch } from './harness.ts';
+
+/** What the dashboard refuses, asked as any HTTP client would (no browser to be kind). */
+describe('the dashboard refuses', async () => {
+  const { dashboard, store } = await dashboardOnDemo();
+  const url = dashboard.url;
+  const { cookie, csrf } = await logInByFetch(url);
+  const start = (headers: Record<string, string>) =>
+    fetch(`${url}/api/jobs/immunisation/run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ dryRun: true }),
+    });
+
+  it('every page and call without a login: pages go to the login, calls get 401', async () => {
+    const page = await fetch(`${url}/runs`, {
+      headers: { accept: 'text/html' },
+      redirect: 'manual',
+    });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/login?next=%2Fruns');
+    for (const path of [
+      '/api/jobs',
+      '/api/runs',
+      '/api/runs/x/events',
+      '/api/mapping/immunisation/csv',
+      '/api/transition/immunisation/report',
+    ]) {
+      const response = await fetch(`${url}${path}`);
+      expect(response.status, path).toBe(401);
+    }
+    const forged = await fetch(`${url}/api/jobs`, { headers: { cookie: 't2a_session=made-up' } });
+    expect(forged.status).toBe(401);
+  });
+
+  it('a POST without the CSRF token, with another session’s token, or from another site', async () => {
+    expect((await start({ cookie })).status).toBe(403);
+    expect((await start({ cookie, 'x-csrf-token': 'not-the-token' })).status).toBe(403);
+    const other = await logInByFetch(url);
+    expect((await start({ cookie, 'x-csrf-token': other.csrf })).status).toBe(403);
+    expect(
+      (await start({ cookie, 'x-csrf-token': csrf, origin: 'https://evil.example.org' })).status,
+    ).toBe(403);
+    expect(await store.runs()).toEqual([]);
+    const allowed = await start({ cookie, 'x-csrf-token': csrf, origin: url });
+    expect(allowed.status).toBe(200);
+    expect(await allowed.json()).toMatchObject({ runId: expect.any(String) });
+  });
+
+  it('a login that is not sure: wrong password, unknown user, and after five failures even the right one', async () => {
+    const session = await fetch(`${url}/api/session`);
+    const anonymous = (session.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const { csrf: token } = (await session.json()) as { csrf: string };
+    const login = async (username: string, password: string) =>
+      (await (
+        await fetch(`${url}/api/login`, {
+          method: 'POST',
+          headers: { cookie: anonymous, 'content-type': 'application/json', 'x-csrf-token': token },
+          body: JSON.stringify({ username, password }),
+        })
+      ).json()) as { ok: boolean; error?: string };
+    expect(await login('nobody', 'whatever')).toEqual({
+      ok: false,
+      error: 'User name or password is wrong.',
+    });
+    for (let i = 0; i < 5; i++)
+      expect(await login('hmis-admin', `guess ${i}`)).toMatchObject({ ok: false });
+    expect(await login('hmis-admin', 'correct horse battery')).toEqual({
+      ok: false,
+      error: 'Too many failed attempts for this user name: wait 15 minutes.',
+    });
+  });
+
+  it('to be framed, sniffed, or to load anything from elsewhere', async () => {
+    const shell = await fetch(`${url}/login`);
+    const policy = shell.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(await shell.text()).toContain(
+      `<meta property="csp-nonce" content="${/nonce-([^']+)/.exec(policy)![1]}">`,
+    );
+    expect(shell.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
