@@ -37,6 +37,3 @@ export function html(strings: TemplateStringsArray, ...values: Interpolated[]): 
   });
   return new Html(text);
 }
-
-/** Text t2a wrote itself (a stylesheet, a script), put in as it is. */
-export const raw = (text: string): Html => new Html(text);

@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ComparedValue, compareValues } from '../../src/core/compare.ts';
 import { renderCompareHtml } from '../../src/report/compare-html.ts';
+import { launchChromium } from '../chromium.ts';
 
 const PERIODS = ['202405', '202406', '202407', '202408', '202409', '202410'];
 const UNITS = ['Kasese HC III', 'Bwera Hospital', 'Nyakasura HC II', 'Kagando HC IV'];
@@ -40,16 +40,7 @@ describe('the HTML comparison report in a real browser', async () => {
   });
   const file = join(mkdtempSync(join(tmpdir(), 't2a-report-')), 'compare.html');
   writeFileSync(file, html);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   afterAll(() => browser.close());
 
   it('renders its charts without console errors, every canvas drawn', async () => {

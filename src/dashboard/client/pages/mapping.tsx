@@ -107,7 +107,7 @@ function Upload({ job, onDone }: { readonly job: string; readonly onDone: () => 
           name="file"
           accept=".csv,text/csv"
           buttonLabel="Choose a CSV file"
-          helpText={file ? file.name : 'No file chosen'}
+          placeholder={file ? file.name : 'No file chosen'}
           onChange={({ files }) => setFile(files?.[0] ?? undefined)}
         />
         <CheckboxField
