@@ -27,6 +27,8 @@ describe('the dashboard in Chromium', async () => {
   beforeAll(async () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Shorter than the test's own limit, so that a failure names the step that waited.
+    page.setDefaultTimeout(10_000);
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`);
     });
@@ -134,21 +136,28 @@ describe('the dashboard in Chromium', async () => {
     await shoot('run');
   });
 
-  it('lists runs, filtered by status', async () => {
-    await page.goto(`${dashboard.url}/runs`);
+  it('lists runs, filtered by status, all with the keyboard', async () => {
+    await page.goto(`${dashboard.url}/jobs`);
+    // The first arrow enters the tabs (Jobs), the second moves to Runs.
+    await page.getByRole('tablist').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${dashboard.url}/runs`);
     const rows = page.locator('[data-test="runs"] tbody tr');
     await rows.first().waitFor();
     await expect(rows.count()).resolves.toBe(3);
-    const filterBy = async (status: string) => {
-      await page
-        .locator('[data-test="filter-status"] [data-test="dhis2-uicore-select-input"]')
-        .click();
-      await page
-        .locator('[data-test="dhis2-uicore-singleselectoption"]', {
-          hasText: new RegExp(`^${status}$`),
-        })
-        .click();
-      await page.getByRole('button', { name: 'Filter' }).click();
+    // The options: Any status, running, success, conflicts, failed, abandoned.
+    const filterBy = async (status: 'success' | 'conflicts' | 'failed') => {
+      await page.getByRole('combobox', { name: 'Status' }).focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Home');
+      for (let i = 0; i < ['running', 'success', 'conflicts', 'failed'].indexOf(status) + 1; i++)
+        await page.keyboard.press('ArrowDown');
+      await page.getByRole('option', { name: status, exact: true, selected: true }).waitFor();
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'Filter' }).focus();
+      await page.keyboard.press('Enter');
       await page.waitForURL(new RegExp(`status=${status}`));
     };
     await filterBy('conflicts');

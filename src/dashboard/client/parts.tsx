@@ -8,8 +8,7 @@ import {
   DataTableRow,
   elevations,
   NoticeBox,
-  SingleSelectField,
-  SingleSelectOption,
+  SimpleSingleSelectField,
   spacers,
   Tag,
 } from '@dhis2/ui';
@@ -168,15 +167,13 @@ export function JobChooser({
 }) {
   return (
     <div style={{ width: 260, marginBottom: spacers.dp16 }}>
-      <SingleSelectField
+      <SimpleSingleSelectField
         label="Job"
-        selected={job}
-        onChange={({ selected }) => navigate(`${path}?job=${encodeURIComponent(selected)}`)}
-      >
-        {jobs.map((j) => (
-          <SingleSelectOption key={j.name} label={j.name} value={j.name} />
-        ))}
-      </SingleSelectField>
+        name="job"
+        value={job}
+        options={jobs.map((j) => ({ label: j.name, value: j.name }))}
+        onChange={(chosen) => navigate(`${path}?job=${encodeURIComponent(chosen)}`)}
+      />
     </div>
   );
 }

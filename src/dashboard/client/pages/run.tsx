@@ -218,7 +218,8 @@ function Deletions({ detail, id }: { readonly detail: RunDetail; readonly id: st
 }
 
 /** Follows a run started here through server-sent events; asks for the run again once it is over. */
-function useLiveProgress(id: string, live: RunDetail['live'], reload: () => void) {
+function useLiveProgress(id: string, detail: RunDetail | undefined, reload: () => void) {
+  const live = detail?.live;
   const [progress, setProgress] = useState({ done: live?.done ?? 0, total: live?.total ?? 0 });
   const running = Boolean(live && !live.finished);
   useEffect(() => {
@@ -233,6 +234,13 @@ function useLiveProgress(id: string, live: RunDetail['live'], reload: () => void
     });
     return () => events.close();
   }, [id, running, reload]);
+  // A run of another process (the scheduler, the command line) is read again until it is over.
+  const elsewhere = !running && live === undefined && detail?.run?.status === 'running';
+  useEffect(() => {
+    if (!elsewhere) return;
+    const timer = window.setInterval(reload, 3000);
+    return () => window.clearInterval(timer);
+  }, [elsewhere, reload]);
   return { running, ...progress };
 }
 
@@ -240,7 +248,7 @@ function useLiveProgress(id: string, live: RunDetail['live'], reload: () => void
 export function RunPage({ id }: { readonly id: string }) {
   const answer = useAnswer(() => getJson<RunDetail>(`/api/runs/${id}`), [id]);
   const detail = answer.value;
-  const progress = useLiveProgress(id, detail?.live, answer.reload);
+  const progress = useLiveProgress(id, detail, answer.reload);
   if (answer.error) return <Failure title={`Run ${id}`} error={answer.error} />;
   if (!detail) return <p>Reading the run…</p>;
   const { run } = detail;

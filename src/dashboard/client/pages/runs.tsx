@@ -1,4 +1,4 @@
-import { Button, NoticeBox, SingleSelectField, SingleSelectOption, spacers } from '@dhis2/ui';
+import { Button, NoticeBox, SimpleSingleSelectField, spacers } from '@dhis2/ui';
 import { useState } from 'react';
 import type { JobState, RunSummary } from '../../api-types.ts';
 import { getJson } from '../api.ts';
@@ -28,30 +28,30 @@ function RunFilters({ initial }: { readonly initial: Filter }) {
       }}
     >
       <div style={{ width: 220 }}>
-        <SingleSelectField
+        <SimpleSingleSelectField
           label="Job"
+          name="job"
           dataTest="filter-job"
-          selected={chosen.job}
-          onChange={({ selected }) => setChosen({ ...chosen, job: selected ?? '' })}
-        >
-          <SingleSelectOption label="All jobs" value="" />
-          {(jobs.value ?? []).map((j) => (
-            <SingleSelectOption key={j.name} label={j.name} value={j.name} />
-          ))}
-        </SingleSelectField>
+          value={chosen.job}
+          options={[
+            { label: 'All jobs', value: '' },
+            ...(jobs.value ?? []).map((j) => ({ label: j.name, value: j.name })),
+          ]}
+          onChange={(job) => setChosen({ ...chosen, job })}
+        />
       </div>
       <div style={{ width: 220 }}>
-        <SingleSelectField
+        <SimpleSingleSelectField
           label="Status"
+          name="status"
           dataTest="filter-status"
-          selected={chosen.status}
-          onChange={({ selected }) => setChosen({ ...chosen, status: selected ?? '' })}
-        >
-          <SingleSelectOption label="Any status" value="" />
-          {STATUSES.map((s) => (
-            <SingleSelectOption key={s} label={s} value={s} />
-          ))}
-        </SingleSelectField>
+          value={chosen.status}
+          options={[
+            { label: 'Any status', value: '' },
+            ...STATUSES.map((status) => ({ label: status, value: status })),
+          ]}
+          onChange={(status) => setChosen({ ...chosen, status })}
+        />
       </div>
       <Button type="submit">Filter</Button>
     </form>
