@@ -1,6 +1,9 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { periodsInWindow } from '../core/periods.ts';
+import { hashPassword } from '../dashboard/password.ts';
 import { type RunningSandbox, startSandbox } from '../sandbox/index.ts';
 
 /**
@@ -10,11 +13,12 @@ import { type RunningSandbox, startSandbox } from '../sandbox/index.ts';
  */
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(
-    'Usage: t2a demo [--keep]\n\nStarts two DHIS2 sandboxes (tracker and HMIS), runs analytics and t2a sync as a user would,\nand shows one facility and month side by side (what npm start runs).\n\n  --keep  leave the sandboxes running to look around\n',
+    'Usage: t2a demo [--keep] [--dashboard]\n\nStarts two DHIS2 sandboxes (tracker and HMIS), runs analytics and t2a sync as a user would,\nand shows one facility and month side by side (what npm start runs).\n\n  --keep       leave the sandboxes running to look around\n  --dashboard  also start t2a serve with its dashboard on them (a password is made for you)\n',
   );
   process.exit(0);
 }
-const keep = process.argv.includes('--keep');
+const dashboard = process.argv.includes('--dashboard');
+const keep = dashboard || process.argv.includes('--keep');
 // The package root, from src/demo or dist/demo.
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const say = (text = '') => process.stdout.write(`${text}\n`);
@@ -51,6 +55,28 @@ async function runAnalytics(tracker: RunningSandbox): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * `t2a serve` with a dashboard, on the demo's configuration, store and log: the same file as the sync,
+ * with a serve block added and a password made for this demo alone.
+ */
+async function serveDashboard(env: Record<string, string>): Promise<ChildProcess> {
+  const password = randomBytes(9).toString('base64url');
+  const config = readFileSync(`${root}examples/t2a.yaml`, 'utf8')
+    .replace(/^store: t2a\.sqlite$/m, `store: ${root}examples/t2a.sqlite`)
+    .replace(/^ {2}file: t2a\.log$/m, `  file: ${root}.t2a/demo.log`);
+  const file = `${root}.t2a/demo-dashboard.yaml`;
+  mkdirSync(`${root}.t2a`, { recursive: true });
+  writeFileSync(
+    file,
+    `${config}\nserve:\n  dashboard:\n    port: 0\n    users: [{ username: demo, passwordHash: "\${T2A_ADMIN_HASH}" }]\n`,
+  );
+  say(`\n$ t2a serve --config .t2a/demo-dashboard.yaml   (log in as demo / ${password})\n`);
+  return spawn(process.execPath, [`${root}bin/t2a.js`, 'serve', '--config', file], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env, T2A_ADMIN_HASH: await hashPassword(password) },
+  });
 }
 
 function t2aSync(env: Record<string, string>): Promise<number> {
@@ -138,12 +164,13 @@ say(`  tracker ${tracker.baseUrl}   HMIS ${hmis.baseUrl}   (user admin / distric
 say('Running analytics on the tracker instance, as its nightly job would…');
 await runAnalytics(tracker);
 say('\n$ t2a sync --config examples/t2a.yaml\n');
-const code = await t2aSync({
+const instances = {
   TRACKER_URL: tracker.baseUrl,
   TRACKER_TOKEN: tracker.seed.adminToken,
   HMIS_URL: hmis.baseUrl,
   HMIS_PASSWORD: 'district',
-});
+};
+const code = await t2aSync(instances);
 say(`\nt2a sync exited with ${code}.`);
 const today = (await api(tracker, 'system/info')).serverDate.slice(0, 10);
 const [month] = periodsInWindow({ periodType: 'Monthly', last: 1, includeCurrent: false }, today);
@@ -157,11 +184,17 @@ if (keep) {
   say(
     `  TRACKER_URL=${tracker.baseUrl} TRACKER_TOKEN=${tracker.seed.adminToken} HMIS_URL=${hmis.baseUrl} HMIS_PASSWORD=district npx t2a sync --config examples/t2a.yaml --dry-run`,
   );
-  const stop = () => void Promise.all([tracker.stop(), hmis.stop()]).then(() => process.exit(0));
+  const serving = dashboard ? await serveDashboard(instances) : undefined;
+  const stop = () => {
+    serving?.kill('SIGTERM');
+    void Promise.all([tracker.stop(), hmis.stop()]).then(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } else {
   await Promise.all([tracker.stop(), hmis.stop()]);
-  say('\nDone. `npm start -- --keep` leaves the sandboxes running to look around.');
+  say(
+    '\nDone. `npm start -- --keep` leaves the sandboxes running to look around; `npm start -- --dashboard` opens the dashboard on them.',
+  );
   process.exitCode = code;
 }

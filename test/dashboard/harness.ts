@@ -64,7 +64,10 @@ export async function dashboardOnDemo(options: { dashboardExtra?: string } = {})
 }
 
 /** A session made by logging in as the page does: its cookie and CSRF token. */
-export async function logInByFetch(url: string): Promise<{ cookie: string; csrf: string }> {
+export async function logInByFetch(
+  url: string,
+  user: { username: string; password: string } = USER,
+): Promise<{ cookie: string; csrf: string }> {
   const anonymous = await fetch(`${url}/api/session`);
   const { csrf: token } = (await anonymous.json()) as { csrf: string };
   const login = await fetch(`${url}/api/login`, {
@@ -74,7 +77,7 @@ export async function logInByFetch(url: string): Promise<{ cookie: string; csrf:
       'content-type': 'application/json',
       'x-csrf-token': token,
     },
-    body: JSON.stringify({ username: USER.username, password: USER.password }),
+    body: JSON.stringify(user),
   });
   const answer = (await login.json()) as { ok: boolean; csrf: string };
   if (!answer.ok) throw new Error('the test user could not log in');

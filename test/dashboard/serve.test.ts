@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../src/dashboard/password.ts';
 import { configFor, demoSandboxes, exited, runT2a, spawnT2a } from '../e2e/harness.ts';
+import { logInByFetch } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 
@@ -114,4 +115,24 @@ describe('t2a hash-password', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('shorter than 8 characters');
   });
+});
+
+describe('npm start -- --dashboard', () => {
+  it('runs the demo, then t2a serve with its dashboard on the same history, with a password made for it', async () => {
+    const demo = spawnT2a(['demo', '--dashboard'], {});
+    let out = '';
+    demo.stdout!.on('data', (chunk) => {
+      out += chunk;
+    });
+    while (!/Dashboard: (http:\/\/\S+)/.test(out)) await once(demo.stdout!, 'data');
+    const url = /Dashboard: (http:\/\/\S+)/.exec(out)![1]!;
+    const password = /log in as demo \/ (\S+)\)/.exec(out)![1]!;
+    const { cookie } = await logInByFetch(url, { username: 'demo', password });
+    const runs = (await (await fetch(`${url}/api/runs`, { headers: { cookie } })).json()) as {
+      status: string;
+    }[];
+    expect(runs[0]).toMatchObject({ status: 'success' });
+    demo.kill('SIGTERM');
+    expect(await exited(demo)).toBe(0);
+  }, 120_000);
 });
