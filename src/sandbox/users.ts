@@ -22,6 +22,8 @@ export interface SandboxUserSpec {
   readonly dataViewOrgUnits?: readonly string[];
   /** Personal access tokens (`d2pat_…`) that authenticate as this user. */
   readonly tokens?: readonly string[];
+  /** UIDs of the user's groups (`/api/me` lists them, as DHIS2's MeDto does). */
+  readonly userGroups?: readonly string[];
 }
 
 const hash = (password: string) => createHash('sha256').update(password).digest('hex');
@@ -70,6 +72,7 @@ export function addUser(
     userRoles: [{ id: roleId }],
     organisationUnits: roots.map((ou) => ({ id: ou })),
     dataViewOrganisationUnits: (spec.dataViewOrgUnits ?? []).map((ou) => ({ id: ou })),
+    userGroups: (spec.userGroups ?? []).map((group) => ({ id: group })),
     disabled: false,
   });
   db.prepare(

@@ -47,3 +47,36 @@ describe('a dashboard that lets DHIS2 users log in', async () => {
     });
   });
 });
+
+describe('a dashboard that lets in the members of a DHIS2 user group', async () => {
+  const { dashboard } = await dashboardOnDemo({
+    dashboardExtra: '    dhis2Login: { connection: tracker, userGroups: [GrpHmisAdm1] }\n',
+  });
+  const login = async (username: string, password: string) => {
+    const session = await fetch(`${dashboard.url}/api/session`);
+    const { csrf } = (await session.json()) as { csrf: string };
+    const answer = await fetch(`${dashboard.url}/api/login`, {
+      method: 'POST',
+      headers: {
+        cookie: cookieOf(session),
+        'content-type': 'application/json',
+        'x-csrf-token': csrf,
+      },
+      body: JSON.stringify({ username, password }),
+    });
+    return (await answer.json()) as { ok: boolean; user?: string; error?: string };
+  };
+
+  it('lets in a member who is no superuser', async () => {
+    expect(await login('data-clerk', 'Clerk-2026!')).toMatchObject({
+      ok: true,
+      user: 'data-clerk',
+    });
+  });
+
+  it('refuses a superuser outside the groups', async () => {
+    const answer = await login('admin', 'district');
+    expect(answer).toMatchObject({ ok: false });
+    expect(answer.error).toContain('not in the user groups');
+  });
+});

@@ -23,6 +23,7 @@ export async function dashboardOnDemo(options: { dashboardExtra?: string } = {})
         username: 'data-clerk',
         password: 'Clerk-2026!',
         authorities: ['F_TRACKED_ENTITY_INSTANCE_ADD'],
+        userGroups: ['GrpHmisAdm1'],
       },
     ],
     targetUsers: [
