@@ -32,7 +32,9 @@ export interface JobState {
   readonly nextRun: string | undefined;
   readonly timeZone: string;
   readonly lastRun: RunSummary | undefined;
+  /** How old the source's analytics is; `checking` until the source has answered. */
   readonly analytics:
+    | { readonly checking: true }
     | { readonly mode: 'off' }
     | {
         readonly mode: 'run' | 'check';
@@ -42,6 +44,7 @@ export interface JobState {
       };
   /** The mapping validation against the live instances, or why it could not be done. */
   readonly validation:
+    | { readonly checking: true }
     | { readonly errors: number; readonly warnings: number }
     | { readonly failed: string };
   /** A run of this job going on in this process now. */

@@ -8,17 +8,26 @@ import type { RunRecord, T2aStore } from '../store/types.ts';
 import type { JobState, RunSummary } from './api-types.ts';
 import type { LiveRuns } from './live-runs.ts';
 
-/** A value remembered for a while: the Jobs page asks the servers at most this often. */
+/**
+ * What the servers said, remembered for a while and never waited for: the Jobs page answers at once
+ * with what is known, says "checking" for the rest, and the page asks again. A server that does not
+ * answer (retries, long timeouts) slows no page.
+ */
 class Remembered<T> {
-  private readonly values = new Map<string, { at: number; value: Promise<T> }>();
+  private readonly values = new Map<string, { at: number; value: T | undefined }>();
   constructor(private readonly ms: number) {}
 
-  get(key: string, make: () => Promise<T>): Promise<T> {
+  /** The value if known (even a little old while a fresh one is asked for), else undefined. */
+  peek(key: string, make: () => Promise<T>): T | undefined {
     const known = this.values.get(key);
-    if (known && Date.now() - known.at < this.ms) return known.value;
-    const value = make();
-    this.values.set(key, { at: Date.now(), value });
-    return value;
+    if (!known || Date.now() - known.at >= this.ms) {
+      const entry: { at: number; value: T | undefined } = { at: Date.now(), value: known?.value };
+      this.values.set(key, entry);
+      void make().then((value) => {
+        entry.value = value;
+      });
+    }
+    return this.values.get(key)?.value;
   }
 
   forget(key: string): void {
@@ -27,6 +36,7 @@ class Remembered<T> {
 }
 
 const ANALYTICS_MS = 60_000;
+const CHECKING = { checking: true } as const;
 
 /** A run as lists show it: the report stays in the history until the run's own page asks for it. */
 export const summaryOf = ({ report: _report, ...summary }: RunRecord): RunSummary => summary;
@@ -64,8 +74,8 @@ export class JobStates {
         : undefined,
       timeZone,
       lastRun: lastRun && summaryOf(lastRun),
-      analytics: await this.analytics.get(job.name, () => this.analyticsOf(job)),
-      validation: await this.validations.get(job.name, () => this.validationOf(job)),
+      analytics: this.analytics.peek(job.name, () => this.analyticsOf(job)) ?? CHECKING,
+      validation: this.validations.peek(job.name, () => this.validationOf(job)) ?? CHECKING,
       running: this.live.runningFor(job.name),
     };
   }

@@ -85,3 +85,24 @@ describe('the dashboard refuses', async () => {
     expect(shell.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
+
+describe('the Jobs call, when the source does not answer', async () => {
+  const { dashboard, source } = await dashboardOnDemo();
+  const { cookie } = await logInByFetch(dashboard.url);
+
+  it('answers with what it knows and "checking" for the rest, instead of waiting for the source', async () => {
+    source.context.faults.add({ path: '/api/system/info', fault: { kind: 'hang' } });
+    source.context.faults.add({ path: '/api/programIndicators', fault: { kind: 'hang' } });
+    const jobs = (await (
+      await fetch(`${dashboard.url}/api/jobs`, { headers: { cookie } })
+    ).json()) as {
+      name: string;
+      analytics: unknown;
+      validation: unknown;
+    }[];
+    expect(jobs).toMatchObject([
+      { name: 'immunisation', analytics: { checking: true }, validation: { checking: true } },
+    ]);
+    source.context.faults.clear();
+  });
+});

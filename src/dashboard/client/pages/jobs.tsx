@@ -1,5 +1,5 @@
 import { Button, ButtonStrip, colors, spacers, Tag } from '@dhis2/ui';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { JobState } from '../../api-types.ts';
 import { getJson, postJson } from '../api.ts';
 import { card, Failure, StatusTag, when } from '../parts.tsx';
@@ -7,6 +7,7 @@ import { navigate, useAnswer } from '../router.ts';
 
 function analytics(state: JobState): { text: string; problem: boolean } {
   const a = state.analytics;
+  if ('checking' in a) return { text: `asking ${state.source}…`, problem: false };
   if (a.mode === 'off') return { text: 'not checked (analytics.mode: off)', problem: false };
   if (a.problem) return { text: a.problem, problem: true };
   if (a.ageHours === undefined)
@@ -25,6 +26,7 @@ function analytics(state: JobState): { text: string; problem: boolean } {
 
 function Validation({ state }: { readonly state: JobState }) {
   const v = state.validation;
+  if ('checking' in v) return <span>checking against the instances…</span>;
   if ('failed' in v) return <span style={{ color: colors.red700 }}>not checked: {v.failed}</span>;
   return (
     <span>
@@ -136,6 +138,15 @@ function JobCard({ state }: { readonly state: JobState }) {
 /** Every job of the configuration, with what an administrator checks first and the two buttons. */
 export function JobsPage() {
   const jobs = useAnswer(() => getJson<JobState[]>('/api/jobs'), []);
+  // Asked again while a server has yet to answer, and every half minute for the last runs.
+  const checking = (jobs.value ?? []).some(
+    (job) => 'checking' in job.analytics || 'checking' in job.validation,
+  );
+  const { reload } = jobs;
+  useEffect(() => {
+    const timer = window.setInterval(reload, checking ? 1000 : 30_000);
+    return () => window.clearInterval(timer);
+  }, [checking, reload]);
   if (jobs.error) return <Failure title="The jobs could not be read" error={jobs.error} />;
   if (!jobs.value) return <p>Reading the jobs…</p>;
   return (
