@@ -23,9 +23,13 @@ class Remembered<T> {
     if (!known || Date.now() - known.at >= this.ms) {
       const entry: { at: number; value: T | undefined } = { at: Date.now(), value: known?.value };
       this.values.set(key, entry);
-      void make().then((value) => {
-        entry.value = value;
-      });
+      // make() reports failures as values (a problem, `failed`); a rejection would only keep the old one.
+      make().then(
+        (value) => {
+          entry.value = value;
+        },
+        () => undefined,
+      );
     }
     return this.values.get(key)?.value;
   }

@@ -7,11 +7,14 @@ export interface LiveRun {
   readonly id: string;
   readonly job: string;
   readonly dryRun: boolean;
-  done: number;
-  total: number;
+  readonly done: number;
+  readonly total: number;
   /** The run's outcome once it is over ('failed' also when it could not start). */
-  finished: string | undefined;
+  readonly finished: string | undefined;
 }
+
+/** Only this file changes a live run; the others read copies. */
+type Changing = { -readonly [K in keyof LiveRun]: LiveRun[K] };
 
 export type LiveEvent =
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
@@ -27,7 +30,7 @@ const KEPT_MS = 10 * 60_000;
  * and notifications), with their progress passed to whoever watches (server-sent events).
  */
 export class LiveRuns {
-  private readonly runs = new Map<string, LiveRun>();
+  private readonly runs = new Map<string, Changing>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly running = new Set<Promise<unknown>>();
 
@@ -38,7 +41,7 @@ export class LiveRuns {
 
   start(job: string, options: { dryRun: boolean; user: string }): string {
     const id = newRunId();
-    const live: LiveRun = {
+    const live: Changing = {
       id,
       job,
       dryRun: options.dryRun,
@@ -86,7 +89,8 @@ export class LiveRuns {
   }
 
   get(id: string): LiveRun | undefined {
-    return this.runs.get(id);
+    const live = this.runs.get(id);
+    return live && { ...live };
   }
 
   /** Hears a run's events until it ends; returns the way to stop hearing them. */

@@ -83,7 +83,10 @@ function runRoutes(app: App, parts: DashboardParts): void {
       }
       await new Promise<void>((resolve) => {
         const stop = parts.live.watch(id, (event) => {
-          void stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+          // A page that went away is heard as an abort; a write that fails means the same.
+          stream
+            .writeSSE({ event: event.type, data: JSON.stringify(event) })
+            .catch(() => stream.abort());
           if (event.type === 'finished') resolve();
         });
         stream.onAbort(() => {
