@@ -1,26 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { cookieOf, dashboardOnDemo } from './harness.ts';
+import { attemptLogin, dashboardOnDemo } from './harness.ts';
 
 /** Logging in with a DHIS2 account of the source instance, checked by DHIS2's own /api/me. */
 describe('a dashboard that lets DHIS2 users log in', async () => {
   const { dashboard } = await dashboardOnDemo({
     dashboardExtra: '    dhis2Login: { connection: tracker }\n',
   });
-  const login = async (username: string, password: string) => {
-    const session = await fetch(`${dashboard.url}/api/session`);
-    const { csrf, dhis2Login } = (await session.json()) as { csrf: string; dhis2Login: string };
-    expect(dhis2Login).toBe('tracker');
-    const answer = await fetch(`${dashboard.url}/api/login`, {
-      method: 'POST',
-      headers: {
-        cookie: cookieOf(session),
-        'content-type': 'application/json',
-        'x-csrf-token': csrf,
-      },
-      body: JSON.stringify({ username, password }),
-    });
-    return (await answer.json()) as { ok: boolean; user?: string; error?: string };
-  };
+  const login = async (username: string, password: string) =>
+    (await attemptLogin(dashboard.url, { username, password })).answer;
+
+  it('tells the login page whose users may log in', async () => {
+    const session = (await (await fetch(`${dashboard.url}/api/session`)).json()) as {
+      user?: string;
+      dhis2Login?: string;
+    };
+    expect(session.user).toBeUndefined();
+    expect(session.dhis2Login).toBe('tracker');
+  });
 
   it('lets in a superuser of the source with the DHIS2 password', async () => {
     expect(await login('admin', 'district')).toMatchObject({ ok: true, user: 'admin' });
@@ -52,20 +48,8 @@ describe('a dashboard that lets in the members of a DHIS2 user group', async () 
   const { dashboard } = await dashboardOnDemo({
     dashboardExtra: '    dhis2Login: { connection: tracker, userGroups: [GrpHmisAdm1] }\n',
   });
-  const login = async (username: string, password: string) => {
-    const session = await fetch(`${dashboard.url}/api/session`);
-    const { csrf } = (await session.json()) as { csrf: string };
-    const answer = await fetch(`${dashboard.url}/api/login`, {
-      method: 'POST',
-      headers: {
-        cookie: cookieOf(session),
-        'content-type': 'application/json',
-        'x-csrf-token': csrf,
-      },
-      body: JSON.stringify({ username, password }),
-    });
-    return (await answer.json()) as { ok: boolean; user?: string; error?: string };
-  };
+  const login = async (username: string, password: string) =>
+    (await attemptLogin(dashboard.url, { username, password })).answer;
 
   it('lets in a member who is no superuser', async () => {
     expect(await login('data-clerk', 'Clerk-2026!')).toMatchObject({

@@ -64,25 +64,41 @@ export async function dashboardOnDemo(options: { dashboardExtra?: string } = {})
   return { ...demo, loaded, store, dashboard };
 }
 
-/** A session made by logging in as the page does: its cookie and CSRF token. */
+export interface LoginAnswer {
+  readonly ok: boolean;
+  readonly user?: string;
+  readonly error?: string;
+  readonly csrf?: string;
+}
+
+/** A login as the page makes it (a session first, then the name and password with its token). */
+export async function attemptLogin(
+  url: string,
+  user: { username: string; password: string },
+): Promise<{ answer: LoginAnswer; cookie: string }> {
+  const session = await fetch(`${url}/api/session`);
+  const { csrf } = (await session.json()) as { csrf: string };
+  const login = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: {
+      cookie: cookieOf(session),
+      'content-type': 'application/json',
+      'x-csrf-token': csrf,
+    },
+    body: JSON.stringify(user),
+  });
+  return { answer: (await login.json()) as LoginAnswer, cookie: cookieOf(login) };
+}
+
+/** A logged-in session: its cookie and CSRF token. */
 export async function logInByFetch(
   url: string,
   user: { username: string; password: string } = USER,
 ): Promise<{ cookie: string; csrf: string }> {
-  const anonymous = await fetch(`${url}/api/session`);
-  const { csrf: token } = (await anonymous.json()) as { csrf: string };
-  const login = await fetch(`${url}/api/login`, {
-    method: 'POST',
-    headers: {
-      cookie: cookieOf(anonymous),
-      'content-type': 'application/json',
-      'x-csrf-token': token,
-    },
-    body: JSON.stringify(user),
-  });
-  const answer = (await login.json()) as { ok: boolean; csrf: string };
-  if (!answer.ok) throw new Error('the test user could not log in');
-  return { cookie: cookieOf(login), csrf: answer.csrf };
+  const { answer, cookie } = await attemptLogin(url, user);
+  if (!answer.ok || !answer.csrf)
+    throw new Error(`${user.username} could not log in: ${answer.error}`);
+  return { cookie, csrf: answer.csrf };
 }
 
 export const cookieOf = (response: Response): string =>
