@@ -77,7 +77,6 @@ describe('the dashboard in Chromium', async () => {
     // The servers are asked in the background; the page shows their answers when they come.
     await expect.poll(fact('analytics')).toMatch(/^\d+ min old \(limit 26 h\)$/);
     await expect.poll(fact('mapping')).toMatch(/^valid/);
-    await shoot('jobs');
   });
 
   it('starts a dry run from the keyboard and shows its plan, with nothing saved in the target', async () => {
@@ -136,6 +135,8 @@ describe('the dashboard in Chromium', async () => {
 
   it('lists runs, filtered by status, all with the keyboard', async () => {
     await page.goto(`${dashboard.url}/jobs`);
+    await page.locator('[data-test="job-mapping"]', { hasText: 'valid' }).waitFor();
+    await shoot('jobs');
     // The first arrow enters the tabs (Jobs), the second moves to Runs.
     await page.getByRole('tablist').focus();
     await page.keyboard.press('ArrowRight');
