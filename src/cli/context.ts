@@ -17,6 +17,8 @@ export interface ConfigOptions {
 export interface Needs {
   readonly store?: boolean;
   readonly notifiers?: boolean;
+  /** Whether the command starts the dashboard, and so needs its users' password hashes. */
+  readonly dashboard?: boolean;
   /** Whether the command reaches a server (default): read-only commands run without the secrets. */
   readonly connections?: boolean;
   /** How requests reach the servers, when not plain HTTP (progress lines watch them). */
@@ -37,6 +39,7 @@ export async function withContext<N extends Needs>(
 ): Promise<number> {
   const config: LoadedConfig = loadConfig(options.config, process.env, {
     connections: needs.connections !== false,
+    dashboard: needs.dashboard === true,
   });
   const logger: Logger = createLogger({
     file: options.logFile ?? config.logFile,

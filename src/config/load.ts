@@ -31,7 +31,15 @@ export interface LoadOptions {
    * unlock) do without, so they run where the secrets are not set.
    */
   readonly connections?: boolean;
+  /**
+   * Resolve the dashboard's password hashes (only `t2a serve` needs them): cron's `t2a sync` runs where
+   * `${T2A_ADMIN_HASH}` is not set.
+   */
+  readonly dashboard?: boolean;
 }
+
+/** What stands for a secret a command does not need: shaped as one, so the file still validates. */
+const NOT_NEEDED = { connection: '(not set)', dashboardHash: 'scrypt$1$1$1$notset$notset' };
 
 export function loadConfig(
   file: string,
@@ -59,7 +67,13 @@ export function loadConfig(
       fix: 'Correct the YAML syntax at that line (indentation, a missing colon or quote).',
     });
   }
-  interpolate(doc, env, path, lines, (keys) => !withConnections && keys[0] === 'connections');
+  const withDashboard = options.dashboard === true;
+  interpolate(doc, env, path, lines, (keys) => {
+    if (!withConnections && keys[0] === 'connections') return NOT_NEEDED.connection;
+    if (!withDashboard && keys[0] === 'serve' && keys[1] === 'dashboard')
+      return keys.at(-1) === 'passwordHash' ? NOT_NEEDED.dashboardHash : '';
+    return undefined;
+  });
   const parsed = configSchema.safeParse(doc.toJS());
   if (!parsed.success) throw schemaError(path, doc, lines, parsed.error);
   const config = parsed.data;
@@ -79,6 +93,9 @@ export function loadConfig(
   }
   const smtpPassword = config.notifications?.email?.password;
   if (smtpPassword) secrets.push(smtpPassword);
+  // A hash is not the password, but it is what an attacker would try passwords against: kept out of logs.
+  if (withDashboard)
+    for (const user of config.serve.dashboard?.users ?? []) secrets.push(user.passwordHash);
   const notifyConnection = config.notifications?.dhis2?.connection;
   if (notifyConnection && !config.connections[notifyConnection]) {
     throw new T2aError(
@@ -195,7 +212,8 @@ function interpolate(
   env: Env,
   path: string,
   lines: LineCounter,
-  skip: (keys: readonly unknown[]) => boolean,
+  /** What to put for an unset variable the command does not need; undefined when it is needed. */
+  notNeeded: (keys: readonly unknown[]) => string | undefined,
 ): void {
   const missing: string[] = [];
   const visit = (node: unknown, keys: readonly unknown[]): void => {
@@ -206,7 +224,8 @@ function interpolate(
         (_match, name: string) => {
           const value = env[name];
           if (value !== undefined && value !== '') return value;
-          if (skip(keys)) return '(not set)';
+          const stand = notNeeded(keys);
+          if (stand !== undefined) return stand;
           const line = node.range ? lines.linePos(node.range[0]).line : undefined;
           missing.push(`\${${name}} (${path}${line ? `:${line}` : ''})`);
           return '';

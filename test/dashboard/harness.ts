@@ -1,4 +1,5 @@
 import { afterAll } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
 import { hashPassword } from '../../src/dashboard/password.ts';
 import { type RunningDashboard, startDashboard } from '../../src/dashboard/server.ts';
 import { openStore } from '../../src/store/open.ts';
@@ -35,7 +36,7 @@ export async function dashboardOnDemo(options: { dashboardExtra?: string } = {})
     ],
   });
   const hash = await hashPassword(USER.password);
-  const { loaded } = configFor(
+  const { file, env } = configFor(
     {
       source: demo.source,
       target: demo.target,
@@ -47,6 +48,8 @@ export async function dashboardOnDemo(options: { dashboardExtra?: string } = {})
     },
     { T2A_ADMIN_HASH: hash },
   );
+  // As `t2a serve` reads it: with the dashboard's password hashes.
+  const loaded = loadConfig(file, env, { dashboard: true });
   const store = await openStore(loaded.storePath);
   const ctx = { ...contextOf(loaded), store };
   const abort = new AbortController();

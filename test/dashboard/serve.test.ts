@@ -45,6 +45,16 @@ describe('t2a serve with a dashboard', async () => {
       { T2A_ADMIN_HASH: hash },
     );
 
+  it('needs the password hash only for t2a serve: cron’s t2a sync runs without T2A_ADMIN_HASH', async () => {
+    const { file, env } = configWith('');
+    const { T2A_ADMIN_HASH: _hash, ...cron } = env;
+    const sync = await runT2a(['sync', '--config', file, '--dry-run'], cron);
+    expect(sync.code).toBe(0);
+    const serve = await runT2a(['serve', '--config', file], cron);
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toContain('${T2A_ADMIN_HASH}');
+  });
+
   it('refuses to listen beyond loopback in clear text, saying how to fix it (exit 2)', async () => {
     const { file, env } = configWith('    host: 0.0.0.0\n');
     const result = await runT2a(['serve', '--config', file], env);

@@ -23,7 +23,7 @@ function watchMissedRuns(scheduler: Scheduler, logger: Logger): () => void {
 
 /** `t2a serve`: the jobs on their schedules, and the dashboard if configured, until SIGTERM. */
 export function serveCommand(options: ConfigOptions): Promise<number> {
-  return withContext(options, { store: true, notifiers: true }, async (ctx) => {
+  return withContext(options, { store: true, notifiers: true, dashboard: true }, async (ctx) => {
     const scheduler = startScheduler(ctx);
     for (const { job, at } of scheduler.nextRuns(3)) {
       process.stdout.write(
