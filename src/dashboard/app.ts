@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -20,7 +19,7 @@ import {
   setSessionCookie,
 } from './security.ts';
 import { LoginThrottle, Sessions } from './sessions.ts';
-import { readBundle, shell, shellPolicy } from './shell.ts';
+import { readBundle, shellPage } from './shell.ts';
 
 const UPLOAD_LIMIT = 2 * 1024 * 1024;
 
@@ -106,8 +105,8 @@ export function dashboardApp(
   apiRoutes(app, parts);
   app.all('/api/*', (c) => c.json({ error: 'No such call.' }, 404));
   app.get('*', (c) => {
-    const nonce = randomBytes(16).toString('base64');
-    return c.html(shell(nonce), 200, { 'content-security-policy': shellPolicy(nonce) });
+    const { page, policy } = shellPage();
+    return c.html(page, 200, { 'content-security-policy': policy });
   });
   app.onError((error, c) => {
     ctx.logger.error({ err: error.message, path: c.req.path }, 'dashboard request failed');

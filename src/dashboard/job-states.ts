@@ -7,37 +7,7 @@ import { validateLive } from '../jobs/validate-live.ts';
 import type { RunRecord, T2aStore } from '../store/types.ts';
 import type { JobState, RunSummary } from './api-types.ts';
 import type { LiveRuns } from './live-runs.ts';
-
-/**
- * What the servers said, remembered for a while and never waited for: the Jobs page answers at once
- * with what is known, says "checking" for the rest, and the page asks again. A server that does not
- * answer (retries, long timeouts) slows no page.
- */
-class Remembered<T> {
-  private readonly values = new Map<string, { at: number; value: T | undefined }>();
-  constructor(private readonly ms: number) {}
-
-  /** The value if known (even a little old while a fresh one is asked for), else undefined. */
-  peek(key: string, make: () => Promise<T>): T | undefined {
-    const known = this.values.get(key);
-    if (!known || Date.now() - known.at >= this.ms) {
-      const entry: { at: number; value: T | undefined } = { at: Date.now(), value: known?.value };
-      this.values.set(key, entry);
-      // make() reports failures as values (a problem, `failed`); a rejection would only keep the old one.
-      make().then(
-        (value) => {
-          entry.value = value;
-        },
-        () => undefined,
-      );
-    }
-    return this.values.get(key)?.value;
-  }
-
-  forget(key: string): void {
-    this.values.delete(key);
-  }
-}
+import { Remembered } from './remembered.ts';
 
 const ANALYTICS_MS = 60_000;
 const CHECKING = { checking: true } as const;

@@ -1,4 +1,5 @@
 import type { JobContext } from '../jobs/context.ts';
+import { letRunsFinish } from '../jobs/serve.ts';
 import { runSync } from '../jobs/sync.ts';
 import { newRunId } from '../store/run-id.ts';
 
@@ -34,10 +35,9 @@ export class LiveRuns {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly running = new Set<Promise<unknown>>();
 
-  constructor(
-    private readonly ctx: JobContext,
-    private readonly signal: AbortSignal,
-  ) {}
+  private readonly abort = new AbortController();
+
+  constructor(private readonly ctx: JobContext) {}
 
   start(job: string, options: { dryRun: boolean; user: string }): string {
     const id = newRunId();
@@ -58,7 +58,7 @@ export class LiveRuns {
         runId: id,
         dryRun: options.dryRun,
         trigger: 'manual',
-        signal: this.signal,
+        signal: this.abort.signal,
         onProgress: ({ done, total }) => {
           live.done = done;
           live.total = total;
@@ -104,9 +104,9 @@ export class LiveRuns {
     return () => set.delete(listener);
   }
 
-  /** Waits for the runs still going (the caller aborts the signal when its grace is over). */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.running]);
+  /** Lets the runs going finish for `graceMs`, then stops them between chunks, as the scheduler does. */
+  stop(graceMs: number): Promise<void> {
+    return letRunsFinish(this.running, graceMs, this.abort);
   }
 
   private emit(id: string, event: LiveEvent): void {

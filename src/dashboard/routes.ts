@@ -23,6 +23,7 @@ import type {
 } from './api-types.ts';
 import { summaryOf } from './job-states.ts';
 import type { DashboardParts } from './parts.ts';
+import { Remembered } from './remembered.ts';
 import type { DashboardEnv } from './security.ts';
 
 type App = Hono<DashboardEnv>;
@@ -171,18 +172,12 @@ function transitionState(outcome: CompareOutcome): TransitionState {
 
 function transitionRoutes(app: App, parts: DashboardParts): void {
   // A comparison reads both instances: kept a minute, so the page and its report share one.
-  const comparisons = new Map<string, { at: number; outcome: Promise<CompareOutcome> }>();
-  const compare = (job: string) => {
-    const known = comparisons.get(job);
-    if (known && Date.now() - known.at < 60_000) return known.outcome;
-    const outcome = (async () => {
+  const comparisons = new Remembered<CompareOutcome>(60_000);
+  const compare = (job: string) =>
+    comparisons.get(job, async () => {
       const periods = await comparisonPeriods(parts.ctx, job, []);
       return compareJob(parts.ctx, await resolveJob(parts.ctx, job, { periods, dryRun: true }));
-    })();
-    comparisons.set(job, { at: Date.now(), outcome });
-    outcome.catch(() => comparisons.delete(job));
-    return outcome;
-  };
+    });
   app.get('/api/transition/:job', async (c) => {
     const job = findJob(parts.ctx, c.req.param('job')).name;
     let answer: Outcome<{ state: TransitionState }>;

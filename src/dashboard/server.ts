@@ -11,9 +11,8 @@ import type { DashboardContext } from './parts.ts';
 
 export interface RunningDashboard {
   readonly url: string;
-  readonly live: LiveRuns;
-  /** Stops taking requests; runs started from the page are the caller's to wait for (`live.settled()`). */
-  close(): Promise<void>;
+  /** Stops taking requests, then lets the runs started from the page finish for `graceMs`. */
+  stop(graceMs: number): Promise<void>;
 }
 
 const isLoopback = (host: string) =>
@@ -56,14 +55,13 @@ function readPem(path: string, base: string, what: string): Buffer {
   }
 }
 
-/** Starts the dashboard of `t2a serve` on its address; runs it starts stop between chunks when `signal` aborts. */
+/** Starts the dashboard of `t2a serve` on its address. */
 export async function startDashboard(
   ctx: DashboardContext,
   config: DashboardConfig,
-  signal: AbortSignal,
 ): Promise<RunningDashboard> {
   checkDashboardConfig(config, ctx.config.file);
-  const live = new LiveRuns(ctx, signal);
+  const live = new LiveRuns(ctx);
   const app = dashboardApp(ctx, config, live);
   const base = dirname(ctx.config.file);
   const tls = config.tls
@@ -99,11 +97,12 @@ export async function startDashboard(
     config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   return {
     url: `${tls ? 'https' : 'http'}://${host}:${port}`,
-    live,
-    close: () =>
-      new Promise<void>((done) => {
+    async stop(graceMs) {
+      await new Promise<void>((done) => {
         server.close(() => done());
         if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
+      });
+      await live.stop(graceMs);
+    },
   };
 }

@@ -1,14 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { T2aError } from '../core/errors.ts';
-import { html } from './html.ts';
 
 /**
  * The page the browser loads for every address of the dashboard: an empty body and the bundled script
  * (React and @dhis2/ui, built by scripts/build-dashboard.js). styled-jsx, which @dhis2/ui styles with,
- * reads the nonce from the `csp-nonce` meta tag, so only its own style elements are allowed.
+ * reads the nonce from the `csp-nonce` meta tag, so only its own style elements are allowed. The nonce is
+ * new for every page and base64, so it goes into the page as it is.
  */
-export function shell(nonce: string): string {
-  return html`<!doctype html>
+export function shellPage(): { readonly page: string; readonly policy: string } {
+  const nonce = randomBytes(16).toString('base64');
+  const page = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -22,10 +24,11 @@ export function shell(nonce: string): string {
 <div id="root"></div>
 <noscript>The t2a dashboard needs JavaScript; the command line (t2a history, t2a show) works without.</noscript>
 </body>
-</html>`.text;
+</html>`;
+  return { page, policy: policy(nonce) };
 }
 
-export const shellPolicy = (nonce: string): string =>
+const policy = (nonce: string): string =>
   `default-src 'self'; script-src 'self'; style-src 'self' 'nonce-${nonce}'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'`;
 
 // Two levels below the package root both in src/ and in dist/.

@@ -189,6 +189,21 @@ function scheduleDigest(ctx: ServeContext, sendDigest: () => Promise<unknown>): 
 }
 
 /**
+ * Lets the runs going finish for `graceMs`, then stops them between chunks (each is recorded as
+ * abandoned, and the next run resumes it); resolves when every one has ended.
+ */
+export async function letRunsFinish(
+  running: Iterable<Promise<unknown>>,
+  graceMs: number,
+  abort: AbortController,
+): Promise<void> {
+  const settled = Promise.allSettled([...running]);
+  const timer = setTimeout(() => abort.abort(), graceMs);
+  await settled;
+  clearTimeout(timer);
+}
+
+/**
  * `t2a serve`: runs each job on its cron schedule (croner, in the configured time zone). A job that
  * fails does not stop the others or the next night's run; a run still going when the next is due is
  * refused by the store's lock, which records the refusal.
@@ -247,10 +262,7 @@ export function startScheduler(ctx: ServeContext): Scheduler {
     async stop(graceMs) {
       for (const cron of crons) cron.stop();
       digestCron?.stop();
-      const settled = Promise.allSettled([...running]);
-      const timer = setTimeout(() => abort.abort(), graceMs);
-      await settled;
-      clearTimeout(timer);
+      await letRunsFinish(running, graceMs, abort);
     },
   };
 }

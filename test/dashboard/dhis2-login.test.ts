@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { attemptLogin, dashboardOnDemo } from './harness.ts';
+import { dashboardOnDemo, loginAnswer } from './harness.ts';
 
 /** Logging in with a DHIS2 account of the source instance, checked by DHIS2's own /api/me. */
 describe('a dashboard that lets DHIS2 users log in', async () => {
   const { dashboard } = await dashboardOnDemo({
     dashboardExtra: '    dhis2Login: { connection: tracker }\n',
   });
-  const login = async (username: string, password: string) =>
-    (await attemptLogin(dashboard.url, { username, password })).answer;
+  const login = (username: string, password: string) =>
+    loginAnswer(dashboard.url, username, password);
 
   it('tells the login page whose users may log in', async () => {
     const session = (await (await fetch(`${dashboard.url}/api/session`)).json()) as {
@@ -48,8 +48,8 @@ describe('a dashboard that lets in the members of a DHIS2 user group', async () 
   const { dashboard } = await dashboardOnDemo({
     dashboardExtra: '    dhis2Login: { connection: tracker, userGroups: [GrpHmisAdm1] }\n',
   });
-  const login = async (username: string, password: string) =>
-    (await attemptLogin(dashboard.url, { username, password })).answer;
+  const login = (username: string, password: string) =>
+    loginAnswer(dashboard.url, username, password);
 
   it('lets in a member who is no superuser', async () => {
     expect(await login('data-clerk', 'Clerk-2026!')).toMatchObject({

@@ -52,16 +52,10 @@ export async function dashboardOnDemo(options: { dashboardExtra?: string } = {})
   const loaded = loadConfig(file, env, { dashboard: true });
   const store = await openStore(loaded.storePath);
   const ctx = { ...contextOf(loaded), store };
-  const abort = new AbortController();
-  const dashboard: RunningDashboard = await startDashboard(
-    ctx,
-    loaded.config.serve.dashboard!,
-    abort.signal,
-  );
+  const dashboard: RunningDashboard = await startDashboard(ctx, loaded.config.serve.dashboard!);
   afterAll(async () => {
-    abort.abort();
-    await dashboard.close();
-    await dashboard.live.settled();
+    // No grace: a run still going stops between chunks.
+    await dashboard.stop(0);
     await store.close();
   });
   return { ...demo, loaded, store, dashboard };
@@ -92,6 +86,10 @@ export async function attemptLogin(
   });
   return { answer: (await login.json()) as LoginAnswer, cookie: cookieOf(login) };
 }
+
+/** What the dashboard answers a login, as the page shows it. */
+export const loginAnswer = async (url: string, username: string, password: string) =>
+  (await attemptLogin(url, { username, password })).answer;
 
 /** A logged-in session: its cookie and CSRF token. */
 export async function logInByFetch(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dashboardOnDemo, logInByFetch } from './harness.ts';
+import { dashboardOnDemo, logInByFetch, loginAnswer } from './harness.ts';
 
 /** What the dashboard refuses, asked as any HTTP client would (no browser to be kind). */
 describe('the dashboard refuses', async () => {
@@ -49,17 +49,7 @@ describe('the dashboard refuses', async () => {
   });
 
   it('a login that is not sure: wrong password, unknown user, and after five failures even the right one', async () => {
-    const session = await fetch(`${url}/api/session`);
-    const anonymous = (session.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const { csrf: token } = (await session.json()) as { csrf: string };
-    const login = async (username: string, password: string) =>
-      (await (
-        await fetch(`${url}/api/login`, {
-          method: 'POST',
-          headers: { cookie: anonymous, 'content-type': 'application/json', 'x-csrf-token': token },
-          body: JSON.stringify({ username, password }),
-        })
-      ).json()) as { ok: boolean; error?: string };
+    const login = (username: string, password: string) => loginAnswer(url, username, password);
     expect(await login('nobody', 'whatever')).toEqual({
       ok: false,
       error: 'User name or password is wrong.',

@@ -30,10 +30,9 @@ export function serveCommand(options: ConfigOptions): Promise<number> {
         `${job}: next runs ${at.map((date) => date.toISOString()).join(', ')}\n`,
       );
     }
-    const stopDashboardRuns = new AbortController();
     const settings = ctx.config.config.serve.dashboard;
     const dashboard: RunningDashboard | undefined = settings
-      ? await startDashboard(ctx, settings, stopDashboardRuns.signal)
+      ? await startDashboard(ctx, settings)
       : undefined;
     if (dashboard) process.stdout.write(`Dashboard: ${dashboard.url}\n`);
     ctx.logger.info(
@@ -49,10 +48,7 @@ export function serveCommand(options: ConfigOptions): Promise<number> {
     process.stdout.write(`${signal}: finishing running jobs (up to ${graceSeconds} s)…\n`);
     ctx.logger.info({ signal }, 'shutting down');
     unwatch();
-    await dashboard?.close();
-    const timer = setTimeout(() => stopDashboardRuns.abort(), graceSeconds * 1000);
-    await Promise.all([scheduler.stop(graceSeconds * 1000), dashboard?.live.settled()]);
-    clearTimeout(timer);
+    await Promise.all([scheduler.stop(graceSeconds * 1000), dashboard?.stop(graceSeconds * 1000)]);
     return EXIT.OK;
   });
 }
