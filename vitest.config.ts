@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { PACKAGES_TAG, REAL_PACKAGES } from './test/packages.ts';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,13 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default', './test/summary-reporter.ts'],
+    tags: [
+      {
+        name: PACKAGES_TAG,
+        description: 'reads the real DHIS2/WHO metadata packages (T2A_PACKAGES)',
+        // Without the packages these tests are skipped as one group; the summary says how to get them.
+        skip: !REAL_PACKAGES.available,
+      },
+    ],
   },
 });

@@ -7,6 +7,12 @@
 // time they cost was within the benchmark's noise: `npm run bench` measures both).
 import { existsSync } from 'node:fs';
 
+// `t2a … | head` closes the pipe before t2a has written everything: nothing to report.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const [command] = process.argv.slice(2);
 // The sandbox and the demo are separate programs: t2a's own commands never load them.
 const entry =
@@ -21,7 +27,8 @@ if (!existsSync(url)) {
 try {
   await import(url.href);
 } catch (error) {
-  // A production install (`npm prune --omit=dev`) leaves out what only the sandbox and the demo need.
+  // An install without the development dependencies should run both; should one of them ever need a
+  // development dependency again, say so rather than print a stack trace.
   if (error?.code === 'ERR_MODULE_NOT_FOUND' && (command === 'sandbox' || command === 'demo')) {
     process.stderr.write(
       `✖ \`t2a ${command}\` is a development tool and needs the development dependencies.\n  Fix: install with \`npm ci\` (without --omit=dev).\n`,

@@ -246,7 +246,7 @@ function interpolate(
       'config',
       `The configuration uses environment variables that are not set: ${missing.join(', ')}.`,
       {
-        fix: `Set ${names.join(', ')} in the environment of t2a (the systemd unit, the crontab line or the Kubernetes secret).`,
+        fix: `Set ${names.join(', ')} in the environment of t2a (the systemd unit's EnvironmentFile, the Kubernetes secret). From cron or a shell, a file of KEY=value lines must be exported, not just read: \`set -a; . /etc/t2a/env; set +a\`.`,
       },
     );
   }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseFaultRule } from './http/faults.ts';
 import { SEED_NAMES, SEEDS } from './seed/seed.ts';
@@ -96,7 +97,8 @@ The default user is admin / district (as on DHIS2's demo databases); its persona
 Faults and the clock can also be changed while it runs: POST /__sandbox/faults {"rule":"..."}, DELETE /__sandbox/faults,
 POST /__sandbox/clock {"now":"2024-03-05T10:00:00Z"}, POST /__sandbox/analytics-faults {"fail":"..."}.
 
-Also: t2a sandbox coverage [--metadata FILE …]   how many program indicators of metadata packages the sandbox evaluates.`,
+Also: t2a sandbox coverage [--metadata FILE …]   how many program indicators of metadata packages the sandbox evaluates.
+      t2a sandbox packages [--to DIR] [--check]   download (or check) the real DHIS2/WHO packages, each against its checksum.`,
     );
   return faultOptions(cli);
 }
@@ -144,21 +146,90 @@ async function serve(options: Record<string, unknown>): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-async function coverage(files: readonly string[]): Promise<void> {
-  const { printCoverage } = await import('./pi/coverage-cli.ts');
-  printCoverage(files);
+/** `t2a sandbox coverage [--metadata FILE …]`: exit 2 with a fix when there is nothing to read. */
+async function coverage(argv: readonly string[]): Promise<number> {
+  const cli = new Command('t2a sandbox coverage')
+    .description(
+      'How many program indicators of metadata packages the sandbox evaluates as DHIS2 does: the named files, else every real package (T2A_PACKAGES).',
+    )
+    .option('--metadata <file>', 'a DHIS2 metadata export (JSON); repeat for several', collect)
+    .exitOverride();
+  cli.parse([...argv], { from: 'user' });
+  const { CoverageInputError, printCoverage } = await import('./pi/coverage-cli.ts');
+  try {
+    printCoverage((cli.opts().metadata as string[] | undefined) ?? []);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof CoverageInputError)) throw error;
+    process.stderr.write(`✖ ${error.message}\n  Fix: ${error.fix}\n`);
+    return 2;
+  }
+}
+
+/**
+ * `t2a sandbox packages [--to DIR] [--check]`: downloads the real packages the manifest names, each
+ * checked against its sha256, or checks a folder that holds them. Exit 3 when a file cannot be had.
+ */
+async function packages(argv: readonly string[]): Promise<number> {
+  const cli = new Command('t2a sandbox packages')
+    .description(
+      'Download the real DHIS2/WHO metadata packages the tests and `coverage` read (named with their checksums in real-packages/manifest.json; they carry no licence, so t2a does not ship them).',
+    )
+    .option(
+      '--to <dir>',
+      'where to put them (default: T2A_PACKAGES, else ../shared/fixtures beside t2a)',
+    )
+    .option('--check', 'only check that the folder holds every file, each with its checksum')
+    .option(
+      '--from <url>',
+      'a mirror of raw.githubusercontent.com (<url>/<owner>/<repo>/<commit>/<path>)',
+    )
+    .exitOverride();
+  cli.parse([...argv], { from: 'user' });
+  const options = cli.opts() as { to?: string; check?: boolean; from?: string };
+  const { packagesDir, readManifest, verifyPackages } = await import('./real-packages.ts');
+  const dir = options.to ? resolve(options.to) : packagesDir().dir;
+  const manifest = readManifest();
+  if (options.check) {
+    const problems = verifyPackages(dir, manifest);
+    for (const { file, problem } of problems) process.stderr.write(`✖ ${file}: ${problem}\n`);
+    if (problems.length > 0) {
+      process.stderr.write(
+        `  ${problems.length} of ${manifest.length} package files are not right in ${dir}.\n  Fix: run \`t2a sandbox packages --to ${dir}\` on a machine with internet, or point T2A_PACKAGES at a folder that holds them.\n`,
+      );
+      return 3;
+    }
+    process.stdout.write(`✔ ${manifest.length} package files in ${dir}, each with its checksum.\n`);
+    return 0;
+  }
+  const { fetchPackages } = await import('./fetch-packages.ts');
+  const result = await fetchPackages({
+    dir,
+    manifest,
+    baseUrl: options.from,
+    onFile: (file, state) =>
+      process.stdout.write(`  ${state === 'present' ? 'already there' : 'downloaded'}: ${file}\n`),
+  });
+  if (!result.ok) {
+    process.stderr.write(
+      `✖ ${result.file} could not be had from ${result.url}: ${result.reason}.\n  Nothing was written to ${dir}.\n  Fix: run it again on a machine that reaches raw.githubusercontent.com (or give --from a mirror), then copy the folder here.\n`,
+    );
+    return 3;
+  }
+  process.stdout.write(
+    `✔ ${result.written.length} file(s) written, ${result.present.length} already there, in ${dir}.\n` +
+      (options.to
+        ? `  Tell the tests and \`coverage\` where they are: export T2A_PACKAGES=${dir}\n`
+        : ''),
+  );
+  return 0;
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'coverage') {
-    const files: string[] = [];
-    for (let i = 1; i < argv.length; i++)
-      if (argv[i] === '--metadata' && argv[i + 1]) files.push(argv[++i]!);
-    await coverage(files);
-    return 0;
-  }
-  const cli = program().exitOverride();
   try {
+    if (argv[0] === 'coverage') return await coverage(argv.slice(1));
+    if (argv[0] === 'packages') return await packages(argv.slice(1));
+    const cli = program().exitOverride();
     cli.parse(argv, { from: 'user' });
     await serve(cli.opts());
     return 0;

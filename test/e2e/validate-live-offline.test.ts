@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateLive } from '../../src/jobs/validate-live.ts';
 import { validateOffline } from '../../src/jobs/validate-offline.ts';
 import { REAL_PAIRS } from '../jobs/real-pairs.ts';
-import { FIXTURES } from '../sandbox/fixtures.ts';
+import { packagePath, withPackages } from '../packages.ts';
 import { configFor, contextOf, sandbox } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
@@ -32,14 +32,14 @@ async function live(pairName: string, periodType: string) {
     seed: 'empty',
     now: NOW,
     facilities: 2,
-    metadata: pair.source.map((file) => `${FIXTURES}${file}`),
+    metadata: pair.source.map((file) => packagePath(file)),
   });
   const target = await sandbox({
     dhis2Version: '2.42',
     seed: 'empty',
     now: NOW,
     facilities: 2,
-    metadata: [`${FIXTURES}${pair.target}`],
+    metadata: [packagePath(pair.target)],
   });
   const { loaded } = configFor({
     source,
@@ -52,8 +52,8 @@ async function live(pairName: string, periodType: string) {
     ids: source.context.metadata.list('programIndicators').map((pi) => pi.id),
   };
   const offline = validateOffline({
-    sourceFiles: pair.source.map((file) => `${FIXTURES}${file}`),
-    targetFiles: [`${FIXTURES}${pair.target}`],
+    sourceFiles: pair.source.map((file) => packagePath(file)),
+    targetFiles: [packagePath(pair.target)],
     mappingAttribute: 'vudyDP7jUy5',
     periodType,
   });
@@ -61,7 +61,7 @@ async function live(pairName: string, periodType: string) {
   return { pair, offline: keyed(offline.findings), live: keyed(report.jobs[0]!.findings) };
 }
 
-describe('the same findings offline and live, for the real pairs', () => {
+describe('the same findings offline and live, for the real pairs', withPackages, () => {
   it('TB household contacts into the 2026 TB package (quarterly): unknown codes, combos without codes', async () => {
     const {
       pair,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mappingFromCsv, mappingToCsv } from '../../src/core/mapping-table.ts';
 import { Dhis2Client } from '../../src/dhis2/client.ts';
 import { applyMapping, exportMapping } from '../../src/jobs/mapping.ts';
@@ -6,7 +6,7 @@ import { setupAttribute } from '../../src/jobs/setup.ts';
 import { validateLive } from '../../src/jobs/validate-live.ts';
 import { validateOffline } from '../../src/jobs/validate-offline.ts';
 import { silentLogger } from '../../src/log.ts';
-import { FIXTURES } from '../sandbox/fixtures.ts';
+import { packagePath, withPackages } from '../packages.ts';
 import { configFor, contextOf, sandbox } from './harness.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
@@ -17,11 +17,11 @@ const kinds = (findings: readonly { kind: string; severity: string }[]) => {
   return counts;
 };
 
-describe('t2a validate offline, on the real package pairs', () => {
+describe('t2a validate offline, on the real package pairs', withPackages, () => {
   it('finds the renamed data element codes between the 2025 immunisation packages, with the closest codes', () => {
     const report = validateOffline({
-      sourceFiles: [`${FIXTURES}IMM_EIR/IMM_EIR_TRK_DHIS2.40.5-en.metadata.json`],
-      targetFiles: [`${FIXTURES}IMM_AGG/IMM_AGG_AGG_DHIS2.40.5-en.2025-01-14.metadata.json`],
+      sourceFiles: [packagePath('IMM_EIR/IMM_EIR_TRK_DHIS2.40.5-en.metadata.json')],
+      targetFiles: [packagePath('IMM_AGG/IMM_AGG_AGG_DHIS2.40.5-en.2025-01-14.metadata.json')],
       mappingAttribute: 'vudyDP7jUy5',
     });
     expect(report).toMatchObject({ indicators: 126, mapped: 38, errors: 38 });
@@ -31,8 +31,8 @@ describe('t2a validate offline, on the real package pairs', () => {
 
   it('finds combos from another category combo against the 2023 aggregate package', () => {
     const report = validateOffline({
-      sourceFiles: [`${FIXTURES}IMM_EIR/IMM_EIR_TRK_DHIS2.40.5-en.metadata.json`],
-      targetFiles: [`${FIXTURES}IMM_AGG/IMM_AGG_AGG_DHIS2.39.1.1-en.2023-03-06.metadata.json`],
+      sourceFiles: [packagePath('IMM_EIR/IMM_EIR_TRK_DHIS2.40.5-en.metadata.json')],
+      targetFiles: [packagePath('IMM_AGG/IMM_AGG_AGG_DHIS2.39.1.1-en.2023-03-06.metadata.json')],
       mappingAttribute: 'vudyDP7jUy5',
     });
     expect(kinds(report.findings)).toMatchObject({
@@ -43,8 +43,8 @@ describe('t2a validate offline, on the real package pairs', () => {
 
   it('reports nothing wrong for the clean COVID-19 pair', () => {
     const report = validateOffline({
-      sourceFiles: [`${FIXTURES}CVC_EIR/CVC_EIR_TRK_DHIS2.39.0-en.metadata.json`],
-      targetFiles: [`${FIXTURES}CVC_EIR/CVC_EIR_AGG_AGG_DHIS2.38.2-en.metadata.json`],
+      sourceFiles: [packagePath('CVC_EIR/CVC_EIR_TRK_DHIS2.39.0-en.metadata.json')],
+      targetFiles: [packagePath('CVC_EIR/CVC_EIR_AGG_AGG_DHIS2.38.2-en.metadata.json')],
       mappingAttribute: 'vudyDP7jUy5',
       periodType: 'Daily',
     });
@@ -52,33 +52,36 @@ describe('t2a validate offline, on the real package pairs', () => {
   });
 });
 
-describe('t2a validate against live instances loaded with the real packages', async () => {
-  const source = await sandbox({
-    dhis2Version: '2.40',
-    seed: 'empty',
-    now: NOW,
-    facilities: 6,
-    metadata: [`${FIXTURES}TB_HH/TB_HH_TRK_DHIS2.39.4-en.metadata.json`],
+describe('t2a validate against live instances loaded with the real packages', withPackages, () => {
+  let loaded: ReturnType<typeof configFor>['loaded'];
+  beforeAll(async () => {
+    const source = await sandbox({
+      dhis2Version: '2.40',
+      seed: 'empty',
+      now: NOW,
+      facilities: 6,
+      metadata: [packagePath('TB_HH/TB_HH_TRK_DHIS2.39.4-en.metadata.json')],
+    });
+    const target = await sandbox({
+      dhis2Version: '2.41',
+      seed: 'empty',
+      now: NOW,
+      facilities: 6,
+      orgUnitIds: 'distinct',
+      metadata: [packagePath('TB_AGG/TB_AGG_AGG_DHIS2.41.6.1-en.2026-02-09.metadata.json')],
+    });
+    const ids = source.context.metadata.list('programIndicators').map((pi) => pi.id);
+    ({ loaded } = configFor({
+      source,
+      target,
+      group: 'unused0000a',
+      root: source.seed.root,
+      periods: '{ fixed: [2026Q2] }',
+      jobExtra: '    periodType: Quarterly',
+    }));
+    const job = loaded.config.jobs[0]!;
+    (job as { programIndicators: unknown }).programIndicators = { ids };
   });
-  const target = await sandbox({
-    dhis2Version: '2.41',
-    seed: 'empty',
-    now: NOW,
-    facilities: 6,
-    orgUnitIds: 'distinct',
-    metadata: [`${FIXTURES}TB_AGG/TB_AGG_AGG_DHIS2.41.6.1-en.2026-02-09.metadata.json`],
-  });
-  const ids = source.context.metadata.list('programIndicators').map((pi) => pi.id);
-  const { loaded } = configFor({
-    source,
-    target,
-    group: 'unused0000a',
-    root: source.seed.root,
-    periods: '{ fixed: [2026Q2] }',
-    jobExtra: '    periodType: Quarterly',
-  });
-  const job = loaded.config.jobs[0]!;
-  (job as { programIndicators: unknown }).programIndicators = { ids };
 
   it('lists each mapping problem, and the org units the target lacks by name and path', async () => {
     const report = await validateLive(contextOf(loaded));

@@ -7,7 +7,7 @@ import {
 } from '../../src/core/mapping-metadata.ts';
 import { validateMapping } from '../../src/core/validation.ts';
 import { validateOffline } from '../../src/jobs/validate-offline.ts';
-import { FIXTURES } from '../sandbox/fixtures.ts';
+import { packagePath, withPackages } from '../packages.ts';
 import { REAL_PAIRS } from './real-pairs.ts';
 
 /** The kinds the independent script looked for. */
@@ -22,28 +22,32 @@ const ORACLE_KINDS = new Set([
   'broken-reference',
 ]);
 
-const read = (file: string) => JSON.parse(readFileSync(`${FIXTURES}${file}`, 'utf8'));
+const read = (file: string) => JSON.parse(readFileSync(packagePath(file), 'utf8'));
 
-describe('offline validation of the real package pairs, against an independent reading', () => {
-  for (const pair of REAL_PAIRS) {
-    it(`${pair.name}: ${pair.findings.length} finding(s), each indicator named`, () => {
-      const report = validateOffline({
-        sourceFiles: pair.source.map((file) => `${FIXTURES}${file}`),
-        targetFiles: [`${FIXTURES}${pair.target}`],
-        mappingAttribute: 'vudyDP7jUy5',
+describe(
+  'offline validation of the real package pairs, against an independent reading',
+  withPackages,
+  () => {
+    for (const pair of REAL_PAIRS) {
+      it(`${pair.name}: ${pair.findings.length} finding(s), each indicator named`, () => {
+        const report = validateOffline({
+          sourceFiles: pair.source.map((file) => packagePath(file)),
+          targetFiles: [packagePath(pair.target)],
+          mappingAttribute: 'vudyDP7jUy5',
+        });
+        const found = report.findings
+          .filter((finding) => ORACLE_KINDS.has(finding.kind))
+          .map((finding) => `${finding.kind} ${finding.programIndicator?.id}`)
+          .sort();
+        expect(found).toEqual(pair.findings);
+        if (pair.source.length === 1)
+          expect(report).toMatchObject({ indicators: pair.indicators, mapped: pair.mapped });
       });
-      const found = report.findings
-        .filter((finding) => ORACLE_KINDS.has(finding.kind))
-        .map((finding) => `${finding.kind} ${finding.programIndicator?.id}`)
-        .sort();
-      expect(found).toEqual(pair.findings);
-      if (pair.source.length === 1)
-        expect(report).toMatchObject({ indicators: pair.indicators, mapped: pair.mapped });
-    });
-  }
-});
+    }
+  },
+);
 
-describe('what the real packages do not show, made from them in memory', () => {
+describe('what the real packages do not show, made from them in memory', withPackages, () => {
   const TB_HH = 'TB_HH/TB_HH_TRK_DHIS2.39.4-en.metadata.json';
   const TB_AGG = 'TB_AGG/TB_AGG_AGG_DHIS2.41.6.1-en.2026-02-09.metadata.json';
 

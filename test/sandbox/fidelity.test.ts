@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../src/sandbox/index.ts';
-import { FIXTURES } from './fixtures.ts';
+import { packagePath, withPackages } from '../packages.ts';
 import { ADMIN_AUTH, api, sandboxForFile } from './helpers.ts';
 
 /**
@@ -420,38 +420,42 @@ describe('12. tracker deletes by UID and JSON Patch removes array elements', asy
   });
 });
 
-describe('an indicator whose expression cannot be evaluated (E7145 with E7144, else no values)', () => {
-  const EPI = `${FIXTURES}integration-t2a/EPI_EIR_TRK_1.1.1_DHIS2.36.4.metadata.json`;
-  it.each([
-    ['2.40.1', 200],
-    ['2.41.0', 409],
-  ] as const)(
-    '%s answers %i for a filter on a stage its programme lacks',
-    async (version, status) => {
-      const sandbox = await sandboxForFile({
-        dhis2Version: version,
-        seed: 'empty',
-        metadata: [EPI],
-        months: 1,
-        runAnalytics: true,
-        now: NOW,
-        facilities: 2,
-      });
-      const answer = await api(
-        sandbox,
-        `/api/analytics/dataValueSet.json?dimension=dx:j17Fy0KAP9U&dimension=pe:202611&dimension=ou:${sandbox.seed.root}`,
-      );
-      expect(answer.status).toBe(status);
-      if (status === 409)
-        expect(answer.body).toMatchObject({
-          errorCode: 'E7145',
-          message: 'Query failed because of a syntax error (SqlState: 42703)',
-          devMessage: expect.stringContaining('EuGcv5OcgFE'),
+describe(
+  'an indicator whose expression cannot be evaluated (E7145 with E7144, else no values)',
+  withPackages,
+  () => {
+    const EPI = packagePath('integration-t2a/EPI_EIR_TRK_1.1.1_DHIS2.36.4.metadata.json');
+    it.each([
+      ['2.40.1', 200],
+      ['2.41.0', 409],
+    ] as const)(
+      '%s answers %i for a filter on a stage its programme lacks',
+      async (version, status) => {
+        const sandbox = await sandboxForFile({
+          dhis2Version: version,
+          seed: 'empty',
+          metadata: [EPI],
+          months: 1,
+          runAnalytics: true,
+          now: NOW,
+          facilities: 2,
         });
-      else expect(answer.body.dataValues).toEqual([]);
-    },
-  );
-});
+        const answer = await api(
+          sandbox,
+          `/api/analytics/dataValueSet.json?dimension=dx:j17Fy0KAP9U&dimension=pe:202611&dimension=ou:${sandbox.seed.root}`,
+        );
+        expect(answer.status).toBe(status);
+        if (status === 409)
+          expect(answer.body).toMatchObject({
+            errorCode: 'E7145',
+            message: 'Query failed because of a syntax error (SqlState: 42703)',
+            devMessage: expect.stringContaining('EuGcv5OcgFE'),
+          });
+        else expect(answer.body.dataValues).toEqual([]);
+      },
+    );
+  },
+);
 
 describe('where each version reads an import’s schemes and options', () => {
   it('2.43 reads attributeOptionComboIdScheme from the body only (DataEntryInput.fromJson); a URL one is ignored', async () => {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import { comparedConstants } from '../../src/sandbox/seed/package-data.ts';
-import { FIXTURES, fixture, fixtureFiles } from './fixtures.ts';
+import { packagePath, REAL_PACKAGES, readPackage, withPackages } from '../packages.ts';
 import { api } from './helpers.ts';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 
-/** The packages with programmes: the ones a user rehearses their tracker side on. */
-const TRACKER_PACKAGES = fixtureFiles().filter(
-  (file) => ((fixture(file).programs as unknown[] | undefined) ?? []).length > 0,
-);
+/** The tracker packages (named so by their makers): the ones a user rehearses their tracker side on. */
+const TRACKER_PACKAGES = REAL_PACKAGES.manifest
+  .map((entry) => entry.file)
+  .filter((file) => file.includes('_TRK_'));
 
 describe('tracker data for any loaded package', () => {
   it('reads the constants the indicators compare data elements and attributes with', () => {
@@ -29,51 +29,53 @@ describe('tracker data for any loaded package', () => {
     });
   });
 
-  it.each(TRACKER_PACKAGES)(
-    '%s: three months of data give values for most of its indicators, the same for the same seed',
-    async (file) => {
-      const start = () =>
-        startSandbox({
-          dhis2Version: '2.41',
-          seed: 'empty',
-          metadata: [`${FIXTURES}${file}`],
-          months: 3,
-          runAnalytics: true,
-          now: NOW,
-          facilities: 12,
-          maxRequestLine: 0,
-        });
-      const sandbox = await start();
-      const again = await start();
-      try {
-        expect(sandbox.seed.events).toBeGreaterThan(0);
-        expect(again.seed).toEqual(sandbox.seed);
-        const indicators = (
-          await api(sandbox, '/api/programIndicators?fields=id&paging=false')
-        ).body.programIndicators.map((pi: { id: string }) => pi.id) as string[];
-        const withValues = new Set<string>();
-        for (const id of indicators) {
-          const { status, body } = await api(
-            sandbox,
-            `/api/analytics/dataValueSet.json?dimension=dx:${id}&dimension=pe:202609;202610;202611&dimension=ou:${sandbox.seed.root}`,
-          );
-          if (status === 200 && body.dataValues.length > 0) withValues.add(id);
+  describe('each real tracker package', withPackages, () => {
+    it.each(TRACKER_PACKAGES)(
+      '%s: three months of data give values for most of its indicators, the same for the same seed',
+      async (file) => {
+        const start = () =>
+          startSandbox({
+            dhis2Version: '2.41',
+            seed: 'empty',
+            metadata: [packagePath(file)],
+            months: 3,
+            runAnalytics: true,
+            now: NOW,
+            facilities: 12,
+            maxRequestLine: 0,
+          });
+        const sandbox = await start();
+        const again = await start();
+        try {
+          expect(sandbox.seed.events).toBeGreaterThan(0);
+          expect(again.seed).toEqual(sandbox.seed);
+          const indicators = (
+            await api(sandbox, '/api/programIndicators?fields=id&paging=false')
+          ).body.programIndicators.map((pi: { id: string }) => pi.id) as string[];
+          const withValues = new Set<string>();
+          for (const id of indicators) {
+            const { status, body } = await api(
+              sandbox,
+              `/api/analytics/dataValueSet.json?dimension=dx:${id}&dimension=pe:202609;202610;202611&dimension=ou:${sandbox.seed.root}`,
+            );
+            if (status === 200 && body.dataValues.length > 0) withValues.add(id);
+          }
+          expect(
+            withValues.size / indicators.length,
+            `${withValues.size} of ${indicators.length}`,
+          ).toBeGreaterThan(0.5);
+        } finally {
+          await Promise.all([sandbox.stop(), again.stop()]);
         }
-        expect(
-          withValues.size / indicators.length,
-          `${withValues.size} of ${indicators.length}`,
-        ).toBeGreaterThan(0.5);
-      } finally {
-        await Promise.all([sandbox.stop(), again.stop()]);
-      }
-    },
-  );
+      },
+    );
+  });
 });
 
-describe('rehearsal from the command line', () => {
+describe('rehearsal from the command line', withPackages, () => {
   it('t2a sandbox --seed empty --metadata PACKAGE --months 3 --run-analytics answers analytics for most indicators', async () => {
     const { spawn } = await import('node:child_process');
-    const file = `${FIXTURES}MPOX_EIR/MPOX_EIR_TRK_DHIS2.40.4.1-en.metadata.json`;
+    const file = packagePath('MPOX_EIR/MPOX_EIR_TRK_DHIS2.40.4.1-en.metadata.json');
     const bin = new URL('../../bin/t2a.js', import.meta.url).pathname;
     const child = spawn(
       process.execPath,
@@ -135,8 +137,8 @@ describe('rehearsal from the command line', () => {
       dhis2Version: '2.41',
       seed: 'empty',
       metadata: [
-        `${FIXTURES}CVC_EIR/CVC_EIR_TRK_DHIS2.39.0-en.metadata.json`,
-        `${FIXTURES}CVC_EIR/CVC_EIR_T2A_DHIS2.39.0-en.metadata.json`,
+        packagePath('CVC_EIR/CVC_EIR_TRK_DHIS2.39.0-en.metadata.json'),
+        packagePath('CVC_EIR/CVC_EIR_T2A_DHIS2.39.0-en.metadata.json'),
       ],
       months: 3,
       runAnalytics: true,
@@ -145,7 +147,7 @@ describe('rehearsal from the command line', () => {
     });
     try {
       const addOn = (
-        fixture('CVC_EIR/CVC_EIR_T2A_DHIS2.39.0-en.metadata.json').programIndicators as {
+        readPackage('CVC_EIR/CVC_EIR_T2A_DHIS2.39.0-en.metadata.json').programIndicators as {
           id: string;
         }[]
       ).map((pi) => pi.id);

@@ -3,7 +3,7 @@ import { parseFaultRule } from '../../src/sandbox/http/faults.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import { measureProgramIndicatorCoverage } from '../../src/sandbox/pi/coverage.ts';
 import { demoHmisPackage, demoTrackerPackage } from '../../src/sandbox/seed/demo-packages.ts';
-import { fixture, fixtureFiles } from './fixtures.ts';
+import { packageFiles, packagePath, readPackage, withPackages } from '../packages.ts';
 import { api, sandboxForFile } from './helpers.ts';
 
 describe('sandbox seeds', () => {
@@ -68,8 +68,8 @@ describe('sandbox seeds', () => {
     ).rejects.toThrow(/Cannot read the metadata file \/nonexistent\/package\.json/);
   });
 
-  it('loads a real package given as a metadata file', async () => {
-    const file = `${new URL('../../../shared/fixtures/', import.meta.url).pathname}CVC_EIR/CVC_EIR_TRK_DHIS2.39.0-en.metadata.json`;
+  it('loads a real package given as a metadata file', withPackages, async () => {
+    const file = packagePath('CVC_EIR/CVC_EIR_TRK_DHIS2.39.0-en.metadata.json');
     const s = await startSandbox({ seed: 'empty', metadata: [file], facilities: 3 });
     expect(s.context.metadata.count('programIndicators')).toBe(39);
     await s.stop();
@@ -140,9 +140,9 @@ describe('faults on request', async () => {
   });
 });
 
-describe('program indicator coverage of the real packages', () => {
+describe('program indicator coverage of the real packages', withPackages, () => {
   it('evaluates 98 % or more of every package as DHIS2 does, and names the rest with the reason', () => {
-    const packages = fixtureFiles().map((file) => ({ name: file, metadata: fixture(file) }));
+    const packages = packageFiles().map((file) => ({ name: file, metadata: readPackage(file) }));
     const report = measureProgramIndicatorCoverage(packages);
     expect(report.total).toBeGreaterThan(400);
     // Every package at 98 % or more: values, or DHIS2's own error where its SQL fails too.

@@ -1,30 +1,53 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { describeAbsence, findRealPackages, PACKAGES_FIX } from '../real-packages.ts';
 import { measureProgramIndicatorCoverage } from './coverage.ts';
 
-/** The real packages beside the project (`../shared/fixtures`), used when no file is named. */
-export function defaultFixtureFiles(): string[] {
-  const root = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .flatMap((entry) =>
-      readdirSync(join(root, entry.name))
-        .filter((file) => file.endsWith('.json'))
-        .map((file) => join(root, entry.name, file)),
-    );
+/** What the command could not do: printed with its fix, exit code 2. */
+export class CoverageInputError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
 }
 
-/** `t2a sandbox coverage`: prints how many program indicators the sandbox evaluates, per package. */
-export function printCoverage(files: readonly string[]): void {
-  const chosen = files.length > 0 ? files : defaultFixtureFiles();
-  const packages = chosen.map((file) => ({
+/** The files to measure: those named, else every file of the real packages (refused when absent). */
+export function coverageFiles(named: readonly string[]): string[] {
+  if (named.length > 0) return [...named];
+  const packages = findRealPackages();
+  if (!packages.available)
+    throw new CoverageInputError(
+      `${describeAbsence(packages)} Without packages there is nothing to measure.`,
+      `${PACKAGES_FIX} Or name your own: t2a sandbox coverage --metadata FILE.`,
+    );
+  return packages.manifest.map((entry) => join(packages.dir, entry.file));
+}
+
+function readPackage(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new CoverageInputError(
+      `Cannot read the metadata package ${file}: ${(error as Error).message}.`,
+      'Name a DHIS2 metadata export in JSON (as /api/metadata gives it).',
+    );
+  }
+}
+
+/** `t2a sandbox coverage`: how many program indicators the sandbox evaluates, for every package read. */
+export function printCoverage(named: readonly string[]): void {
+  const packages = coverageFiles(named).map((file) => ({
     name: basename(file),
-    metadata: JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>,
+    metadata: readPackage(file),
   }));
   const report = measureProgramIndicatorCoverage(packages);
-  for (const pkg of report.packages.filter((p) => p.total > 0)) {
+  for (const pkg of report.packages) {
+    if (pkg.total === 0) {
+      process.stdout.write(`${pkg.name}: no program indicators (read for its other metadata)\n`);
+      continue;
+    }
     process.stdout.write(
       `${pkg.name}: ${pkg.evaluable} of ${pkg.total} program indicators evaluated\n`,
     );
@@ -37,6 +60,6 @@ export function printCoverage(files: readonly string[]): void {
   }
   const share = report.total === 0 ? 0 : (100 * report.evaluable) / report.total;
   process.stdout.write(
-    `Total: ${report.evaluable} of ${report.total} program indicators (${share.toFixed(1)} %) evaluated by the sandbox as DHIS2 does (with values, or with DHIS2's own error where it cannot run them either).\n`,
+    `Total: ${report.evaluable} of ${report.total} program indicators (${share.toFixed(1)} %) in ${packages.length} package(s) evaluated by the sandbox as DHIS2 does (with values, or with DHIS2's own error where it cannot run them either).\n`,
   );
 }

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type {
   RunningSandbox,
   SandboxContext,
   SandboxUserSpec,
 } from '../../../src/sandbox/index.ts';
 import type { MetadataObject } from '../../../src/sandbox/metadata/store.ts';
-import { FIXTURES } from '../fixtures.ts';
 import { api, sandboxForFile } from '../helpers.ts';
 
 /**
@@ -218,16 +215,6 @@ export function addEnrollment(
     )
     .run(nextId('AnEv'), enrollment, TRACKER, TRACKER_STAGE, e.orgUnit, e.date, e.date, updated);
   return enrollment;
-}
-
-/** Every collection of a real package, put as it is (`<repo>/../shared/fixtures/…`, never copied). */
-export function putPackage(ctx: SandboxContext, relative: string): void {
-  const contents = JSON.parse(readFileSync(join(FIXTURES, relative), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  for (const [type, objects] of Object.entries(contents))
-    if (Array.isArray(objects)) ctx.metadata.putMany(type, objects as MetadataObject[]);
 }
 
 export const ANALYST = { username: 'analyst', password: 'Analyst123!' } as const;

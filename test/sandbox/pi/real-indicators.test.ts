@@ -7,13 +7,13 @@ import type {
   AnalyticsEventRow,
   CompiledProgramIndicator,
 } from '../../../src/sandbox/pi/types.ts';
-import { fixture } from '../fixtures.ts';
+import { readPackage, withPackages } from '../../packages.ts';
 
 /** Real indicators compiled against their own packages; rows built by hand, one fact each. */
 function indicator(packages: string[], id: string): CompiledProgramIndicator {
   const index = new Map<string, MetadataObject>();
   for (const file of packages) {
-    for (const [type, list] of Object.entries(fixture(file))) {
+    for (const [type, list] of Object.entries(readPackage(file))) {
       if (Array.isArray(list))
         for (const object of list as MetadataObject[]) index.set(`${type}|${object.id}`, object);
     }
@@ -64,7 +64,7 @@ function enrollment(
 const CVC = ['CVC_EIR/CVC_EIR_TRK_DHIS2.39.0-en.metadata.json'];
 const STAGE = 'a1jCssI2LkW';
 
-describe('real program indicators in the sandbox’s engine', () => {
+describe('real program indicators in the sandbox’s engine', withPackages, () => {
   it('parses the packages’ multi-line filters and nested quotes in d2:condition', () => {
     expect(() =>
       parseExpression(
