@@ -146,10 +146,12 @@ function defineReconcileCommands(cli: Command): void {
   cli
     .command('adopt')
     .description(
-      'Record the values already in the target within a job’s scope as t2a’s own, so reconciliation can clear them later.',
+      'Make cells of the target t2a’s own: the values they hold now (typed by hand, or by another tool) are recorded as t2a’s, so the next run sends the tracker’s values there and clears them when the export stops producing them.',
     )
     .requiredOption('-j, --job <name>', 'the job')
     .option('-p, --period <period...>', 'periods instead of the job’s window')
+    .option('--data-element <code...>', 'only cells of these data elements (codes)')
+    .option('--org-unit <uid...>', 'only cells of these org units (the source’s or the target’s UID)')
     .option('-y, --yes', 'record them (without it, only show them)')
     .action(async (options, command: Command) => {
       const { adoptCommand } = await import('./commands/reconcile.ts');

@@ -182,6 +182,12 @@ export const jobSchema = z
           .positive()
           .default(48)
           .describe('No deletion from analytics older than this'),
+        takeOverFrom: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            'Users whose values t2a may overwrite (e.g. the import user of a migration); any other value t2a never wrote is withheld and reported, never overwritten',
+          ),
       })
       .strict()
       .default({
@@ -189,6 +195,7 @@ export const jobSchema = z
         staleAs: 'delete',
         maxDeleteShare: 0.2,
         maxAnalyticsAgeHours: 48,
+        takeOverFrom: [],
       }),
     shadow: z
       .object({

@@ -32,9 +32,17 @@ export const NUMERIC_TYPES: ReadonlySet<string> = new Set([
   'UNIT_INTERVAL',
 ]);
 
+/** Why a value does not fit a numeric data element: each has its own fix (core/issues.ts). */
+export type ValueRefusal =
+  | 'not-a-number'
+  | 'not-a-whole-number'
+  | 'negative-value'
+  | 'not-positive'
+  | 'not-negative';
+
 export type NormalisedValue =
   | { readonly ok: true; readonly value: string }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly cause: ValueRefusal; readonly reason: string };
 
 /**
  * Makes an analytics value fit the target data element. Analytics writes program indicator values as
@@ -45,17 +53,21 @@ export type NormalisedValue =
 export function normaliseValue(value: string, valueType: string | undefined): NormalisedValue {
   if (valueType === undefined || !NUMERIC_TYPES.has(valueType)) return { ok: true, value };
   const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number)) {
-    return { ok: false, reason: `"${value}" is not a number` };
-  }
+  const refuse = (cause: ValueRefusal, what: string) => ({
+    ok: false as const,
+    cause,
+    reason: `"${value}" ${what}, which ${valueType} refuses`,
+  });
+  if (value.trim() === '' || !Number.isFinite(number))
+    return refuse('not-a-number', 'is not a number');
   if (INTEGER_TYPES.has(valueType)) {
-    if (!Number.isInteger(number)) return { ok: false, reason: `"${value}" is not a whole number` };
+    if (!Number.isInteger(number)) return refuse('not-a-whole-number', 'is not a whole number');
     if (valueType === 'INTEGER_POSITIVE' && number <= 0)
-      return { ok: false, reason: `"${value}" is not positive` };
+      return refuse(number < 0 ? 'negative-value' : 'not-positive', 'is not positive');
     if (valueType === 'INTEGER_ZERO_OR_POSITIVE' && number < 0)
-      return { ok: false, reason: `"${value}" is negative` };
+      return refuse('negative-value', 'is negative');
     if (valueType === 'INTEGER_NEGATIVE' && number >= 0)
-      return { ok: false, reason: `"${value}" is not negative` };
+      return refuse('not-negative', 'is not negative');
     return { ok: true, value: String(number) };
   }
   // Plain numbers: "12.0" and "12" mean the same; send the shorter, as DHIS2 would store it.

@@ -19,17 +19,25 @@ export class T2aError extends Error {
   readonly kind: T2aErrorKind;
   readonly fix: string | undefined;
   readonly details: unknown;
+  /** The HTTP status of the DHIS2 answer the error is about, if it is about one. */
+  readonly httpStatus: number | undefined;
 
   constructor(
     kind: T2aErrorKind,
     message: string,
-    options: { fix?: string | undefined; details?: unknown; cause?: unknown } = {},
+    options: {
+      fix?: string | undefined;
+      details?: unknown;
+      cause?: unknown;
+      httpStatus?: number | undefined;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'T2aError';
     this.kind = kind;
     this.fix = options.fix;
     this.details = options.details;
+    this.httpStatus = options.httpStatus;
   }
 }
 

@@ -1,4 +1,4 @@
-import { type DataValue, dataValueKey, normaliseValue } from './data-value.ts';
+import { type DataValue, dataValueKey, normaliseValue, type ValueRefusal } from './data-value.ts';
 import type { DataSetLocks } from './locks.ts';
 
 /** What t2a knows of a target data element, found by its code. */
@@ -25,7 +25,12 @@ export type ValueProblem =
   | { readonly kind: 'duplicate'; readonly value: DataValue; readonly count: number }
   | { readonly kind: 'unknown-data-element'; readonly value: DataValue }
   | { readonly kind: 'unknown-category-option-combo'; readonly value: DataValue }
-  | { readonly kind: 'invalid-value'; readonly value: DataValue; readonly reason: string };
+  | {
+      readonly kind: 'invalid-value';
+      readonly cause: ValueRefusal;
+      readonly value: DataValue;
+      readonly reason: string;
+    };
 
 export interface CheckedValues {
   readonly values: DataValue[];
@@ -84,7 +89,12 @@ export function checkExportedValues(
     }
     const normalised = normaliseValue(value.value, element.valueType);
     if (!normalised.ok) {
-      problems.push({ kind: 'invalid-value', value, reason: normalised.reason });
+      problems.push({
+        kind: 'invalid-value',
+        cause: normalised.cause,
+        value,
+        reason: normalised.reason,
+      });
       continue;
     }
     values.push(normalised.value === value.value ? value : { ...value, value: normalised.value });

@@ -24,13 +24,13 @@ export interface IssueEntry {
 const MAX_OBJECTS = 20;
 const MAX_MESSAGES = 3;
 
-interface Cause {
+export interface Cause {
   readonly title: string;
   readonly fix: string;
 }
 
 /** Why values did not arrive, in words an HMIS administrator knows, with what to do about it. */
-const CAUSES: Record<string, Cause> = {
+export const CAUSES: Readonly<Record<string, Cause>> = {
   'unknown-data-element': {
     title: 'Data element code not found in the target',
     fix: 'Correct the data element code in the program indicator’s mapping attribute, or give the target data element that code (and share it with the import user).',
@@ -52,8 +52,28 @@ const CAUSES: Record<string, Cause> = {
     fix: 'Assign the import user to an org unit above these (data capture org units) in the target.',
   },
   'invalid-value': {
-    title: 'Value does not fit the data element’s value type',
-    fix: 'Set decimals to 0 on the program indicator, or change the data element’s value type.',
+    title: 'Value refused by DHIS2 for the data element’s value type',
+    fix: 'DHIS2’s message below names the value type: make the indicator give what the data element takes, or change the data element’s value type.',
+  },
+  'not-a-number': {
+    title: 'Not a number, for a numeric data element',
+    fix: 'The indicator gives text or nothing a number can be made of: correct its expression, or map it to a data element of a text value type.',
+  },
+  'not-a-whole-number': {
+    title: 'A fraction, for a whole-number data element',
+    fix: 'Set decimals to 0 on the program indicator (analytics then rounds its values), or make the data element a NUMBER if fractions are meant.',
+  },
+  'negative-value': {
+    title: 'A negative number, for a data element that takes none',
+    fix: 'The indicator gave a number below zero, which this data element refuses (rounding does not help): check its expression (a subtraction, a difference of dates) and its filter, or change the data element’s value type.',
+  },
+  'not-positive': {
+    title: 'Zero, for a positive-integer data element',
+    fix: 'INTEGER_POSITIVE takes 1 and up: if zero is a real count, make the data element INTEGER_ZERO_OR_POSITIVE; otherwise check the indicator’s expression.',
+  },
+  'not-negative': {
+    title: 'Zero or more, for a negative-integer data element',
+    fix: 'INTEGER_NEGATIVE takes only numbers below zero: map the indicator to a data element of another value type, or correct its expression.',
   },
   'locked-period': {
     title: 'Period locked or closed for data entry in the target',
@@ -62,6 +82,22 @@ const CAUSES: Record<string, Cause> = {
   'invalid-period': {
     title: 'Period not valid for the data set',
     fix: 'Set the job’s periodType to the target data set’s period type.',
+  },
+  'held-by-others': {
+    title: 'Held in the target by someone else: not overwritten',
+    fix: 'These cells hold values t2a never wrote (typed by hand, or stored by another tool), so t2a leaves them and reports them each night. If the tracker should win: "t2a adopt --job NAME" (with --data-element, --period or --org-unit to choose the cells), or name the user who stored them in the job’s reconcile.takeOverFrom (e.g. a migration’s import user). If the manual numbers should stay, leave them: nothing is lost.',
+  },
+  'indicator-failed': {
+    title: 'Program indicator the source could not evaluate: no values exported',
+    fix: 'DHIS2 failed to compute these indicators (its message is beside each): correct the expression or filter in the source’s Maintenance app, or run analytics if it says a table is missing. The other indicators were delivered; what t2a wrote for these before is kept, not deleted.',
+  },
+  'failed-validation': {
+    title: 'Program indicator withheld: its mapping failed validation (the run was forced)',
+    fix: 'Correct each as its finding says ("t2a validate --job NAME" has the whole report); until then its values are withheld, and the run is not a success.',
+  },
+  'kept-uncertain': {
+    title: 'Stale values kept: their indicator failed on the source',
+    fix: 'The source could not evaluate the indicators behind these values, so t2a cannot tell whether they are gone: they stay until the indicator evaluates again (see "Program indicator the source could not evaluate").',
   },
   'changed-in-target': {
     title: 'Changed in the target since t2a wrote it: not overwritten',
@@ -85,7 +121,7 @@ const CAUSES: Record<string, Cause> = {
   },
   'deletion-withheld': {
     title: 'Stale values not deleted (guard rail)',
-    fix: 'Read the reason below; once the export is complete and fresh the next run clears them, or rerun with --allow-mass-delete.',
+    fix: 'The reason below says which guard held them and what lifts it; the next run that passes it clears them.',
   },
   'would-delete': {
     title: 'Stale values a real run would delete',
@@ -145,16 +181,18 @@ export function conflictIssue(conflict: ImportConflict): IssueEntry {
 
 export function problemIssue(problem: ValueProblem): IssueEntry {
   const value = problem.value;
+  if (problem.kind === 'invalid-value')
+    return issue(problem.cause, 1, [
+      `${value.dataElement} ${value.period} ${value.orgUnit}: ${problem.reason}`,
+    ]);
   const object =
     problem.kind === 'unmapped-indicator'
       ? problem.programIndicator
       : problem.kind === 'unknown-category-option-combo'
         ? `${value.dataElement} / ${value.categoryOptionCombo ?? 'default'}`
-        : problem.kind === 'invalid-value'
-          ? `${value.dataElement} ${value.period} ${value.orgUnit}: ${problem.reason}`
-          : problem.kind === 'duplicate'
-            ? `${value.dataElement} / ${value.categoryOptionCombo ?? 'default'} (${problem.count} indicators)`
-            : value.dataElement;
+        : problem.kind === 'duplicate'
+          ? `${value.dataElement} / ${value.categoryOptionCombo ?? 'default'} (${problem.count} indicators)`
+          : value.dataElement;
   return issue(problem.kind, problem.kind === 'duplicate' ? problem.count : 1, [object]);
 }
 

@@ -1,4 +1,5 @@
 import { type DataValue, dataValueKey } from './data-value.ts';
+import { mappingKey } from './mapping.ts';
 
 /** A value the target holds, with who stored it and when (for the deletion record). */
 export interface HeldValue extends DataValue {
@@ -33,6 +34,13 @@ export interface StaleValue {
   readonly action: 'delete' | 'zero';
 }
 
+/** A fresh value not sent because the target's cell holds a value t2a never wrote. */
+export interface HeldByOthers {
+  readonly value: DataValue;
+  /** What the cell holds, with who stored it and when. */
+  readonly held: HeldValue;
+}
+
 export interface ReconcilePlan {
   readonly create: DataValue[];
   readonly update: { readonly value: DataValue; readonly before: string }[];
@@ -49,10 +57,20 @@ export interface ReconcilePlan {
     readonly written: string;
     readonly held: string | undefined;
   }[];
+  /**
+   * Fresh values t2a does not send because the cell holds a different value t2a never wrote (typed by
+   * hand, or stored by another tool), and the job does not let t2a take it over.
+   */
+  readonly heldByOthers: HeldByOthers[];
+  /**
+   * Values t2a wrote that the export did not produce, kept because the export of their indicator for
+   * this scope cannot be trusted (the source failed to evaluate it): not stale, not deleted.
+   */
+  readonly uncertain: HeldValue[];
 }
 
 export interface ReconcileInput {
-  /** The fresh, checked values for this scope. */
+  /** The fresh, checked values for this scope, as the target would receive them. */
   readonly fresh: readonly DataValue[];
   /** What the target holds in this scope (only data elements and combos the job maps). */
   readonly held: readonly HeldValue[];
@@ -60,6 +78,21 @@ export interface ReconcileInput {
   readonly ledger: readonly LedgerEntry[];
   /** Data element codes whose stale values become zero instead of being deleted. */
   readonly zeroInsteadOfDelete?: ReadonlySet<string> | undefined;
+  /**
+   * Keys (`dataValueKey`) the export produced but t2a withheld (failed validation, a value the data
+   * element refuses, a closed period, an org unit the target refuses): produced, so never stale.
+   */
+  readonly withheld?: ReadonlySet<string> | undefined;
+  /**
+   * Mapping keys (`mappingKey`) whose indicators the source failed to evaluate for this scope: their
+   * values were not exported, so what t2a wrote for them is kept, not judged stale.
+   */
+  readonly uncertain?: ReadonlySet<string> | undefined;
+  /**
+   * Whether t2a may overwrite a value it never wrote (the job's `reconcile.takeOverFrom`: values a
+   * named user stored, e.g. a migration's import user). By default it may not.
+   */
+  readonly mayTakeOver?: ((held: HeldValue) => boolean) | undefined;
 }
 
 const sameNumber = (a: string, b: string) =>
@@ -67,11 +100,15 @@ const sameNumber = (a: string, b: string) =>
 
 /**
  * Compares a fresh export with what the target holds. New and changed values are sent; unchanged ones are
- * counted, not re-sent. A held value is stale only if t2a wrote it (it is in the ledger) with the value the
- * target still holds, and the export no longer produces it: values entered by hand, or changed by hand
- * since t2a wrote them, are never touched. Nor are they overwritten: where the target no longer holds
- * what t2a wrote (someone changed or deleted it), the fresh value is withheld and reported
- * (`changedInTarget`) until someone decides (`t2a adopt` makes the target's value t2a's again).
+ * counted, not re-sent. A cell is t2a's only where t2a wrote it (it is in the ledger) and the target still
+ * holds what t2a wrote:
+ * - a cell holding a value t2a never wrote (typed by hand, another tool) is not overwritten: the fresh
+ *   value is withheld and reported (`heldByOthers`) until someone decides (`t2a adopt`, or the job's
+ *   `takeOverFrom` names the user who stored it);
+ * - a cell whose value someone changed or deleted since t2a wrote it is not overwritten either
+ *   (`changedInTarget`);
+ * - a value t2a wrote that the export no longer produces is stale (deleted, or zeroed), unless the
+ *   export produced it but t2a withheld it, or the indicators that produce it failed on the source.
  */
 export function planReconcile(input: ReconcileInput): ReconcilePlan {
   const held = new Map(input.held.map((value) => [dataValueKey(value), value]));
@@ -84,6 +121,8 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
     stale: [],
     notOurs: [],
     changedInTarget: [],
+    heldByOthers: [],
+    uncertain: [],
   };
   for (const value of input.fresh) {
     const key = dataValueKey(value);
@@ -94,15 +133,21 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
     else if (ours !== undefined && !(current && sameNumber(current.value, ours)))
       plan.changedInTarget.push({ value, written: ours, held: current?.value });
     else if (!current) plan.create.push(value);
+    else if (ours === undefined && !(input.mayTakeOver?.(current) ?? false))
+      plan.heldByOthers.push({ value, held: current });
     else plan.update.push({ value, before: current.value });
   }
   for (const entry of input.ledger) {
     const key = dataValueKey(entry);
-    if (freshKeys.has(key)) continue;
+    if (freshKeys.has(key) || input.withheld?.has(key)) continue;
     const current = held.get(key);
     if (!current) continue;
     if (!sameNumber(current.value, entry.value)) {
       plan.notOurs.push(current);
+      continue;
+    }
+    if (input.uncertain?.has(mappingKey(entry))) {
+      plan.uncertain.push(current);
       continue;
     }
     const zero = input.zeroInsteadOfDelete?.has(entry.dataElement) ?? false;
@@ -152,12 +197,16 @@ export interface DeletionGuard {
 }
 
 /**
- * Whether a plan's deletions may run. Deleting is the one irreversible thing t2a does, so it stops when
- * the export cannot be trusted (failed, partial, or from stale analytics) or when the plan would delete
- * a large share of the scope, which looks more like a broken source than like corrections.
+ * Whether the stale values of a job's scope in one target may be deleted. Deleting is the one
+ * irreversible thing t2a does. Values whose export was uncertain never reach this point (a failed
+ * chunk is never reconciled; an indicator the source failed to evaluate keeps its values: planReconcile),
+ * so what is left to guard is the run as a whole: analytics older than the job allows (the export may
+ * miss corrections not yet analysed), and a share of the scope so large it looks like a broken source
+ * rather than corrections — the only guard `--allow-mass-delete` lifts.
  */
 export function guardDeletions(options: {
-  readonly exportComplete: boolean;
+  /** The job and target, as a person reads them, e.g. `job "immunisation" in hmis`. */
+  readonly scope: string;
   readonly analyticsAgeHours: number | undefined;
   readonly maxAnalyticsAgeHours: number | undefined;
   readonly deletions: number;
@@ -166,17 +215,17 @@ export function guardDeletions(options: {
   readonly allowMassDelete: boolean;
 }): DeletionGuard {
   if (options.deletions === 0) return { allowed: true };
-  if (!options.exportComplete) {
-    return { allowed: false, reason: 'the export of this scope failed or came back partial' };
-  }
   if (options.maxAnalyticsAgeHours !== undefined) {
     if (options.analyticsAgeHours === undefined) {
-      return { allowed: false, reason: 'the source does not say when analytics last ran' };
+      return {
+        allowed: false,
+        reason: `the source does not say when its analytics last ran, and ${options.scope} allows deletions only from analytics at most ${options.maxAnalyticsAgeHours} h old`,
+      };
     }
     if (options.analyticsAgeHours > options.maxAnalyticsAgeHours) {
       return {
         allowed: false,
-        reason: `analytics is ${Math.round(options.analyticsAgeHours)} h old, over the job's limit of ${options.maxAnalyticsAgeHours} h`,
+        reason: `the source's analytics is ${Math.round(options.analyticsAgeHours)} h old, over the ${options.maxAnalyticsAgeHours} h ${options.scope} allows for deletions (reconcile.maxAnalyticsAgeHours): run analytics on the source first`,
       };
     }
   }
@@ -184,7 +233,7 @@ export function guardDeletions(options: {
   if (share > options.maxDeleteShare && !options.allowMassDelete) {
     return {
       allowed: false,
-      reason: `the plan would delete ${options.deletions} of ${options.scopeSize} values (${Math.round(share * 100)} %), over the limit of ${Math.round(options.maxDeleteShare * 100)} %; run with --allow-mass-delete if that is right`,
+      reason: `they are ${options.deletions} of the ${options.scopeSize} values ${options.scope} holds (${Math.round(share * 100)} %), over reconcile.maxDeleteShare (${Math.round(options.maxDeleteShare * 100)} %); if the tracker data really shrank that much, rerun with --allow-mass-delete`,
     };
   }
   return { allowed: true };

@@ -1,5 +1,5 @@
 import type { DataValue } from '../core/data-value.ts';
-import { T2aError } from '../core/errors.ts';
+import { isT2aError, T2aError } from '../core/errors.ts';
 import { splitPairs } from '../core/split-request.ts';
 import type { Dhis2Client, Query } from './client.ts';
 import type { ServerProfile } from './server-profile.ts';
@@ -106,4 +106,79 @@ function readDataValueSet(client: Dhis2Client, body: unknown): DataValue[] {
     attributeOptionCombo: optional(row.attributeOptionCombo),
     value: String(row.value),
   }));
+}
+
+/**
+ * Whether an analytics error can be one program indicator's doing, so that the same request without it
+ * may succeed. The planner runs one SQL statement per indicator (`DefaultEventQueryPlanner
+ * .groupByQueryItems`, 2.36–2.43) and one failure fails the request, naming no indicator:
+ * - 409 E7145 (a grammar error: a missing column, `avg(text)`) and E7144 (the table of the indicator's
+ *   programme is missing), from 2.38.5/2.39.4/2.40.2/2.41.0 (`AnalyticsUtils.withExceptionHandling`,
+ *   `WebMessageUtils.createWebMessage`); E7132 (a data exception: a division by zero, a yes/no data
+ *   element compared with text) from the same versions; E7133 (invalid types);
+ * - 409 without an error code: the indicator's expression or filter does not parse
+ *   (`IllegalStateException` → `CrudControllerAdvice`, every version);
+ * - 500 with the database's own message (`ERROR: …`): a data exception before those versions, not
+ *   caught by analytics (`CrudControllerAdvice.defaultExceptionHandler` answers the cause's message).
+ * Not so a refused login, an org unit the user may not see (E7120), a timeout (E7131), nor a 500 that
+ * is not DHIS2 naming a database error (a proxy's page, a server in trouble: retried, then the chunk fails).
+ */
+export function oneIndicatorMayCause(error: unknown): boolean {
+  if (!isT2aError(error) || error.kind !== 'dhis2') return false;
+  const body = error.details as { errorCode?: unknown; message?: unknown } | undefined;
+  if (error.httpStatus === 500)
+    return typeof body?.message === 'string' && body.message.startsWith('ERROR: ');
+  if (error.httpStatus !== 409) return false;
+  const code = typeof body === 'object' && body !== null ? body.errorCode : 'not DHIS2';
+  return code === undefined || INDICATOR_ERRORS.has(String(code));
+}
+
+const INDICATOR_ERRORS = new Set(['E7132', 'E7133', 'E7144', 'E7145']);
+
+/** What DHIS2 said of a failing indicator: its message, with the database's text where 2.42+ gives it. */
+export function sourceMessage(error: unknown): string {
+  const body = (isT2aError(error) ? error.details : undefined) as
+    | { message?: unknown; devMessage?: unknown; errorCode?: unknown }
+    | undefined;
+  if (!body || typeof body !== 'object' || body.message === undefined)
+    return (error as Error).message;
+  const code = body.errorCode ? `${String(body.errorCode)} ` : '';
+  const dev =
+    typeof body.devMessage === 'string' && !body.devMessage.startsWith('SqlState')
+      ? ` (${body.devMessage})`
+      : '';
+  return `${code}${String(body.message)}${dev}`;
+}
+
+/**
+ * Asks the source to evaluate one indicator for one period and one org unit: a request that DHIS2 plans
+ * as a single SQL statement, so that a grammar error is answered (409 E7145) rather than dropped, as
+ * DHIS2 drops it silently from a request of several statements (2.38.5+, `isMultipleQueries`).
+ * Undefined when it evaluates; else what DHIS2 said.
+ */
+export async function probeIndicator(
+  client: Dhis2Client,
+  profile: ServerProfile,
+  request: {
+    readonly programIndicator: string;
+    readonly period: string;
+    readonly orgUnit: string;
+    readonly mappingAttribute: string;
+  },
+): Promise<string | undefined> {
+  try {
+    await client.get(
+      'analytics/dataValueSet.json',
+      exportQuery(profile, {
+        programIndicators: [request.programIndicator],
+        periods: [request.period],
+        orgUnits: [request.orgUnit],
+        mappingAttribute: request.mappingAttribute,
+      }),
+    );
+    return undefined;
+  } catch (error) {
+    if (oneIndicatorMayCause(error)) return sourceMessage(error);
+    throw error;
+  }
 }

@@ -160,6 +160,7 @@ export class Dhis2Client {
             fix: error.fix,
             details: error.details,
             cause: error,
+            httpStatus: error.httpStatus,
           },
         );
       }
@@ -267,6 +268,7 @@ export class Dhis2Client {
               ? `The proxy in front of ${this.name} refused a ${path.length + new URL(url).search.length}-byte URL: set maxUrlLength of connection "${this.name}" below that, and t2a splits its requests to fit.`
               : 'Check the request parameters named in the message.',
         details: body,
+        httpStatus: response.status,
       },
     );
     // 5xx, 429 and gateway errors pass; other answers will not change on a retry.

@@ -2,11 +2,18 @@ import pLimit from 'p-limit';
 import { addTiming, type ChunkTimings, noTimings } from '../core/chunk-timings.ts';
 import type { DataValue } from '../core/data-value.ts';
 import { isT2aError, type T2aError } from '../core/errors.ts';
+import { isolateFailing } from '../core/isolate.ts';
 import type { Chunk } from '../core/plan.ts';
 import { delivered, emptyTally, type FailedChunk, type Tally, tally } from '../core/report.ts';
-import { exportDataValueSet } from '../dhis2/analytics.ts';
+import { exportDataValueSet, oneIndicatorMayCause, sourceMessage } from '../dhis2/analytics.ts';
 import type { Logger } from '../log.ts';
-import { type ChunkDelivery, type Delivery, deliverChunk, STALE_NAMES } from './deliver.ts';
+import {
+  type ChunkDelivery,
+  type Delivery,
+  deliverChunk,
+  STALE_NAMES,
+  type StaleScope,
+} from './deliver.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 import { semaphore } from './semaphore.ts';
 
@@ -19,8 +26,11 @@ export interface TargetChunks {
   readonly staleNames: readonly string[];
   /** Values the chunks' scopes held in the target. */
   readonly held: number;
-  /** Some chunk withheld values: clearing anything would rest on an incomplete picture. */
-  readonly incomplete: boolean;
+  /**
+   * The mapping keys of the stale values, each with a period and a source org unit where it was found
+   * stale: before deleting, t2a asks the source once whether the indicators behind them evaluate.
+   */
+  readonly staleScopes: ReadonlyMap<string, StaleScope>;
 }
 
 /** What the chunks delivered, per target in the job's order, and the chunks that failed. */
@@ -38,6 +48,8 @@ export interface ChunksOutcome {
   readonly halted?: T2aError | undefined;
   /** How long the chunks took, folded as they finished. */
   readonly timings: ChunkTimings;
+  /** The indicators the source failed to evaluate, with what it said. */
+  readonly failing: FailingIndicators;
 }
 
 export interface ChunkOptions {
@@ -79,31 +91,66 @@ function failedChunk(
   };
 }
 
+/**
+ * The program indicators the source failed to evaluate in this run, with what DHIS2 said: found by
+ * narrowing a failed export down (core/isolate.ts), then left out of every later chunk's export.
+ */
+export type FailingIndicators = Map<string, string>;
+
 /** A chunk's export: its values, or why it failed (the chunk then delivers nothing). */
 type Exported =
-  | { readonly values: DataValue[]; readonly requests: number }
+  | {
+      readonly values: DataValue[];
+      readonly requests: number;
+      /** Indicators left out of this chunk's values because the source fails on them. */
+      readonly failing: ReadonlySet<string>;
+    }
   | { readonly failed: ChunkRun };
 
+/**
+ * One chunk's export, without the indicators already known to fail. When the source refuses it with an
+ * error one indicator can cause, the request is narrowed down to the failing indicators: their values
+ * are missing (and reported), the others' are delivered, and the run remembers them.
+ */
 async function exportChunk(
   resolved: ResolvedJob,
   deliveries: readonly Delivery[],
   chunk: Chunk,
+  failing: FailingIndicators,
   log: Logger,
 ): Promise<Exported> {
   const { job, source } = resolved;
+  const indicators = [...new Set(resolved.mappings.map((mapping) => mapping.programIndicator))];
   try {
-    const result = await exportDataValueSet(source.client, source.info.profile, {
-      programIndicators: resolved.mappings.map((mapping) => mapping.programIndicator),
-      periods: chunk.periods,
-      orgUnits: chunk.orgUnits,
-      mappingAttribute: job.mappingAttribute,
-    });
-    if (result.requests > 1)
+    const isolated = await isolateFailing(
+      indicators.filter((id) => !failing.has(id)),
+      (programIndicators) =>
+        exportDataValueSet(source.client, source.info.profile, {
+          programIndicators,
+          periods: chunk.periods,
+          orgUnits: chunk.orgUnits,
+          mappingAttribute: job.mappingAttribute,
+        }),
+      oneIndicatorMayCause,
+    );
+    for (const { item, error } of isolated.failed) {
+      failing.set(item, sourceMessage(error));
+      log.warn(
+        { programIndicator: item, err: sourceMessage(error) },
+        'the source cannot evaluate an indicator: its values are left out',
+      );
+    }
+    const requests = isolated.results.reduce((sum, result) => sum + result.requests, 0);
+    if (requests > isolated.results.length)
       log.info(
-        { requests: result.requests, maxUrlLength: source.client.maxUrlLength },
+        { requests, maxUrlLength: source.client.maxUrlLength },
         'export split to keep URLs short',
       );
-    return { values: result.values, requests: result.requests };
+    return {
+      values: isolated.results.flatMap((result) => result.values),
+      requests: requests + isolated.requests - isolated.results.length,
+      failing: new Set(indicators.filter((id) => failing.has(id))),
+    };
   } catch (error) {
     log.error({ err: (error as Error).message }, 'export failed');
     return {
@@ -122,7 +169,7 @@ async function deliverExported(
   resolved: ResolvedJob,
   deliveries: readonly Delivery[],
   chunk: Chunk,
-  exported: { readonly values: DataValue[]; readonly requests: number },
+  exported: Extract<Exported, { values: DataValue[] }>,
   log: Logger,
 ): Promise<ChunkRun> {
   const results: (ChunkDelivery | undefined)[] = [];
@@ -130,7 +177,12 @@ async function deliverExported(
   let halt: T2aError | undefined;
   for (const delivery of deliveries) {
     try {
-      const result = await deliverChunk({ ...delivery, log }, chunk, exported.values);
+      const result = await deliverChunk(
+        { ...delivery, log },
+        chunk,
+        exported.values,
+        exported.failing,
+      );
       results.push(result);
       if (result.failure) {
         const name = delivery.target.client.name;
@@ -147,13 +199,27 @@ async function deliverExported(
   return { delivered: results, failed, halt, requests: exported.requests };
 }
 
+/** Stale values per mapping key, added up; the first scope seen is enough to ask the source about it. */
+function withScopes(
+  so: ReadonlyMap<string, StaleScope>,
+  more: ReadonlyMap<string, StaleScope>,
+): ReadonlyMap<string, StaleScope> {
+  if (more.size === 0) return so;
+  const merged = new Map(so);
+  for (const [key, scope] of more) {
+    const seen = merged.get(key);
+    merged.set(key, seen ? { ...seen, count: seen.count + scope.count } : scope);
+  }
+  return merged;
+}
+
 /** A target before its first chunk: only the job's own issues (unmapped indicators…) counted. */
 const nothingYet = (resolved: ResolvedJob): TargetChunks => ({
   tally: tally(emptyTally(), delivered({ issues: resolved.issues })),
   stale: 0,
   staleNames: [],
   held: 0,
-  incomplete: false,
+  staleScopes: new Map(),
 });
 
 /**
@@ -177,6 +243,7 @@ export async function deliverChunks(
   let halted: T2aError | undefined;
   let timings = noTimings();
   const failed: FailedChunk[] = [];
+  const failing: FailingIndicators = new Map();
   const targets = deliveries.map(() => nothingYet(resolved));
   const record = (run: ChunkRun) => {
     run.delivered.forEach((chunk, index) => {
@@ -190,7 +257,7 @@ export async function deliverChunks(
             ? [...so.staleNames, ...chunk.staleNames].slice(0, STALE_NAMES)
             : so.staleNames,
         held: so.held + chunk.held,
-        incomplete: so.incomplete || chunk.incomplete,
+        staleScopes: withScopes(so.staleScopes, chunk.staleScopes),
       };
     });
     failed.push(...run.failed);
@@ -208,7 +275,7 @@ export async function deliverChunks(
         let started = 0;
         const exported = await exports(() => {
           started = performance.now();
-          return exportChunk(resolved, deliveries, chunk, chunkLog);
+          return exportChunk(resolved, deliveries, chunk, failing, chunkLog);
         });
         const exportMs = since(started);
         let delivering = 0;
@@ -235,5 +302,5 @@ export async function deliverChunks(
       }
     }),
   );
-  return { deliveries: targets, failed, done, exportRequests, halted, timings };
+  return { deliveries: targets, failed, done, exportRequests, halted, timings, failing };
 }

@@ -1,4 +1,4 @@
-import { type DataValue, zeroIsInsignificant } from '../core/data-value.ts';
+import { type DataValue, dataValueKey, zeroIsInsignificant } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import { checkExportedValues } from '../core/export-check.ts';
 import { addCounts, emptyCounts, type ImportCounts, takenValues } from '../core/import-summary.ts';
@@ -15,7 +15,13 @@ import type { Logger } from '../log.ts';
 import type { T2aStore } from '../store/types.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 import { groupForImport, type PreparedTarget, translatedOrgUnits } from './target.ts';
-import { afterImport, changedInTarget, markKnown, targetScope } from './target-scope.ts';
+import {
+  afterImport,
+  changedInTarget,
+  heldByOthers,
+  markKnown,
+  targetScope,
+} from './target-scope.ts';
 
 /** One target of a run: the job, the target, and where the run records what it writes. */
 export interface Delivery {
@@ -28,6 +34,16 @@ export interface Delivery {
   readonly log: Logger;
 }
 
+/**
+ * The stale values of one mapping key: how many, and one period and source org unit where one was
+ * found, to ask the source whether the indicator behind them evaluates.
+ */
+export interface StaleScope {
+  readonly count: number;
+  readonly period: string;
+  readonly orgUnit: string;
+}
+
 /** What delivering one chunk to one target did, and what it leaves for the end of the job. */
 export interface ChunkDelivery {
   readonly result: DeliveryResult;
@@ -37,10 +53,10 @@ export interface ChunkDelivery {
    */
   readonly stale: number;
   readonly staleNames: readonly string[];
+  /** The mapping keys of the stale values, each with where one was found. */
+  readonly staleScopes: ReadonlyMap<string, StaleScope>;
   /** How many values the chunk's scope held in the target. */
   readonly held: number;
-  /** Values were withheld in this chunk: clearing anything in it would rest on an incomplete picture. */
-  readonly incomplete: boolean;
   /** Why the chunk failed as a whole (a closed period with `lockedPeriods: fail`): nothing was sent. */
   readonly failure?: T2aError | undefined;
 }
@@ -55,11 +71,15 @@ interface Sent {
   readonly answeredAt?: number | undefined;
 }
 
-/** Checks, translates and reconciles one exported chunk for one target, then sends what changed. */
+/**
+ * Checks, translates and reconciles one exported chunk for one target, then sends what changed.
+ * `failing`: the indicators the source could not evaluate for this chunk, whose values are missing.
+ */
 export async function deliverChunk(
   delivery: Delivery,
   chunk: Chunk,
   exported: readonly DataValue[],
+  failing: ReadonlySet<string> = new Set(),
 ): Promise<ChunkDelivery> {
   const { target, resolved } = delivery;
   const checked = checkExportedValues(exported, {
@@ -78,13 +98,14 @@ export async function deliverChunk(
       result: delivered({ exported: exported.length, withheld: exported.length, issues }),
       stale: 0,
       staleNames: [],
+      staleScopes: new Map(),
       held: 0,
-      incomplete: true,
       failure: locked.failure,
     };
   }
   const ledger = await ledgerEntries(delivery, chunk);
   const scope = await targetScope(delivery, chunk, locked.open, ledger);
+  const takeOverFrom = new Set(resolved.job.reconcile.takeOverFrom);
   const reconcile = planReconcile({
     fresh: locked.open,
     held: scope.held,
@@ -93,6 +114,13 @@ export async function deliverChunk(
       resolved.job.reconcile.staleAs === 'zero'
         ? new Set(resolved.mappings.map((mapping) => mapping.dataElement))
         : undefined,
+    withheld: producedKeys(delivery, exported, ready.zeroKeys),
+    uncertain: new Set(
+      resolved.mappings
+        .filter((mapping) => failing.has(mapping.programIndicator))
+        .map((mapping) => mappingKey(mapping)),
+    ),
+    mayTakeOver: (held) => held.storedBy !== undefined && takeOverFrom.has(held.storedBy),
   });
   if (reconcile.stale.length > 0)
     await delivery.store?.ledger.holdStale(target.ledgerKey, resolved.job.name, reconcile.stale);
@@ -102,15 +130,20 @@ export async function deliverChunk(
     delivery,
     chunk,
     sent.sent > 0 ? afterImport(target, sent.answeredAt) : scope.readFrom,
-    new Set(reconcile.changedInTarget.map(({ value }) => value.orgUnit)),
+    new Set(
+      [...reconcile.changedInTarget, ...reconcile.heldByOthers].map(({ value }) => value.orgUnit),
+    ),
   );
-  issues.push(...changedInTarget(delivery, reconcile.changedInTarget));
+  issues.push(
+    ...changedInTarget(delivery, reconcile.changedInTarget),
+    ...heldByOthers(delivery, reconcile.heldByOthers),
+  );
+  const notSent = reconcile.changedInTarget.length + reconcile.heldByOthers.length;
   return {
     result: delivered({
       exported: exported.length,
-      withheld:
-        exported.length - ready.zeros - locked.open.length + reconcile.changedInTarget.length,
-      zeros: ready.zeros,
+      withheld: exported.length - ready.zeroKeys.length - locked.open.length + notSent,
+      zeros: ready.zeroKeys.length,
       unchanged: reconcile.unchanged.length,
       plan: planOf(reconcile),
       ...sent,
@@ -118,9 +151,56 @@ export async function deliverChunk(
     }),
     stale: reconcile.stale.length,
     staleNames: reconcile.stale.slice(0, STALE_NAMES).map(staleName),
+    staleScopes: staleScopes(delivery, chunk, reconcile.stale),
     held: scope.held.length,
-    incomplete: locked.open.length + ready.zeros < exported.length,
   };
+}
+
+/**
+ * The keys of every exported value, as the target would hold them, but zeros the target does not
+ * store: what the export produced. Withheld or not, a produced value is not stale; a zero the target
+ * does not store is the export saying the old value is gone.
+ */
+function producedKeys(
+  delivery: Delivery,
+  exported: readonly DataValue[],
+  zeroKeys: readonly string[],
+): Set<string> {
+  const { target } = delivery;
+  const zeros = new Set(zeroKeys);
+  const keys = new Set<string>();
+  for (const value of exported) {
+    const key = dataValueKey({
+      ...value,
+      orgUnit: target.translate(value.orgUnit) ?? value.orgUnit,
+    });
+    if (!zeros.has(key)) keys.add(key);
+  }
+  return keys;
+}
+
+/** Per mapping key of the stale values, one period and source org unit where it was found stale. */
+function staleScopes(
+  delivery: Delivery,
+  chunk: Chunk,
+  stale: readonly StaleValue[],
+): Map<string, StaleScope> {
+  const scopes = new Map<string, StaleScope>();
+  if (stale.length === 0) return scopes;
+  const sourceOf = new Map(
+    chunk.orgUnits.map((id) => [delivery.target.translate(id) ?? id, id] as const),
+  );
+  for (const { held } of stale) {
+    const key = mappingKey(held);
+    const seen = scopes.get(key);
+    scopes.set(
+      key,
+      seen
+        ? { ...seen, count: seen.count + 1 }
+        : { count: 1, period: held.period, orgUnit: sourceOf.get(held.orgUnit) ?? held.orgUnit },
+    );
+  }
+  return scopes;
 }
 
 /** How many stale values a report names. */
@@ -154,11 +234,11 @@ function orgUnitRefusal(delivery: Delivery, value: DataValue): IssueEntry | unde
 function deliverable(
   delivery: Delivery,
   values: readonly DataValue[],
-): { values: DataValue[]; issues: IssueEntry[]; zeros: number } {
+): { values: DataValue[]; issues: IssueEntry[]; zeroKeys: string[] } {
   const { target } = delivery;
   const ready: DataValue[] = [];
   const issues: IssueEntry[] = [];
-  let zeros = 0;
+  const zeroKeys: string[] = [];
   for (const value of values) {
     const refused = orgUnitRefusal(delivery, value);
     const finding = delivery.failed.get(mappingKey(value));
@@ -166,15 +246,15 @@ function deliverable(
       issues.push(refused ?? issue(finding!.kind, 1, [finding!.dataElement ?? finding!.kind]));
       continue;
     }
+    const orgUnit = target.translate(value.orgUnit)!;
     const element = target.dataElements.get(value.dataElement);
     if (element && zeroIsInsignificant(value.value, element)) {
-      zeros += 1;
+      zeroKeys.push(dataValueKey({ ...value, orgUnit }));
       continue;
     }
-    const orgUnit = target.translate(value.orgUnit)!;
     ready.push(orgUnit === value.orgUnit ? value : { ...value, orgUnit });
   }
-  return { values: ready, issues, zeros };
+  return { values: ready, issues, zeroKeys };
 }
 
 async function ledgerEntries(delivery: Delivery, chunk: Chunk) {

@@ -20,11 +20,11 @@ import type { Logger } from '../log.ts';
 import { type ChunksOutcome, deliverChunks } from './chunks.ts';
 import { completeJob } from './complete.ts';
 import type { JobContext } from './context.ts';
-import type { Delivery } from './deliver.ts';
+import type { Delivery, StaleScope } from './deliver.ts';
 import { settleIntents } from './intents.ts';
 import { failedMappings, jobLevelFindings, mappingFindings } from './job-findings.ts';
 import { analyticsAge, type ResolvedJob, resolveJob } from './resolve-job.ts';
-import { clearStale } from './stale.ts';
+import { clearStale, uncertainStaleKeys } from './stale.ts';
 
 export interface RunOptions {
   readonly dryRun?: boolean | undefined;
@@ -111,27 +111,70 @@ async function aggregateAnalytics(delivery: Delivery): Promise<DeliveryResult> {
   }
 }
 
+/**
+ * What the job withheld as a whole, for every target's report: indicators the source could not evaluate
+ * (with what DHIS2 said), and, in a forced run, indicators whose mapping failed validation. A run that
+ * withheld indicators is never a success, whether or not they had values this time.
+ */
+function withheldIndicators(
+  delivery: Delivery,
+  failing: ReadonlyMap<string, string>,
+): DeliveryResult {
+  const { resolved } = delivery;
+  const name = (id: string) =>
+    resolved.mappings.find((mapping) => mapping.programIndicator === id)?.name ?? id;
+  const refused = new Map<string, Finding>();
+  for (const finding of delivery.failed.values())
+    if (finding.programIndicator) refused.set(finding.programIndicator.id, finding);
+  return delivered({
+    issues: [
+      ...[...failing].map(([id, message]) =>
+        issue('indicator-failed', 1, [`${name(id)} (${id}): ${message}`]),
+      ),
+      ...[...refused.values()].map((finding) =>
+        issue('failed-validation', 1, [
+          `${finding.programIndicator!.name} (${finding.programIndicator!.id}): ${finding.message}`,
+        ]),
+      ),
+    ],
+  });
+}
+
 /** The end of a job for each target: stale values cleared, analytics after import, the report folded. */
 async function finishTargets(
+  resolved: ResolvedJob,
   deliveries: readonly Delivery[],
   outcome: ChunksOutcome,
   options: RunOptions,
 ): Promise<TargetReport[]> {
+  const scopes = new Map<string, StaleScope>();
+  for (const chunks of outcome.deliveries)
+    for (const [key, scope] of chunks.staleScopes) if (!scopes.has(key)) scopes.set(key, scope);
+  const uncertain = resolved.job.reconcile.deleteStale
+    ? await uncertainStaleKeys(resolved, scopes, outcome.failing)
+    : new Set<string>();
   const reports: TargetReport[] = [];
   for (const [index, delivery] of deliveries.entries()) {
     const chunks = outcome.deliveries[index];
     if (!chunks) continue;
-    const stale = await clearStale(delivery, {
-      stale: chunks.stale,
-      names: chunks.staleNames,
-      held: chunks.held,
-      incomplete: chunks.incomplete,
-      failedChunks: outcome.failed.length,
-      allowMassDelete: options.allowMassDelete === true,
-    });
+    const stale = await clearStale(
+      delivery,
+      {
+        stale: chunks.stale,
+        names: chunks.staleNames,
+        scopes: chunks.staleScopes,
+        held: chunks.held,
+        allowMassDelete: options.allowMassDelete === true,
+      },
+      uncertain,
+    );
     const afterImport = await aggregateAnalytics(delivery);
+    const withheld = withheldIndicators(delivery, outcome.failing);
     reports.push(
-      reportOf(delivery.target.identity, [stale, afterImport].reduce(tally, chunks.tally)),
+      reportOf(
+        delivery.target.identity,
+        [stale, afterImport, withheld].reduce(tally, chunks.tally),
+      ),
     );
   }
   return reports;
@@ -255,7 +298,7 @@ export async function executeJob(
         },
       );
     }
-    const targets = await finishTargets(run.deliveries, outcome, options);
+    const targets = await finishTargets(resolved, run.deliveries, outcome, options);
     const complete =
       job.complete?.afterSync && ctx.store && !(options.dryRun || job.dryRun)
         ? { completed: await completeAfterSync(ctx, resolved, log) }

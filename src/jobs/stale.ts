@@ -1,16 +1,20 @@
 import { addCounts } from '../core/import-summary.ts';
-import { issue } from '../core/issues.ts';
+import { type IssueEntry, issue } from '../core/issues.ts';
+import { mappingKey } from '../core/mapping.ts';
 import { guardDeletions } from '../core/reconcile.ts';
 import { type DeliveryResult, delivered } from '../core/report.ts';
-import { type Delivery, send } from './deliver.ts';
+import { probeIndicator } from '../dhis2/analytics.ts';
+import type { FailingIndicators } from './chunks.ts';
+import { type Delivery, type StaleScope, send } from './deliver.ts';
+import type { ResolvedJob } from './resolve-job.ts';
 
 export interface StaleOutcome {
   /** How many stale values the chunks found and hold in the store. */
   readonly stale: number;
   readonly names: readonly string[];
+  /** The stale values per mapping key, with where one was found. */
+  readonly scopes: ReadonlyMap<string, StaleScope>;
   readonly held: number;
-  readonly incomplete: boolean;
-  readonly failedChunks: number;
   readonly allowMassDelete: boolean;
 }
 
@@ -18,13 +22,58 @@ export interface StaleOutcome {
 const PAGE = 1000;
 
 /**
- * At the end of a job: clears the stale values the chunks held in the store, if the guard rails allow
- * it, a page at a time. Each deletion is written to the run's record first, so `t2a restore` can put it
+ * Before anything is deleted, asks the source once about each indicator behind stale values, alone, for
+ * one period and org unit where its value went missing. DHIS2 drops an indicator whose SQL fails from a
+ * request of several (2.38.5+, silently; before, always), so its values look gone; asked alone it
+ * answers the error. The indicators it fails on join `failing`; a value is deleted only if none of the
+ * indicators of its mapping key is there. Returns the mapping keys whose values must be kept.
+ */
+export async function uncertainStaleKeys(
+  resolved: ResolvedJob,
+  scopes: ReadonlyMap<string, StaleScope>,
+  failing: FailingIndicators,
+): Promise<Set<string>> {
+  const uncertain = new Set<string>();
+  const { source, job } = resolved;
+  for (const [key, scope] of scopes) {
+    const indicators = resolved.mappings
+      .filter((mapping) => mappingKey(mapping) === key)
+      .map((mapping) => mapping.programIndicator);
+    for (const programIndicator of indicators) {
+      if (!failing.has(programIndicator)) {
+        try {
+          const refused = await probeIndicator(source.client, source.info.profile, {
+            programIndicator,
+            period: scope.period,
+            orgUnit: scope.orgUnit,
+            mappingAttribute: job.mappingAttribute,
+          });
+          if (refused) failing.set(programIndicator, refused);
+        } catch (error) {
+          // The source could not be asked: its export cannot be vouched for, so nothing of it goes.
+          failing.set(programIndicator, `could not be asked: ${(error as Error).message}`);
+        }
+      }
+      if (failing.has(programIndicator)) uncertain.add(key);
+    }
+  }
+  return uncertain;
+}
+
+/** The job and target, as a guard's reason names them. */
+const scopeName = (delivery: Delivery) =>
+  `job "${delivery.resolved.job.name}" in ${delivery.target.client.name}`;
+
+/**
+ * At the end of a job: clears the stale values the chunks held in the store, but those of `uncertain`
+ * mapping keys (their indicator failed on the source: kept, and counted), if the guard rails allow it,
+ * a page at a time. Each deletion is written to the run's record first, so `t2a restore` can put it
  * back.
  */
 export async function clearStale(
   delivery: Delivery,
   outcome: StaleOutcome,
+  uncertain: ReadonlySet<string>,
 ): Promise<DeliveryResult> {
   const { target, resolved, store } = delivery;
   const job = resolved.job;
@@ -35,34 +84,52 @@ export async function clearStale(
     await drop();
     return delivered({ stale });
   }
+  const kept = [...outcome.scopes]
+    .filter(([key]) => uncertain.has(key))
+    .reduce((sum, [, scope]) => sum + scope.count, 0);
+  const keptIssues: IssueEntry[] =
+    kept > 0
+      ? [
+          issue(
+            'kept-uncertain',
+            kept,
+            [...outcome.scopes.keys()].filter((key) => uncertain.has(key)).map(readableKey),
+          ),
+        ]
+      : [];
   const guard = guardDeletions({
-    exportComplete: outcome.failedChunks === 0 && !outcome.incomplete,
+    scope: scopeName(delivery),
     analyticsAgeHours: resolved.analyticsAgeHours,
     maxAnalyticsAgeHours: job.reconcile.maxAnalyticsAgeHours,
-    deletions: stale,
+    deletions: stale - kept,
     scopeSize: outcome.held,
     maxDeleteShare: job.reconcile.maxDeleteShare,
     allowMassDelete: outcome.allowMassDelete,
   });
-  if (!guard.allowed) {
+  if (!guard.allowed || stale === kept) {
     await drop();
-    return delivered({
-      stale,
-      issues: [issue('deletion-withheld', stale, [...names], `Not deleted: ${guard.reason}.`)],
-    });
+    const withheld = guard.allowed
+      ? []
+      : [issue('deletion-withheld', stale - kept, [...names], `Not deleted: ${guard.reason}.`)];
+    return delivered({ stale, issues: [...keptIssues, ...withheld] });
   }
   if (target.dryRun) {
     await drop();
-    return delivered({ stale, issues: [issue('would-delete', stale, [...names])] });
+    return delivered({
+      stale,
+      issues: [...keptIssues, issue('would-delete', stale - kept, [...names])],
+    });
   }
   // Clearing is not sending: `sent` counts exported values, so that exported = withheld + zeros + sent
   // + unchanged; what the clearing did shows in the import counts and the stale count.
-  let result = delivered({ stale });
+  let result = delivered({ stale, issues: keptIssues });
   let deleted = 0;
   let zeroed = 0;
   for (;;) {
-    const page = await store.ledger.takeStale(target.ledgerKey, job.name, PAGE);
-    if (page.length === 0) break;
+    const taken = await store.ledger.takeStale(target.ledgerKey, job.name, PAGE);
+    if (taken.length === 0) break;
+    const page = taken.filter((value) => !uncertain.has(mappingKey(value.held)));
+    if (page.length === 0) continue;
     await store.ledger.recordDeletions(delivery.runId, target.ledgerKey, page);
     const deletions = page.filter((value) => value.action === 'delete').map((value) => value.held);
     const zeros = page
@@ -87,3 +154,6 @@ export async function clearStale(
   delivery.log.info({ target: target.client.name, deleted, zeroed }, 'stale values cleared');
   return result;
 }
+
+/** A mapping key as the HMIS names it: data element, then its combos. */
+const readableKey = (key: string) => key.split('|').filter(Boolean).join(' ');

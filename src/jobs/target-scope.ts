@@ -128,8 +128,29 @@ export function changedInTarget(
     issue(
       'changed-in-target',
       1,
-      [`${value.dataElement} ${value.period} ${delivery.resolved.orgUnitName(value.orgUnit)}`],
+      [cellName(delivery, value)],
       `t2a wrote ${written}, the target holds ${held ?? 'nothing (deleted)'}, the tracker now gives ${value.value}`,
     ),
   );
+}
+
+/** A cell as an administrator finds it in data entry: data element, combo, period, org unit. */
+const cellName = (delivery: ScopeOf, value: DataValue) =>
+  `${value.dataElement}${value.categoryOptionCombo ? ` ${value.categoryOptionCombo}` : ''} ${value.period} ${delivery.resolved.orgUnitName(value.orgUnit)}`;
+
+/**
+ * Cells that hold a value t2a never wrote, each with what it holds, who stored it and when, and what the
+ * tracker gives: reported every night until someone decides (t2a adopt, or reconcile.takeOverFrom).
+ */
+export function heldByOthers(
+  delivery: ScopeOf,
+  cells: ReconcilePlan['heldByOthers'],
+): IssueEntry[] {
+  return cells.map(({ value, held }) => {
+    const who = held.storedBy ? `stored by ${held.storedBy}` : 'stored by someone';
+    const when = held.lastUpdated ? ` on ${held.lastUpdated.slice(0, 16).replace('T', ' ')}` : '';
+    return issue('held-by-others', 1, [
+      `${cellName(delivery, value)}: holds ${held.value} (${who}${when}), the tracker gives ${value.value}`,
+    ]);
+  });
 }

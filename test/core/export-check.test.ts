@@ -100,7 +100,9 @@ describe('checking exported values before they are sent', () => {
     const { problems } = checkExportedValues([value({ value: '2.5' })], context);
     expect(problems[0]).toMatchObject({
       kind: 'invalid-value',
-      reason: '"2.5" is not a whole number',
+      cause: 'not-a-whole-number',
+      reason: expect.stringMatching(/^"2.5" is not a whole number, which INTEGER_ZERO_OR_POSITIVE refuses$/),
     });
   });
+
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DataValue } from '../../src/core/data-value.ts';
+import { type DataValue, dataValueKey } from '../../src/core/data-value.ts';
+import { mappingKey } from '../../src/core/mapping.ts';
 import {
   type ChangedValue,
   guardDeletions,
@@ -21,11 +22,11 @@ const v = (orgUnit: string, period: string, value: string, dataElement = 'BCG'):
 const ledger = (value: DataValue): LedgerEntry => ({ ...value, runId: 'r1' });
 
 describe('reconciling a fresh export with the target', () => {
-  it('sends new and changed values, counts unchanged ones', () => {
+  it('sends new values and changes to its own, counts unchanged ones', () => {
     const plan = planReconcile({
       fresh: [v('A', '202401', '5'), v('B', '202401', '7'), v('C', '202401', '1')],
       held: [v('A', '202401', '5'), v('B', '202401', '6')],
-      ledger: [],
+      ledger: [ledger(v('B', '202401', '6'))],
     });
     expect(plan.create).toEqual([v('C', '202401', '1')]);
     expect(plan.update).toEqual([{ value: v('B', '202401', '7'), before: '6' }]);
@@ -107,7 +108,7 @@ describe('values changed in the target since t2a wrote them', () => {
           : written
         : '9';
 
-  it('never sends over a value the target no longer holds as t2a wrote it, in every state of a key', () => {
+  it('never sends over a value t2a did not write, or no longer holds as t2a wrote it, in every state of a key', () => {
     for (const { written, held, fresh } of cases) {
       const heldValue = stateValue(held, written);
       const freshValue = stateValue(fresh, written);
@@ -117,10 +118,12 @@ describe('values changed in the target since t2a wrote them', () => {
         ledger: written === 'absent' ? [] : [ledger(v('A', '202401', written))],
       });
       const sends = plan.create.length + plan.update.length;
-      const changedSince = written !== 'absent' && heldValue !== written;
-      if (changedSince) expect(sends, JSON.stringify({ written, held, fresh })).toBe(0);
+      const ours = heldValue === undefined || (written !== 'absent' && heldValue === written);
+      if (!ours && freshValue !== heldValue)
+        expect(sends, JSON.stringify({ written, held, fresh })).toBe(0);
       // Nothing is lost either: a fresh value is sent, unchanged, or withheld and reported.
-      const accounted = sends + plan.unchanged.length + plan.changedInTarget.length;
+      const accounted =
+        sends + plan.unchanged.length + plan.changedInTarget.length + plan.heldByOthers.length;
       expect(accounted, JSON.stringify({ written, held, fresh })).toBe(freshValue ? 1 : 0);
     }
   });
@@ -160,7 +163,7 @@ describe('values changed in the target since t2a wrote them', () => {
 
 describe('guard rails on deletion', () => {
   const base = {
-    exportComplete: true,
+    scope: 'job "immunisation" in hmis',
     analyticsAgeHours: 2,
     maxAnalyticsAgeHours: 26,
     deletions: 2,
@@ -169,32 +172,119 @@ describe('guard rails on deletion', () => {
     allowMassDelete: false,
   };
 
-  it('allows a small deletion from a complete, fresh export', () => {
+  it('allows a small deletion from fresh analytics', () => {
     expect(guardDeletions(base)).toEqual({ allowed: true });
   });
 
-  it('stops deletions when the export failed or was partial', () => {
-    expect(guardDeletions({ ...base, exportComplete: false })).toMatchObject({
-      allowed: false,
-      reason: expect.stringMatching(/partial/),
-    });
+  it('stops deletions from analytics older than the limit, naming the job, the target and the setting', () => {
+    const guard = guardDeletions({ ...base, analyticsAgeHours: 50 });
+    expect(guard.allowed).toBe(false);
+    expect(guard.reason).toBe(
+      'the source\'s analytics is 50 h old, over the 26 h job "immunisation" in hmis allows for deletions (reconcile.maxAnalyticsAgeHours): run analytics on the source first',
+    );
   });
 
-  it('stops deletions from analytics older than the limit', () => {
-    expect(guardDeletions({ ...base, analyticsAgeHours: 50 })).toMatchObject({
-      allowed: false,
-      reason: expect.stringMatching(/50 h old/),
-    });
+  it('stops deletions when the source does not say when its analytics ran', () => {
+    expect(guardDeletions({ ...base, analyticsAgeHours: undefined }).reason).toMatch(
+      /does not say when its analytics last ran/,
+    );
   });
 
-  it('stops a mass deletion unless allowed', () => {
-    expect(guardDeletions({ ...base, deletions: 30 })).toMatchObject({
+  it('stops a mass deletion unless allowed, and --allow-mass-delete lifts that guard only', () => {
+    expect(guardDeletions({ ...base, deletions: 30 })).toEqual({
       allowed: false,
-      reason: expect.stringMatching(/30 of 100 values \(30 %\)/),
+      reason:
+        'they are 30 of the 100 values job "immunisation" in hmis holds (30 %), over reconcile.maxDeleteShare (20 %); if the tracker data really shrank that much, rerun with --allow-mass-delete',
     });
     expect(guardDeletions({ ...base, deletions: 30, allowMassDelete: true })).toEqual({
       allowed: true,
     });
+    expect(
+      guardDeletions({ ...base, deletions: 30, allowMassDelete: true, analyticsAgeHours: 50 })
+        .allowed,
+    ).toBe(false);
+  });
+});
+
+describe('a cell t2a has never written is not t2a’s', () => {
+  const typed = {
+    ...v('A', '202611', '9'),
+    storedBy: 'facility-clerk',
+    lastUpdated: '2026-11-30T09:12:00.000',
+  };
+
+  it('withholds the tracker’s value for a cell holding a value t2a never wrote, with who stored it', () => {
+    const plan = planReconcile({ fresh: [v('A', '202611', '1')], held: [typed], ledger: [] });
+    expect(plan.update).toEqual([]);
+    expect(plan.heldByOthers).toEqual([{ value: v('A', '202611', '1'), held: typed }]);
+  });
+
+  it('counts a cell holding the same number as unchanged, whoever stored it', () => {
+    const plan = planReconcile({ fresh: [v('A', '202611', '9')], held: [typed], ledger: [] });
+    expect(plan.unchanged).toEqual([v('A', '202611', '9')]);
+    expect(plan.heldByOthers).toEqual([]);
+  });
+
+  it('takes over a value stored by a user the job names (reconcile.takeOverFrom), and no other', () => {
+    const migrated = { ...typed, storedBy: 'migration' };
+    const mayTakeOver = (held: { storedBy?: string | undefined }) => held.storedBy === 'migration';
+    const plan = planReconcile({
+      fresh: [v('A', '202611', '1'), v('B', '202611', '4')],
+      held: [migrated, { ...typed, orgUnit: 'B' }],
+      ledger: [],
+      mayTakeOver,
+    });
+    expect(plan.update).toEqual([{ value: v('A', '202611', '1'), before: '9' }]);
+    expect(plan.heldByOthers.map((cell) => cell.value)).toEqual([v('B', '202611', '4')]);
+  });
+
+  it('updates a cell that holds what t2a wrote, creates an empty one', () => {
+    const written = v('A', '202611', '3');
+    const plan = planReconcile({
+      fresh: [v('A', '202611', '4'), v('B', '202611', '2')],
+      held: [written],
+      ledger: [ledger(written)],
+    });
+    expect(plan.update).toEqual([{ value: v('A', '202611', '4'), before: '3' }]);
+    expect(plan.create).toEqual([v('B', '202611', '2')]);
+    expect(plan.heldByOthers).toEqual([]);
+  });
+});
+
+describe('deletions as narrow as what is uncertain', () => {
+  const gone = v('A', '202611', '3');
+  const other = v('A', '202611', '5', 'PENTA');
+
+  it('clears a stale value even when other values of the scope were withheld for validation', () => {
+    const plan = planReconcile({
+      fresh: [v('B', '202611', '2')],
+      held: [gone],
+      ledger: [ledger(gone)],
+      withheld: new Set([dataValueKey(v('B', '202611', '5.5', 'PENTA'))]),
+    });
+    expect(plan.stale).toEqual([{ held: gone, action: 'delete' }]);
+    expect(plan.create).toEqual([v('B', '202611', '2')]);
+  });
+
+  it('keeps a value the export produced but t2a withheld: produced is not stale', () => {
+    const plan = planReconcile({
+      fresh: [],
+      held: [other],
+      ledger: [ledger(other)],
+      withheld: new Set([dataValueKey(other)]),
+    });
+    expect(plan.stale).toEqual([]);
+  });
+
+  it('keeps what t2a wrote for an indicator the source failed to evaluate, and clears the others', () => {
+    const plan = planReconcile({
+      fresh: [],
+      held: [gone, other],
+      ledger: [ledger(gone), ledger(other)],
+      uncertain: new Set([mappingKey(other)]),
+    });
+    expect(plan.stale).toEqual([{ held: gone, action: 'delete' }]);
+    expect(plan.uncertain).toEqual([other]);
   });
 });
 

@@ -373,7 +373,7 @@ describe('guard rails on deletion', () => {
     expect(
       guarded.jobs[0]!.targets[0]!.issues.find((issue) => issue.cause === 'deletion-withheld')
         ?.messages[0],
-    ).toMatch(/would delete 3 of \d+ values/);
+    ).toMatch(/they are 3 of the \d+ values job "immunisation" in hmis holds/);
     const allowed = await sync(loaded, { allowMassDelete: true });
     expect(allowed.totals.deleted).toBe(3);
   });
@@ -391,20 +391,30 @@ describe('guard rails on deletion', () => {
     ).toMatch(/analytics is 72 h old/);
   });
 
-  it('refuses to delete when a chunk of the export failed', async () => {
-    const { source, loaded } = await scenario('    reconcile: { maxDeleteShare: 1 }');
+  it('deletes the stale values of the chunk that arrived, and nothing of the chunk whose export failed', async () => {
+    const { source, target, loaded } = await scenario('    reconcile: { maxDeleteShare: 1 }');
+    const root = loaded.config.jobs[0]!.orgUnits.roots![0]!;
+    const before = await targetValues(target, 'DemoImmMon1', root, PERIODS);
     source.context.faults.add({
       path: '/api/analytics/dataValueSet.json',
       fault: { kind: 'status', status: 500 },
       after: 1,
+      // The second chunk's request and its three retries: the server is well again afterwards.
+      times: 4,
     });
     const report = await sync(loaded);
     source.context.faults.clear();
-    expect(report.jobs[0]!.failedChunks.length).toBeGreaterThan(0);
-    expect(report.totals.deleted).toBe(0);
-    expect(
-      report.jobs[0]!.targets[0]!.issues.find((issue) => issue.cause === 'deletion-withheld')
-        ?.messages[0],
-    ).toMatch(/failed or came back partial/);
+    const [failed] = report.jobs[0]!.failedChunks;
+    expect(report.jobs[0]!.failedChunks).toHaveLength(1);
+    const after = await targetValues(target, 'DemoImmMon1', root, PERIODS);
+    const inPeriod = (values: Map<string, string>, period: string) =>
+      [...values].filter(([k]) => k.split('|')[2] === period);
+    // The failed chunk's period is as it was; the other lost exactly its stale values (the scenario
+    // made two stale in 202610 and one in 202609), with the hand-entered value untouched.
+    const failedPeriod = failed!.periods[0]!;
+    const arrived = failedPeriod === '202609' ? '202610' : '202609';
+    expect(inPeriod(after, failedPeriod)).toEqual(inPeriod(before, failedPeriod));
+    expect(report.totals.deleted).toBe(arrived === '202610' ? 2 : 1);
+    expect(after.get(`IMM_BCG_DOSES|1_4Y_M|202610|${source.seed.facilities[0]}`)).toBe('9');
   });
 });

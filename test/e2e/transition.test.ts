@@ -186,17 +186,61 @@ describe('t2a compare', async () => {
     expect(comparison.streaks.find((s) => s.orgUnit === b)?.periods).toBe(0);
   });
 
-  it('never counts t2a’s own values as manual reports: after t2a writes the data elements, no one is ready', async () => {
-    await sync(loaded, { periods: PERIODS });
+  it('keeps every hand-typed number through a sync into the same data elements, and never counts t2a’s own as manual', async () => {
+    const report = await sync(loaded, { periods: PERIODS });
+    const held = (
+      await get(
+        target,
+        `dataValueSets?dataSet=DemoImmMon1&orgUnit=${source.seed.root}&children=true&startDate=2026-08-01&endDate=2026-10-31&dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE`,
+      )
+    ).dataValues as {
+      dataElement: string;
+      categoryOptionCombo: string;
+      period: string;
+      orgUnit: string;
+      value: string;
+    }[];
+    // B's numbers (10 % low) are B's: not one was overwritten, and each is reported held by others.
+    // (A typed 0 is not stored: DHIS2 drops zeros of these data elements, so those cells were empty.)
+    const typedAtB = manual.filter(
+      (v: any) => v.orgUnit === b && PERIODS.includes(v.period) && v.value !== '0',
+    );
+    const differing = typedAtB.filter((v: any) => {
+      const tracker = exported.dataValues.find(
+        (e: any) =>
+          e.orgUnit === b &&
+          e.period === v.period &&
+          e.dataElement === v.dataElement &&
+          e.categoryOptionCombo === v.categoryOptionCombo,
+      );
+      return Number(tracker.value) !== Number(v.value);
+    });
+    expect(differing.length).toBeGreaterThan(0);
+    for (const v of typedAtB) {
+      const now = held.find(
+        (h) =>
+          h.orgUnit === b &&
+          h.period === v.period &&
+          h.dataElement === v.dataElement &&
+          h.categoryOptionCombo === v.categoryOptionCombo,
+      );
+      expect(now?.value, JSON.stringify(v)).toBe(v.value);
+    }
+    const heldByOthers = report.jobs[0]!.targets[0]!.issues.find(
+      (i) => i.cause === 'held-by-others',
+    );
+    expect(heldByOthers?.count).toBeGreaterThanOrEqual(differing.length);
+    expect(report.outcome).toBe('conflicts');
     const ctx = { ...contextOf(loaded), store: storeOf(loaded)! };
     const resolved = await resolveJob(ctx, 'immunisation', { periods: PERIODS, dryRun: true });
     const outcome = await compareJob(ctx, resolved);
-    // A reported exactly tracker's numbers, so t2a's sync left A's values as they were; it overwrote all of
-    // B's (10 % low) and wrote C's (none on paper): B and C now have no manual report left.
+    // C's values are t2a's (none on paper): left out of the manual side. A reported tracker's numbers
+    // exactly (unchanged, so still A's own), B kept its lower ones: A is ready, B is not, C is tracker only.
     expect(outcome.ownValuesLeftOut).toBeGreaterThan(0);
     expect(outcome.comparison.streaks.filter((s) => s.periods >= 3).map((s) => s.orgUnit)).toEqual([
       a,
     ]);
-    expect(outcome.comparison.trackerOnly.sort()).toEqual([b, c].sort());
+    expect(outcome.comparison.streaks.find((s) => s.orgUnit === b)?.periods).toBe(0);
+    expect(outcome.comparison.trackerOnly).toEqual([c]);
   });
 });

@@ -12,24 +12,34 @@ const describeValue = (value: HeldValue) =>
 function renderAdopted(results: readonly AdoptResult[]): string {
   const lines: string[] = [];
   for (const result of results) {
-    lines.push(`${result.target}: ${result.values.length} value(s) in the job's scope`);
+    lines.push(`${result.target}: ${result.values.length} value(s) in the cells chosen`);
     lines.push(...result.values.slice(0, 20).map(describeValue));
     if (result.values.length > 20) lines.push(`  … and ${result.values.length - 20} more`);
   }
   lines.push(
     results.every((result) => result.recorded)
-      ? 'Recorded as t2a’s own: reconciliation now clears them when the export stops producing them.'
+      ? 'Recorded as t2a’s own: the next run sends the tracker’s values into these cells, and clears them when the export stops producing them.'
       : 'Nothing recorded. Run again with --yes to adopt these values.',
   );
   return lines.join('\n');
 }
 
 export function adoptCommand(
-  options: ConfigOptions & { job: string; yes?: boolean; period?: string[] },
+  options: ConfigOptions & {
+    job: string;
+    yes?: boolean;
+    period?: string[];
+    dataElement?: string[];
+    orgUnit?: string[];
+  },
 ): Promise<number> {
   return withContext(options, { store: true }, async (ctx) => {
     const resolved = await resolveJob(ctx, options.job, { periods: options.period, dryRun: true });
-    const results = await adoptValues(ctx.store, resolved, { confirm: options.yes === true });
+    const results = await adoptValues(ctx.store, resolved, {
+      confirm: options.yes === true,
+      dataElements: options.dataElement,
+      orgUnits: options.orgUnit,
+    });
     process.stdout.write(`${renderAdopted(results)}\n`);
     return EXIT.OK;
   });
