@@ -151,7 +151,10 @@ function defineReconcileCommands(cli: Command): void {
     .requiredOption('-j, --job <name>', 'the job')
     .option('-p, --period <period...>', 'periods instead of the job’s window')
     .option('--data-element <code...>', 'only cells of these data elements (codes)')
-    .option('--org-unit <uid...>', 'only cells of these org units (the source’s or the target’s UID)')
+    .option(
+      '--org-unit <uid...>',
+      'only cells of these org units (the source’s or the target’s UID)',
+    )
     .option('-y, --yes', 'record them (without it, only show them)')
     .action(async (options, command: Command) => {
       const { adoptCommand } = await import('./commands/reconcile.ts');

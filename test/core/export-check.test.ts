@@ -101,8 +101,9 @@ describe('checking exported values before they are sent', () => {
     expect(problems[0]).toMatchObject({
       kind: 'invalid-value',
       cause: 'not-a-whole-number',
-      reason: expect.stringMatching(/^"2.5" is not a whole number, which INTEGER_ZERO_OR_POSITIVE refuses$/),
+      reason: expect.stringMatching(
+        /^"2.5" is not a whole number, which INTEGER_ZERO_OR_POSITIVE refuses$/,
+      ),
     });
   });
-
 });
