@@ -47,6 +47,10 @@ function defineRunCommands(cli: Command): void {
     )
     .option('-j, --job <name...>', 'only these jobs')
     .option('-p, --period <period...>', 'ISO periods instead of the jobs’ windows')
+    .option(
+      '--force',
+      'plan jobs whose mapping has validation errors too (what fails validation is shown withheld)',
+    )
     .option('--json', 'the whole plan as JSON')
     .action(async (options, command: Command) => {
       const { planCommand } = await import('./commands/sync.ts');

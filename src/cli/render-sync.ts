@@ -47,16 +47,24 @@ export function renderPlan(target: TargetReport): string[] {
   );
   if (rows.length === 0) return [];
   const lines = [
-    `  Plan for ${target.target}: ${[pad('data element period', 34), padLeft('new', 6), padLeft('changed', 8), padLeft('same', 6), padLeft('stale', 6)].join(' ')}`,
+    `  Plan for ${target.target}: ${[pad('data element period', 34), padLeft('new', 6), padLeft('changed', 8), padLeft('same', 6), padLeft('stale', 6), padLeft('others’', 8)].join(' ')}`,
   ];
   for (const [key, c] of rows)
     lines.push(
-      `    ${pad(key, 52)} ${padLeft(c.create, 6)} ${padLeft(c.update, 8)} ${padLeft(c.unchanged, 6)} ${padLeft(c.stale, 6)}`,
+      `    ${pad(key, 52)} ${padLeft(c.create, 6)} ${padLeft(c.update, 8)} ${padLeft(c.unchanged, 6)} ${padLeft(c.stale, 6)} ${padLeft(c.heldByOthers ?? 0, 8)}`,
     );
   for (const v of target.plan.samples.create) lines.push(`    new:     ${valueText(v)}`);
   for (const u of target.plan.samples.update)
     lines.push(`    changed: ${valueText(u.value)} (was ${u.before})`);
   for (const v of target.plan.samples.stale) lines.push(`    stale:   ${valueText(v)}`);
+  const others = rows.reduce((sum, [, c]) => sum + (c.heldByOthers ?? 0), 0);
+  if (others > 0) {
+    lines.push(
+      `    ${others} cell(s) hold values t2a never wrote (others’): left as they are, the tracker’s value withheld.`,
+    );
+    for (const { value, held } of target.plan.samples.heldByOthers ?? [])
+      lines.push(`    others’: ${valueText(held)}, the tracker gives ${value.value}`);
+  }
   return lines;
 }
 
@@ -151,14 +159,32 @@ export function progressBar(
   };
 }
 
-/** `t2a plan --json`: each job's plan per target, for programs. */
+/**
+ * `t2a plan --json`: each job's plan per target, for programs, with what stands in its way: the chunks
+ * that failed (their part of the plan is missing) and why values would not arrive, by cause.
+ */
 export function planJson(report: RunReport) {
   return {
+    outcome: report.outcome,
     jobs: report.jobs.map((job) => ({
       job: job.job,
       runId: job.runId,
       error: job.error,
-      targets: job.targets.map((t) => ({ target: t.target, plan: t.plan, stale: t.stale })),
+      failedChunks: job.failedChunks,
+      targets: job.targets.map((t) => ({
+        target: t.target,
+        plan: t.plan,
+        stale: t.stale,
+        withheld: t.withheld,
+        issues: t.issues.map(({ cause, title, count, objects, messages, fix }) => ({
+          cause,
+          title,
+          count,
+          objects,
+          messages,
+          fix,
+        })),
+      })),
     })),
   };
 }

@@ -12,19 +12,25 @@ export interface LedgerEntry extends DataValue {
   readonly runId: string;
 }
 
-// DHIS2's default category option combo: its code is "default" and its UID the same in every instance.
-const DEFAULT_COMBOS = new Set(['default', 'HllvX50cXC0']);
+/**
+ * DHIS2's default category option combo, as most instances name it: code "default", UID HllvX50cXC0.
+ * An instance may give it another code (the WHO packages of 2023 ship it as "DEFAULT"): a target's own
+ * names for it are added to these (`PreparedTarget.defaultCombos`).
+ */
+export const DEFAULT_COMBOS: ReadonlySet<string> = new Set(['default', 'HllvX50cXC0']);
 
 /** t2a leaves the default combo out of a value; the target names it. Made alike for comparing. */
-export function withoutDefaultCombos<T extends DataValue>(value: T): T {
+export function withoutDefaultCombos<T extends DataValue>(
+  value: T,
+  defaults: ReadonlySet<string> = DEFAULT_COMBOS,
+): T {
+  const coc = value.categoryOptionCombo;
+  const aoc = value.attributeOptionCombo;
+  if (!(coc && defaults.has(coc)) && !(aoc && defaults.has(aoc))) return value;
   return {
     ...value,
-    categoryOptionCombo: DEFAULT_COMBOS.has(value.categoryOptionCombo ?? '')
-      ? undefined
-      : value.categoryOptionCombo,
-    attributeOptionCombo: DEFAULT_COMBOS.has(value.attributeOptionCombo ?? '')
-      ? undefined
-      : value.attributeOptionCombo,
+    categoryOptionCombo: coc && defaults.has(coc) ? undefined : coc,
+    attributeOptionCombo: aoc && defaults.has(aoc) ? undefined : aoc,
   };
 }
 
@@ -246,12 +252,15 @@ export function guardDeletions(options: {
 export function intentsTaken(
   intents: readonly LedgerEntry[],
   held: readonly HeldValue[],
+  defaults: ReadonlySet<string> = DEFAULT_COMBOS,
 ): LedgerEntry[] {
-  const holds = new Map(held.map((value) => [dataValueKey(withoutDefaultCombos(value)), value]));
+  const holds = new Map(
+    held.map((value) => [dataValueKey(withoutDefaultCombos(value, defaults)), value]),
+  );
   // The latest intent per value: an older run's intent for the same value is superseded.
   const latest = new Map<string, LedgerEntry>();
   for (const intent of intents) {
-    const key = dataValueKey(withoutDefaultCombos(intent));
+    const key = dataValueKey(withoutDefaultCombos(intent, defaults));
     const seen = latest.get(key);
     if (!seen || seen.runId < intent.runId) latest.set(key, intent);
   }

@@ -3,15 +3,24 @@ import type { DataValue } from './data-value.ts';
 import { addCounts, emptyCounts, type ImportCounts } from './import-summary.ts';
 import { foldIssues, type Issue, type IssueEntry } from './issues.ts';
 
+/** Per data element and period: values new, changed, the same, stale, and cells held by others. */
+export interface PlanCounts {
+  readonly create: number;
+  readonly update: number;
+  readonly unchanged: number;
+  readonly stale: number;
+  /** Cells holding a value t2a never wrote: left as they are, the tracker's value withheld. */
+  readonly heldByOthers: number;
+}
+
 /** What a run would do (and did) to a target: counts per data element and period, and a few examples. */
 export interface PlanSummary {
-  readonly byDataElementPeriod: Readonly<
-    Record<string, { create: number; update: number; unchanged: number; stale: number }>
-  >;
+  readonly byDataElementPeriod: Readonly<Record<string, PlanCounts>>;
   readonly samples: {
     readonly create: readonly DataValue[];
     readonly update: readonly { value: DataValue; before: string }[];
     readonly stale: readonly DataValue[];
+    readonly heldByOthers: readonly { value: DataValue; held: DataValue }[];
   };
 }
 
@@ -21,58 +30,67 @@ export interface ReconcileCounts {
   readonly update: readonly { value: DataValue; before: string }[];
   readonly unchanged: readonly DataValue[];
   readonly stale: readonly { held: DataValue }[];
+  readonly heldByOthers: readonly { value: DataValue; held: DataValue }[];
 }
 
 const SAMPLES = 5;
+const KINDS = ['create', 'update', 'unchanged', 'stale', 'heldByOthers'] as const;
+const noCounts = (): Record<(typeof KINDS)[number], number> => ({
+  create: 0,
+  update: 0,
+  unchanged: 0,
+  stale: 0,
+  heldByOthers: 0,
+});
 
 export const emptyPlan = (): PlanSummary => ({
   byDataElementPeriod: {},
-  samples: { create: [], update: [], stale: [] },
+  samples: { create: [], update: [], stale: [], heldByOthers: [] },
 });
 
 /** A plan summary of one chunk's reconciliation, with at most a few examples of each kind. */
 export function planOf(reconcile: ReconcileCounts): PlanSummary {
-  const byDataElementPeriod: Record<
-    string,
-    { create: number; update: number; unchanged: number; stale: number }
-  > = {};
-  const bump = (value: DataValue, kind: 'create' | 'update' | 'unchanged' | 'stale') => {
+  const byDataElementPeriod: Record<string, ReturnType<typeof noCounts>> = {};
+  const bump = (value: DataValue, kind: (typeof KINDS)[number]) => {
     const key = `${value.dataElement} ${value.period}`;
-    byDataElementPeriod[key] ??= { create: 0, update: 0, unchanged: 0, stale: 0 };
+    byDataElementPeriod[key] ??= noCounts();
     byDataElementPeriod[key][kind] += 1;
   };
   for (const value of reconcile.create) bump(value, 'create');
   for (const change of reconcile.update) bump(change.value, 'update');
   for (const value of reconcile.unchanged) bump(value, 'unchanged');
   for (const stale of reconcile.stale) bump(stale.held, 'stale');
+  for (const cell of reconcile.heldByOthers) bump(cell.value, 'heldByOthers');
   return {
     byDataElementPeriod,
     samples: {
       create: reconcile.create.slice(0, SAMPLES),
       update: reconcile.update.slice(0, SAMPLES),
       stale: reconcile.stale.slice(0, SAMPLES).map((stale) => stale.held),
+      heldByOthers: reconcile.heldByOthers.slice(0, SAMPLES),
     },
   };
 }
 
 /** Two plan summaries as one: counts added, examples kept to a few. */
 export function mergePlans(a: PlanSummary, b: PlanSummary): PlanSummary {
-  const byDataElementPeriod = { ...a.byDataElementPeriod };
+  const byDataElementPeriod: Record<string, PlanCounts> = { ...a.byDataElementPeriod };
   for (const [key, counts] of Object.entries(b.byDataElementPeriod)) {
-    const before = byDataElementPeriod[key] ?? { create: 0, update: 0, unchanged: 0, stale: 0 };
-    byDataElementPeriod[key] = {
-      create: before.create + counts.create,
-      update: before.update + counts.update,
-      unchanged: before.unchanged + counts.unchanged,
-      stale: before.stale + counts.stale,
-    };
+    const before = byDataElementPeriod[key] ?? noCounts();
+    const sum = noCounts();
+    // Plans of runs recorded before a kind was counted lack it.
+    for (const kind of KINDS) sum[kind] = (before[kind] ?? 0) + (counts[kind] ?? 0);
+    byDataElementPeriod[key] = sum;
   }
+  const samples = <T>(x: readonly T[] | undefined, y: readonly T[] | undefined) =>
+    [...(x ?? []), ...(y ?? [])].slice(0, SAMPLES);
   return {
     byDataElementPeriod,
     samples: {
-      create: [...a.samples.create, ...b.samples.create].slice(0, SAMPLES),
-      update: [...a.samples.update, ...b.samples.update].slice(0, SAMPLES),
-      stale: [...a.samples.stale, ...b.samples.stale].slice(0, SAMPLES),
+      create: samples(a.samples.create, b.samples.create),
+      update: samples(a.samples.update, b.samples.update),
+      stale: samples(a.samples.stale, b.samples.stale),
+      heldByOthers: samples(a.samples.heldByOthers, b.samples.heldByOthers),
     },
   };
 }

@@ -19,7 +19,7 @@ export async function heldInScope(
   target: PreparedTarget,
 ): Promise<HeldValue[]> {
   const { job, periods, orgUnits } = resolved;
-  const ours = inJobScope(resolved);
+  const ours = inJobScope(resolved, target);
   const held: HeldValue[] = [];
   const ids = orgUnits.map((unit) => unit.id);
   for (const chunk of planChunks(periods, ids, job.chunk)) {

@@ -2,18 +2,19 @@ import pLimit from 'p-limit';
 import { addTiming, type ChunkTimings, noTimings } from '../core/chunk-timings.ts';
 import type { DataValue } from '../core/data-value.ts';
 import { isT2aError, type T2aError } from '../core/errors.ts';
-import { isolateFailing } from '../core/isolate.ts';
+import { type Isolated, isolateFailing } from '../core/isolate.ts';
 import type { Chunk } from '../core/plan.ts';
 import { delivered, emptyTally, type FailedChunk, type Tally, tally } from '../core/report.ts';
-import { exportDataValueSet, oneIndicatorMayCause, sourceMessage } from '../dhis2/analytics.ts';
-import type { Logger } from '../log.ts';
 import {
-  type ChunkDelivery,
-  type Delivery,
-  deliverChunk,
-  STALE_NAMES,
-  type StaleScope,
-} from './deliver.ts';
+  type ExportResult,
+  exportDataValueSet,
+  oneIndicatorMayCause,
+  sourceMessage,
+} from '../dhis2/analytics.ts';
+import type { Logger } from '../log.ts';
+import { type ChunkDelivery, deliverChunk, STALE_NAMES } from './deliver.ts';
+import type { Delivery, StaleScope } from './delivery.ts';
+import { FailingIndicators } from './failing-indicators.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 import { semaphore } from './semaphore.ts';
 
@@ -91,12 +92,6 @@ function failedChunk(
   };
 }
 
-/**
- * The program indicators the source failed to evaluate in this run, with what DHIS2 said: found by
- * narrowing a failed export down (core/isolate.ts), then left out of every later chunk's export.
- */
-export type FailingIndicators = Map<string, string>;
-
 /** A chunk's export: its values, or why it failed (the chunk then delivers nothing). */
 type Exported =
   | {
@@ -121,24 +116,33 @@ async function exportChunk(
 ): Promise<Exported> {
   const { job, source } = resolved;
   const indicators = [...new Set(resolved.mappings.map((mapping) => mapping.programIndicator))];
+  const ask = (programIndicators: readonly string[]) =>
+    exportDataValueSet(source.client, source.info.profile, {
+      programIndicators,
+      periods: chunk.periods,
+      orgUnits: chunk.orgUnits,
+      mappingAttribute: job.mappingAttribute,
+    });
+  const remaining = () => indicators.filter((id) => !failing.has(id));
   try {
-    const isolated = await isolateFailing(
-      indicators.filter((id) => !failing.has(id)),
-      (programIndicators) =>
-        exportDataValueSet(source.client, source.info.profile, {
-          programIndicators,
-          periods: chunk.periods,
-          orgUnits: chunk.orgUnits,
-          mappingAttribute: job.mappingAttribute,
-        }),
-      oneIndicatorMayCause,
-    );
-    for (const { item, error } of isolated.failed) {
-      failing.set(item, sourceMessage(error));
-      log.warn(
-        { programIndicator: item, err: sourceMessage(error) },
-        'the source cannot evaluate an indicator: its values are left out',
-      );
+    let isolated: Isolated<string, ExportResult>;
+    try {
+      const whole = await ask(remaining());
+      isolated = { results: [whole], failed: [], requests: 1 };
+    } catch (error) {
+      if (!oneIndicatorMayCause(error)) throw error;
+      // Another chunk may be narrowing the same failure down: after it, ask again without what it found.
+      isolated = await failing.exclusively(async () => {
+        const narrowed = await isolateFailing(remaining(), ask, oneIndicatorMayCause);
+        for (const { item, error: itsError } of narrowed.failed) {
+          failing.add(item, sourceMessage(itsError));
+          log.warn(
+            { programIndicator: item, err: sourceMessage(itsError) },
+            'the source cannot evaluate an indicator: its values are left out',
+          );
+        }
+        return { ...narrowed, requests: narrowed.requests + 1 };
+      });
     }
     const requests = isolated.results.reduce((sum, result) => sum + result.requests, 0);
     if (requests > isolated.results.length)
@@ -243,7 +247,7 @@ export async function deliverChunks(
   let halted: T2aError | undefined;
   let timings = noTimings();
   const failed: FailedChunk[] = [];
-  const failing: FailingIndicators = new Map();
+  const failing = new FailingIndicators();
   const targets = deliveries.map(() => nothingYet(resolved));
   const record = (run: ChunkRun) => {
     run.delivered.forEach((chunk, index) => {

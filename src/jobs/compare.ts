@@ -110,7 +110,7 @@ async function heldAsCompared(
     orgUnitIdScheme: target.orgUnitIdScheme,
     uidOf: target.uidOf,
   });
-  for (const value of held.map(withoutDefaultCombos)) {
+  for (const value of held.map((v) => withoutDefaultCombos(v, target.defaultCombos))) {
     if (!inScope.has(mappingKey(value))) continue;
     values.push({
       dataElement: value.dataElement.slice(0, value.dataElement.length - suffix.length),

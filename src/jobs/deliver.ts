@@ -1,20 +1,15 @@
-import { type DataValue, dataValueKey, zeroIsInsignificant } from '../core/data-value.ts';
-import { T2aError } from '../core/errors.ts';
+import { type DataValue, dataValueKey } from '../core/data-value.ts';
+import type { T2aError } from '../core/errors.ts';
 import { checkExportedValues } from '../core/export-check.ts';
 import { addCounts, emptyCounts, type ImportCounts, takenValues } from '../core/import-summary.ts';
 import { conflictIssue, type IssueEntry, issue, problemIssue } from '../core/issues.ts';
-import { lockReason } from '../core/locks.ts';
 import { mappingKey } from '../core/mapping.ts';
-import { periodAhead, periodDates } from '../core/periods.ts';
 import type { Chunk } from '../core/plan.ts';
-import { planReconcile, type StaleValue } from '../core/reconcile.ts';
+import { type HeldValue, planReconcile, type StaleValue } from '../core/reconcile.ts';
 import { type DeliveryResult, delivered, planOf } from '../core/report.ts';
-import type { Finding } from '../core/validation.ts';
 import { importDataValues } from '../dhis2/data-value-sets.ts';
-import type { Logger } from '../log.ts';
-import type { T2aStore } from '../store/types.ts';
-import type { ResolvedJob } from './resolve-job.ts';
-import { groupForImport, type PreparedTarget, translatedOrgUnits } from './target.ts';
+import type { Delivery, StaleScope } from './delivery.ts';
+import { groupForImport, translatedOrgUnits } from './target.ts';
 import {
   afterImport,
   changedInTarget,
@@ -22,27 +17,7 @@ import {
   markKnown,
   targetScope,
 } from './target-scope.ts';
-
-/** One target of a run: the job, the target, and where the run records what it writes. */
-export interface Delivery {
-  readonly resolved: ResolvedJob;
-  readonly target: PreparedTarget;
-  /** Mapping keys whose indicator failed validation for this target (a forced run): withheld. */
-  readonly failed: ReadonlyMap<string, Finding>;
-  readonly runId: string;
-  readonly store: T2aStore | undefined;
-  readonly log: Logger;
-}
-
-/**
- * The stale values of one mapping key: how many, and one period and source org unit where one was
- * found, to ask the source whether the indicator behind them evaluates.
- */
-export interface StaleScope {
-  readonly count: number;
-  readonly period: string;
-  readonly orgUnit: string;
-}
+import { asTargetHolds, deliverable, withholdLocked } from './withhold.ts';
 
 /** What delivering one chunk to one target did, and what it leaves for the end of the job. */
 export interface ChunkDelivery {
@@ -105,22 +80,12 @@ export async function deliverChunk(
   }
   const ledger = await ledgerEntries(delivery, chunk);
   const scope = await targetScope(delivery, chunk, locked.open, ledger);
-  const takeOverFrom = new Set(resolved.job.reconcile.takeOverFrom);
   const reconcile = planReconcile({
     fresh: locked.open,
     held: scope.held,
     ledger,
-    zeroInsteadOfDelete:
-      resolved.job.reconcile.staleAs === 'zero'
-        ? new Set(resolved.mappings.map((mapping) => mapping.dataElement))
-        : undefined,
+    ...reconcileRules(delivery, failing),
     withheld: producedKeys(delivery, exported, ready.zeroKeys),
-    uncertain: new Set(
-      resolved.mappings
-        .filter((mapping) => failing.has(mapping.programIndicator))
-        .map((mapping) => mappingKey(mapping)),
-    ),
-    mayTakeOver: (held) => held.storedBy !== undefined && takeOverFrom.has(held.storedBy),
   });
   if (reconcile.stale.length > 0)
     await delivery.store?.ledger.holdStale(target.ledgerKey, resolved.job.name, reconcile.stale);
@@ -138,6 +103,16 @@ export async function deliverChunk(
     ...changedInTarget(delivery, reconcile.changedInTarget),
     ...heldByOthers(delivery, reconcile.heldByOthers),
   );
+  if (reconcile.uncertain.length > 0)
+    issues.push(
+      issue(
+        'kept-uncertain',
+        reconcile.uncertain.length,
+        reconcile.uncertain
+          .slice(0, STALE_NAMES)
+          .map((held) => staleName({ held, action: 'delete' })),
+      ),
+    );
   const notSent = reconcile.changedInTarget.length + reconcile.heldByOthers.length;
   return {
     result: delivered({
@@ -157,6 +132,28 @@ export async function deliverChunk(
 }
 
 /**
+ * The job's rules for reconciling a chunk in this target: zeros instead of deletions, the indicators the
+ * source failed on (their values kept), and whose values t2a may take over.
+ */
+function reconcileRules(delivery: Delivery, failing: ReadonlySet<string>) {
+  const { job, mappings } = delivery.resolved;
+  const takeOverFrom = new Set(job.reconcile.takeOverFrom);
+  return {
+    zeroInsteadOfDelete:
+      job.reconcile.staleAs === 'zero'
+        ? new Set(mappings.map((mapping) => mapping.dataElement))
+        : undefined,
+    uncertain: new Set(
+      mappings
+        .filter((mapping) => failing.has(mapping.programIndicator))
+        .map((mapping) => mappingKey(mapping)),
+    ),
+    mayTakeOver: (held: HeldValue) =>
+      held.storedBy !== undefined && takeOverFrom.has(held.storedBy),
+  };
+}
+
+/**
  * The keys of every exported value, as the target would hold them, but zeros the target does not
  * store: what the export produced. Withheld or not, a produced value is not stale; a zero the target
  * does not store is the export saying the old value is gone.
@@ -166,14 +163,10 @@ function producedKeys(
   exported: readonly DataValue[],
   zeroKeys: readonly string[],
 ): Set<string> {
-  const { target } = delivery;
   const zeros = new Set(zeroKeys);
   const keys = new Set<string>();
   for (const value of exported) {
-    const key = dataValueKey({
-      ...value,
-      orgUnit: target.translate(value.orgUnit) ?? value.orgUnit,
-    });
+    const key = dataValueKey(asTargetHolds(delivery, value));
     if (!zeros.has(key)) keys.add(key);
   }
   return keys;
@@ -208,55 +201,6 @@ export const STALE_NAMES = 20;
 export const staleName = ({ held }: StaleValue) =>
   `${held.dataElement} ${held.period} ${held.orgUnit}`;
 
-/** Why the target cannot take a value of this org unit, if it cannot. */
-function orgUnitRefusal(delivery: Delivery, value: DataValue): IssueEntry | undefined {
-  const { target, resolved } = delivery;
-  const access = target.orgUnitAccess?.get(value.orgUnit);
-  const name = resolved.orgUnitName(value.orgUnit);
-  if (target.translate(value.orgUnit) === undefined || (access && !access.found))
-    return issue('unknown-org-unit', 1, [name]);
-  if (!access) return undefined;
-  if (!access.writable) return issue('outside-hierarchy', 1, [name]);
-  if (!target.info.profile.refusesUnassignedOrgUnits) return undefined;
-  const sets = (target.dataElements.get(value.dataElement)?.dataSets ?? []).filter(
-    (ds) => ds.periodType === resolved.job.periodType,
-  );
-  return sets.some((ds) => access.dataSets.has(ds.id))
-    ? undefined
-    : issue('not-assigned', 1, [`${name}: ${sets.map((ds) => ds.name).join(', ')}`]);
-}
-
-/**
- * The checked values the target can take, with their org units translated: not those of org units it
- * lacks, may not write, or has not assigned to the data set (2.43), not those of indicators that failed
- * validation, and not zeros it does not store (`zeroIsSignificant: false`: DHIS2 drops them).
- */
-function deliverable(
-  delivery: Delivery,
-  values: readonly DataValue[],
-): { values: DataValue[]; issues: IssueEntry[]; zeroKeys: string[] } {
-  const { target } = delivery;
-  const ready: DataValue[] = [];
-  const issues: IssueEntry[] = [];
-  const zeroKeys: string[] = [];
-  for (const value of values) {
-    const refused = orgUnitRefusal(delivery, value);
-    const finding = delivery.failed.get(mappingKey(value));
-    if (refused || finding) {
-      issues.push(refused ?? issue(finding!.kind, 1, [finding!.dataElement ?? finding!.kind]));
-      continue;
-    }
-    const orgUnit = target.translate(value.orgUnit)!;
-    const element = target.dataElements.get(value.dataElement);
-    if (element && zeroIsInsignificant(value.value, element)) {
-      zeroKeys.push(dataValueKey({ ...value, orgUnit }));
-      continue;
-    }
-    ready.push(orgUnit === value.orgUnit ? value : { ...value, orgUnit });
-  }
-  return { values: ready, issues, zeroKeys };
-}
-
 async function ledgerEntries(delivery: Delivery, chunk: Chunk) {
   const { target, resolved } = delivery;
   return (
@@ -267,60 +211,6 @@ async function ledgerEntries(delivery: Delivery, chunk: Chunk) {
       translatedOrgUnits(target, chunk.orgUnits),
     )) ?? []
   );
-}
-
-/**
- * Values for periods the target has closed (expiry days, input periods, future periods) are not sent: each
- * is reported as locked with its period and data set; the job's `lockedPeriods: fail` fails the chunk.
- */
-function withholdLocked(
-  delivery: Delivery,
-  values: readonly DataValue[],
-): { open: DataValue[]; issues: IssueEntry[]; failure?: T2aError } {
-  const { target } = delivery;
-  const job = delivery.resolved.job;
-  const open: DataValue[] = [];
-  const issues: IssueEntry[] = [];
-  for (const value of values) {
-    const period = periodDates(value.period, target.calendar);
-    const sets = (target.dataElements.get(value.dataElement)?.dataSets ?? []).filter(
-      (ds) => ds.periodType === job.periodType,
-    );
-    const reasons = period
-      ? sets.map((ds) =>
-          lockReason(ds, period, target.today, {
-            canEditExpired: target.canEditExpired,
-            latestOpen: periodAhead(
-              ds.periodType,
-              target.today,
-              ds.openFuturePeriods,
-              target.calendar,
-            ),
-          }),
-        )
-      : [];
-    // DHIS2 takes the value when any of its data sets takes it.
-    if (reasons.length === 0 || reasons.some((reason) => reason === undefined)) {
-      open.push(value);
-      continue;
-    }
-    issues.push(issue('locked-period', 1, [`${value.period} ${sets[0]!.name}`], reasons[0]));
-  }
-  if (job.lockedPeriods === 'fail' && open.length < values.length) {
-    const first = values.find((value) => !open.includes(value))!;
-    return {
-      open: [],
-      issues,
-      failure: new T2aError(
-        'dhis2',
-        `Period ${first.period} is closed in ${target.client.name}: ${issues[0]!.message}.`,
-        {
-          fix: 'Take the period out of the job, ask for a lock exception, or set lockedPeriods: skip to send the rest.',
-        },
-      ),
-    };
-  }
-  return { open, issues };
 }
 
 const provenance = (delivery: Delivery, values: readonly DataValue[]) =>

@@ -1,14 +1,16 @@
 import nodemailer from 'nodemailer';
 import type { LoadedConfig } from '../config/load.ts';
+import type { JobConfig } from '../config/schema.ts';
 import { isT2aError } from '../core/errors.ts';
 import { fetchCurrentUser, hasAuthority } from '../dhis2/me.ts';
 import { getSystemInfo, type SystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
-import { clientPool } from './context.ts';
-import { analyticsAge } from './resolve-job.ts';
+import { clientPool, type JobContext } from './context.ts';
+import { indicatorsThatFail } from './evaluate-indicators.ts';
+import { analyticsAge, type ResolvedJob, resolveJob } from './resolve-job.ts';
 
-/** What a check looked at: reaching a server, logging in, rights, analytics age, SMTP. */
-export type CheckKind = 'reach' | 'login' | 'rights' | 'analytics' | 'smtp';
+/** What a check looked at: reaching a server, logging in, rights, analytics age, indicators, SMTP. */
+export type CheckKind = 'reach' | 'login' | 'rights' | 'analytics' | 'indicators' | 'smtp';
 
 export interface Check {
   readonly kind: CheckKind;
@@ -134,9 +136,45 @@ async function checkSmtp(config: LoadedConfig): Promise<Check[]> {
   }
 }
 
+/** Whether the source evaluates every indicator a job maps, each asked once, alone. */
+async function checkIndicators(ctx: JobContext, job: JobConfig): Promise<Check> {
+  const subject = `job ${job.name}: indicators`;
+  let resolved: ResolvedJob;
+  try {
+    resolved = await resolveJob(ctx, job.name);
+  } catch (error) {
+    return {
+      kind: 'indicators',
+      subject,
+      ok: false,
+      detail: `the job cannot be resolved: ${(error as Error).message}`,
+      fix: isT2aError(error) ? error.fix : undefined,
+    };
+  }
+  const failing = await indicatorsThatFail(resolved);
+  const asked = new Set(resolved.mappings.map((mapping) => mapping.programIndicator)).size;
+  if (failing.length === 0)
+    return {
+      kind: 'indicators',
+      subject,
+      ok: true,
+      detail: `${job.source} evaluates all ${asked} mapped indicators`,
+    };
+  return {
+    kind: 'indicators',
+    subject,
+    ok: false,
+    detail: `${job.source} cannot evaluate ${failing.length} of ${asked}: ${failing
+      .map(({ id, name, message }) => `"${name}" (${id}): ${message}`)
+      .join('; ')}`,
+    fix: 'Correct each indicator’s expression or filter in the source’s Maintenance app; until then a sync leaves them out (the others are delivered).',
+  };
+}
+
 /**
  * `t2a doctor`: reaches each instance (once: no retries, so a dead server answers fast), checks
- * versions, logins, rights, analytics age against the jobs' limits, and SMTP.
+ * versions, logins, rights, analytics age against the jobs' limits, that the source evaluates each
+ * job's indicators, and SMTP.
  */
 export async function runDoctor(config: LoadedConfig, logger: Logger): Promise<Check[]> {
   const once: LoadedConfig = {
@@ -149,6 +187,11 @@ export async function runDoctor(config: LoadedConfig, logger: Logger): Promise<C
   const checks: Check[] = [];
   for (const name of config.connections.keys())
     checks.push(...(await checkConnection(config, name, clients.client(name))));
+  // Indicators only where every instance answered and took the login: the failure was reported above.
+  if (checks.every((check) => check.ok || !['reach', 'login'].includes(check.kind))) {
+    const ctx: JobContext = { config: once, logger, clients };
+    for (const job of config.config.jobs) checks.push(await checkIndicators(ctx, job));
+  }
   checks.push(...(await checkSmtp(config)));
   return checks;
 }

@@ -1,6 +1,6 @@
 import { intentsTaken, withoutDefaultCombos } from '../core/reconcile.ts';
 import { fetchHeldValues } from '../dhis2/data-value-sets.ts';
-import type { Delivery } from './deliver.ts';
+import type { Delivery } from './delivery.ts';
 
 /**
  * Before a job sends anything to a target: the values an earlier run sent without recording the answer
@@ -25,7 +25,11 @@ export async function settleIntents(delivery: Delivery): Promise<number> {
     orgUnits,
     orgUnitIdScheme: target.orgUnitIdScheme,
   });
-  const taken = intentsTaken(sent, held.map(withoutDefaultCombos));
+  const taken = intentsTaken(
+    sent,
+    held.map((value) => withoutDefaultCombos(value, target.defaultCombos)),
+    target.defaultCombos,
+  );
   await store.ledger.settle(
     target.ledgerKey,
     resolved.job.name,

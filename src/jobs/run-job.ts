@@ -20,7 +20,8 @@ import type { Logger } from '../log.ts';
 import { type ChunksOutcome, deliverChunks } from './chunks.ts';
 import { completeJob } from './complete.ts';
 import type { JobContext } from './context.ts';
-import type { Delivery, StaleScope } from './deliver.ts';
+import type { Delivery, StaleScope } from './delivery.ts';
+import type { FailingIndicators } from './failing-indicators.ts';
 import { settleIntents } from './intents.ts';
 import { failedMappings, jobLevelFindings, mappingFindings } from './job-findings.ts';
 import { analyticsAge, type ResolvedJob, resolveJob } from './resolve-job.ts';
@@ -116,10 +117,7 @@ async function aggregateAnalytics(delivery: Delivery): Promise<DeliveryResult> {
  * (with what DHIS2 said), and, in a forced run, indicators whose mapping failed validation. A run that
  * withheld indicators is never a success, whether or not they had values this time.
  */
-function withheldIndicators(
-  delivery: Delivery,
-  failing: ReadonlyMap<string, string>,
-): DeliveryResult {
+function withheldIndicators(delivery: Delivery, failing: FailingIndicators): DeliveryResult {
   const { resolved } = delivery;
   const name = (id: string) =>
     resolved.mappings.find((mapping) => mapping.programIndicator === id)?.name ?? id;
@@ -128,9 +126,9 @@ function withheldIndicators(
     if (finding.programIndicator) refused.set(finding.programIndicator.id, finding);
   return delivered({
     issues: [
-      ...[...failing].map(([id, message]) =>
-        issue('indicator-failed', 1, [`${name(id)} (${id}): ${message}`]),
-      ),
+      ...failing
+        .entries()
+        .map(([id, message]) => issue('indicator-failed', 1, [`${name(id)} (${id}): ${message}`])),
       ...[...refused.values()].map((finding) =>
         issue('failed-validation', 1, [
           `${finding.programIndicator!.name} (${finding.programIndicator!.id}): ${finding.message}`,

@@ -4,8 +4,9 @@ import { mappingKey } from '../core/mapping.ts';
 import { guardDeletions } from '../core/reconcile.ts';
 import { type DeliveryResult, delivered } from '../core/report.ts';
 import { probeIndicator } from '../dhis2/analytics.ts';
-import type { FailingIndicators } from './chunks.ts';
-import { type Delivery, type StaleScope, send } from './deliver.ts';
+import { send } from './deliver.ts';
+import type { Delivery, StaleScope } from './delivery.ts';
+import type { FailingIndicators } from './failing-indicators.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 
 export interface StaleOutcome {
@@ -48,10 +49,10 @@ export async function uncertainStaleKeys(
             orgUnit: scope.orgUnit,
             mappingAttribute: job.mappingAttribute,
           });
-          if (refused) failing.set(programIndicator, refused);
+          if (refused) failing.add(programIndicator, refused);
         } catch (error) {
           // The source could not be asked: its export cannot be vouched for, so nothing of it goes.
-          failing.set(programIndicator, `could not be asked: ${(error as Error).message}`);
+          failing.add(programIndicator, `could not be asked: ${(error as Error).message}`);
         }
       }
       if (failing.has(programIndicator)) uncertain.add(key);
@@ -120,13 +121,27 @@ export async function clearStale(
       issues: [...keptIssues, issue('would-delete', stale - kept, [...names])],
     });
   }
+  return clearPages(delivery, uncertain, delivered({ stale, issues: keptIssues }));
+}
+
+/**
+ * Takes the held stale values a page at a time and clears those not of an `uncertain` mapping key: each
+ * deletion recorded first, then deleted (or zeroed) in the target and forgotten by the ledger.
+ */
+async function clearPages(
+  delivery: Delivery,
+  uncertain: ReadonlySet<string>,
+  start: DeliveryResult,
+): Promise<DeliveryResult> {
+  const { target, resolved } = delivery;
+  const store = delivery.store!;
   // Clearing is not sending: `sent` counts exported values, so that exported = withheld + zeros + sent
   // + unchanged; what the clearing did shows in the import counts and the stale count.
-  let result = delivered({ stale, issues: keptIssues });
+  let result = start;
   let deleted = 0;
   let zeroed = 0;
   for (;;) {
-    const taken = await store.ledger.takeStale(target.ledgerKey, job.name, PAGE);
+    const taken = await store.ledger.takeStale(target.ledgerKey, resolved.job.name, PAGE);
     if (taken.length === 0) break;
     const page = taken.filter((value) => !uncertain.has(mappingKey(value.held)));
     if (page.length === 0) continue;

@@ -39,11 +39,16 @@ export function heldValuesRequest(target: PreparedTarget, chunk: Chunk): HeldVal
   };
 }
 
-/** The values of the job's data elements and combos, the default combo left out as t2a leaves it. */
-export function inJobScope(resolved: ResolvedJob) {
+/**
+ * The values of the job's data elements and combos, the default combo left out as t2a leaves it
+ * (under whatever code the target gives it).
+ */
+export function inJobScope(resolved: ResolvedJob, target: PreparedTarget) {
   const inScope = new Set(resolved.mappings.map((mapping) => mappingKey(mapping)));
   return <T extends DataValue>(values: readonly T[]): T[] =>
-    values.map(withoutDefaultCombos).filter((value) => inScope.has(mappingKey(value)));
+    values
+      .map((value) => withoutDefaultCombos(value, target.defaultCombos))
+      .filter((value) => inScope.has(mappingKey(value)));
 }
 
 /*
@@ -68,7 +73,7 @@ export async function targetScope(
   const seen = target.client.serverTime();
   const readFrom = seen === undefined ? undefined : target.info.wallClock?.(seen);
   const request = heldValuesRequest(target, chunk);
-  const ours = inJobScope(resolved);
+  const ours = inJobScope(resolved, target);
   const since =
     readFrom && delivery.store && ledger.length > 0 && ledgerCovers(fresh, ledger)
       ? await delivery.store.ledger.knownSince(

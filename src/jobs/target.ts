@@ -11,6 +11,7 @@ import {
   parseOrgUnitMap,
   type SourceOrgUnit,
 } from '../core/org-unit-map.ts';
+import { DEFAULT_COMBOS } from '../core/reconcile.ts';
 import type { TargetIdentity } from '../core/report.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
 import { type CurrentUser, fetchCurrentUser, hasAuthority, inHierarchy } from '../dhis2/me.ts';
@@ -49,6 +50,11 @@ export interface PreparedTarget {
   readonly orgUnitAccess: ReadonlyMap<string, OrgUnitAccess> | undefined;
   /** The target's UID of an org unit named in the target's scheme (for servers that read only UIDs). */
   readonly uidOf: (orgUnit: string) => string | undefined;
+  /**
+   * The names of the target's default category option combo (its code and UID, whatever they are, and
+   * DHIS2's usual ones): a value read back under one of them is a value of the default combo.
+   */
+  readonly defaultCombos: ReadonlySet<string>;
 }
 
 export interface OrgUnitAccess {
@@ -158,6 +164,7 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     today: serverToday(info),
     calendar: info.calendar,
     canEditExpired: hasAuthority(user, 'F_EDIT_EXPIRED'),
+    defaultCombos: defaultCombosOf(metadata),
     orgUnitAccess: access,
     uidOf: (orgUnit) => (scheme === 'UID' ? orgUnit : uids.get(orgUnit)),
   };
@@ -197,4 +204,19 @@ export function groupForImport(
     dataSet: dataSet || undefined,
     values: grouped,
   }));
+}
+
+/**
+ * DHIS2 names its default category option combo "default" (`CategoryOptionCombo
+ * .DEFAULT_NAME`); its code is whatever the instance gave it ("default" usually, "DEFAULT" in some WHO
+ * packages), so the target's own is read from its metadata.
+ */
+function defaultCombosOf(metadata: TargetMetadata): ReadonlySet<string> {
+  const names = new Set<string>(DEFAULT_COMBOS);
+  for (const coc of metadata.categoryOptionCombos)
+    if (coc.name === 'default') {
+      names.add(coc.id);
+      if (coc.code) names.add(coc.code);
+    }
+  return names;
 }

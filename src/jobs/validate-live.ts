@@ -3,6 +3,7 @@ import { isT2aError } from '../core/errors.ts';
 import { type Finding, validateMapping } from '../core/validation.ts';
 import { fetchCurrentUser, hasAuthority } from '../dhis2/me.ts';
 import type { JobContext } from './context.ts';
+import { evaluationFindings } from './evaluate-indicators.ts';
 import { type ResolvedJob, resolveJob, selectJobs } from './resolve-job.ts';
 import type { PreparedTarget } from './target.ts';
 
@@ -78,7 +79,10 @@ async function validateJob(ctx: JobContext, job: JobConfig): Promise<JobValidati
   const resolved = await resolveForValidation(ctx, job);
   if (!('job' in resolved))
     return { job: job.name, indicators: 0, mapped: 0, findings: [resolved] };
-  const findings: Finding[] = await sourceAccess(resolved);
+  const findings: Finding[] = [
+    ...(await sourceAccess(resolved)),
+    ...(await evaluationFindings(resolved)),
+  ];
   for (const target of resolved.targets) {
     findings.push(
       ...validateMapping(resolved.deliveredIndicators, target.metadata, {

@@ -26,6 +26,7 @@ describe("a target's report as the fold of its steps", () => {
       update: [{ value: value('B', '202601', 'ou1'), before: '3' }],
       unchanged: [value('A', '202601', 'ou3')],
       stale: [],
+      heldByOthers: [],
     }),
     issues: [issue('unknown-data-element', 2, ['X']), issue('invalid-value', 1, ['B 202601 ou9'])],
   });
@@ -38,6 +39,7 @@ describe("a target's report as the fold of its steps", () => {
       update: [],
       unchanged: [],
       stale: [{ held: value('C', '202512', 'ou1') }],
+      heldByOthers: [{ value: value('A', '202601', 'ou5'), held: value('A', '202601', 'ou5') }],
     }),
     issues: [issue('unknown-data-element', 1, ['X', 'Y'], 'Data element not found: `Y`')],
   });
@@ -59,9 +61,9 @@ describe("a target's report as the fold of its steps", () => {
       counts: { imported: 9, updated: 1, ignored: 0, deleted: 1 },
     });
     expect(report.plan.byDataElementPeriod).toEqual({
-      'A 202601': { create: 3, update: 0, unchanged: 1, stale: 0 },
-      'B 202601': { create: 0, update: 1, unchanged: 0, stale: 0 },
-      'C 202512': { create: 0, update: 0, unchanged: 0, stale: 1 },
+      'A 202601': { create: 3, update: 0, unchanged: 1, stale: 0, heldByOthers: 1 },
+      'B 202601': { create: 0, update: 1, unchanged: 0, stale: 0, heldByOthers: 0 },
+      'C 202512': { create: 0, update: 0, unchanged: 0, stale: 1, heldByOthers: 0 },
     });
   });
 
@@ -91,6 +93,7 @@ describe("a target's report as the fold of its steps", () => {
           update: [],
           unchanged: [],
           stale: [],
+          heldByOthers: [],
         }),
         issues: [issue('not-assigned', 3, [`unit ${i}a`, `unit ${i}b`, `unit ${i}c`])],
       }),

@@ -449,7 +449,7 @@ describe(
           expect(answer.body).toMatchObject({
             errorCode: 'E7145',
             message: 'Query failed because of a syntax error (SqlState: 42703)',
-            devMessage: expect.stringContaining('EuGcv5OcgFE'),
+            devMessage: 'SqlState: 42703',
           });
         else expect(answer.body.dataValues).toEqual([]);
       },

@@ -30,7 +30,10 @@ const report = (runId: string): JobReport => ({
       stale: 0,
       zeros: 0,
       counts: { imported: 7, updated: 0, ignored: 2, deleted: 0 },
-      plan: { byDataElementPeriod: {}, samples: { create: [], update: [], stale: [] } },
+      plan: {
+        byDataElementPeriod: {},
+        samples: { create: [], update: [], stale: [], heldByOthers: [] },
+      },
       conflicted: 2,
       issues: [
         {

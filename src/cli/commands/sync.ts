@@ -67,10 +67,15 @@ export function syncCommand(options: SyncCommandOptions): Promise<number> {
 
 /** `t2a plan`: a dry run whose output is the plan. */
 export function planCommand(
-  options: ConfigOptions & { job?: string[]; period?: string[]; json?: boolean },
+  options: ConfigOptions & { job?: string[]; period?: string[]; json?: boolean; force?: boolean },
 ): Promise<number> {
   return withContext(options, { store: true }, async (ctx) => {
-    const report = await runSync(ctx, { jobs: options.job, dryRun: true, periods: options.period });
+    const report = await runSync(ctx, {
+      jobs: options.job,
+      dryRun: true,
+      periods: options.period,
+      force: options.force === true,
+    });
     process.stdout.write(
       options.json
         ? `${JSON.stringify(planJson(report), null, 2)}\n`

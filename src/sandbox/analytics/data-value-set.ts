@@ -6,7 +6,7 @@ import { SqlError } from '../pi/engine/evaluate.ts';
 import type { AnalyticsRow, CompiledProgramIndicator } from '../pi/types.ts';
 import { atLeast, type Dhis2Version, since } from '../version.ts';
 import { analyticsTableExists } from './analytics-tables.ts';
-import { AnalyticsQueryError, E, queryError } from './errors.ts';
+import { AnalyticsQueryError, AnalyticsRequestError, E, queryError } from './errors.ts';
 import { type AnalyticsNumber, roundedValue, roundHalfUp, writesStoredBy } from './format.ts';
 import { programData } from './program-data.ts';
 import type { DataValueSetQuery, MeasureCriterion } from './query.ts';
@@ -66,16 +66,10 @@ export function evaluateDataValueSet(
   const evaluated = indicators.filter((indicator) => !seeded.has(indicator.id));
   const missingTable = evaluated.find((indicator) => !tableExists(ctx, indicator));
   if (missingTable) {
-    if (rethrowsMissingTable(ctx)) throw missingTableError(ctx, missingTable);
+    if (rethrowsSqlErrors(ctx)) throw missingTableError(ctx, missingTable);
     return [];
   }
-  const broken = evaluated.find((indicator) => !compiledIndicator(ctx, indicator).ok);
-  if (broken) {
-    const error = brokenExpressionError(ctx, broken);
-    // A data exception (E7132) has failed the query in every version; a grammar one (E7145) only since
-    // SQL grammar errors are rethrown (as E7144), before which the indicator gives no values.
-    if (error.errorCode === 'E7132' || rethrowsMissingTable(ctx)) throw error;
-  }
+  failBrokenIndicators(ctx, evaluated, query);
   const fromSeeds = seededValues(
     ctx,
     [...seeded],
@@ -111,11 +105,13 @@ function tableExists(ctx: SandboxContext, indicator: MetadataObject): boolean {
 }
 
 /**
- * Whether a query on a missing table fails: `JdbcAnalyticsManager.getAggregatedDataValues` rethrows a
- * `BadSqlGrammarException` of SQL state 42P01 from 2.38.5, 2.39.4, 2.40.2 and 2.41.0 (E7144 is not in
- * 2.39.3 nor 2.40.1); before, every such exception gives an empty result (200, no values).
+ * Whether SQL errors reach the client: `AbstractJdbcEventAnalyticsManager.getAggregatedEventData`
+ * runs through `AnalyticsUtils.withExceptionHandling` from 2.38.5, 2.39.4, 2.40.2 and 2.41.0 (E7144 and
+ * E7145 are not in 2.39.3 nor 2.40.1). Before, a grammar error (class 42, a missing table included) is
+ * logged and the indicator gives no rows (200); a data exception (class 22) is not caught by analytics
+ * and answers 500 with the database's message (`CrudControllerAdvice.defaultExceptionHandler`).
  */
-export const rethrowsMissingTable = (ctx: SandboxContext) =>
+export const rethrowsSqlErrors = (ctx: SandboxContext) =>
   since(ctx.version, '2.38.5', '2.39.4', '2.40.2', '2.41.0');
 
 /**
@@ -133,32 +129,80 @@ function missingTableError(ctx: SandboxContext, indicator: MetadataObject): Anal
 }
 
 /**
- * An indicator whose expression or filter the sandbox cannot evaluate: DHIS2's SQL for a broken one (a
- * data element in no stage of the programme: 42703, a text under an average: 42883) fails, and from the
- * versions that rethrow SQL errors (as for E7144) the answer is 409 E7145 with the SQL state. Before,
- * DHIS2 answers no values for it, as the sandbox then does; either way the reason is listed at
- * /__sandbox/analytics/unsupported.
+ * The statements DHIS2 plans for the request (`DefaultEventQueryPlanner.planAggregateQuery`): one per
+ * program indicator (`groupByQueryItems`) × org unit level × period type, and one per period for an
+ * indicator that needs its own query (`groupByPeriod`: non-default boundaries, analytics variables,
+ * first/last aggregation).
  */
-function brokenExpressionError(
+function statementCount(
   ctx: SandboxContext,
-  indicator: MetadataObject,
-): AnalyticsQueryError {
-  const result = compiledIndicator(ctx, indicator);
-  const failure = result.ok ? undefined : result;
-  const dev = `Program indicator ${indicator.id} (${String(indicator.name ?? '')}): ${failure?.reason ?? ''}`;
-  if (failure?.dhis2Error?.code === 'E7132') return expressionViolation(ctx, dev);
-  const state = failure?.dhis2Error?.sqlState ?? '42703';
-  return new AnalyticsQueryError(`${E.E7145} (SqlState: ${state})`, 'E7145', dev);
+  indicators: readonly MetadataObject[],
+  query: DataValueSetQuery,
+): number {
+  const levels = new Set(query.orgUnits.map((id) => ctx.orgUnits.get(id)?.level ?? 0)).size;
+  const periodTypes = new Set(query.periods.map((period) => period.periodType)).size;
+  return indicators.reduce(
+    (sum, indicator) =>
+      sum + levels * (needsOwnQuery(indicator) ? query.periods.length : periodTypes),
+    0,
+  );
 }
 
-/** E7132 (`QueryRuntimeException`): a data exception in the query, a division by zero first of all. */
-function expressionViolation(ctx: SandboxContext, dev: string): AnalyticsQueryError {
+/** `EventQueryParams.useIndividualQuery` and the first/last aggregations (`groupByPeriod`). */
+function needsOwnQuery(indicator: MetadataObject): boolean {
+  const text = `${String(indicator.expression ?? '')} ${String(indicator.filter ?? '')}`;
+  if (/V\{analytics_period_(start|end)\}/.test(text)) return true;
+  if (/^(FIRST|LAST)/.test(String(indicator.aggregationType ?? ''))) return true;
+  const boundaries = (indicator.analyticsPeriodBoundaries ?? []) as {
+    boundaryTarget?: string;
+    offsetPeriods?: number;
+  }[];
+  const defaultTarget = analyticsTypeOf(indicator) === 'EVENT' ? 'EVENT_DATE' : 'ENROLLMENT_DATE';
+  return (
+    boundaries.length !== 2 ||
+    boundaries.some((b) => b.boundaryTarget !== defaultTarget || (b.offsetPeriods ?? 0) !== 0)
+  );
+}
+
+/**
+ * Indicators whose SQL DHIS2 cannot run either, as DHIS2 answers them. A data exception (class 22: a
+ * yes/no data element compared with a code) fails the whole request in every version (E7132, or 500
+ * before the versions that rethrow). A grammar error (class 42: a missing column, `avg(text)`) fails it
+ * only from those versions and only when the request is one statement; from a request of several
+ * DHIS2 logs it and drops that indicator's rows ("silently fallback since it's multiple analytics
+ * query", `AnalyticsUtils.withExceptionHandling`). Indicators only the sandbox cannot evaluate give no
+ * rows, never an error: they are listed at /__sandbox/analytics/unsupported.
+ */
+function failBrokenIndicators(
+  ctx: SandboxContext,
+  indicators: readonly MetadataObject[],
+  query: DataValueSetQuery,
+): void {
+  const failures = indicators.flatMap((indicator) => {
+    const result = compiledIndicator(ctx, indicator);
+    return !result.ok && result.dhis2Error ? [result.dhis2Error] : [];
+  });
+  const dataException = failures.find((failure) => failure.code === 'E7132');
+  if (dataException) throw dataExceptionError(ctx, dataException.dbMessage);
+  const grammar = failures[0];
+  if (grammar && rethrowsSqlErrors(ctx) && statementCount(ctx, indicators, query) === 1)
+    throw new AnalyticsQueryError(
+      `${E.E7145} (SqlState: ${grammar.sqlState})`,
+      'E7145',
+      atLeast(ctx.version, 42) ? grammar.dbMessage : `SqlState: ${grammar.sqlState}`,
+    );
+}
+
+/**
+ * A data exception in the query (a division by zero, text cast to a number): from the versions that
+ * rethrow SQL errors, `QueryRuntimeException(E7132)`, a 409 whose message changed with them; before,
+ * nothing in analytics catches it, and the answer is a 500 with the database's message.
+ */
+function dataExceptionError(ctx: SandboxContext, dbMessage: string): Error {
+  if (!rethrowsSqlErrors(ctx)) return new AnalyticsRequestError(dbMessage, 500);
   return new AnalyticsQueryError(
-    atLeast(ctx.version, 41)
-      ? 'Expression violation. Maybe an indicator caused division by zero?'
-      : 'An indicator expression caused division by zero operation',
+    'Expression violation. Maybe an indicator caused division by zero?',
     'E7132',
-    dev,
   );
 }
 
@@ -233,11 +277,7 @@ function evaluateIndicator(
   try {
     return aggregateIndicator(ctx, pi, query);
   } catch (error) {
-    if (error instanceof SqlError)
-      throw expressionViolation(
-        ctx,
-        `Program indicator ${indicator.id}: ${error.message} (SqlState: ${error.sqlState})`,
-      );
+    if (error instanceof SqlError) throw dataExceptionError(ctx, `ERROR: ${error.message}`);
     throw error;
   }
 }

@@ -73,26 +73,34 @@ export function aggregationFallback(type: unknown): string {
 
 type Lookup = (type: string, id: string) => MetadataObject | undefined;
 
-type Failure = { reason: string; dhis2Error?: { code: 'E7132' | 'E7145'; sqlState: string } };
+type Failure = {
+  reason: string;
+  dhis2Error?: { code: 'E7132' | 'E7145'; sqlState: string; dbMessage: string };
+};
 
 /** A name that is not in the metadata is a column the analytics table lacks: DHIS2's SQL fails (42703). */
-const missing = (what: string): Failure => ({
+const missing = (what: string, column: string): Failure => ({
   reason: `${what} does not exist`,
-  dhis2Error: { code: 'E7145', sqlState: '42703' },
+  dhis2Error: {
+    code: 'E7145',
+    sqlState: '42703',
+    dbMessage: `ERROR: column "${column}" does not exist`,
+  },
 });
 
 /** Every item of an expression must name something that exists, and every function must be known. */
 function check(node: Node, lookup: Lookup): Failure | undefined {
   switch (node.type) {
     case 'dataElement':
-      if (!lookup('programStages', node.stage)) return missing(`program stage ${node.stage}`);
+      if (!lookup('programStages', node.stage))
+        return missing(`program stage ${node.stage}`, node.dataElement);
       return lookup('dataElements', node.dataElement)
         ? undefined
-        : missing(`data element ${node.dataElement}`);
+        : missing(`data element ${node.dataElement}`, node.dataElement);
     case 'attribute':
       return lookup('trackedEntityAttributes', node.attribute)
         ? undefined
-        : missing(`tracked entity attribute ${node.attribute}`);
+        : missing(`tracked entity attribute ${node.attribute}`, node.attribute);
     case 'variable':
       return KNOWN_VARIABLES.has(node.name)
         ? undefined
@@ -104,7 +112,7 @@ function check(node: Node, lookup: Lookup): Failure | undefined {
     case 'stageEventDate':
       return lookup('programStages', node.stage)
         ? undefined
-        : missing(`program stage ${node.stage}`);
+        : missing(`program stage ${node.stage}`, node.stage);
     case 'call':
       if (!FUNCTIONS.has(node.name))
         return { reason: `the function ${node.name} is not supported by the sandbox` };
@@ -259,7 +267,11 @@ function sqlFailure(
     if ((type === 'BOOLEAN' || type === 'TRUE_ONLY') && !/^-?\d+$/.test(literal.value))
       return {
         reason: `DHIS2 cannot run it either: the yes/no data element ${element.dataElement} is compared with '${literal.value}' (invalid input syntax for type integer)`,
-        dhis2Error: { code: 'E7132', sqlState: '22P02' },
+        dhis2Error: {
+          code: 'E7132',
+          sqlState: '22P02',
+          dbMessage: `ERROR: invalid input syntax for type integer: "${literal.value}"`,
+        },
       };
   }
   const texty = (node: Node): boolean =>
@@ -270,7 +282,11 @@ function sqlFailure(
   if ((aggregationType === 'AVERAGE' || aggregationType === 'SUM') && texty(expression))
     return {
       reason: `DHIS2 cannot run it either: its expression gives text, which ${aggregationType === 'AVERAGE' ? 'avg' : 'sum'}() does not take`,
-      dhis2Error: { code: 'E7145', sqlState: '42883' },
+      dhis2Error: {
+        code: 'E7145',
+        sqlState: '42883',
+        dbMessage: `ERROR: function ${aggregationType === 'AVERAGE' ? 'avg' : 'sum'}(text) does not exist`,
+      },
     };
   return undefined;
 }

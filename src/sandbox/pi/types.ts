@@ -86,7 +86,12 @@ export type CompileResult =
        * DHIS2 itself cannot run this indicator's SQL: the error code its analytics answers with, and the
        * SQL state (E7145 for 42703 or 42883, E7132 for 22P02 or 22012). Absent: a gap of the sandbox.
        */
-      readonly dhis2Error?: { readonly code: 'E7132' | 'E7145'; readonly sqlState: string };
+      readonly dhis2Error?: {
+        readonly code: 'E7132' | 'E7145';
+        readonly sqlState: string;
+        /** PostgreSQL's own message, as 2.42+ give it in `devMessage` and 500s before 2.38.5 as `message`. */
+        readonly dbMessage: string;
+      };
     };
 
 /** Compiles a program indicator from its metadata; implemented in `compile.ts`. */

@@ -31,9 +31,16 @@ function Plan({ target }: { readonly target: TargetReport }) {
       <Table
         label={`What ${target.dryRun ? 'would be' : 'was'} sent to ${target.target}, per data element and period`}
         dataTest="plan"
-        headers={['Data element and period', 'New', 'Changed', 'Same', 'Stale']}
-        numeric={[1, 2, 3, 4]}
-        rows={rows.map(([key, c]) => [key, c.create, c.update, c.unchanged, c.stale])}
+        headers={['Data element and period', 'New', 'Changed', 'Same', 'Stale', 'Held by others']}
+        numeric={[1, 2, 3, 4, 5]}
+        rows={rows.map(([key, c]) => [
+          key,
+          c.create,
+          c.update,
+          c.unchanged,
+          c.stale,
+          c.heldByOthers ?? 0,
+        ])}
       />
       <ul style={{ fontSize: 13, color: colors.grey800 }}>
         {samples.create.map((v) => (
@@ -46,6 +53,11 @@ function Plan({ target }: { readonly target: TargetReport }) {
         ))}
         {samples.stale.map((v) => (
           <li key={`s${valueText(v)}`}>stale: {valueText(v)}</li>
+        ))}
+        {(samples.heldByOthers ?? []).map(({ value, held }) => (
+          <li key={`o${valueText(held)}`}>
+            held by others: {valueText(held)} (the tracker gives {value.value})
+          </li>
         ))}
       </ul>
     </Section>
