@@ -352,6 +352,7 @@ describe('the plan of a dry run', () => {
       update: 0,
       unchanged: 0,
       stale: 0,
+      heldByOthers: 0,
     });
     expect(plan.samples.stale).toHaveLength(3);
     expect(dry.totals.deleted).toBe(0);
