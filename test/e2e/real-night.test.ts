@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runAnalyticsNow } from '../../src/sandbox/analytics/analytics-job.ts';
 import type { RunningSandbox } from '../../src/sandbox/index.ts';
 import { packagePath, readPackage, withPackages } from '../packages.ts';
-import { configFor, get, sandbox, send, sync, targetValues } from './harness.ts';
+import { configFor, sandbox, send, sync, targetValues } from './harness.ts';
 
 /**
  * Nights on real WHO packages, with generated tracker data: values typed by hand before the first run,
