@@ -46,6 +46,18 @@ export async function importDataValues(
   return { ...readImportResponse(response.status, response.body), answeredAt: response.date };
 }
 
+/**
+ * How the target's own UIDs read in t2a's terms: codes for data elements and combos (as t2a writes
+ * them), the job's scheme for org units. Undefined for an object t2a never writes (a data element it
+ * does not map, a combo without a code): a value of it is no cell of t2a's.
+ */
+export interface HeldNames {
+  dataElement(uid: string): string | undefined;
+  combo(uid: string): string | undefined;
+  /** Absent when t2a cannot tell the UIDs of the job's org units (an attribute scheme). */
+  readonly orgUnit?: ((uid: string) => string | undefined) | undefined;
+}
+
 export interface HeldValuesRequest {
   readonly dataSets: readonly string[];
   readonly periods: readonly string[];
@@ -54,46 +66,50 @@ export interface HeldValuesRequest {
   readonly orgUnitIdScheme: string;
   /** The target's UID of an org unit named in its scheme: servers before 2.37.7 read only UIDs. */
   readonly uidOf?: ((orgUnit: string) => string | undefined) | undefined;
+  readonly names: HeldNames;
 }
 
-/** The `orgUnit` parameters and their scheme as this server reads them. */
+/** The `orgUnit` parameters, and the scheme of the org units in the answer, as this server reads them. */
 function orgUnitParameters(
   client: Dhis2Client,
   profile: ServerProfile,
   request: HeldValuesRequest,
-): { orgUnits: string[]; input: Query } {
+): { orgUnits: string[]; query: Query; byUid: boolean } {
+  const uids = request.orgUnits.map((id) => request.uidOf?.(id));
+  const known = uids.every((uid) => uid !== undefined);
+  if (known && request.names.orgUnit) return { orgUnits: uids as string[], query: {}, byUid: true };
   if (profile.readsInputIdSchemes || request.orgUnitIdScheme === 'UID')
     return {
       orgUnits: [...request.orgUnits],
-      input: profile.readsInputIdSchemes ? { inputOrgUnitIdScheme: request.orgUnitIdScheme } : {},
+      query: {
+        orgUnitIdScheme: request.orgUnitIdScheme,
+        ...(profile.readsInputIdSchemes ? { inputOrgUnitIdScheme: request.orgUnitIdScheme } : {}),
+      },
+      byUid: false,
     };
-  const uids = request.orgUnits.map((id) => request.uidOf?.(id));
-  if (uids.some((uid) => uid === undefined)) {
-    throw new T2aError(
-      'config',
-      `${client.name} runs DHIS2 ${profile.version.text}, which reads org units only by UID when asked what it holds, and t2a cannot tell the UID of every org unit named by ${request.orgUnitIdScheme}.`,
-      { fix: 'Use orgUnitIdScheme UID or CODE for this target, or upgrade it to 2.37.7 or later.' },
-    );
-  }
-  return { orgUnits: uids as string[], input: {} };
+  throw new T2aError(
+    'config',
+    `${client.name} runs DHIS2 ${profile.version.text}, which reads org units only by UID when asked what it holds, and t2a cannot tell the UID of every org unit named by ${request.orgUnitIdScheme}.`,
+    { fix: 'Use orgUnitIdScheme UID or CODE for this target, or upgrade it to 2.37.7 or later.' },
+  );
 }
 
 interface ExportedValue {
-  dataElement: string;
-  period: string;
-  orgUnit: string;
-  categoryOptionCombo?: string;
-  attributeOptionCombo?: string;
-  value?: string;
-  storedBy?: string;
-  lastUpdated?: string;
-  comment?: string;
-  deleted?: boolean;
+  readonly dataElement?: string | null;
+  readonly period?: string | null;
+  readonly orgUnit?: string | null;
+  readonly categoryOptionCombo?: string | null;
+  readonly attributeOptionCombo?: string | null;
+  readonly value?: string | null;
+  readonly storedBy?: string | null;
+  readonly lastUpdated?: string | null;
+  readonly comment?: string | null;
+  readonly deleted?: boolean | null;
 }
 
 /**
- * What the target holds for a scope (`GET /api/dataValueSets` by data set, period and org unit), with
- * codes for data elements and combos so it compares with t2a's values key for key.
+ * What the target holds for a scope (`GET /api/dataValueSets` by data set, period and org unit), named
+ * as t2a names its values (codes for data elements and combos) so it compares with them key for key.
  */
 export async function fetchHeldValues(
   client: Dhis2Client,
@@ -120,6 +136,11 @@ export async function fetchChangedValues(
   });
 }
 
+/**
+ * Reads what the target holds by UID and names it locally. Reading by code fails where an object has
+ * none: 2.36–2.37 leave the id out of the value, 2.38–2.42 write it as null, and 2.43 refuses the whole
+ * read with 409 E8200–E8203 (`DefaultDataExportService.encodeGroup`, 2.43.1). UIDs every object has.
+ */
 async function readValues(
   client: Dhis2Client,
   profile: ServerProfile,
@@ -127,41 +148,66 @@ async function readValues(
   extra: Query,
 ): Promise<ChangedValue[]> {
   if (request.dataSets.length === 0 || request.orgUnits.length === 0) return [];
-  const { orgUnits: asked, input } = orgUnitParameters(client, profile, request);
+  const units = orgUnitParameters(client, profile, request);
   const query = (orgUnits: readonly string[]) => ({
     dataSet: request.dataSets,
     period: request.periods,
     orgUnit: orgUnits,
-    dataElementIdScheme: 'CODE',
-    categoryOptionComboIdScheme: 'CODE',
-    attributeOptionComboIdScheme: 'CODE',
-    orgUnitIdScheme: request.orgUnitIdScheme,
-    ...input,
+    ...units.query,
     ...extra,
   });
-  const answers = await client.getInParts<{ dataValues?: ExportedValue[] }>(
+  const answers = await client.getInParts<ExportedDocument>(
     'dataValueSets.json',
-    asked,
+    units.orgUnits,
     query,
     `Reading what is held for ${request.dataSets.length} data set(s) and ${request.periods.length} period(s)`,
   );
-  const values = answers.flatMap((answer) => answer.dataValues ?? []);
-  return readHeld(values);
+  const named = request.names.orgUnit;
+  const orgUnit = units.byUid && named ? named : (id: string) => id;
+  return answers.flatMap((answer) => readHeld(answer, { ...request.names, orgUnit }));
 }
 
-function readHeld(values: readonly ExportedValue[]): ChangedValue[] {
-  return values
-    .filter((value) => value.deleted === true || value.value !== undefined)
-    .map((value) => ({
-      dataElement: value.dataElement,
-      period: value.period,
-      orgUnit: value.orgUnit,
-      categoryOptionCombo: value.categoryOptionCombo,
-      attributeOptionCombo: value.attributeOptionCombo,
-      value: String(value.value ?? ''),
-      storedBy: value.storedBy,
-      lastUpdated: value.lastUpdated,
-      comment: value.comment,
-      ...(value.deleted === true && { deleted: true }),
-    }));
+/**
+ * A data value set as any version writes it (research on `DataValueSetController` per version):
+ * 2.36–2.37 leave null keys out and `dataValues` out when empty; 2.38–2.42 write nulls; 2.43 puts
+ * `period`, `orgUnit` and `attributeOptionCombo` at the top when the read has one of each
+ * (`DefaultDataExportService.exportGroup`, `DataExportOutput`), and leaves them out of every value.
+ */
+interface ExportedDocument {
+  readonly period?: string | null;
+  readonly orgUnit?: string | null;
+  readonly attributeOptionCombo?: string | null;
+  readonly dataValues?: readonly ExportedValue[] | null;
+}
+
+function readHeld(
+  document: ExportedDocument | null | undefined,
+  names: HeldNames & { readonly orgUnit: (id: string) => string | undefined },
+): ChangedValue[] {
+  if (!document || typeof document !== 'object') return [];
+  return (document.dataValues ?? []).flatMap((value) => {
+    if (value.deleted !== true && (value.value === undefined || value.value === null)) return [];
+    const dataElement = value.dataElement ? names.dataElement(value.dataElement) : undefined;
+    const period = value.period ?? document.period;
+    const unit = value.orgUnit ?? document.orgUnit;
+    const orgUnit = unit ? names.orgUnit(unit) : undefined;
+    const coc = value.categoryOptionCombo ? names.combo(value.categoryOptionCombo) : 'default';
+    const aocUid = value.attributeOptionCombo ?? document.attributeOptionCombo;
+    const aoc = aocUid ? names.combo(aocUid) : 'default';
+    if (!dataElement || !period || !orgUnit || !coc || !aoc) return [];
+    return [
+      {
+        dataElement,
+        period,
+        orgUnit,
+        categoryOptionCombo: coc,
+        attributeOptionCombo: aoc,
+        value: String(value.value ?? ''),
+        storedBy: value.storedBy ?? undefined,
+        lastUpdated: value.lastUpdated ?? undefined,
+        comment: value.comment ?? undefined,
+        ...(value.deleted === true && { deleted: true }),
+      },
+    ];
+  });
 }

@@ -109,6 +109,7 @@ async function heldAsCompared(
     orgUnits: units,
     orgUnitIdScheme: target.orgUnitIdScheme,
     uidOf: target.uidOf,
+    names: target.names,
   });
   for (const value of held.map((v) => withoutDefaultCombos(v, target.defaultCombos))) {
     if (!inScope.has(mappingKey(value))) continue;

@@ -24,6 +24,7 @@ export async function settleIntents(delivery: Delivery): Promise<number> {
     periods,
     orgUnits,
     orgUnitIdScheme: target.orgUnitIdScheme,
+    names: target.names,
   });
   const taken = intentsTaken(
     sent,

@@ -36,6 +36,7 @@ export function heldValuesRequest(target: PreparedTarget, chunk: Chunk): HeldVal
       target.orgUnitAccess?.get(id)?.found === false ? [] : (target.translate(id) ?? []),
     ),
     orgUnitIdScheme: target.orgUnitIdScheme,
+    names: target.names,
   };
 }
 

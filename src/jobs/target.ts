@@ -14,6 +14,7 @@ import {
 import { DEFAULT_COMBOS } from '../core/reconcile.ts';
 import type { TargetIdentity } from '../core/report.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
+import type { HeldNames } from '../dhis2/data-value-sets.ts';
 import { type CurrentUser, fetchCurrentUser, hasAuthority, inHierarchy } from '../dhis2/me.ts';
 import { fetchTargetMapping } from '../dhis2/metadata.ts';
 import { fetchTargetOrgUnits } from '../dhis2/org-units.ts';
@@ -50,6 +51,8 @@ export interface PreparedTarget {
   readonly orgUnitAccess: ReadonlyMap<string, OrgUnitAccess> | undefined;
   /** The target's UID of an org unit named in the target's scheme (for servers that read only UIDs). */
   readonly uidOf: (orgUnit: string) => string | undefined;
+  /** How what the target holds, read by UID, is named in t2a's terms. */
+  readonly names: HeldNames;
   /**
    * The names of the target's default category option combo (its code and UID, whatever they are, and
    * DHIS2's usual ones): a value read back under one of them is a value of the default combo.
@@ -167,6 +170,35 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     defaultCombos: defaultCombosOf(metadata),
     orgUnitAccess: access,
     uidOf: (orgUnit) => (scheme === 'UID' ? orgUnit : uids.get(orgUnit)),
+    names: heldNames(dataElements, metadata, scheme, uids),
+  };
+}
+
+/**
+ * How t2a names what the target holds, read by UID: its data elements and combos by code, its org
+ * units in the target's scheme (from the UIDs it looked up; unknown for an attribute scheme).
+ */
+function heldNames(
+  dataElements: ReadonlyMap<string, TargetDataElement>,
+  metadata: TargetMetadata,
+  scheme: string,
+  uids: ReadonlyMap<string, string>,
+): HeldNames {
+  const elements = new Map([...dataElements.values()].map((element) => [element.id, element.code]));
+  const combos = new Map(
+    metadata.categoryOptionCombos.flatMap((coc) => (coc.code ? [[coc.id, coc.code] as const] : [])),
+  );
+  const units = new Map([...uids].map(([named, uid]) => [uid, named]));
+  return {
+    dataElement: (uid) => elements.get(uid),
+    // DHIS2's default combo is the same UID everywhere; it counts as default whatever its code.
+    combo: (uid) => combos.get(uid) ?? (DEFAULT_COMBOS.has(uid) ? 'default' : undefined),
+    orgUnit:
+      scheme === 'UID'
+        ? (uid) => uid
+        : uids.size > 0 || scheme === 'CODE'
+          ? (uid) => units.get(uid)
+          : undefined,
   };
 }
 

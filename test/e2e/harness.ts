@@ -251,9 +251,10 @@ export async function targetValues(
     target,
     `dataValueSets.json?dataSet=${dataSet}&${query}&orgUnit=${root}&children=true&dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE`,
   );
+  // 2.43 names a period or org unit the read has one of at the top, not in each value.
   return new Map(
     (body.dataValues ?? []).map((v: any) => [
-      `${v.dataElement}|${v.categoryOptionCombo}|${v.period}|${v.orgUnit}`,
+      `${v.dataElement}|${v.categoryOptionCombo}|${v.period ?? body.period}|${v.orgUnit ?? body.orgUnit}`,
       v.value,
     ]),
   );
