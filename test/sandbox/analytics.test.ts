@@ -204,7 +204,9 @@ describe('analytics in the sandbox (2.40)', async () => {
       id: 'DemoPiBrkn1',
       name: 'Broken (test)',
       code: 'BROKEN',
-      filter: 'd2:unknownFunction(1)',
+      // A date minus a date is an interval in PostgreSQL: DHIS2 runs it, the sandbox does not model it.
+      // (An unknown function is DHIS2's own parse error, answered as DHIS2 answers it.)
+      filter: 'V{current_date} - V{enrollment_date} > 0',
     };
     sandbox.context.metadata.put('programIndicators', broken);
     const { body } = await query(
@@ -216,7 +218,7 @@ describe('analytics in the sandbox (2.40)', async () => {
       {
         id: 'DemoPiBrkn1',
         name: 'Broken (test)',
-        reason: 'filter: the function d2:unknownFunction is not supported by the sandbox',
+        reason: 'filter: date arithmetic giving an interval is not supported by the sandbox',
       },
     ]);
   });

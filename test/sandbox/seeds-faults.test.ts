@@ -141,13 +141,13 @@ describe('faults on request', async () => {
 });
 
 describe('program indicator coverage of the real packages', withPackages, () => {
-  it('evaluates 98 % or more of every package as DHIS2 does, and names the rest with the reason', () => {
+  it('evaluates 99 % or more of every package as DHIS2 does, and names the rest with the reason', () => {
     const packages = packageFiles().map((file) => ({ name: file, metadata: readPackage(file) }));
     const report = measureProgramIndicatorCoverage(packages);
     expect(report.total).toBeGreaterThan(400);
-    // Every package at 98 % or more: values, or DHIS2's own error where its SQL fails too.
+    // Every package at 99 % or more: values, or DHIS2's own error where its SQL fails too.
     for (const pkg of report.packages.filter((p) => p.total > 0)) {
-      expect(pkg.evaluable / pkg.total, pkg.name).toBeGreaterThanOrEqual(0.98);
+      expect(pkg.evaluable / pkg.total, pkg.name).toBeGreaterThanOrEqual(0.99);
       for (const failure of [...pkg.failures, ...pkg.failingInDhis2])
         expect(failure.reason.length).toBeGreaterThan(10);
     }

@@ -182,15 +182,21 @@ function failBrokenIndicators(
     const result = compiledIndicator(ctx, indicator);
     return !result.ok && result.dhis2Error ? [result.dhis2Error] : [];
   });
-  const dataException = failures.find((failure) => failure.code === 'E7132');
-  if (dataException) throw dataExceptionError(ctx, dataException.dbMessage);
-  const grammar = failures[0];
-  if (grammar && rethrowsSqlErrors(ctx) && statementCount(ctx, indicators, query) === 1)
-    throw new AnalyticsQueryError(
-      `${E.E7145} (SqlState: ${grammar.sqlState})`,
-      'E7145',
-      atLeast(ctx.version, 42) ? grammar.dbMessage : `SqlState: ${grammar.sqlState}`,
-    );
+  // DHIS2 builds and runs the statements one after another: the first failure that is answered wins.
+  const answered = failures.find(
+    (failure) =>
+      failure.code !== 'E7145' ||
+      (rethrowsSqlErrors(ctx) && statementCount(ctx, indicators, query) === 1),
+  );
+  if (!answered) return;
+  // The expression is parsed while the SQL is built, before any error handling of analytics.
+  if (answered.code === 'parse') throw new AnalyticsRequestError(answered.dbMessage, 409);
+  if (answered.code === 'E7132') throw dataExceptionError(ctx, answered.dbMessage);
+  throw new AnalyticsQueryError(
+    `${E.E7145} (SqlState: ${answered.sqlState})`,
+    'E7145',
+    atLeast(ctx.version, 42) ? answered.dbMessage : `SqlState: ${answered.sqlState}`,
+  );
 }
 
 /**
@@ -288,13 +294,14 @@ function aggregateIndicator(
   query: DataValueSetQuery,
 ): Aggregates {
   const today = ctx.clock.now();
-  const rows = pi.rows(programData(ctx, pi.program));
+  const data = programData(ctx, pi.program);
+  const rows = pi.rows(data);
   const aggregates: Aggregates = new Map();
   for (const orgUnit of query.orgUnits) {
     const scoped = rowsInSubtree(ctx, pi, rows, orgUnit);
     if (scoped.length === 0) continue;
     for (const period of query.periods) {
-      const value = pi.aggregate(scoped, period, today);
+      const value = pi.aggregate(scoped, period, today, data.relationshipCount);
       if (value !== undefined) aggregates.set(`${period.id}|${orgUnit}`, value);
     }
   }

@@ -3,7 +3,9 @@
  * - an `IllegalQueryException` or `QueryRuntimeException` is a 409 WebMessage with an E71xx code
  *   (`CrudControllerAdvice.illegalQueryExceptionHandler` → `conflict(message, errorCode)`);
  * - a request parameter that does not bind (an unknown id scheme) is a 400 from the binding handlers
- *   (`CrudControllerAdvice.handleBindException`), or a 500 on 2.36, which had no such handler.
+ *   (`CrudControllerAdvice.handleBindException`), or a 500 on 2.36, which had no such handler;
+ * - an expression that does not parse is an `IllegalStateException` (`ParserException`): a 409 with
+ *   the parser's message and no error code (`CrudControllerAdvice`, every version).
  */
 export class AnalyticsQueryError extends Error {
   constructor(
@@ -18,7 +20,7 @@ export class AnalyticsQueryError extends Error {
 export class AnalyticsRequestError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 500,
+    readonly status: 400 | 409 | 500,
   ) {
     super(message);
   }

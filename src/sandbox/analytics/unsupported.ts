@@ -49,7 +49,7 @@ export function compiledIndicator(ctx: SandboxContext, indicator: MetadataObject
 
 function compileWith(ctx: SandboxContext, indicator: MetadataObject): CompileResult {
   return compileProgramIndicator(indicator, (type, id) => ctx.metadata.get(type, id), {
-    dhis2Minor: ctx.version.minor,
+    dhis2Version: ctx.version,
   });
 }
 

@@ -23,16 +23,21 @@ export interface CoverageReport {
 export function measureProgramIndicatorCoverage(
   packages: readonly { name: string; metadata: Record<string, unknown> }[],
 ): CoverageReport {
-  const index = new Map<string, MetadataObject>();
-  for (const { metadata } of packages) {
+  const indexOf = (metadata: Record<string, unknown>, into = new Map<string, MetadataObject>()) => {
     for (const [type, value] of Object.entries(metadata)) {
       if (!Array.isArray(value)) continue;
       for (const object of value as MetadataObject[])
-        if (object && typeof object.id === 'string') index.set(`${type}|${object.id}`, object);
+        if (object && typeof object.id === 'string') into.set(`${type}|${object.id}`, object);
     }
-  }
-  const lookup = (type: string, id: string) => index.get(`${type}|${id}`);
+    return into;
+  };
+  const shared = new Map<string, MetadataObject>();
+  for (const { metadata } of packages) indexOf(metadata, shared);
   const reports = packages.map(({ name, metadata }) => {
+    // Packages share UIDs (a stage of IMM_EIR is also in EPI_EIR, older): a package's own objects win.
+    const own = indexOf(metadata);
+    const lookup = (type: string, id: string) =>
+      own.get(`${type}|${id}`) ?? shared.get(`${type}|${id}`);
     const indicators = (
       Array.isArray(metadata.programIndicators) ? metadata.programIndicators : []
     ) as MetadataObject[];

@@ -19,6 +19,16 @@ export interface AnalyticsEventRow {
   readonly dataValues: Readonly<Record<string, string>>;
   /** The enrollment the event belongs to (tracker programs), for `A{}` and `V{enrollment_date}`. */
   readonly enrollmentRow?: AnalyticsEnrollmentRow;
+  /**
+   * An event program's events, which share DHIS2's one enrollment of the program: what `d2:count` and
+   * the other enrollment sub-queries of an event without registration see.
+   */
+  readonly sharedEnrollmentEvents?: readonly AnalyticsEventRow[];
+  /** `created`, `lastupdated`, `scheduleddate`, `completeddate` of the event tables, when known. */
+  readonly created?: string;
+  readonly lastUpdated?: string;
+  readonly scheduledAt?: string | null;
+  readonly completedAt?: string | null;
 }
 
 export interface AnalyticsEnrollmentRow {
@@ -32,15 +42,29 @@ export interface AnalyticsEnrollmentRow {
   readonly status: string;
   /** Tracked entity attribute UID → value. */
   readonly attributes: Readonly<Record<string, string>>;
+  /** `lastupdated` and `completeddate` of the enrollment tables, when known. */
+  readonly lastUpdated?: string;
+  readonly completedAt?: string | null;
   /** The enrollment's events, oldest first. */
   readonly events: readonly AnalyticsEventRow[];
 }
+
+/**
+ * A tracked entity's relationships, of one relationship type or of all (`d2:relationshipCount`): the
+ * relationship tables up to 2.41, the `analytics_rs_relationship` resource table from 2.42.
+ */
+export type RelationshipCounter = (
+  trackedEntity: string,
+  relationshipType: string | undefined,
+) => number;
 
 /** Everything the analytics tables hold for one program. */
 export interface ProgramData {
   readonly program: string;
   readonly enrollments: readonly AnalyticsEnrollmentRow[];
   readonly events: readonly AnalyticsEventRow[];
+  /** Relationship counts, when the sandbox stores relationships. */
+  readonly relationshipCount?: RelationshipCounter;
 }
 
 export interface ReportingPeriod {
@@ -66,13 +90,32 @@ export interface CompiledProgramIndicator {
   orgUnitOf(row: AnalyticsRow): string | undefined;
   /**
    * The indicator's value over `rows` (already restricted to one org unit subtree) for a reporting
-   * period, or undefined when no row passes the boundaries and filter (DHIS2 then emits no row).
+   * period, or undefined when no row passes the boundaries and filter (DHIS2 then emits no row); a
+   * group whose value is NULL reads 0 (`rowSet.getDouble`). Throws SqlError for what fails in
+   * PostgreSQL while it runs (division by zero, a text a cast cannot read).
    */
   aggregate(
     rows: readonly AnalyticsRow[],
     period: ReportingPeriod,
     today: Date,
+    /** `ProgramData.relationshipCount`; without it every tracked entity has none. */
+    relationshipCount?: RelationshipCounter,
   ): number | undefined;
+}
+
+/**
+ * Why DHIS2 itself answers an indicator with an error:
+ * - `E7132` / `E7145`: PostgreSQL refuses its SQL (class 22: 22P02, 22007, 22012 → E7132; class 42:
+ *   42703, 42883, 42804, 42803, 42601 → E7145), `sqlState` and PostgreSQL's message in `dbMessage`;
+ * - `parse`: DHIS2 cannot build the SQL (a `ParserException`: the expression does not parse, an item
+ *   not in the version's PI map, a data element missing from the metadata): 409 without errorCode, its
+ *   message in `dbMessage`, `sqlState` empty; the whole request fails in every version.
+ */
+export interface Dhis2Failure {
+  readonly code: 'E7132' | 'E7145' | 'parse';
+  readonly sqlState: string;
+  /** PostgreSQL's message (2.42+ `devMessage`, 500s before 2.38.5), or DHIS2's parser message. */
+  readonly dbMessage: string;
 }
 
 export type CompileResult =
@@ -82,22 +125,20 @@ export type CompileResult =
       readonly id: string;
       readonly name: string;
       readonly reason: string;
-      /**
-       * DHIS2 itself cannot run this indicator's SQL: the error code its analytics answers with, and the
-       * SQL state (E7145 for 42703 or 42883, E7132 for 22P02 or 22012). Absent: a gap of the sandbox.
-       */
-      readonly dhis2Error?: {
-        readonly code: 'E7132' | 'E7145';
-        readonly sqlState: string;
-        /** PostgreSQL's own message, as 2.42+ give it in `devMessage` and 500s before 2.38.5 as `message`. */
-        readonly dbMessage: string;
-      };
+      /** DHIS2 itself cannot run this indicator (see Dhis2Failure). Absent: a gap of the sandbox. */
+      readonly dhis2Error?: Dhis2Failure;
     };
 
 /** Compiles a program indicator from its metadata; implemented in `compile.ts`. */
 export type CompileProgramIndicator = (
   programIndicator: MetadataObject,
   lookup: (type: string, id: string) => MetadataObject | undefined,
-  /** The DHIS2 minor version whose SQL to follow where it changed (41 when not said). */
-  options?: { readonly dhis2Minor?: number },
+  /**
+   * The DHIS2 version whose SQL to follow where it changed: `dhis2Version` (minor and patch), else
+   * `dhis2Minor` (patch 0); 2.41.0 when not said.
+   */
+  options?: {
+    readonly dhis2Minor?: number;
+    readonly dhis2Version?: { readonly minor: number; readonly patch: number };
+  },
 ) => CompileResult;

@@ -44,6 +44,8 @@ export function comparedConstants(indicators: readonly MetadataObject[]): Map<st
     new RegExp(String.raw`${item}\s*(?:==|!=|>=|<=|>|<)\s*${literal}`, 'g'),
     new RegExp(String.raw`${literal}\s*(?:==|!=|>=|<=|>|<)\s*${item}`, 'g'),
     new RegExp(String.raw`d2:countIfValue\(\s*${item}\s*,\s*${literal}`, 'g'),
+    // contains(#{x}, 'a', 'b') / containsItems(#{x}, 'a'): the searched texts (2.41+).
+    new RegExp(String.raw`contains(?:Items)?\(\s*${item}\s*,\s*${literal}`, 'g'),
   ];
   for (const indicator of indicators) {
     const text = `${indicator.expression ?? ''} ${indicator.filter ?? ''}`;
@@ -74,12 +76,32 @@ function optionCodes(metadata: MetadataStore, optionSet: unknown): string[] {
   });
 }
 
+const NUMERIC =
+  /^(INTEGER|INTEGER_POSITIVE|INTEGER_NEGATIVE|INTEGER_ZERO_OR_POSITIVE|NUMBER|PERCENTAGE|UNIT_INTERVAL)$/;
+
+/**
+ * A constant an indicator compares an item with, as DHIS2 stores such a value: a yes/no is `true` or
+ * `false` (the analytics tables make them 1 and 0, so `== 1` means `true`), a number only a number.
+ */
+function storable(object: MetadataObject, constant: string): string[] {
+  const type = String(object.valueType ?? 'TEXT');
+  if (type === 'BOOLEAN' || type === 'TRUE_ONLY') {
+    if (constant === '1' || constant === 'true') return ['true'];
+    return (constant === '0' || constant === 'false') && type === 'BOOLEAN' ? ['false'] : [];
+  }
+  if (NUMERIC.test(type)) return /^-?\d+(\.\d+)?$/.test(constant) ? [constant] : [];
+  return [constant];
+}
+
 /** A value for a data element or attribute, or undefined to leave it empty. */
 function valueFor(source: ValueSource, object: MetadataObject, date: string): string | undefined {
   const { random, metadata } = source;
-  const compared = source.constants.get(object.id);
-  if (compared && compared.length > 0 && random() < 0.7) return pick(random, compared);
+  const compared = (source.constants.get(object.id) ?? []).flatMap((c) => storable(object, c));
+  if (compared.length > 0 && random() < 0.7) return pick(random, compared);
   const options = object.optionSet ? optionCodes(metadata, object.optionSet) : [];
+  // A multi-text value is option codes joined by commas (what containsItems splits).
+  if (options.length > 0 && object.valueType === 'MULTI_TEXT')
+    return [...new Set([pick(random, options), pick(random, options)])].join(',');
   if (options.length > 0) return pick(random, options);
   switch (object.valueType) {
     case 'BOOLEAN':

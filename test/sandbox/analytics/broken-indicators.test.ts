@@ -3,6 +3,7 @@ import type { RunningSandbox } from '../../../src/sandbox/index.ts';
 import {
   addEvent,
   analyticsSandbox,
+  CASES,
   dataValueSet,
   OU,
   PI,
@@ -29,19 +30,34 @@ import {
  */
 const NOW = new Date('2026-03-15T10:00:00Z');
 const YES_NO = 'AnDeYesNo01';
-/** A filter on a data element no stage of the programme has: the column is missing (42703). */
+/**
+ * A filter on a data element of the metadata that no stage of the programme has: the event table has
+ * no such column (42703). A data element missing from the metadata altogether, or a name that is no
+ * UID, fails DHIS2's SQL generation instead (`ProgramItemStageElement`: 409 without error code).
+ */
 const MISSING_COLUMN = 'AnPiMissCo1';
+const ELSEWHERE = 'AnDeNoSuch1';
 /** A yes/no data element (an integer column) compared with text: 22P02. */
 const YES_NO_AS_TEXT = 'AnPiYesNoT1';
+/** A filter naming a data element that is not in the metadata: DHIS2 cannot build the SQL. */
+const NO_SUCH_ELEMENT = 'AnPiNoSuchE';
+const NOT_IN_METADATA = 'AnDeMissin1';
 
 async function world(version: string): Promise<RunningSandbox> {
   const sandbox = await analyticsSandbox(version, NOW);
   const ctx = sandbox.context;
-  ctx.metadata.put('dataElements', {
-    id: YES_NO,
-    name: 'Referred',
-    valueType: 'BOOLEAN',
-    domainType: 'TRACKER',
+  ctx.metadata.putMany('dataElements', [
+    { id: YES_NO, name: 'Referred', valueType: 'BOOLEAN', domainType: 'TRACKER' },
+    { id: ELSEWHERE, name: 'In another programme', valueType: 'NUMBER', domainType: 'TRACKER' },
+  ]);
+  // The programme's event table has a column per data element of its stages.
+  ctx.metadata.put('programs', {
+    ...ctx.metadata.get('programs', PROGRAM)!,
+    programStages: [{ id: STAGE }],
+  });
+  ctx.metadata.put('programStages', {
+    ...ctx.metadata.get('programStages', STAGE)!,
+    programStageDataElements: [{ dataElement: { id: CASES } }, { dataElement: { id: YES_NO } }],
   });
   const broken = (id: string, filter: string) => ({
     id,
@@ -64,8 +80,9 @@ async function world(version: string): Promise<RunningSandbox> {
     ],
   });
   ctx.metadata.putMany('programIndicators', [
-    broken(MISSING_COLUMN, `#{${STAGE}.AnDeNoSuch01} > 0`),
+    broken(MISSING_COLUMN, `#{${STAGE}.${ELSEWHERE}} > 0`),
     broken(YES_NO_AS_TEXT, `#{${STAGE}.${YES_NO}} == 'Yes'`),
+    broken(NO_SUCH_ELEMENT, `#{${STAGE}.${NOT_IN_METADATA}} > 0`),
   ]);
   addEvent(ctx, { orgUnit: OU.clinicA, date: '2026-01-10', cases: 3 });
   addEvent(ctx, { orgUnit: OU.clinicB, date: '2026-01-12', cases: 4 });
@@ -99,7 +116,7 @@ describe.each([
       errorCode: 'E7145',
       message: 'Query failed because of a syntax error (SqlState: 42703)',
       devMessage:
-        version === '2.42.1' ? 'ERROR: column "AnDeNoSuch01" does not exist' : 'SqlState: 42703',
+        version === '2.42.1' ? 'ERROR: column "AnDeNoSuch1" does not exist' : 'SqlState: 42703',
     });
   });
 
@@ -125,7 +142,8 @@ describe.each([
       expect(answer.status).toBe(500);
       expect(answer.body).toMatchObject({
         httpStatusCode: 500,
-        message: 'ERROR: invalid input syntax for type integer: "Yes"',
+        // `coalesce(… ::numeric,0) = 'Yes'`: the comparison reads both sides as numbers.
+        message: 'ERROR: invalid input syntax for type numeric: "Yes"',
       });
       return;
     }
@@ -134,5 +152,16 @@ describe.each([
       errorCode: 'E7132',
       message: 'Expression violation. Maybe an indicator caused division by zero?',
     });
+  });
+
+  it('an indicator whose SQL cannot be built fails the whole request: 409 without an error code', async () => {
+    // `ProgramItemStageElement.getSql`: "Data element … not found during SQL generation." is a
+    // ParserException (an IllegalStateException): `CrudControllerAdvice` answers 409 with its message.
+    const sandbox = await world(version);
+    const answer = await ask(sandbox, [PI.visits, NO_SUCH_ELEMENT]);
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({ httpStatusCode: 409, status: 'ERROR' });
+    expect(answer.body.errorCode).toBeUndefined();
+    expect(answer.body.message).toContain(NOT_IN_METADATA);
   });
 });

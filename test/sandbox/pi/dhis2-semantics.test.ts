@@ -150,10 +150,12 @@ describe('program indicators as DHIS2’s analytics SQL computes them (hand-work
         'd2:countIfValue(#{StageVisit1.DeNumber001}, 5) + d2:count(#{StageVisit1.DeNumber001})',
       boundaries: IN_PERIOD('EVENT_DATE'),
     });
-    // Events in October with the item: 10-10 only (10-20 has none of the expression's items: left out,
-    // S3; 10-15 is another stage's, whose #{StageVisit1…} is null). For it, over the enrollment's S1
-    // events with a value inside the EVENT_DATE window [10-01, 11-01): countIfValue 5 → 1, count → 1.
-    expect(value(pi, [E1])).toBe(2);
+    // The `#{}` inside d2:count… is part of the function, not an expression of its own, so
+    // `ProgramElementsAndAttributesCollecter` finds no item and there is no any-value clause: every
+    // October event counts (10-10, 10-20 and 10-15 of the other stage). For each, over the enrollment's
+    // S1 events with a value inside the EVENT_DATE window [10-01, 11-01): countIfValue 5 → 1 (10-10),
+    // count → 1. SUM over the three events: 3 × 2 = 6.
+    expect(value(pi, [E1])).toBe(6);
   });
 
   it('S3/S8: an EVENT indicator leaves out events with none of its items; #{stage.de} is null elsewhere', () => {

@@ -6,6 +6,7 @@ import {
   holds,
   withinBoundaries,
 } from './boundaries.ts';
+import type { ExpressionItemRef } from './columns.ts';
 import type { Node } from './parser.ts';
 
 /**
@@ -44,34 +45,50 @@ export function inPeriod(
   return true;
 }
 
-/** The data elements and attributes an expression names, outside d2:condition's quoted tests. */
-export function itemsOf(node: Node): { dataElements: string[]; attributes: string[] } {
-  const items = { dataElements: [] as string[], attributes: [] as string[] };
-  const visit = (n: Node): void => {
-    if (n.type === 'dataElement') items.dataElements.push(n.dataElement);
-    else if (n.type === 'attribute') items.attributes.push(n.attribute);
-    else if (n.type === 'call') n.args.forEach(visit);
+/** Functions that take an item in place: their `#{}`/`A{}` is no expression node of its own. */
+const ITEM_ARGUMENT =
+  /^d2:(count|countIfCondition|countIfValue|countIfZeroPos|hasValue|maxValue|minValue)$/;
+
+/**
+ * `ProgramElementsAndAttributesCollecter`: the `#{}` and `A{}` that are expressions of their own (not
+ * the item of `d2:hasValue`, `d2:count…`, `d2:maxValue`, nor anything inside `d2:condition`'s quoted
+ * test), as their columns: EVENT the UID, ENROLLMENT `stage_de` for a data element. No duplicates.
+ */
+export function expressionItems(
+  node: Node,
+  analyticsType: 'EVENT' | 'ENROLLMENT',
+): ExpressionItemRef[] {
+  const found = new Map<string, ExpressionItemRef>();
+  const visit = (n: Node, itemArgument = false): void => {
+    if (n.type === 'dataElement' && !itemArgument) {
+      const column = analyticsType === 'ENROLLMENT' ? `${n.stage}_${n.dataElement}` : n.dataElement;
+      found.set(column, { kind: 'dataElement', id: n.dataElement, column });
+    } else if (n.type === 'attribute' && !itemArgument)
+      found.set(n.attribute, { kind: 'attribute', id: n.attribute, column: n.attribute });
+    else if (n.type === 'call')
+      n.args.forEach((arg, i) => visit(arg, i === 0 && ITEM_ARGUMENT.test(n.name)));
     else if (n.type === 'unary') visit(n.operand);
+    else if (n.type === 'paren') visit(n.inner);
+    else if (n.type === 'stageOffset') visit(n.operand);
+    else if (n.type === 'is') [n.subject, ...n.candidates].forEach((c) => visit(c));
     else if (n.type === 'binary') {
       visit(n.left);
       visit(n.right);
     }
   };
   visit(node);
-  return items;
+  return [...found.values()];
 }
 
 /**
  * EVENT indicators only take events where one of the expression's items has a value (`and ("de1" is
  * not null or …)`, `getAnyValueExistsClauseAnalyticsSql`): a plain column test, whatever the stage.
  */
-export function anyValueExists(row: AnalyticsRow, items: ReturnType<typeof itemsOf>): boolean {
-  if (row.kind !== 'event') return true;
-  if (items.dataElements.length === 0 && items.attributes.length === 0) return true;
+export function anyValueExists(row: AnalyticsRow, items: readonly ExpressionItemRef[]): boolean {
+  if (row.kind !== 'event' || items.length === 0) return true;
   const present = (raw: string | undefined) => raw !== undefined && raw !== '';
   const attributes = enrollmentOf(row)?.attributes ?? {};
-  return (
-    items.dataElements.some((id) => present(row.dataValues[id])) ||
-    items.attributes.some((id) => present(attributes[id]))
+  return items.some((item) =>
+    present(item.kind === 'dataElement' ? row.dataValues[item.id] : attributes[item.id]),
   );
 }
