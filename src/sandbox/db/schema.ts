@@ -37,6 +37,19 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_program ON events (program);
 CREATE INDEX IF NOT EXISTS events_enrollment ON events (enrollment);
+-- Relationships between tracker objects (one row each, bidirectional or not, as DHIS2 keeps them);
+-- soft-deleted from 2.39, removed before (Relationship is a SoftDeletableObject from 2.39).
+CREATE TABLE IF NOT EXISTS relationships (
+  id TEXT PRIMARY KEY, relationship_type TEXT NOT NULL,
+  from_type TEXT NOT NULL, from_id TEXT NOT NULL, to_type TEXT NOT NULL, to_id TEXT NOT NULL,
+  created TEXT NOT NULL, last_updated TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS relationships_from ON relationships (from_id);
+CREATE INDEX IF NOT EXISTS relationships_to ON relationships (to_id);
+-- Event fields the events table has no column for (scheduledAt, completedAt, storedBy), by event.
+CREATE TABLE IF NOT EXISTS event_details (
+  id TEXT PRIMARY KEY, scheduled_at TEXT, completed_at TEXT, stored_by TEXT
+);
 
 -- The analytics tables: a copy of the tracker data taken by the last analytics run. Program indicators
 -- are evaluated from these, so data written after the run is not in analytics, as in DHIS2.
