@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SandboxDb } from './db/schema.ts';
 import type { SandboxUser } from './http/env.ts';
-import { type MetadataStore, refId, refIds } from './metadata/store.ts';
+import { type MetadataObject, type MetadataStore, refId, refIds } from './metadata/store.ts';
 
 /** The admin of DHIS2's demo databases: `admin` / `district`. */
 export const DEFAULT_ADMIN = {
@@ -75,9 +75,7 @@ export function addUser(
     userGroups: (spec.userGroups ?? []).map((group) => ({ id: group })),
     disabled: false,
   });
-  db.prepare(
-    'INSERT INTO credentials (username, password, user_id) VALUES (?, ?, ?) ON CONFLICT(username) DO UPDATE SET password = excluded.password, user_id = excluded.user_id',
-  ).run(spec.username, hash(spec.password), id);
+  setPassword(db, id, spec.username, spec.password);
   for (const token of spec.tokens ?? []) {
     db.prepare(
       'INSERT OR REPLACE INTO api_tokens (token, user_id, expires) VALUES (?, ?, NULL)',
@@ -86,15 +84,63 @@ export function addUser(
   return id;
 }
 
-export function userIdForPassword(
+/** Whether the password is the user's: no stored password (none given, external authentication) never is. */
+export function passwordMatches(db: SandboxDb, userId: string, password: string): boolean {
+  const row = db.prepare('SELECT password FROM credentials WHERE user_id = ?').get(userId) as
+    | { password: string }
+    | undefined;
+  return row !== undefined && row.password === hash(password);
+}
+
+/** Stores the user's password under its username, in place of any it had. */
+export function setPassword(
   db: SandboxDb,
+  userId: string,
   username: string,
   password: string,
-): string | undefined {
-  const row = db
-    .prepare('SELECT password, user_id FROM credentials WHERE username = ?')
-    .get(username) as { password: string; user_id: string } | undefined;
-  return row && row.password === hash(password) ? row.user_id : undefined;
+): void {
+  removePassword(db, userId);
+  db.prepare(
+    'INSERT INTO credentials (username, password, user_id) VALUES (?, ?, ?) ON CONFLICT(username) DO UPDATE SET password = excluded.password, user_id = excluded.user_id',
+  ).run(username, hash(password), userId);
+}
+
+export function removePassword(db: SandboxDb, userId: string): void {
+  db.prepare('DELETE FROM credentials WHERE user_id = ?').run(userId);
+}
+
+/** The stored user of a username, as DHIS2's `UserDetailsService` loads it for a login. */
+export function userByUsername(
+  metadata: MetadataStore,
+  username: string,
+): MetadataObject | undefined {
+  return metadata.list('users').find((user) => user.username === username);
+}
+
+/**
+ * What Spring's `DefaultPreAuthenticationChecks` refuse before the password is compared, from the
+ * `UserDetails` DHIS2 builds (2.36 `DefaultUserDetailsService.java:78-100`; 2.43 `DefaultUserService
+ * .createUserDetails`): a disabled account (`enabled = !disabled`), then one past its `accountExpiry`
+ * (`accountNonExpired = accountExpiry == null || accountExpiry.after(now)`). Locking after failed
+ * logins needs `keyLockMultipleFailedLogins`, off by default, and passwords never expire by default
+ * (`credentialsExpires` 0): neither is modelled.
+ */
+export function accountRefusal(
+  user: MetadataObject,
+  now: Date,
+): 'disabled' | 'expired' | undefined {
+  if (user.disabled === true) return 'disabled';
+  const expiry =
+    typeof user.accountExpiry === 'string' ? parseDhis2Date(user.accountExpiry) : undefined;
+  if (expiry !== undefined && !(expiry.getTime() > now.getTime())) return 'expired';
+  return undefined;
+}
+
+/** DHIS2 dates carry no zone and mean the server's (UTC in the sandbox). */
+function parseDhis2Date(text: string): Date | undefined {
+  const zoned = /[zZ]|[+-]\d\d:?\d\d$/.test(text) || !text.includes('T') ? text : `${text}Z`;
+  const date = new Date(zoned);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 export type TokenLookup = { userId: string } | { expired: true } | undefined;
@@ -116,10 +162,10 @@ export function addToken(db: SandboxDb, userId: string, token: string, expires?:
   );
 }
 
-/** The user as routes see it: authorities from its roles, org unit roots from its assignments. */
+/** The user as routes see it: authorities from its roles (`User.getAllAuthorities`), org unit roots from its assignments. */
 export function loadUser(metadata: MetadataStore, userId: string): SandboxUser | undefined {
   const user = metadata.get('users', userId);
-  if (!user || user.disabled === true) return undefined;
+  if (!user) return undefined;
   const authorities = new Set<string>();
   for (const roleId of refIds(user.userRoles)) {
     const role = metadata.get('userRoles', roleId);
@@ -131,6 +177,7 @@ export function loadUser(metadata: MetadataStore, userId: string): SandboxUser |
   return {
     id: user.id,
     username: String(user.username),
+    displayName: `${user.firstName ?? ''} ${user.surname ?? ''}`.trim() || String(user.name ?? ''),
     superuser: authorities.has('ALL'),
     authorities,
     orgUnits,

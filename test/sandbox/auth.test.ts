@@ -92,3 +92,33 @@ describe.each([
     }
   });
 });
+
+/**
+ * A token's owner must be enabled and not expired (`ApiTokenAuthManager`, 2.38 :114-123; 2.43
+ * :118-130): else 401 invalid_token "The API token is disabled, locked or 2FA is enabled.".
+ */
+describe('a personal access token of a disabled user (DHIS2 2.41)', async () => {
+  const token = 'd2pat_abcdefghijklmnopqrstuvwxyzABCDEF1234567890';
+  const sandbox = await sandboxForFile({
+    dhis2Version: '2.41',
+    seed: 'empty',
+    users: [
+      {
+        username: 'robot',
+        password: 'Robot-2026!',
+        authorities: ['F_DATAVALUE_ADD'],
+        tokens: [token],
+      },
+    ],
+  });
+
+  it('is refused once its owner is disabled', async () => {
+    expect((await api(sandbox, '/api/me', { auth: `ApiToken ${token}` })).status).toBe(200);
+    const robot = sandbox.context.metadata.list('users').find((user) => user.username === 'robot')!;
+    await api(sandbox, `/api/users/${robot.id}`, { method: 'PATCH', body: { disabled: true } });
+    const refused = await api(sandbox, '/api/me', { auth: `ApiToken ${token}` });
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toBe('The API token is disabled, locked or 2FA is enabled.');
+    expect(refused.headers.get('www-authenticate')).toMatch(/^ApiToken error="invalid_token"/);
+  });
+});

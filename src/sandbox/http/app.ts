@@ -10,6 +10,7 @@ import { dataValueSetsRoutes } from './routes/data-value-sets.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { systemRoutes } from './routes/system.ts';
 import { trackerRoutes } from './routes/tracker.ts';
+import { deprecatedTrackerRoutes } from './routes/tracker-deprecated.ts';
 import { webMessage } from './web-message.ts';
 
 /** The sandbox's HTTP surface: DHIS2's Web API under `/api`, and the test control API under `/__sandbox`. */
@@ -44,6 +45,7 @@ export function createSandboxApp(ctx: SandboxContext): Hono<SandboxEnv> {
   api.use('*', authMiddleware(ctx));
   api.route('/', systemRoutes(ctx));
   api.route('/', trackerRoutes(ctx));
+  api.route('/', deprecatedTrackerRoutes(ctx));
   api.route('/', analyticsRoutes(ctx));
   api.route('/', dataValueSetsRoutes(ctx));
   // Last: its /:type and /:type/:id routes would otherwise take every other path.

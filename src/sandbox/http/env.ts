@@ -4,6 +4,9 @@ import type { Context } from 'hono';
 export interface SandboxUser {
   readonly id: string;
   readonly username: string;
+  /** `firstName surname`, as DHIS2 names a user in messages (`PreheatIdentifier.getIdentifiersWithName`). */
+  readonly displayName: string;
+  /** Holds `ALL` through one of its roles (`User.isSuper`). */
   readonly superuser: boolean;
   readonly authorities: ReadonlySet<string>;
   /** Data capture roots (`organisationUnits`): where the user may write data. */
@@ -21,6 +24,7 @@ export type SandboxEnv = {
 };
 export type SandboxHttpContext = Context<SandboxEnv>;
 
+/** `User.isAuthorized`: the authority itself or `ALL` among the user's roles' authorities. */
 export function hasAuthority(user: SandboxUser, authority: string): boolean {
   return user.superuser || user.authorities.has('ALL') || user.authorities.has(authority);
 }

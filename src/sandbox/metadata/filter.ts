@@ -10,6 +10,8 @@ export interface Filter {
   readonly path: string[];
   readonly operator: string;
   readonly value: string;
+  /** The path is an attribute's UID: the filter reads that attribute's value. */
+  readonly attribute?: true;
 }
 
 export class InvalidFilterError extends Error {
@@ -148,6 +150,33 @@ function test(operator: string, actual: unknown, expected: string): boolean {
   }
 }
 
+/**
+ * A filter whose property is an attribute's UID reads that attribute's value
+ * (`DefaultJpaQueryParser.getRestriction` → `asAttribute()`, `DefaultQueryPlanner.isFilterByAttributeId`)
+ * from 2.37.9, 2.38.2 and 2.39.0; before, it is an unknown property: `QueryParserException` "Unknown path
+ * property: X" (2.36.0 l.120), a 409 (`CrudControllerAdvice.queryExceptionHandler`).
+ */
+export function withAttributeFilters(
+  store: MetadataStore,
+  filters: readonly Filter[],
+  filtersByAttribute: boolean,
+): Filter[] {
+  return filters.map((filter) => {
+    const [head, ...rest] = filter.path;
+    if (rest.length > 0 || !head || !store.get('attributes', head)) return filter;
+    if (!filtersByAttribute) throw new InvalidFilterError(`Unknown path property: ${head}`);
+    return { ...filter, attribute: true };
+  });
+}
+
+function attributeValue(object: Record<string, unknown>, attribute: string): unknown[] {
+  const values = object.attributeValues;
+  if (!Array.isArray(values)) return [];
+  return values
+    .filter((value) => (value as { attribute?: { id?: string } }).attribute?.id === attribute)
+    .map((value) => (value as { value?: unknown }).value);
+}
+
 export function matches(
   store: MetadataStore,
   relations: Relations,
@@ -155,7 +184,9 @@ export function matches(
   object: Record<string, unknown>,
   filter: Filter,
 ): boolean {
-  const found = values(store, relations, type, object, filter.path);
+  const found = filter.attribute
+    ? attributeValue(object, filter.path[0] ?? '')
+    : values(store, relations, type, object, filter.path);
   const negative = filter.operator.startsWith('!') || filter.operator === 'ne';
   if (filter.operator === 'null' || filter.operator === 'empty')
     return found.length === 0 || found.every((value) => test(filter.operator, value, filter.value));

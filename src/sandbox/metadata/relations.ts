@@ -32,6 +32,7 @@ export const REFERENCE_TYPES: Record<string, string> = {
   organisationUnits: 'organisationUnits',
   organisationUnit: 'organisationUnits',
   dataViewOrganisationUnits: 'organisationUnits',
+  teiSearchOrganisationUnits: 'organisationUnits',
   parent: 'organisationUnits',
   children: 'organisationUnits',
   organisationUnitGroups: 'organisationUnitGroups',
