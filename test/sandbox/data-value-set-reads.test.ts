@@ -119,3 +119,26 @@ describe.each([
     else expect(codeless).not.toHaveProperty('dataElement');
   });
 });
+
+describe.each([
+  ['2.37.6', 200],
+  ['2.37.7', 400],
+  ['2.43.1', 400],
+] as const)('org units named by an attribute in the request, on %s', (version, status) => {
+  it(
+    status === 400 ? 'do not bind: 400 naming the valid schemes' : 'are read as UIDs',
+    async () => {
+      // `DataValueSetQueryParams.inputOrgUnitIdScheme` is an `IdentifiableProperty` (2.37.10 l.88):
+      // "ATTRIBUTE:<uid>" is no constant of it, and `CrudControllerAdvice.getEnumWebMessage` answers
+      // (2.37.10 l.163–171). 2.37.6 has no input schemes: the org unit is a UID, whatever is asked.
+      const { sandbox, a } = await hmisWithValues(version);
+      const answer = await read(sandbox, `orgUnit=${a}&inputOrgUnitIdScheme=ATTRIBUTE:AtHmisId001`);
+      expect(answer.status).toBe(status);
+      if (status === 400)
+        expect(answer.body.message).toBe(
+          'Value ATTRIBUTE:AtHmisId001 is not a valid inputOrgUnitIdScheme. Valid values are: [ID, UID, UUID, NAME, CODE, ATTRIBUTE]',
+        );
+      else expect(answer.body.dataValues.length).toBeGreaterThan(0);
+    },
+  );
+});

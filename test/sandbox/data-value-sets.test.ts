@@ -149,9 +149,12 @@ describe('POST /api/dataValueSets on 2.40 (classic engine, web message)', async 
     )!;
     const clerk = `Basic ${Buffer.from('clerk:Clerk123!').toString('base64')}`;
     const { body } = await post({ dataValues: [value(other)] }, CODES, clerk);
+    // The user's UID, as DataValueSetImportValidatorTest.testValidateDataValueOrgUnitInUserHierarchy
+    // (2.42.5 l.294–307) expects it.
+    const clerkId = sandbox.context.metadata.list('users').find((u) => u.username === 'clerk')!.id;
     expect(body.response.conflicts[0]).toMatchObject({
       errorCode: 'E7617',
-      value: `Organisation unit: \`${other}\` not in hierarchy of current user: \`clerk\``,
+      value: `Organisation unit: \`${other}\` not in hierarchy of current user: \`${clerkId}\``,
     });
   });
 
@@ -170,7 +173,7 @@ describe('POST /api/dataValueSets on 2.40 (classic engine, web message)', async 
     const locked = await post({ dataValues: [value(mine, { period: '202609' })] }, CODES, clerk);
     expect(locked.body.response.conflicts[0]).toMatchObject({
       errorCode: 'E7640',
-      value: 'Current date is past expiry days for period: `202609` and data set: `DemoImmMon1`',
+      value: 'Current date is past expiry days for period: `202609`  and data set: `DemoImmMon1`',
     });
     sandbox.context.clock.set(new Date('2026-10-05T08:00:00Z'));
     const open = await post({ dataValues: [value(mine, { period: '202609' })] }, CODES, clerk);

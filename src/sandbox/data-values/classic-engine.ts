@@ -1,9 +1,11 @@
 import type { SandboxContext } from '../context.ts';
 import type { SandboxUser } from '../http/env.ts';
 import type { IdScheme } from '../metadata/id-scheme.ts';
-import type { MetadataObject } from '../metadata/store.ts';
+import { type MetadataObject, refIds } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
+import { hasSharing } from '../users/sharing.ts';
 import { atLeast } from '../version.ts';
+import { lockProblem, type Resolved } from './classic-timeliness.ts';
 import {
   type Conflict,
   Conflicts,
@@ -12,12 +14,6 @@ import {
   listsRejected,
 } from './import-outcome.ts';
 import type { ImportRequest, IncomingValue } from './request.ts';
-import {
-  inputPeriodOpen,
-  isExpired,
-  latestOpenPeriod,
-  targetDataSets,
-} from './target-data-sets.ts';
 import { valueStore } from './value-store.ts';
 import { valueTypeProblem, zeroAndInsignificant } from './value-type.ts';
 
@@ -36,14 +32,6 @@ function resolver(ctx: SandboxContext) {
         ? defaultCombo
         : ctx.metadata.find('categoryOptionCombos', scheme, id),
   };
-}
-
-interface Resolved {
-  element: MetadataObject;
-  period: NonNullable<ReturnType<typeof parsePeriod>>;
-  orgUnit: MetadataObject;
-  coc: MetadataObject;
-  aoc: MetadataObject;
 }
 
 /** The first failing check rejects a value (`DataValueSetImportValidator`, in its order). */
@@ -133,17 +121,37 @@ function valueAccepted(
   user: SandboxUser,
   request: ImportRequest,
   value: IncomingValue,
-  { element, orgUnit, coc }: Resolved,
+  { element, orgUnit, coc, aoc }: Resolved,
   index: number,
   conflicts: Conflicts,
 ): true | undefined {
   const o = request.options;
+  for (const [combo, given, code, label] of [
+    [coc, value.categoryOptionCombo, 'E7614', 'Category option combo'],
+    [
+      aoc,
+      value.attributeOptionCombo ?? request.attributeOptionCombo,
+      'E7616',
+      'Attribute option combo',
+    ],
+  ] as const) {
+    const closed = closedOption(ctx, user, combo);
+    if (closed)
+      return void conflicts.add(
+        code,
+        code === 'E7614' ? 'categoryOptionCombo' : 'attributeOptionCombo',
+        { optionCombo: given ?? combo.id, categoryOption: closed },
+        `${label}: \`${given ?? combo.id}\` option not accessible: \`${closed}\``,
+        index,
+      );
+  }
   if (!ctx.orgUnits.isWithin(orgUnit.id, user.orgUnits)) {
+    // The user's UID (DataValueSetImportValidatorTest.testValidateDataValueOrgUnitInUserHierarchy).
     return void conflicts.add(
       'E7617',
       'orgUnit',
-      { organisationUnit: orgUnit.id, user: user.username },
-      `Organisation unit: \`${orgUnit.id}\` not in hierarchy of current user: \`${user.username}\``,
+      { organisationUnit: orgUnit.id, user: user.id },
+      `Organisation unit: \`${orgUnit.id}\` not in hierarchy of current user: \`${user.id}\``,
       index,
     );
   }
@@ -187,65 +195,6 @@ function valueAccepted(
     );
   }
   return true;
-}
-
-/** Locks, input periods and future periods against the value's target data sets. */
-function lockProblem(
-  ctx: SandboxContext,
-  user: SandboxUser,
-  request: ImportRequest,
-  v: Resolved,
-  index: number,
-  conflicts: Conflicts,
-): boolean {
-  const o = request.options;
-  if (o.force && user.superuser) return false;
-  const bodyDataSet = request.dataSet
-    ? ctx.metadata.find('dataSets', o.dataSetIdScheme, request.dataSet)
-    : undefined;
-  const targets = targetDataSets(ctx, v.element.id, v.orgUnit.id, bodyDataSet);
-  if (targets.length === 0) return false;
-  const now = ctx.clock.now();
-  const expired = targets.filter((ds) => isExpired(ds, v.period, now, user));
-  if (o.strictDataSetLocking ? expired.length > 0 : expired.length === targets.length) {
-    conflicts.add(
-      'E7640',
-      'period',
-      { period: v.period.id, dataSet: expired[0]!.id },
-      `Current date is past expiry days for period: \`${v.period.id}\` and data set: \`${expired[0]!.id}\``,
-      index,
-    );
-    return true;
-  }
-  for (const dataSet of targets) {
-    const latest = latestOpenPeriod(
-      dataSet,
-      String(dataSet.periodType ?? v.period.periodType),
-      now,
-    );
-    if (v.period.startDate > latest.endDate) {
-      conflicts.add(
-        'E7641',
-        'period',
-        { period: v.period.id, dataElement: v.element.id, dataSet: dataSet.id },
-        `Period: \`${v.period.id}\` is after latest open future period: \`${latest.id}\` for data element: \`${v.element.id}\` and data set: \`${dataSet.id}\``,
-        index,
-      );
-      return true;
-    }
-  }
-  const closed = targets.filter((ds) => !inputPeriodOpen(ds, v.period, now));
-  if (o.strictDataSetInputPeriods ? closed.length > 0 : closed.length === targets.length) {
-    conflicts.add(
-      'E7643',
-      'period',
-      { period: v.period.id, dataSet: closed[0]!.id },
-      `Period: \`${v.period.id}\` is not open for this data set at this time: \`${closed[0]!.id}\``,
-      index,
-    );
-    return true;
-  }
-  return false;
 }
 
 /**
@@ -294,12 +243,64 @@ function writeValue(
   return 'imported';
 }
 
+/**
+ * A category option of a combo the user may not write data for (`validateDataValueCategoryOptionCombo
+ * Access`, `…AttrOptionComboAccess`: `aclService.canDataWrite` on each option), if any.
+ */
+function closedOption(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  combo: MetadataObject,
+): string | undefined {
+  return refIds(combo.categoryOptions).find((id) => {
+    const option = ctx.metadata.get('categoryOptions', id);
+    return option !== undefined && !hasSharing(ctx.metadata, user, option, 'dataWrite');
+  });
+}
+
+/**
+ * `validateDataSetIsAccessibleByUser`: the body's data set must be data-writable, or the whole import
+ * stops with ERROR (E7601; 2.36 has the message without a code).
+ */
+function dataSetRefused(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  request: ImportRequest,
+): ImportOutcome | undefined {
+  if (!request.dataSet) return undefined;
+  const dataSet = ctx.metadata.find('dataSets', request.options.dataSetIdScheme, request.dataSet);
+  if (!dataSet || hasSharing(ctx.metadata, user, dataSet, 'dataWrite')) return undefined;
+  const message = atLeast(ctx.version, 37)
+    ? `User does not have write access for DataSet: \`${request.dataSet}\``
+    : `User does not have write access for DataSet: ${request.dataSet}`;
+  return {
+    status: 'ERROR',
+    description: 'Import process completed with errors',
+    counts: { imported: 0, updated: 0, ignored: 0, deleted: 0 },
+    conflicts: [
+      atLeast(ctx.version, 37)
+        ? {
+            object: request.dataSet,
+            objects: { dataSet: request.dataSet },
+            value: message,
+            errorCode: 'E7601',
+            indexes: [],
+          }
+        : ({ object: request.dataSet, value: message } as unknown as Conflict),
+    ],
+    ...(listsRejected(ctx) ? { rejectedIndexes: [] } : {}),
+    dataSetComplete: 'false',
+  };
+}
+
 /** The classic import engine of 2.36–2.42 (`DefaultDataValueSetService.importDataValue`). */
 export function importClassic(
   ctx: SandboxContext,
   user: SandboxUser,
   request: ImportRequest,
 ): ImportOutcome {
+  const refused = dataSetRefused(ctx, user, request);
+  if (refused) return refused;
   const conflicts = new Conflicts();
   const counts: Counts = { imported: 0, updated: 0, ignored: 0, deleted: 0 };
   const rejected: number[] = [];

@@ -3,9 +3,18 @@ import type { SandboxUser } from '../http/env.ts';
 import { isUid } from '../metadata/id-scheme.ts';
 import type { MetadataObject } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
+import {
+  type Decoded,
+  distinct,
+  duplicateKeys,
+  type GroupProblem,
+  keyProblem,
+  list,
+  untimely,
+} from './entry-checks.ts';
 import type { Conflict, Counts, ImportOutcome } from './import-outcome.ts';
 import type { ImportRequest } from './request.ts';
-import { dataSetsOf, inputPeriodOpen, isAssigned, isExpired } from './target-data-sets.ts';
+import { dataSetsOf } from './target-data-sets.ts';
 import { valueStore } from './value-store.ts';
 import { valueTypeProblem } from './value-type.ts';
 
@@ -21,21 +30,6 @@ import { valueTypeProblem } from './value-type.ts';
  * - every write is an upsert counted as updated (`deleted: true` too, a key that held nothing included);
  *   with importStrategy DELETE every value becomes a deletion and the count moves to deleted.
  */
-interface Decoded {
-  element: MetadataObject;
-  period: NonNullable<ReturnType<typeof parsePeriod>>;
-  orgUnit: MetadataObject;
-  coc: MetadataObject;
-  aoc: MetadataObject;
-  value: string;
-  deleted: boolean;
-  comment: string | null;
-  index: number;
-}
-
-/** `MessageFormat` of a List argument: `[a, b]`. */
-const list = (items: readonly string[]) => `[${items.join(', ')}]`;
-const distinct = (items: readonly string[]) => [...new Set(items)];
 
 /** A conflict as `DataEntrySummary.toConflict` writes it: no `object`, the args joined by "-". */
 function conflictOf(
@@ -161,104 +155,6 @@ function resolveDataSet(
       [list(sets)],
     ];
   return ctx.metadata.get('dataSets', sets[0]!)!;
-}
-
-type GroupProblem = [code: string, message: string, args: string[]];
-
-/** `validateUserAccess` and `validateKeyConsistency`, in their order; each names every offender. */
-function keyProblem(
-  ctx: SandboxContext,
-  user: SandboxUser,
-  ds: MetadataObject,
-  values: readonly Decoded[],
-): GroupProblem | undefined {
-  const units = distinct(values.map((v) => v.orgUnit.id));
-  const outside = user.superuser
-    ? []
-    : units.filter((ou) => !ctx.orgUnits.isWithin(ou, user.orgUnits));
-  if (outside.length > 0)
-    return [
-      'E8011',
-      `Current user cannot enter data for org unit(s): \`${list(outside)}\``,
-      [list(outside)],
-    ];
-  const notInDs = distinct(values.map((v) => v.element.id)).filter(
-    (de) => !dataSetsOf(ctx, de).some((set) => set.id === ds.id),
-  );
-  if (notInDs.length > 0)
-    return [
-      'E8020',
-      `Data set ${ds.id} not usable with data element(s): \`${list(notInDs)}\``,
-      [ds.id, list(notInDs)],
-    ];
-  const unassigned = units.filter((ou) => !isAssigned(ctx, ds.id, ou));
-  if (unassigned.length > 0)
-    return [
-      'E8022',
-      `Data set ${ds.id} not usable with org unit(s): \`${list(unassigned)}\``,
-      [ds.id, list(unassigned)],
-    ];
-  const wrongType = distinct(
-    values.filter((v) => v.period.periodType !== ds.periodType).map((v) => v.period.id),
-  );
-  if (wrongType.length > 0)
-    return [
-      'E8021',
-      `Data set ${ds.id} not usable with period(s): \`${list(wrongType)}\``,
-      [ds.id, list(wrongType)],
-    ];
-  for (const de of distinct(values.map((v) => v.element.id))) {
-    const elementCombo = (
-      values.find((v) => v.element.id === de)!.element.categoryCombo as { id?: string } | undefined
-    )?.id;
-    const foreign = distinct(
-      values
-        .filter((v) => v.element.id === de && v.coc.id !== 'HllvX50cXC0')
-        .filter((v) => (v.coc.categoryCombo as { id?: string } | undefined)?.id !== elementCombo)
-        .map((v) => v.coc.id),
-    );
-    if (foreign.length > 0)
-      return [
-        'E8024',
-        `Data set ${ds.id} + data element ${de} not usable with category option combo(s): \`${list(foreign)}\``,
-        [ds.id, de, list(foreign)],
-      ];
-  }
-  return undefined;
-}
-
-/** `validateEntryTimeliness`: expiry days, future periods and input periods (E8030). */
-function untimely(
-  ctx: SandboxContext,
-  user: SandboxUser,
-  ds: MetadataObject,
-  values: readonly Decoded[],
-): GroupProblem | undefined {
-  const now = ctx.clock.now();
-  const closed = distinct(
-    values
-      .filter((v) => isExpired(ds, v.period, now, user) || !inputPeriodOpen(ds, v.period, now))
-      .map((v) => v.period.id),
-  );
-  if (closed.length === 0) return undefined;
-  return [
-    'E8030',
-    `Untimely data entry for data set ${ds.id} and period(s): \`${list(closed)}\``,
-    [ds.id, list(closed)],
-  ];
-}
-
-/** The first set of values with one key (lowest index first), as `validateValues` finds it. */
-function duplicateKeys(values: readonly Decoded[]): GroupProblem | undefined {
-  const byKey = new Map<string, Decoded[]>();
-  for (const v of values) {
-    const key = `DataValueKey[dataElement=${v.element.id}, orgUnit=${v.orgUnit.id}, categoryOptionCombo=${v.coc.id}, attributeOptionCombo=${v.aoc.id}, period=${v.period.id}]`;
-    byKey.set(key, [...(byKey.get(key) ?? []), v]);
-  }
-  const [key, same] = [...byKey.entries()].find(([, group]) => group.length > 1) ?? [];
-  if (!key || !same) return undefined;
-  const indexes = list(same.map((v) => String(v.index)));
-  return ['E8128', `Value #${indexes} all affect the same data value: \`${key}\``, [indexes, key]];
 }
 
 /** `normalizeValue`: a whole number written as a decimal loses its ".0"; booleans read loosely. */

@@ -1,8 +1,9 @@
 import type { SandboxContext } from '../context.ts';
 import type { SandboxUser } from '../http/env.ts';
-import { type IdScheme, identifierOf, isUid, parseIdScheme } from '../metadata/id-scheme.ts';
+import { type IdScheme, isUid, parseIdScheme } from '../metadata/id-scheme.ts';
 import { refIds } from '../metadata/store.ts';
 import { parsePeriod } from '../periods/period.ts';
+import { hasSharing } from '../users/sharing.ts';
 import { atLeast } from '../version.ts';
 import { ExportQueryError, exportDocument, type SchemeParam } from './export-document.ts';
 import type { StoredValue } from './value-store.ts';
@@ -24,9 +25,32 @@ const REQUIRED = {
  */
 function inputSchemes(ctx: SandboxContext, query: URLSearchParams): SchemeParam {
   if (!atLeast(ctx.version, 37, 7)) return () => ({ kind: 'UID' });
+  for (const name of INPUT_SCHEMES) {
+    const value = query.get(name);
+    if (value !== null && !IDENTIFIABLE_PROPERTIES.includes(value))
+      throw new ExportQueryError(
+        `Value ${value} is not a valid ${name}. Valid values are: [${IDENTIFIABLE_PROPERTIES.join(', ')}]`,
+        undefined,
+        400,
+      );
+  }
   const general = parseIdScheme(query.get('inputIdScheme'));
   return (name) => parseIdScheme(query.get(name), general);
 }
+
+/**
+ * The input schemes are `IdentifiableProperty` fields of `DataValueSetQueryParams` (2.37.10 l.86–92): a
+ * value that is no constant of it (`ATTRIBUTE:<uid>` among them) does not bind, and
+ * `CrudControllerAdvice.handleBindException` → `getEnumWebMessage` answers 400 (2.37.10 l.150–171).
+ */
+const IDENTIFIABLE_PROPERTIES = ['ID', 'UID', 'UUID', 'NAME', 'CODE', 'ATTRIBUTE'];
+const INPUT_SCHEMES = [
+  'inputIdScheme',
+  'inputOrgUnitIdScheme',
+  'inputDataSetIdScheme',
+  'inputDataElementGroupIdScheme',
+  'inputDataElementIdScheme',
+];
 
 /**
  * The objects named by a request parameter, by the input scheme. Up to 2.42 an unknown one is left out
@@ -102,6 +126,13 @@ export function exportDataValues(
     const [code] = atLeast(ctx.version, 43) ? failed[0]! : failed.at(-1)!;
     throw new ExportQueryError(REQUIRED[code], code);
   }
+  const dataSets = named(
+    ctx,
+    'dataSets',
+    input('inputDataSetIdScheme'),
+    listParam(query, 'dataSet'),
+  );
+  readableDataSets(ctx, user, dataSets);
   const units = visibleSubtrees(ctx, user, query, roots);
   const includeDeleted = query.get('includeDeleted') === 'true';
   const rows = ctx.db
@@ -127,7 +158,7 @@ export function exportDataValues(
     query,
     scheme,
     {
-      dataSets: named(ctx, 'dataSets', input('inputDataSetIdScheme'), listParam(query, 'dataSet')),
+      dataSets,
       periods,
       orgUnits: roots,
       children: query.get('children') === 'true',
@@ -203,19 +234,45 @@ function visibleSubtrees(
   query: URLSearchParams,
   roots: readonly string[],
 ): Set<string> {
-  // 2.43 checks no access for a superuser (`DefaultDataExportService`, l.450–474).
-  if (!(atLeast(ctx.version, 43) && user.superuser))
-    for (const root of roots) {
-      if (!ctx.orgUnits.isWithin(root, user.dataViewOrgUnits))
-        throw new ExportQueryError(
-          atLeast(ctx.version, 43)
-            ? `User is not allowed to view org unit(s): \`[${root}]\``
-            : `User is not allowed to view org unit: \`${root}\``,
-          'E2012',
-        );
-    }
+  if (atLeast(ctx.version, 43)) {
+    // 2.43 checks no access for a superuser, and a user's capture org units for the rest, naming
+    // every org unit outside them (`DefaultDataExportService` l.450–475, `HibernateDataExportStore`
+    // l.356–375).
+    const outside = user.superuser
+      ? []
+      : roots.filter((root) => !ctx.orgUnits.isWithin(root, user.orgUnits));
+    if (outside.length > 0)
+      throw new ExportQueryError(
+        `User is not allowed to view org unit(s): \`[${outside.join(', ')}]\``,
+        'E2012',
+      );
+  } else {
+    // Up to 2.42 the data view hierarchy, superusers included (`isInUserDataViewHierarchy`).
+    const outside = roots.find((root) => !ctx.orgUnits.isWithin(root, user.dataViewOrgUnits));
+    if (outside)
+      throw new ExportQueryError(`User is not allowed to view org unit: \`${outside}\``, 'E2012');
+  }
   return new Set(
     query.get('children') === 'true' ? roots.flatMap((root) => ctx.orgUnits.subtree(root)) : roots,
+  );
+}
+
+/**
+ * `decideAccess`: each data set asked for must be data-readable (E2010) — up to 2.42 the first that is
+ * not, 2.43 every one, and a superuser skips it there.
+ */
+function readableDataSets(ctx: SandboxContext, user: SandboxUser, dataSets: readonly string[]) {
+  if (atLeast(ctx.version, 43) && user.superuser) return;
+  const closed = dataSets.filter((id) => {
+    const dataSet = ctx.metadata.get('dataSets', id);
+    return dataSet !== undefined && !hasSharing(ctx.metadata, user, dataSet, 'dataRead');
+  });
+  if (closed.length === 0) return;
+  throw new ExportQueryError(
+    atLeast(ctx.version, 43)
+      ? `User is not allowed to read data for data set(s): \`[${closed.join(', ')}]\``
+      : `User is not allowed to read data for data set: \`${closed[0]}\``,
+    'E2010',
   );
 }
 

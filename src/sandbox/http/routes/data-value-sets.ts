@@ -109,16 +109,8 @@ export function dataValueSetsRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
         400,
       );
     }
-    if (
-      request.options.skipAudit &&
-      !c.get('user').superuser &&
-      !c.get('user').authorities.has('F_SKIP_DATA_IMPORT_AUDIT')
-    ) {
-      return c.json(
-        conflict('User is not allowed to skip the data import audit (F_SKIP_DATA_IMPORT_AUDIT)'),
-        409,
-      );
-    }
+    // skipAudit without F_SKIP_DATA_IMPORT_AUDIT is ignored, not refused (DefaultDataValueSetService,
+    // 2.36.13 l.778–780, 2.42.5 l.1052–1054).
     if (!request.options.async) return renderImport(ctx, c, run(c, request), request.options.echo);
     // async=true: a job whose summary is read at /api/system/taskSummaries/DATAVALUE_IMPORT/<id>.
     const id = `D${randomBytes(5).toString('hex')}`;
