@@ -25,6 +25,10 @@ function defineRunCommands(cli: Command): void {
       '--allow-mass-delete',
       'clear stale values even when they exceed the job’s reconcile.maxDeleteShare',
     )
+    .option(
+      '--trust-empty-indicators',
+      'clear stale values of indicators that gave no value at all, on a source too old to report a failing indicator (look at them in Data Visualizer first)',
+    )
     .option('--json', 'print the summary as JSON on stdout (the log still goes to its file)')
     .option(
       '--log-file <file>',

@@ -77,7 +77,11 @@ export const CAUSES: Readonly<Record<string, Cause>> = {
   },
   'locked-period': {
     title: 'Period locked or closed for data entry in the target',
-    fix: 'The data set’s expiry days or data input periods close this period: exclude it from the job, or ask for a lock exception.',
+    fix: 'The data set’s expiry days or data input periods close this period, or the org unit was closed (or not yet opened) then; DHIS2 2.43 calls all of these, and a future period not open yet, "untimely data entry" (E8030, E8031). Exclude the period from the job or ask for a lock exception; for the current period, set the data set’s open future periods to 1 or more.',
+  },
+  'future-period': {
+    title: 'Period not yet open for data entry in the target (open future periods)',
+    fix: 'The data set’s open future periods keep this period closed; 0 closes even the current period. Set the data set’s open future periods to 1 or more (Maintenance app) if the current period should take values, or leave it out of the job (periods: includeCurrent: false).',
   },
   'invalid-period': {
     title: 'Period not valid for the data set',
@@ -99,9 +103,25 @@ export const CAUSES: Readonly<Record<string, Cause>> = {
     title: 'Stale values kept: their indicator failed on the source',
     fix: 'The source could not evaluate the indicators behind these values, so t2a cannot tell whether they are gone: they stay until the indicator evaluates again (see "Program indicator the source could not evaluate").',
   },
+  'kept-silent': {
+    title: 'Stale values kept: their indicator gave no value at all',
+    fix: 'This source version does not report an indicator whose SQL fails (2.38.5, 2.39.4, 2.40.2, 2.41 and later do), and these indicators gave no value in the run nor in the 12 periods before it, so t2a cannot tell whether the values are gone. Look at each indicator in Data Visualizer: if it is right that it has no value, run "t2a sync --job NAME --trust-empty-indicators" once to clear them; if it shows nothing where it should, correct it (see "An indicator the source cannot evaluate").',
+  },
   'changed-in-target': {
     title: 'Changed in the target since t2a wrote it: not overwritten',
     fix: "Someone changed or deleted these values in the target after t2a wrote them, so t2a leaves them. If the tracker data should win, run \"t2a adopt --job NAME\" (the target's values become t2a's, and the next run sends the tracker's); otherwise correct the tracker data.",
+  },
+  'kept-by-create': {
+    title: 'Not updated: the job imports with strategy CREATE',
+    fix: 'The target holds these cells already and the import strategy CREATE never changes them (t2a holds to it on every version; DHIS2 2.43 would not). If the tracker’s corrections should reach the target, set importStrategy: CREATE_AND_UPDATE for the job or target.',
+  },
+  'kept-by-update': {
+    title: 'Not created: the job imports with strategy UPDATE',
+    fix: 'The target has no value in these cells and the import strategy UPDATE only changes values it holds (t2a holds to it on every version; DHIS2 2.43 would not). If new values should be created, set importStrategy: CREATE_AND_UPDATE for the job or target.',
+  },
+  'no-write-access': {
+    title: 'The import user may not write data here (sharing)',
+    fix: 'In the target, share the data set with the import user (or a group of it) with data "Can capture and view", and the category options of the combos named with data write access too; then run again.',
   },
   'not-assigned': {
     title: 'Organisation unit not assigned to the data set',

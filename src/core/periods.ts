@@ -149,7 +149,7 @@ export function periodDates(id: string, calendar = 'iso8601'): Period | undefine
 
 const ahead = new Map<string, Period>();
 
-/** The period `steps` after the one of `periodType` that holds `today` (an ISO date). */
+/** The period `steps` after the one of `periodType` that holds `today` (an ISO date); negative: before. */
 export function periodAhead(
   periodType: string,
   today: string,
@@ -161,7 +161,7 @@ export function periodAhead(
   let period = ahead.get(key);
   if (!period) {
     checkCalendar(calendar);
-    period = shiftPeriod(periodOfDate(periodType, today, calendar), Math.max(0, steps));
+    period = shiftPeriod(periodOfDate(periodType, today, calendar), steps);
     ahead.set(key, period);
   }
   return period;

@@ -150,35 +150,41 @@ export function sourceMessage(error: unknown): string {
   return `${code}${String(body.message)}${dev}`;
 }
 
+/** What a source said when asked about one indicator alone. */
+export type IndicatorAnswer =
+  | { readonly evaluates: true; readonly values: number }
+  | { readonly evaluates: false; readonly refusal: string };
+
 /**
- * Asks the source to evaluate one indicator for one period and one org unit: a request that DHIS2 plans
- * as a single SQL statement, so that a grammar error is answered (409 E7145) rather than dropped, as
- * DHIS2 drops it silently from a request of several statements (2.38.5+, `isMultipleQueries`).
- * Undefined when it evaluates; else what DHIS2 said.
+ * Asks the source to evaluate one indicator for some periods and org units of one level: one period
+ * type and one level make DHIS2 plan a single SQL statement per indicator (`DefaultEventQueryPlanner
+ * .groupByOrgUnitLevel/groupByPeriodType`), so a grammar error is answered (409 E7145) rather than dropped,
+ * as DHIS2 drops it silently from a request of several statements (2.38.5+, `isMultipleQueries`).
+ * An indicator with per-period boundaries is still planned per period (`groupByPeriod`): ask it one period.
  */
 export async function probeIndicator(
   client: Dhis2Client,
   profile: ServerProfile,
   request: {
     readonly programIndicator: string;
-    readonly period: string;
-    readonly orgUnit: string;
+    readonly periods: readonly string[];
+    readonly orgUnits: readonly string[];
     readonly mappingAttribute: string;
   },
-): Promise<string | undefined> {
+): Promise<IndicatorAnswer> {
   try {
-    await client.get(
+    const body = await client.get(
       'analytics/dataValueSet.json',
       exportQuery(profile, {
         programIndicators: [request.programIndicator],
-        periods: [request.period],
-        orgUnits: [request.orgUnit],
+        periods: request.periods,
+        orgUnits: request.orgUnits,
         mappingAttribute: request.mappingAttribute,
       }),
     );
-    return undefined;
+    return { evaluates: true, values: readDataValueSet(client, body).length };
   } catch (error) {
-    if (oneIndicatorMayCause(error)) return sourceMessage(error);
+    if (oneIndicatorMayCause(error)) return { evaluates: false, refusal: sourceMessage(error) };
     throw error;
   }
 }

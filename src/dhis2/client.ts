@@ -257,12 +257,14 @@ export class Dhis2Client {
         ),
       );
     }
+    const refusal = accessRefusal(body);
     const error = new T2aError(
       'dhis2',
       `${this.name} answered HTTP ${response.status} to ${path}${message ? `: ${message}` : ''}.`,
       {
-        fix:
-          response.status >= 500
+        fix: refusal
+          ? refusal(this.name)
+          : response.status >= 500
             ? 'A server error: check the DHIS2 server log.'
             : tooLong(response.status, body)
               ? `The proxy in front of ${this.name} refused a ${path.length + new URL(url).search.length}-byte URL: set maxUrlLength of connection "${this.name}" below that, and t2a splits its requests to fit.`
@@ -274,6 +276,29 @@ export class Dhis2Client {
     // 5xx, 429 and gateway errors pass; other answers will not change on a retry.
     return response.status >= 500 || response.status === 429 ? error : new AbortError(error);
   }
+}
+
+/**
+ * The 409s by which DHIS2 refuses a user data it may not read, and what the administrator does:
+ * E7217 program indicators without F_VIEW_EVENT_ANALYTICS (`DefaultAnalyticsSecurityManager
+ * .decideAccessEventQuery`), E7120 an org unit outside the user's data view units (`decideAccess`),
+ * E2010 a data set it may not read, E2012 an org unit it may not view (`DataValueSetService`
+ * `validateAccess`, 2.36.13; `DataExportParams` 2.43).
+ */
+const ACCESS_REFUSALS: Record<string, (server: string) => string> = {
+  E7217: (server) =>
+    `Give the connection's user on ${server} a role with "View event analytics" (F_VIEW_EVENT_ANALYTICS).`,
+  E7120: (server) =>
+    `Add the job's org units (or an org unit above them) to the user's data view org units on ${server}.`,
+  E2010: (server) =>
+    `Share the data set with the connection's user on ${server} with data read access (Sharing: "Can view data").`,
+  E2012: (server) =>
+    `Add the job's org units (or an org unit above them) to the user's data view or capture org units on ${server}.`,
+};
+
+function accessRefusal(body: unknown): ((server: string) => string) | undefined {
+  const code = (body as { errorCode?: unknown } | null | undefined)?.errorCode;
+  return typeof code === 'string' ? ACCESS_REFUSALS[code] : undefined;
 }
 
 /** nginx answers an over-long request line with 414, Tomcat with 400 "Request header is too large". */

@@ -98,28 +98,60 @@ export interface TargetOrgUnit {
   readonly dataSets: readonly string[];
 }
 
+/** How the target names org units: by UID, by code, or by the value of an attribute. */
+export type OrgUnitIdentifier = 'id' | 'code' | { readonly attribute: string };
+
+type ListedOrgUnit = {
+  id: string;
+  code?: string;
+  name: string;
+  path: string;
+  dataSets?: { id: string }[];
+  attributeValues?: { value?: string; attribute?: { id?: string } }[];
+};
+
+/** An org unit's identifier of that kind, as the target holds it. */
+function identifierOf(unit: ListedOrgUnit, property: OrgUnitIdentifier): string | undefined {
+  if (property === 'id') return unit.id;
+  if (property === 'code') return unit.code;
+  return unit.attributeValues?.find((value) => value.attribute?.id === property.attribute)?.value;
+}
+
 /**
- * The target's org units with these identifiers (`id` for UIDs, `code` for codes), by that identifier.
- * Org units t2a cannot find here are not in the target under that identifier.
+ * The filter that asks for org units by identifier. An attribute's UID as the filter's property reads
+ * the attribute's value (`DefaultQueryPlanner.isFilterByAttributeId`, from 2.37.9, 2.38.2 and 2.39.0;
+ * `DefaultQueryParser` 2.43.1 l.108); before those, t2a reads every org unit's attribute values.
+ */
+function filterFor(property: OrgUnitIdentifier, batch: readonly string[], byAttribute: boolean) {
+  if (typeof property === 'string') return `${property}:in:[${batch.join(',')}]`;
+  return byAttribute ? `${property.attribute}:in:[${batch.join(',')}]` : undefined;
+}
+
+/**
+ * The target's org units with these identifiers (UIDs, codes, or values of an attribute), by that
+ * identifier. Org units t2a cannot find here are not in the target under that identifier.
  */
 export async function fetchTargetOrgUnits(
   client: Dhis2Client,
-  property: 'id' | 'code',
+  property: OrgUnitIdentifier,
   identifiers: readonly string[],
+  filtersByAttributeId = true,
 ): Promise<Map<string, TargetOrgUnit>> {
+  const wanted = new Set(identifiers);
   const found = new Map<string, TargetOrgUnit>();
-  for (const batch of batches([...new Set(identifiers)], 100)) {
-    for (const unit of await getAllPages<{
-      id: string;
-      code?: string;
-      name: string;
-      path: string;
-      dataSets?: { id: string }[];
-    }>(client, 'organisationUnits', {
-      fields: 'id,code,name,path,dataSets[id]',
-      filter: `${property}:in:[${batch.join(',')}]`,
+  const fields = `id,code,name,path,dataSets[id]${typeof property === 'string' ? '' : ',attributeValues[value,attribute[id]]'}`;
+  const requests = batches([...wanted], 100).map((batch) =>
+    filterFor(property, batch, filtersByAttributeId),
+  );
+  // Without a filter, one read of every org unit serves every batch.
+  const filters = requests.includes(undefined) ? [undefined] : requests;
+  for (const filter of filters) {
+    for (const unit of await getAllPages<ListedOrgUnit>(client, 'organisationUnits', {
+      fields,
+      ...(filter ? { filter } : {}),
     })) {
-      const key = property === 'id' ? unit.id : (unit.code ?? '');
+      const key = identifierOf(unit, property);
+      if (key === undefined || !wanted.has(key)) continue;
       found.set(key, { ...unit, dataSets: (unit.dataSets ?? []).map((ds) => ds.id) });
     }
   }

@@ -1,5 +1,6 @@
+import type { LockRules } from '../core/locks.ts';
 import type { Query } from './client.ts';
-import { type ServerVersion, versionAtLeast } from './version.ts';
+import { backported, type ServerVersion, versionAtLeast } from './version.ts';
 
 /**
  * Everything t2a does differently per DHIS2 version, decided once from `/api/system/info`. A new
@@ -26,7 +27,7 @@ export interface ServerProfile {
   readonly importsPerDataSet: boolean;
   /**
    * The 2.43 engine refuses a whole data set's request when one org unit of it is not assigned to the
-   * data set (E8022, `DataEntryGroupValidator`); classic engines store the values.
+   * data set (E8022, `DefaultDataEntryService.validateKeyConsistency`); classic engines store the values.
    */
   readonly refusesUnassignedOrgUnits: boolean;
   /**
@@ -56,6 +57,27 @@ export interface ServerProfile {
    * parameter): the local wall clock, read in the server's zone, gives the right day.
    */
   lastUpdatedParameter(wallClock: string): string;
+  /**
+   * How the import decides a period is closed (core/locks.ts; research on `DataValueSetImportValidator`,
+   * `DataSet.isLocked`, `DefaultDataEntryService`): the data element's own locks up to 2.39.0, every
+   * assigned data set's from 2.39.1 (`checkDataValueTargetDataSets`), the import's data set on 2.43;
+   * expiry days counted through end + n from DHIS2-14591 (2.37.10, 2.38.4, 2.39.2, 2.40+), through
+   * end + n − 1 before; future periods only on ISO servers up to 2.42; the input period check inverted
+   * in 2.43.0–2.43.1 (DHIS2-21981).
+   */
+  readonly lockRules: LockRules;
+  /**
+   * Analytics answers an indicator's failing SQL (E7145, E7144, E7132) to a request of one statement
+   * from 2.38.5, 2.39.4, 2.40.2 and 2.41.0 (`AnalyticsUtils.withExceptionHandling`); before, a grammar
+   * error is logged and the indicator has no rows (`AbstractJdbcEventAnalyticsManager`, 2.36.13
+   * l.362–369): asking it alone cannot tell a failure from no data.
+   */
+  readonly reportsIndicatorErrors: boolean;
+  /**
+   * Whether a metadata list filters by an attribute's value with the attribute's UID as the property
+   * (`filter=<attribute>:in:[…]`, `DefaultQueryPlanner.isFilterByAttributeId`): from 2.37.9, 2.38.2, 2.39.0.
+   */
+  readonly filtersByAttributeId: boolean;
 }
 
 export function serverProfile(version: ServerVersion): ServerProfile {
@@ -84,6 +106,8 @@ export function serverProfile(version: ServerVersion): ServerProfile {
             skipEvents: true,
             skipEnrollment: true,
             ...(from(39) && { skipOrgUnitOwnership: true }),
+            // Tracked entity tables (2.41+) hold tracker data too: not what an import changed.
+            ...(from(41) && { skipTrackedEntities: true }),
           }),
     }),
     importsPerDataSet: from(43),
@@ -91,6 +115,16 @@ export function serverProfile(version: ServerVersion): ServerProfile {
     conflictIndexes: from(37),
     personalAccessTokens: from(38),
     readsInputIdSchemes: from(37, 7),
+    filtersByAttributeId: backported(version, '2.37.9', '2.38.2', '2.39.0'),
     lastUpdatedParameter: (wallClock) => (from(43) ? wallClock : `${wallClock}Z`),
+    lockRules: {
+      scope: from(43) ? 'import-data-set' : from(39, 1) ? 'assigned-data-sets' : 'data-element',
+      lastDayOpen: backported(version, '2.37.10', '2.38.4', '2.39.2', '2.40.0')
+        ? 'end-plus-n'
+        : 'before-end-plus-n',
+      futureNeedsIso: !from(43),
+      inputPeriodsInverted: from(43) && !from(43, 2),
+    },
+    reportsIndicatorErrors: backported(version, '2.38.5', '2.39.4', '2.40.2', '2.41.0'),
   };
 }

@@ -23,3 +23,15 @@ export function parseServerVersion(text: string): ServerVersion {
 
 export const versionAtLeast = (version: ServerVersion, minor: number, patch = 0) =>
   version.minor > minor || (version.minor === minor && version.patch >= patch);
+
+/**
+ * Whether a change DHIS2 released on several branches at once (a backport) is in `version`: its first
+ * release on each branch, e.g. `backported(v, '2.38.4', '2.39.2', '2.40.0')`; branches after the last one
+ * named have it from their start, those before the first never.
+ */
+export function backported(version: ServerVersion, ...firsts: string[]): boolean {
+  const releases = firsts.map(parseServerVersion);
+  const own = releases.find((release) => release.minor === version.minor);
+  if (own) return version.patch >= own.patch;
+  return version.minor > Math.max(...releases.map((release) => release.minor));
+}

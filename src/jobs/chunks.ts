@@ -3,6 +3,7 @@ import { addTiming, type ChunkTimings, noTimings } from '../core/chunk-timings.t
 import type { DataValue } from '../core/data-value.ts';
 import { isT2aError, type T2aError } from '../core/errors.ts';
 import { type Isolated, isolateFailing } from '../core/isolate.ts';
+import { mappingKey } from '../core/mapping.ts';
 import type { Chunk } from '../core/plan.ts';
 import { delivered, emptyTally, type FailedChunk, type Tally, tally } from '../core/report.ts';
 import {
@@ -51,6 +52,8 @@ export interface ChunksOutcome {
   readonly timings: ChunkTimings;
   /** The indicators the source failed to evaluate, with what it said. */
   readonly failing: FailingIndicators;
+  /** The mapping keys of every value exported in the run: an indicator missing here was silent. */
+  readonly exportedMappings: ReadonlySet<string>;
 }
 
 export interface ChunkOptions {
@@ -217,6 +220,20 @@ function withScopes(
   return merged;
 }
 
+/** What a target took so far, with one more chunk. */
+function withChunk(so: TargetChunks, chunk: ChunkDelivery): TargetChunks {
+  return {
+    tally: tally(so.tally, chunk.result),
+    stale: so.stale + chunk.stale,
+    staleNames:
+      so.staleNames.length < STALE_NAMES
+        ? [...so.staleNames, ...chunk.staleNames].slice(0, STALE_NAMES)
+        : so.staleNames,
+    held: so.held + chunk.held,
+    staleScopes: withScopes(so.staleScopes, chunk.staleScopes),
+  };
+}
+
 /** A target before its first chunk: only the job's own issues (unmapped indicators…) counted. */
 const nothingYet = (resolved: ResolvedJob): TargetChunks => ({
   tally: tally(emptyTally(), delivered({ issues: resolved.issues })),
@@ -248,21 +265,12 @@ export async function deliverChunks(
   let timings = noTimings();
   const failed: FailedChunk[] = [];
   const failing = new FailingIndicators();
+  const exportedMappings = new Set<string>();
   const targets = deliveries.map(() => nothingYet(resolved));
   const record = (run: ChunkRun) => {
     run.delivered.forEach((chunk, index) => {
       const so = targets[index];
-      if (!chunk || !so) return;
-      targets[index] = {
-        tally: tally(so.tally, chunk.result),
-        stale: so.stale + chunk.stale,
-        staleNames:
-          so.staleNames.length < STALE_NAMES
-            ? [...so.staleNames, ...chunk.staleNames].slice(0, STALE_NAMES)
-            : so.staleNames,
-        held: so.held + chunk.held,
-        staleScopes: withScopes(so.staleScopes, chunk.staleScopes),
-      };
+      if (chunk && so) targets[index] = withChunk(so, chunk);
     });
     failed.push(...run.failed);
     exportRequests += run.requests;
@@ -282,6 +290,8 @@ export async function deliverChunks(
           return exportChunk(resolved, deliveries, chunk, failing, chunkLog);
         });
         const exportMs = since(started);
+        if ('values' in exported)
+          for (const value of exported.values) exportedMappings.add(mappingKey(value));
         let delivering = 0;
         // A failed export is the chunk's outcome; a good one is delivered unless the job stopped meanwhile.
         const run =
@@ -306,5 +316,14 @@ export async function deliverChunks(
       }
     }),
   );
-  return { deliveries: targets, failed, done, exportRequests, halted, timings, failing };
+  return {
+    deliveries: targets,
+    failed,
+    done,
+    exportRequests,
+    halted,
+    timings,
+    failing,
+    exportedMappings,
+  };
 }

@@ -5,7 +5,12 @@ import { addCounts, emptyCounts, type ImportCounts, takenValues } from '../core/
 import { conflictIssue, type IssueEntry, issue, problemIssue } from '../core/issues.ts';
 import { mappingKey } from '../core/mapping.ts';
 import type { Chunk } from '../core/plan.ts';
-import { type HeldValue, planReconcile, type StaleValue } from '../core/reconcile.ts';
+import {
+  type HeldValue,
+  planReconcile,
+  type ReconcilePlan,
+  type StaleValue,
+} from '../core/reconcile.ts';
 import { type DeliveryResult, delivered, planOf } from '../core/report.ts';
 import { importDataValues } from '../dhis2/data-value-sets.ts';
 import type { Delivery, StaleScope } from './delivery.ts';
@@ -89,8 +94,8 @@ export async function deliverChunk(
   });
   if (reconcile.stale.length > 0)
     await delivery.store?.ledger.holdStale(target.ledgerKey, resolved.job.name, reconcile.stale);
-  const toSend = [...reconcile.create, ...reconcile.update.map((change) => change.value)];
-  const sent = await send(delivery, toSend, target.importStrategy);
+  const strategy = byStrategy(reconcile, target.importStrategy);
+  const sent = await send(delivery, strategy.toSend, target.importStrategy);
   await markKnown(
     delivery,
     chunk,
@@ -99,21 +104,9 @@ export async function deliverChunk(
       [...reconcile.changedInTarget, ...reconcile.heldByOthers].map(({ value }) => value.orgUnit),
     ),
   );
-  issues.push(
-    ...changedInTarget(delivery, reconcile.changedInTarget),
-    ...heldByOthers(delivery, reconcile.heldByOthers),
-  );
-  if (reconcile.uncertain.length > 0)
-    issues.push(
-      issue(
-        'kept-uncertain',
-        reconcile.uncertain.length,
-        reconcile.uncertain
-          .slice(0, STALE_NAMES)
-          .map((held) => staleName({ held, action: 'delete' })),
-      ),
-    );
-  const notSent = reconcile.changedInTarget.length + reconcile.heldByOthers.length;
+  issues.push(...reconcileIssues(delivery, reconcile), ...strategy.issues);
+  const notSent =
+    reconcile.changedInTarget.length + reconcile.heldByOthers.length + strategy.notSent;
   return {
     result: delivered({
       exported: exported.length,
@@ -129,6 +122,53 @@ export async function deliverChunk(
     staleScopes: staleScopes(delivery, chunk, reconcile.stale),
     held: scope.held.length,
   };
+}
+
+/** What reconciling found that a person should know: cells others changed or hold, values kept. */
+function reconcileIssues(delivery: Delivery, reconcile: ReconcilePlan): IssueEntry[] {
+  return [
+    ...changedInTarget(delivery, reconcile.changedInTarget),
+    ...heldByOthers(delivery, reconcile.heldByOthers),
+    ...(reconcile.uncertain.length > 0
+      ? [
+          issue(
+            'kept-uncertain',
+            reconcile.uncertain.length,
+            reconcile.uncertain
+              .slice(0, STALE_NAMES)
+              .map((held) => staleName({ held, action: 'delete' })),
+          ),
+        ]
+      : []),
+  ];
+}
+
+/**
+ * What the import strategy lets through, decided by t2a from what the target holds: CREATE sends only
+ * new cells, UPDATE only cells the target has. The 2.43 engine upserts whatever the strategy
+ * (`DataEntryPipeline` 2.43.1 l.116–125), so a job that says CREATE would overwrite there otherwise.
+ */
+function byStrategy(reconcile: ReconcilePlan, importStrategy: string) {
+  const updates = reconcile.update.map((change) => change.value);
+  const [toSend, kept] =
+    importStrategy === 'CREATE'
+      ? [reconcile.create, updates]
+      : importStrategy === 'UPDATE'
+        ? [updates, reconcile.create]
+        : [[...reconcile.create, ...updates], []];
+  const issues =
+    kept.length > 0
+      ? [
+          issue(
+            importStrategy === 'CREATE' ? 'kept-by-create' : 'kept-by-update',
+            kept.length,
+            kept
+              .slice(0, STALE_NAMES)
+              .map((value) => `${value.dataElement} ${value.period} ${value.orgUnit}`),
+          ),
+        ]
+      : [];
+  return { toSend, issues, notSent: kept.length };
 }
 
 /**

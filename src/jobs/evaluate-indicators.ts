@@ -23,13 +23,13 @@ export async function indicatorsThatFail(
   const answers = await Promise.all(
     [...indicators].map(([id, name]) =>
       limit(async () => {
-        const message = await probeIndicator(resolved.source.client, resolved.source.info.profile, {
+        const answer = await probeIndicator(resolved.source.client, resolved.source.info.profile, {
           programIndicator: id,
-          period,
-          orgUnit,
+          periods: [period],
+          orgUnits: [orgUnit],
           mappingAttribute: resolved.job.mappingAttribute,
         });
-        return message === undefined ? [] : [{ id, name, message }];
+        return answer.evaluates ? [] : [{ id, name, message: answer.refusal }];
       }),
     ),
   );

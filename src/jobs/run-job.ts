@@ -21,11 +21,12 @@ import { type ChunksOutcome, deliverChunks } from './chunks.ts';
 import { completeJob } from './complete.ts';
 import type { JobContext } from './context.ts';
 import type { Delivery, StaleScope } from './delivery.ts';
+import { doubtfulKeys } from './doubtful-indicators.ts';
 import type { FailingIndicators } from './failing-indicators.ts';
 import { settleIntents } from './intents.ts';
 import { failedMappings, jobLevelFindings, mappingFindings } from './job-findings.ts';
 import { analyticsAge, type ResolvedJob, resolveJob } from './resolve-job.ts';
-import { clearStale, uncertainStaleKeys } from './stale.ts';
+import { clearStale } from './stale.ts';
 
 export interface RunOptions {
   readonly dryRun?: boolean | undefined;
@@ -35,6 +36,11 @@ export interface RunOptions {
   readonly signal?: AbortSignal | undefined;
   /** Delete stale values even when they exceed the job's maxDeleteShare. */
   readonly allowMassDelete?: boolean | undefined;
+  /**
+   * The person running t2a looked at the indicators that gave no value at all, and they are right to be
+   * empty: clear their stale values even on a version that does not report failing indicators.
+   */
+  readonly trustEmptyIndicators?: boolean | undefined;
   /** Run a job whose mapping validation found errors (they are still reported). */
   readonly force?: boolean | undefined;
   readonly onProgress?:
@@ -148,9 +154,13 @@ async function finishTargets(
   const scopes = new Map<string, StaleScope>();
   for (const chunks of outcome.deliveries)
     for (const [key, scope] of chunks.staleScopes) if (!scopes.has(key)) scopes.set(key, scope);
-  const uncertain = resolved.job.reconcile.deleteStale
-    ? await uncertainStaleKeys(resolved, scopes, outcome.failing)
-    : new Set<string>();
+  const uncertain = await doubtfulKeys(
+    resolved,
+    outcome.exportedMappings,
+    resolved.job.reconcile.deleteStale ? scopes : new Map(),
+    outcome.failing,
+    options.trustEmptyIndicators === true,
+  );
   const reports: TargetReport[] = [];
   for (const [index, delivery] of deliveries.entries()) {
     const chunks = outcome.deliveries[index];

@@ -3,11 +3,9 @@ import { type IssueEntry, issue } from '../core/issues.ts';
 import { mappingKey } from '../core/mapping.ts';
 import { guardDeletions } from '../core/reconcile.ts';
 import { type DeliveryResult, delivered } from '../core/report.ts';
-import { probeIndicator } from '../dhis2/analytics.ts';
 import { send } from './deliver.ts';
 import type { Delivery, StaleScope } from './delivery.ts';
-import type { FailingIndicators } from './failing-indicators.ts';
-import type { ResolvedJob } from './resolve-job.ts';
+import type { Doubt } from './doubtful-indicators.ts';
 
 export interface StaleOutcome {
   /** How many stale values the chunks found and hold in the store. */
@@ -22,48 +20,24 @@ export interface StaleOutcome {
 /** How many stale values one clearing request carries. */
 const PAGE = 1000;
 
-/**
- * Before anything is deleted, asks the source once about each indicator behind stale values, alone, for
- * one period and org unit where its value went missing. DHIS2 drops an indicator whose SQL fails from a
- * request of several (2.38.5+, silently; before, always), so its values look gone; asked alone it
- * answers the error. The indicators it fails on join `failing`; a value is deleted only if none of the
- * indicators of its mapping key is there. Returns the mapping keys whose values must be kept.
- */
-export async function uncertainStaleKeys(
-  resolved: ResolvedJob,
-  scopes: ReadonlyMap<string, StaleScope>,
-  failing: FailingIndicators,
-): Promise<Set<string>> {
-  const uncertain = new Set<string>();
-  const { source, job } = resolved;
-  for (const [key, scope] of scopes) {
-    const indicators = resolved.mappings
-      .filter((mapping) => mappingKey(mapping) === key)
-      .map((mapping) => mapping.programIndicator);
-    for (const programIndicator of indicators) {
-      if (!failing.has(programIndicator)) {
-        try {
-          const refused = await probeIndicator(source.client, source.info.profile, {
-            programIndicator,
-            period: scope.period,
-            orgUnit: scope.orgUnit,
-            mappingAttribute: job.mappingAttribute,
-          });
-          if (refused) failing.add(programIndicator, refused);
-        } catch (error) {
-          // The source could not be asked: its export cannot be vouched for, so nothing of it goes.
-          failing.add(programIndicator, `could not be asked: ${(error as Error).message}`);
-        }
-      }
-      if (failing.has(programIndicator)) uncertain.add(key);
-    }
-  }
-  return uncertain;
-}
-
 /** The job and target, as a guard's reason names them. */
 const scopeName = (delivery: Delivery) =>
   `job "${delivery.resolved.job.name}" in ${delivery.target.client.name}`;
+
+/** The stale values kept for each kind of doubt about their indicator, as issues. */
+function keptForDoubt(outcome: StaleOutcome, uncertain: ReadonlyMap<string, Doubt>): IssueEntry[] {
+  const kept = (doubt: Doubt) => {
+    const keys = [...outcome.scopes].filter(([key]) => uncertain.get(key) === doubt);
+    const count = keys.reduce((sum, [, scope]) => sum + scope.count, 0);
+    return { count, objects: keys.map(([key]) => readableKey(key)) };
+  };
+  const failed = kept('failed');
+  const silent = kept('silent');
+  return [
+    ...(failed.count > 0 ? [issue('kept-uncertain', failed.count, failed.objects)] : []),
+    ...(silent.count > 0 ? [issue('kept-silent', silent.count, silent.objects)] : []),
+  ];
+}
 
 /**
  * At the end of a job: clears the stale values the chunks held in the store, but those of `uncertain`
@@ -74,7 +48,7 @@ const scopeName = (delivery: Delivery) =>
 export async function clearStale(
   delivery: Delivery,
   outcome: StaleOutcome,
-  uncertain: ReadonlySet<string>,
+  uncertain: ReadonlyMap<string, Doubt>,
 ): Promise<DeliveryResult> {
   const { target, resolved, store } = delivery;
   const job = resolved.job;
@@ -85,19 +59,8 @@ export async function clearStale(
     await drop();
     return delivered({ stale });
   }
-  const kept = [...outcome.scopes]
-    .filter(([key]) => uncertain.has(key))
-    .reduce((sum, [, scope]) => sum + scope.count, 0);
-  const keptIssues: IssueEntry[] =
-    kept > 0
-      ? [
-          issue(
-            'kept-uncertain',
-            kept,
-            [...outcome.scopes.keys()].filter((key) => uncertain.has(key)).map(readableKey),
-          ),
-        ]
-      : [];
+  const keptIssues = keptForDoubt(outcome, uncertain);
+  const kept = keptIssues.reduce((sum, entry) => sum + entry.count, 0);
   const guard = guardDeletions({
     scope: scopeName(delivery),
     analyticsAgeHours: resolved.analyticsAgeHours,
@@ -130,7 +93,7 @@ export async function clearStale(
  */
 async function clearPages(
   delivery: Delivery,
-  uncertain: ReadonlySet<string>,
+  uncertain: ReadonlyMap<string, Doubt>,
   start: DeliveryResult,
 ): Promise<DeliveryResult> {
   const { target, resolved } = delivery;

@@ -17,7 +17,7 @@ import type { Dhis2Client } from '../dhis2/client.ts';
 import type { HeldNames } from '../dhis2/data-value-sets.ts';
 import { type CurrentUser, fetchCurrentUser, hasAuthority, inHierarchy } from '../dhis2/me.ts';
 import { fetchTargetMapping } from '../dhis2/metadata.ts';
-import { fetchTargetOrgUnits } from '../dhis2/org-units.ts';
+import { fetchTargetOrgUnits, type OrgUnitIdentifier } from '../dhis2/org-units.ts';
 import { getSystemInfo, type SystemInfo, serverToday } from '../dhis2/system.ts';
 
 /** One target of a job, prepared: its server, data elements and org unit translation. Never changes. */
@@ -53,6 +53,8 @@ export interface PreparedTarget {
   readonly uidOf: (orgUnit: string) => string | undefined;
   /** How what the target holds, read by UID, is named in t2a's terms. */
   readonly names: HeldNames;
+  /** The data sets an org unit (named in the target's scheme) is assigned to, where t2a looked it up. */
+  assignedDataSets(orgUnit: string): ReadonlySet<string> | undefined;
   /**
    * The names of the target's default category option combo (its code and UID, whatever they are, and
    * DHIS2's usual ones): a value read back under one of them is a value of the default combo.
@@ -71,19 +73,29 @@ export interface OrgUnitAccess {
 }
 
 /** The job's org units looked up in the target under its identifier scheme. */
+/** What identifies an org unit under an id scheme (`UID`, `CODE`, `ATTRIBUTE:<uid>`); NAME: nothing sure. */
+function identifierOfScheme(scheme: string): OrgUnitIdentifier | undefined {
+  if (scheme === 'UID') return 'id';
+  if (scheme === 'CODE') return 'code';
+  const attribute = /^ATTRIBUTE:(\w{11})$/.exec(scheme)?.[1];
+  return attribute ? { attribute } : undefined;
+}
+
 export async function orgUnitAccess(
   client: Dhis2Client,
   user: CurrentUser,
   units: readonly SourceOrgUnit[],
   translate: OrgUnitTranslation,
   scheme: string,
+  filtersByAttributeId = true,
 ): Promise<Map<string, OrgUnitAccess> | undefined> {
-  const property = scheme === 'UID' ? 'id' : scheme === 'CODE' ? 'code' : undefined;
+  const property = identifierOfScheme(scheme);
   if (!property) return undefined;
   const found = await fetchTargetOrgUnits(
     client,
     property,
     units.flatMap((unit) => translate(unit.id) ?? []),
+    filtersByAttributeId,
   );
   return new Map(
     units.map((unit) => {
@@ -141,7 +153,14 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
   const ofType = metadata.dataSets.filter((ds) => ds.periodType === setup.periodType);
   const translate = orgUnitTranslation(config.orgUnitIdScheme, setup.orgUnits, mapping);
   const scheme = importOrgUnitScheme(config);
-  const access = await orgUnitAccess(client, user, setup.orgUnits, translate, scheme);
+  const access = await orgUnitAccess(
+    client,
+    user,
+    setup.orgUnits,
+    translate,
+    scheme,
+    info.profile.filtersByAttributeId,
+  );
   const uids = new Map<string, string>();
   for (const unit of setup.orgUnits) {
     const named = translate(unit.id);
@@ -171,7 +190,23 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     orgUnitAccess: access,
     uidOf: (orgUnit) => (scheme === 'UID' ? orgUnit : uids.get(orgUnit)),
     names: heldNames(dataElements, metadata, scheme, uids),
+    assignedDataSets: assignedByName(setup.orgUnits, translate, access),
   };
+}
+
+/** The data sets each org unit is assigned to in the target, by the name the target gives it. */
+function assignedByName(
+  units: readonly SourceOrgUnit[],
+  translate: OrgUnitTranslation,
+  access: ReadonlyMap<string, OrgUnitAccess> | undefined,
+): (orgUnit: string) => ReadonlySet<string> | undefined {
+  const byName = new Map<string, ReadonlySet<string>>();
+  for (const unit of units) {
+    const named = translate(unit.id);
+    const found = access?.get(unit.id);
+    if (named && found?.found) byName.set(named, found.dataSets);
+  }
+  return (orgUnit) => byName.get(orgUnit);
 }
 
 /**
@@ -220,6 +255,16 @@ function readOrgUnitMap(path: string): Map<string, string> {
  * The import requests for values: one, or one per data set of the values' data elements when the
  * server's engine validates per data set (ServerProfile.importsPerDataSet).
  */
+/** The data set a value goes into where imports name one (2.43): of the job's period type, else the first. */
+export function importDataSetOf(
+  target: PreparedTarget,
+  value: DataValue,
+  periodType: string,
+): string | undefined {
+  const sets = target.dataElements.get(value.dataElement)?.dataSets ?? [];
+  return (sets.find((set) => set.periodType === periodType) ?? sets[0])?.id;
+}
+
 export function groupForImport(
   target: PreparedTarget,
   values: readonly DataValue[],
@@ -228,8 +273,7 @@ export function groupForImport(
   if (!target.info.profile.importsPerDataSet) return [{ dataSet: undefined, values: [...values] }];
   const groups = new Map<string, DataValue[]>();
   for (const value of values) {
-    const sets = target.dataElements.get(value.dataElement)?.dataSets ?? [];
-    const dataSet = (sets.find((set) => set.periodType === periodType) ?? sets[0])?.id ?? '';
+    const dataSet = importDataSetOf(target, value, periodType) ?? '';
     groups.set(dataSet, [...(groups.get(dataSet) ?? []), value]);
   }
   return [...groups.entries()].map(([dataSet, grouped]) => ({

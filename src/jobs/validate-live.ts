@@ -1,5 +1,7 @@
 import type { JobConfig } from '../config/schema.ts';
 import { isT2aError } from '../core/errors.ts';
+import { lockRefusal } from '../core/locks.ts';
+import { periodAhead, periodDates } from '../core/periods.ts';
 import { type Finding, validateMapping } from '../core/validation.ts';
 import { fetchCurrentUser, hasAuthority } from '../dhis2/me.ts';
 import type { JobContext } from './context.ts';
@@ -58,19 +60,20 @@ async function resolveForValidation(
   }
 }
 
+/**
+ * Program indicators in analytics always pass `DefaultAnalyticsSecurityManager.decideAccessEventQuery`,
+ * which asks F_VIEW_EVENT_ANALYTICS (or ALL) and answers 409 E7217 otherwise (2.36.13 l.183–208, 2.43.1
+ * l.200–221); an app's `M_…` authority opens the app, not the data.
+ */
 async function sourceAccess(resolved: ResolvedJob): Promise<Finding[]> {
   const user = await fetchCurrentUser(resolved.source.client);
-  if (
-    hasAuthority(user, 'F_VIEW_EVENT_ANALYTICS') ||
-    hasAuthority(user, 'M_dhis-web-data-visualizer')
-  )
-    return [];
+  if (hasAuthority(user, 'F_VIEW_EVENT_ANALYTICS')) return [];
   return [
     {
       kind: 'access',
-      severity: 'warning',
-      message: `The source user ${user.username} may lack the right to read analytics.`,
-      fix: 'Give it a role with analytics access (e.g. F_VIEW_EVENT_ANALYTICS).',
+      severity: 'error',
+      message: `The source user ${user.username} cannot read program indicator analytics: it lacks F_VIEW_EVENT_ANALYTICS, and ${resolved.source.client.name} refuses every export with E7217.`,
+      fix: `Give ${user.username} a role with the authority "View event analytics" (F_VIEW_EVENT_ANALYTICS) in the source's Users app.`,
     },
   ];
 }
@@ -79,9 +82,11 @@ async function validateJob(ctx: JobContext, job: JobConfig): Promise<JobValidati
   const resolved = await resolveForValidation(ctx, job);
   if (!('job' in resolved))
     return { job: job.name, indicators: 0, mapped: 0, findings: [resolved] };
+  const access = await sourceAccess(resolved);
+  // Without analytics access every indicator would be refused alike: nothing to learn by asking.
   const findings: Finding[] = [
-    ...(await sourceAccess(resolved)),
-    ...(await evaluationFindings(resolved)),
+    ...access,
+    ...(access.length > 0 ? [] : await evaluationFindings(resolved)),
   ];
   for (const target of resolved.targets) {
     findings.push(
@@ -94,6 +99,7 @@ async function validateJob(ctx: JobContext, job: JobConfig): Promise<JobValidati
     );
     findings.push(
       ...checkTargetOrgUnits(target, job.periodType),
+      ...checkCurrentPeriod(resolved, target),
       ...(await checkImportRights(target)),
     );
   }
@@ -103,6 +109,40 @@ async function validateJob(ctx: JobContext, job: JobConfig): Promise<JobValidati
     ),
   ).length;
   return { job: job.name, indicators: resolved.indicators.length, mapped, findings };
+}
+
+/**
+ * A job whose window holds the current period, into a data set that keeps the current period closed:
+ * open future periods 0 mean "the current period is locked" (`PeriodType.getFuturePeriod`), so every
+ * value of it would be refused, each night. A warning: the other periods go.
+ */
+function checkCurrentPeriod(resolved: ResolvedJob, target: PreparedTarget): Finding[] {
+  const current = resolved.currentPeriod;
+  const period = current ? periodDates(current, target.calendar) : undefined;
+  if (!current || !period || !resolved.periods.includes(current)) return [];
+  const closed = new Map<string, string>();
+  for (const element of target.dataElements.values())
+    for (const ds of element.dataSets) {
+      if (ds.periodType !== resolved.job.periodType || closed.has(ds.id)) continue;
+      const refusal = lockRefusal({
+        dataSets: [ds],
+        assigned: () => true,
+        importDataSet: ds.id,
+        period,
+        today: target.today,
+        canEditExpired: target.canEditExpired,
+        isoCalendar: target.calendar === 'iso8601',
+        rules: { ...target.info.profile.lockRules, scope: 'assigned-data-sets' },
+        latestOpen: (type, n) => periodAhead(type, target.today, n - 1, target.calendar),
+      });
+      if (refusal?.cause === 'future-period') closed.set(ds.id, ds.name);
+    }
+  return [...closed.values()].map((name) => ({
+    kind: 'current-period-closed',
+    severity: 'warning',
+    message: `${target.client.name} keeps the current period ${current} closed in "${name}" (its open future periods are 0), and the job's periods include it: each of its values would be refused, every night.`,
+    fix: 'Set the data set’s open future periods to 1 or more (Maintenance app) if the current period should take values, or leave it out of the job (periods: includeCurrent: false).',
+  }));
 }
 
 const named = (units: readonly { name: string; path: string }[]) =>

@@ -2,11 +2,12 @@ import type { DataValue } from '../core/data-value.ts';
 import { dataValueKey, zeroIsInsignificant } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import { type IssueEntry, issue } from '../core/issues.ts';
-import { lockReason } from '../core/locks.ts';
+import { lockRefusal, type Refusal } from '../core/locks.ts';
 import { mappingKey } from '../core/mapping.ts';
 import { periodAhead, periodDates } from '../core/periods.ts';
 import { withoutDefaultCombos } from '../core/reconcile.ts';
 import type { Delivery } from './delivery.ts';
+import { importDataSetOf } from './target.ts';
 
 /**
  * A value as the target holds it: its org unit translated, the default combo left out under whatever
@@ -75,6 +76,27 @@ export function deliverable(
   return { values: ready, issues, zeroKeys };
 }
 
+/** Why the target refuses a value's period (its rules per version: ServerProfile.lockRules), if it does. */
+function refusalOf(delivery: Delivery, value: DataValue): Refusal | undefined {
+  const { target } = delivery;
+  const period = periodDates(value.period, target.calendar);
+  const dataSets = target.dataElements.get(value.dataElement)?.dataSets ?? [];
+  if (!period || dataSets.length === 0) return undefined;
+  const assigned = target.assignedDataSets(value.orgUnit);
+  return lockRefusal({
+    dataSets,
+    assigned: (dataSet) => assigned?.has(dataSet),
+    importDataSet: importDataSetOf(target, value, delivery.resolved.job.periodType),
+    period,
+    today: target.today,
+    canEditExpired: target.canEditExpired,
+    isoCalendar: target.calendar === 'iso8601',
+    rules: target.info.profile.lockRules,
+    latestOpen: (periodType, openFuturePeriods) =>
+      periodAhead(periodType, target.today, openFuturePeriods - 1, target.calendar),
+  });
+}
+
 /**
  * Values for periods the target has closed (expiry days, input periods, future periods) are not sent: each
  * is reported as locked with its period and data set; the job's `lockedPeriods: fail` fails the chunk.
@@ -88,29 +110,12 @@ export function withholdLocked(
   const open: DataValue[] = [];
   const issues: IssueEntry[] = [];
   for (const value of values) {
-    const period = periodDates(value.period, target.calendar);
-    const sets = (target.dataElements.get(value.dataElement)?.dataSets ?? []).filter(
-      (ds) => ds.periodType === job.periodType,
-    );
-    const reasons = period
-      ? sets.map((ds) =>
-          lockReason(ds, period, target.today, {
-            canEditExpired: target.canEditExpired,
-            latestOpen: periodAhead(
-              ds.periodType,
-              target.today,
-              ds.openFuturePeriods,
-              target.calendar,
-            ),
-          }),
-        )
-      : [];
-    // DHIS2 takes the value when any of its data sets takes it.
-    if (reasons.length === 0 || reasons.some((reason) => reason === undefined)) {
+    const refusal = refusalOf(delivery, value);
+    if (!refusal) {
       open.push(value);
       continue;
     }
-    issues.push(issue('locked-period', 1, [`${value.period} ${sets[0]!.name}`], reasons[0]));
+    issues.push(issue(refusal.cause, 1, [`${value.period} ${refusal.dataSet}`], refusal.reason));
   }
   if (job.lockedPeriods === 'fail' && open.length < values.length) {
     const first = values.find((value) => !open.includes(value))!;

@@ -49,8 +49,13 @@ const FIXES: Readonly<Record<string, { says: RegExp; never?: RegExp }>> = {
   'indicator-failed': { says: /expression or filter/ },
   'failed-validation': { says: /t2a validate/ },
   'kept-uncertain': { says: /evaluates again/ },
+  'kept-by-create': { says: /CREATE_AND_UPDATE/ },
+  'kept-by-update': { says: /CREATE_AND_UPDATE/ },
+  'no-write-access': { says: /share the data set/i },
+  'kept-silent': { says: /Data Visualizer.*--trust-empty-indicators/s },
   'deletion-withheld': { says: /reason below/ },
   'locked-period': { says: /expiry days|input periods/ },
+  'future-period': { says: /open future periods to 1 or more.*includeCurrent: false/s },
 };
 
 /** Every cause a code path can give: issue('…'), value refusals, and DHIS2 conflict causes. */

@@ -98,3 +98,49 @@ describe('reading import answers of every DHIS2 version alike', () => {
     );
   });
 });
+
+/**
+ * Each conflict as DHIS2 words it, and the cause t2a files it under: the codes' texts of `ErrorCode`
+ * (2.40.0 l.447–458; 2.43.1 l.639, l.680–682) and 2.36's coded-less messages
+ * (`DefaultDataValueSetService` 2.36.0 l.931, l.1074, l.1134–1135).
+ */
+describe('the cause of each conflict DHIS2 words', () => {
+  it.each([
+    ['E7601', 'User does not have write access for DataSet: `DsImm000001`', 'no-write-access'],
+    [
+      'E7614',
+      'Category option combo: `CocF0000001` option not accessible: `CoFemale001`',
+      'no-write-access',
+    ],
+    [
+      'E7616',
+      'Attribute option combo: `AocDef00001` option not accessible: `CoDonor0001`',
+      'no-write-access',
+    ],
+    ['E8010', 'Current user cannot enter data for data set: `DsImm000001`', 'no-write-access'],
+    ['E8011', 'Current user cannot enter data for org unit(s): `OuA00000001`', 'outside-hierarchy'],
+    [
+      'E8012',
+      'Current user cannot enter data for category option(s): `CoFemale001`',
+      'no-write-access',
+    ],
+    [
+      'E7617',
+      'Organisation unit: `OuA00000001` not in hierarchy of current user: `Uimport0001`',
+      'outside-hierarchy',
+    ],
+    [undefined, 'User does not have write access for DataSet: DsImm000001', 'no-write-access'],
+    [
+      undefined,
+      'Category option combo not found or not accessible for writing data',
+      'unknown-category-option-combo',
+    ],
+    [
+      undefined,
+      'Value is not an integer, must match data element type: DeBcg000001',
+      'invalid-value',
+    ],
+  ] as const)('%s "%s" is %s', (code, message, cause) => {
+    expect(conflictCause(code, message)).toBe(cause);
+  });
+});

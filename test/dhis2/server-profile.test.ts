@@ -53,6 +53,7 @@ describe('the server profile per DHIS2 version', () => {
       const aggregate = profile.analyticsTables('aggregate', undefined);
       expect(aggregate).toMatchObject({ skipEvents: true, skipEnrollment: true });
       expect('skipOrgUnitOwnership' in aggregate).toBe(orgUnitOwnership);
+      expect('skipTrackedEntities' in aggregate).toBe(validationResult);
       const tracker = profile.analyticsTables('tracker', 2);
       expect(tracker).toMatchObject({
         skipAggregate: true,
@@ -68,6 +69,19 @@ describe('the server profile per DHIS2 version', () => {
     });
   }
 
+  it('filters metadata by an attribute UID as property from 2.37.9, 2.38.2 and 2.39.0 (DefaultQueryPlanner.isFilterByAttributeId, checked per tag)', () => {
+    for (const [text, expected] of [
+      ['2.36.13', false],
+      ['2.37.8', false],
+      ['2.37.9', true],
+      ['2.38.1', false],
+      ['2.38.2', true],
+      ['2.39.0', true],
+      ['2.43.1', true],
+    ] as const)
+      expect(serverProfile(parseServerVersion(text)).filtersByAttributeId, text).toBe(expected);
+  });
+
   it('asks for changes since a wall-clock moment as each version reads lastUpdated', () => {
     // 2.36–2.42 write the parsed moment into the SQL as UTC text (SpringDataValueSetStore): the wall
     // clock labelled UTC. 2.43 binds a day in the server's zone (HibernateDataExportStore): no label.
@@ -80,6 +94,34 @@ describe('the server profile per DHIS2 version', () => {
       expect(
         serverProfile(parseServerVersion(text)).lastUpdatedParameter('2026-11-30T04:00:00'),
       ).toBe(expected);
+  });
+
+  it('decides a closed period as each version does (research on the import validators)', () => {
+    // scope: checkDataValueTargetDataSets came with 2.39.1 (2.39.0 keeps the approval data set); the
+    // day-granular expiry with DHIS2-14591 (2.37.10, 2.38.4, 2.39.2, 2.40.0); 2.43's pipeline checks
+    // one data set, on any calendar; DHIS2-21981 (inverted input periods) is in 2.43.0 and 2.43.1.
+    const rules = (text: string) => serverProfile(parseServerVersion(text)).lockRules;
+    for (const [text, scope, lastDayOpen, futureNeedsIso, inverted] of [
+      ['2.36.13', 'data-element', 'before-end-plus-n', true, false],
+      ['2.37.9', 'data-element', 'before-end-plus-n', true, false],
+      ['2.37.10', 'data-element', 'end-plus-n', true, false],
+      ['2.38.3', 'data-element', 'before-end-plus-n', true, false],
+      ['2.38.4', 'data-element', 'end-plus-n', true, false],
+      ['2.39.0', 'data-element', 'before-end-plus-n', true, false],
+      ['2.39.1', 'assigned-data-sets', 'before-end-plus-n', true, false],
+      ['2.39.2', 'assigned-data-sets', 'end-plus-n', true, false],
+      ['2.40.0', 'assigned-data-sets', 'end-plus-n', true, false],
+      ['2.42.5', 'assigned-data-sets', 'end-plus-n', true, false],
+      ['2.43.0', 'import-data-set', 'end-plus-n', false, true],
+      ['2.43.1', 'import-data-set', 'end-plus-n', false, true],
+      ['2.43.2', 'import-data-set', 'end-plus-n', false, false],
+    ] as const)
+      expect(rules(text), text).toEqual({
+        scope,
+        lastDayOpen,
+        futureNeedsIso,
+        inputPeriodsInverted: inverted,
+      });
   });
 
   it('leaves lastYears out when the job does not limit the run', () => {

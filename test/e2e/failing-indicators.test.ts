@@ -22,9 +22,14 @@ async function breakIndicator(
   return indicator.id as string;
 }
 
-/** The demo pair on 2.41, a first sync that delivers every indicator, and the job's configuration. */
-async function delivered() {
-  const demo = await demoSandboxes({ source: '2.41', target: '2.41', facilities: 4, now: NOW });
+/** The demo pair (2.41), a first sync that delivers every indicator, and the job's configuration. */
+async function delivered(sourceVersion = '2.41') {
+  const demo = await demoSandboxes({
+    source: sourceVersion,
+    target: '2.41',
+    facilities: 4,
+    now: NOW,
+  });
   const { loaded } = configFor({
     source: demo.source,
     target: demo.target,
@@ -125,5 +130,59 @@ describe('an indicator the source cannot evaluate costs only itself', () => {
     expect(indicators.detail).toMatch(
       new RegExp(`cannot evaluate 1 of 16: ".*" \\(${broken}\\): E7145`),
     );
+  });
+});
+
+/**
+ * 2.40.1 and older patches answer an indicator whose SQL has a grammar error with no rows, even asked
+ * alone (`AbstractJdbcEventAnalyticsManager.getAggregatedEventData` logs the `BadSqlGrammarException`,
+ * 2.40.1 l.517–522): an indicator with no value at all may be empty or broken.
+ */
+describe('an indicator with no value at all, on a source that hides failing indicators (2.40.1)', () => {
+  it('broken: its values are kept and the run says why and what to do', async () => {
+    const { source, target, ids, loaded, before } = await delivered('2.40.1');
+    const broken = await breakIndicator(source, {
+      aggregationType: 'SUM',
+      expression: "if(#{DemoVaccStg.DemoDeVacc1} == 'BCG', 'yes', 'no')",
+    });
+    const ownCells = await cellsOf(source, broken, before);
+    expect(ownCells.length).toBeGreaterThan(0);
+    const report = await sync(loaded);
+    const issues = report.jobs[0]!.targets[0]!.issues;
+    const kept = issues.find((issue) => issue.cause === 'kept-silent');
+    expect(kept?.count).toBe(ownCells.length);
+    expect(kept?.fix).toContain('--trust-empty-indicators');
+    expect(report.totals.deleted).toBe(0);
+    expect(await targetValues(target, ids.dataSet, ids.root, PERIODS)).toEqual(before);
+    expect(report.outcome).not.toBe('success');
+  });
+
+  it('with values in the year before the run: it evaluates, so its stale values go', async () => {
+    const { source, target, ids, loaded, before } = await delivered('2.40.1');
+    // Counts only events before the run's periods: empty in them, but not broken.
+    const emptied = await breakIndicator(source, { filter: "V{event_date} < '2026-08-01'" });
+    const ownCells = await cellsOf(source, emptied, before);
+    expect(ownCells.length).toBeGreaterThan(0);
+    const report = await sync(loaded);
+    const issues = report.jobs[0]!.targets[0]!.issues;
+    expect(issues.find((issue) => issue.cause === 'kept-silent')).toBeUndefined();
+    expect(report.totals.deleted).toBe(ownCells.length);
+    const after = await targetValues(target, ids.dataSet, ids.root, PERIODS);
+    for (const [key] of ownCells) expect(after.has(key)).toBe(false);
+  });
+
+  it('empty everywhere: kept, until the person running t2a says it is right to be empty', async () => {
+    const { source, target, ids, loaded, before } = await delivered('2.40.1');
+    const emptied = await breakIndicator(source, { filter: '1 == 0' });
+    const ownCells = await cellsOf(source, emptied, before);
+    expect(ownCells.length).toBeGreaterThan(0);
+    const first = await sync(loaded);
+    expect(first.jobs[0]!.targets[0]!.issues.find((i) => i.cause === 'kept-silent')?.count).toBe(
+      ownCells.length,
+    );
+    const trusted = await sync(loaded, { trustEmptyIndicators: true });
+    expect(trusted.totals.deleted).toBe(ownCells.length);
+    const after = await targetValues(target, ids.dataSet, ids.root, PERIODS);
+    expect(after.size).toBe(before.size - ownCells.length);
   });
 });

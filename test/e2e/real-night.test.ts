@@ -157,7 +157,8 @@ describe(
 
     it('delivers every other indicator value for value, keeps the typed numbers, and names the two', async () => {
       expect(refused.sort()).toEqual(['FKwYuuYXec3', 'Ftl0mLJ1oB7']);
-      expect(expected.size).toBeGreaterThan(50);
+      // Enough cells for the night to mean something (three months of generated data, six facilities).
+      expect(expected.size).toBeGreaterThan(30);
       const report = await sync(loaded);
       const job = report.jobs[0]!;
       expect(job.failedChunks).toEqual([]);

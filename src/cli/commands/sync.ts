@@ -10,6 +10,7 @@ export interface SyncCommandOptions extends ConfigOptions {
   readonly dryRun?: boolean;
   readonly force?: boolean;
   readonly allowMassDelete?: boolean;
+  readonly trustEmptyIndicators?: boolean;
   readonly period?: string[];
   readonly json?: boolean;
 }
@@ -49,6 +50,7 @@ export function syncCommand(options: SyncCommandOptions): Promise<number> {
         force: options.force,
         signal: abort.signal,
         allowMassDelete: options.allowMassDelete,
+        trustEmptyIndicators: options.trustEmptyIndicators,
         periods: options.period,
         onProgress,
       });
