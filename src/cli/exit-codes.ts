@@ -15,7 +15,7 @@ export const EXIT = {
   CONFIG: 2,
   /** A DHIS2 instance could not be reached, or refused the credentials. */
   CONNECTION: 3,
-  /** The run finished, but some values did not arrive (conflicts, withheld values, failed chunks). */
+  /** The run finished, but some values did not arrive (withheld, refused by a target, failed chunks). */
   CONFLICTS: 4,
   /** Validation found errors in the mapping and the job was not run (use --force to run anyway). */
   VALIDATION: 5,
@@ -23,6 +23,8 @@ export const EXIT = {
   BUSY: 6,
   /** Stopped by SIGTERM or SIGINT between chunks; the run is recorded as abandoned. */
   ABORTED: 7,
+  /** The run finished, but the source gave no value at all (status `empty`). */
+  EMPTY: 8,
 } as const;
 
 export function exitCodeForError(kind: T2aErrorKind): number {
@@ -52,6 +54,7 @@ export function exitCodeForRun(report: RunReport): number {
   if (failed.length > 0) {
     return Math.max(...failed.map((job) => exitCodeForError(job.error!.kind as T2aErrorKind)));
   }
+  if (report.outcome === 'empty') return EXIT.EMPTY;
   return report.outcome === 'success' ? EXIT.OK : EXIT.CONFLICTS;
 }
 
@@ -78,7 +81,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  internal error (a bug: see the log)
   2  configuration or command-line error; nothing was sent
   3  a DHIS2 instance could not be reached or refused the credentials
-  4  finished, but some values did not arrive (conflicts, withheld values, failed chunks)
+  4  finished, but some values did not arrive (incomplete: withheld, refused, failed chunks)
   5  the mapping has validation errors; the job was not run (--force runs it anyway)
   6  another run of the job was still in progress; this one did not start
-  7  stopped by SIGTERM/SIGINT between chunks; recorded as abandoned, the next run resumes`;
+  7  stopped by SIGTERM/SIGINT between chunks; recorded as abandoned, the next run resumes
+  8  finished, but the source gave no value at all (empty: analytics not run? periods or org units without data?)`;

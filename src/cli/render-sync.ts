@@ -1,22 +1,47 @@
 import type { Issue } from '../core/issues.ts';
 import type { JobReport, RunReport, TargetReport } from '../core/report.ts';
+import { type CountName, countLabel } from '../core/vocabulary.ts';
 
 const pad = (text: string | number, width: number) => String(text).padEnd(width);
 const padLeft = (text: string | number, width: number) => String(text).padStart(width);
 
+/** The columns of a target's row, in the words of src/core/vocabulary.ts, and their widths. */
+const COLUMNS: readonly [CountName, number][] = [
+  ['exported', 9],
+  ['withheld', 14],
+  ['unchanged', 9],
+  ['sent', 10],
+  ['imported', 12],
+  ['updated', 12],
+  ['ignored', 12],
+  ['deleted', 12],
+  ['refused', 16],
+];
+
 function targetRow(target: TargetReport): string {
   const c = target.counts;
+  const value: Record<CountName, number> = {
+    exported: target.exported,
+    withheld: target.withheld,
+    unchanged: target.unchanged,
+    sent: target.sent,
+    imported: c.imported,
+    updated: c.updated,
+    ignored: c.ignored,
+    deleted: c.deleted,
+    refused: target.conflicted,
+  };
   return [
     pad(target.target + (target.dryRun ? ' (dry run)' : ''), 28),
-    padLeft(target.exported, 9),
-    padLeft(target.withheld, 9),
-    padLeft(target.unchanged, 9),
-    padLeft(target.sent, 8),
-    padLeft(c.imported, 9),
-    padLeft(c.updated, 8),
-    padLeft(c.ignored, 8),
-    padLeft(c.deleted, 8),
-    padLeft(target.conflicted, 10),
+    ...COLUMNS.map(([name, width]) => padLeft(value[name], width)),
+  ].join(' ');
+}
+
+/** The heading of the targets' table; a dry run's says what it would do. */
+function tableHeading(dryRun: boolean): string {
+  return [
+    pad('target', 28),
+    ...COLUMNS.map(([name, width]) => padLeft(countLabel(name, dryRun).toLowerCase(), width)),
   ].join(' ');
 }
 
@@ -47,11 +72,11 @@ export function renderPlan(target: TargetReport): string[] {
   );
   if (rows.length === 0) return [];
   const lines = [
-    `  Plan for ${target.target}: ${[pad('data element period', 34), padLeft('new', 6), padLeft('changed', 8), padLeft('same', 6), padLeft('stale', 6), padLeft('others’', 8)].join(' ')}`,
+    `  Plan for ${target.target}: ${[pad('data element period', 34), padLeft('new', 6), padLeft('changed', 8), padLeft('unchanged', 9), padLeft('stale', 6), padLeft('others’', 8)].join(' ')}`,
   ];
   for (const [key, c] of rows)
     lines.push(
-      `    ${pad(key, 52)} ${padLeft(c.create, 6)} ${padLeft(c.update, 8)} ${padLeft(c.unchanged, 6)} ${padLeft(c.stale, 6)} ${padLeft(c.heldByOthers ?? 0, 8)}`,
+      `    ${pad(key, 52)} ${padLeft(c.create, 6)} ${padLeft(c.update, 8)} ${padLeft(c.unchanged, 9)} ${padLeft(c.stale, 6)} ${padLeft(c.heldByOthers ?? 0, 8)}`,
     );
   for (const v of target.plan.samples.create) lines.push(`    new:     ${valueText(v)}`);
   for (const u of target.plan.samples.update)
@@ -84,20 +109,7 @@ function renderJob(job: JobReport): string[] {
     lines.push(
       `  exported in ${job.exports.requests} requests for ${job.exports.chunks} chunks, to keep each URL under ${job.exports.maxUrlLength} bytes`,
     );
-  lines.push(
-    `  ${[
-      pad('target', 28),
-      padLeft('exported', 9),
-      padLeft('withheld', 9),
-      padLeft('unchanged', 9),
-      padLeft('sent', 8),
-      padLeft('imported', 9),
-      padLeft('updated', 8),
-      padLeft('ignored', 8),
-      padLeft('deleted', 8),
-      padLeft('conflicts', 10),
-    ].join(' ')}`,
-  );
+  lines.push(`  ${tableHeading(job.targets.length > 0 && job.targets.every((t) => t.dryRun))}`);
   for (const target of job.targets) {
     lines.push(`  ${targetRow(target)}`);
     if (target.dryRun) lines.push(...renderPlan(target));
@@ -116,16 +128,32 @@ function renderJob(job: JobReport): string[] {
   return lines;
 }
 
+/** Why a run may have found nothing: what an administrator checks first. */
+function emptyVerdict(report: RunReport): string {
+  const orgUnits = report.jobs.reduce((sum, job) => sum + job.orgUnitCount, 0);
+  const periods = [...new Set(report.jobs.flatMap((job) => job.periods))];
+  return [
+    `✖ Empty: the source gave no value at all (${periods.length} period(s), ${orgUnits} org unit(s)). Check, in this order:`,
+    "  - analytics: has the source's analytics run since the tracker data was entered (t2a doctor, or Data Administration → Analytics tables)?",
+    `  - periods: does the tracker hold events in ${periods.join(', ') || 'the job’s periods'} (t2a periods --job NAME)?`,
+    orgUnits === 0
+      ? '  - org units: the job selects none — check its roots, level, groups or ids.'
+      : '  - org units: are the selected org units the ones whose staff enter tracker data (level, roots)?',
+    '  - indicators: does the group hold the mapped indicators, and can the source user read them (t2a validate)?',
+  ].join('\n');
+}
+
 function verdict(report: RunReport): string {
   const dryRun = report.jobs.every((job) => job.targets.every((target) => target.dryRun));
   if (report.outcome === 'failed') return '✖ A job failed: see above.';
+  if (report.outcome === 'empty') return emptyVerdict(report);
   if (dryRun)
     return report.outcome === 'success'
       ? '✔ Dry run: every value would arrive; nothing was saved.'
-      : '⚠ Dry run: some values would not arrive (see above); nothing was saved.';
+      : '⚠ Dry run: incomplete — some values would not arrive (see above); nothing was saved.';
   return report.outcome === 'success'
     ? '✔ Every value arrived.'
-    : '⚠ Finished, but some values did not arrive: see above.';
+    : '⚠ Incomplete: some values did not arrive — see above.';
 }
 
 /** The run as a person reads it: one block per job, a table per target, issues grouped by cause. */
@@ -138,7 +166,7 @@ export function renderSyncReport(report: RunReport): string {
       ? ` (exported once per job; the rest added over ${targets} targets)`
       : '';
   lines.push(
-    `Total${over}: ${t.exported} exported, ${t.withheld} withheld, ${t.zeros} zeros not stored, ${t.unchanged} unchanged, ${t.sent} sent, ${t.stale} stale; ${t.imported} imported, ${t.updated} updated, ${t.ignored} ignored, ${t.deleted} deleted, ${t.conflicted} in conflicts.`,
+    `Total${over}: ${t.exported} exported, ${t.withheld} withheld, ${t.zeros} zeros not stored, ${t.unchanged} unchanged, ${t.sent} sent, ${t.stale} stale; ${t.imported} imported, ${t.updated} updated, ${t.ignored} ignored, ${t.deleted} deleted, ${t.conflicted} refused.`,
     verdict(report),
   );
   return lines.join('\n');

@@ -264,10 +264,14 @@ export const jobSchema = z
       .strict()
       .default({ mode: 'check', timeoutMinutes: 120, maxAgeHours: 26, afterImport: false }),
     notify: z
-      .enum(['failure', 'conflicts', 'always', 'digest'])
-      .default('conflicts')
+      // `conflicts` was this setting's name for `incomplete`: configurations that say it keep working.
+      .preprocess(
+        (value) => (value === 'conflicts' ? 'incomplete' : value),
+        z.enum(['failure', 'incomplete', 'always', 'digest']),
+      )
+      .default('incomplete')
       .describe(
-        'When to send a message: on failure, on failure or conflicts, after every run, or in the daily digest of t2a serve',
+        'When to send a message: on failure, whenever a run is not a success (incomplete, empty or failed; "conflicts" is an old name for it), after every run, or in the daily digest of t2a serve',
       ),
     lockedPeriods: z
       .enum(['skip', 'fail'])

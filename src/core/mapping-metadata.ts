@@ -103,16 +103,22 @@ export function sourceFromExport(packages: readonly Json[]): SourceMetadata {
   }
   const exchanges = packages.flatMap((pkg) =>
     list(pkg, 'aggregateDataExchanges').map((exchange) => {
-      const requests = ((exchange.source as Json | undefined)?.requests ?? []) as Json[];
-      const strings = (key: string) =>
-        requests.flatMap((request) =>
-          (Array.isArray(request[key]) ? request[key] : []).map(String),
-        );
+      const requests = (((exchange.source as Json | undefined)?.requests ?? []) as Json[]).map(
+        (request, index) => {
+          const strings = (key: string) =>
+            (Array.isArray(request[key]) ? (request[key] as unknown[]) : []).map(String);
+          return {
+            name: String(request.name ?? `request ${index + 1}`),
+            periods: strings('pe'),
+            items: strings('dx'),
+          };
+        },
+      );
       return {
         id: String(exchange.id),
         name: String(exchange.name ?? exchange.id),
-        periods: strings('pe'),
-        items: strings('dx'),
+        requests,
+        items: requests.flatMap((request) => request.items),
       };
     }),
   );

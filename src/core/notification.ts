@@ -1,7 +1,9 @@
 import type { JobReport } from './report.ts';
 import { outcomeOf } from './report.ts';
+import type { RunOutcome } from './vocabulary.ts';
 
-export type NotifyWhen = 'failure' | 'conflicts' | 'always' | 'digest';
+/** When a job sends a message: `incomplete` is any outcome but success (`conflicts`, its old name). */
+export type NotifyWhen = 'failure' | 'incomplete' | 'always' | 'digest';
 
 /** A message about a run, for mail, DHIS2 messages and webhooks alike. */
 export interface Notification {
@@ -9,7 +11,7 @@ export interface Notification {
   readonly text: string;
   readonly job: string;
   readonly runId: string | undefined;
-  readonly outcome: 'success' | 'conflicts' | 'failed';
+  readonly outcome: RunOutcome;
 }
 
 /** Whether a run's outcome calls for a message under the job's policy. */
@@ -17,16 +19,19 @@ export function shouldNotify(report: JobReport, when: NotifyWhen): boolean {
   const outcome = outcomeOf([report]);
   if (when === 'digest') return false;
   if (when === 'always') return true;
-  if (when === 'conflicts') return outcome !== 'success';
+  if (when === 'incomplete') return outcome !== 'success';
   return outcome === 'failed';
 }
 
 /** Says what happened, where, what to do, and the run id, in a DHIS2 administrator's words. */
 export function composeNotification(report: JobReport, host: string): Notification {
   const outcome = outcomeOf([report]);
-  const label = { success: 'delivered', conflicts: 'finished with problems', failed: 'FAILED' }[
-    outcome
-  ];
+  const label = {
+    success: 'delivered',
+    incomplete: 'incomplete: some values did not arrive',
+    empty: 'EMPTY: the source gave no value',
+    failed: 'FAILED',
+  }[outcome];
   const lines = [
     `t2a job "${report.job}" ${label} on ${host}.`,
     `Run: ${report.runId ?? '(not recorded)'}  Periods: ${report.periods.join(', ') || '—'}`,
@@ -39,7 +44,7 @@ export function composeNotification(report: JobReport, host: string): Notificati
     const c = target.counts;
     lines.push(
       '',
-      `${target.target}: ${target.sent} sent (${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted), ${target.unchanged} unchanged, ${target.withheld} withheld, ${target.conflicted} in conflicts.`,
+      `${target.target}: ${target.exported} exported, ${target.sent} sent (${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted), ${target.unchanged} unchanged, ${target.withheld} withheld, ${target.conflicted} refused.`,
     );
     for (const issue of target.issues.slice(0, 8)) {
       lines.push(
@@ -67,8 +72,10 @@ export function composeNotification(report: JobReport, host: string): Notificati
 /** The daily digest: one message for the runs of the day, problems first. */
 export function composeDigest(notifications: readonly Notification[], host: string): Notification {
   const failed = notifications.filter((n) => n.outcome === 'failed').length;
-  const troubled = notifications.filter((n) => n.outcome === 'conflicts').length;
-  const order = { failed: 0, conflicts: 1, success: 2 } as const;
+  const troubled = notifications.filter(
+    (n) => n.outcome === 'incomplete' || n.outcome === 'empty',
+  ).length;
+  const order = { failed: 0, empty: 1, incomplete: 2, success: 3 } as const;
   const sorted = [...notifications].sort((a, b) => order[a.outcome] - order[b.outcome]);
   return {
     subject: `[t2a] daily digest: ${notifications.length} run(s), ${failed} failed, ${troubled} with problems`,
@@ -79,6 +86,6 @@ export function composeDigest(notifications: readonly Notification[], host: stri
     ].join('\n'),
     job: 'digest',
     runId: undefined,
-    outcome: failed > 0 ? 'failed' : troubled > 0 ? 'conflicts' : 'success',
+    outcome: failed > 0 ? 'failed' : troubled > 0 ? 'incomplete' : 'success',
   };
 }

@@ -1,3 +1,4 @@
+import type { RunOutcome } from './vocabulary.ts';
 import type { ChunkTimings } from './chunk-timings.ts';
 import type { DataValue } from './data-value.ts';
 import { addCounts, emptyCounts, type ImportCounts } from './import-summary.ts';
@@ -242,7 +243,7 @@ export interface JobReport {
   readonly finishedAt: string;
 }
 
-export type RunOutcome = 'success' | 'conflicts' | 'failed';
+export type { RunOutcome } from './vocabulary.ts';
 
 export interface RunReport {
   readonly outcome: RunOutcome;
@@ -258,11 +259,17 @@ export interface RunReport {
   };
 }
 
-/** A run succeeded only if every value reached every target: no conflicts, nothing withheld, no failed chunk. */
+/**
+ * A run succeeded only if every value reached every target: nothing refused, nothing withheld, no failed
+ * chunk (src/core/vocabulary.ts). A run whose source gave nothing at all is `empty`, not a success: a
+ * night with no value is far likelier analytics not run, periods outside the data or an empty selection
+ * than a month with no patient.
+ */
 export function outcomeOf(jobs: readonly JobReport[]): RunOutcome {
-  // A chunk that failed (network, server) left its values undelivered: the run failed, it did not meet
-  // conflicts.
+  // A chunk that failed (network, server) left its values undelivered: the run failed.
   if (jobs.some((job) => job.error || job.failedChunks.length > 0)) return 'failed';
+  if (jobs.length > 0 && jobs.every((job) => job.targets.every((target) => target.exported === 0)))
+    return 'empty';
   const troubled = jobs.some(
     (job) =>
       job.indicators.unmapped > 0 ||
@@ -274,7 +281,7 @@ export function outcomeOf(jobs: readonly JobReport[]): RunOutcome {
           target.issues.some((issue) => issue.cause !== 'would-delete'),
       ),
   );
-  return troubled ? 'conflicts' : 'success';
+  return troubled ? 'incomplete' : 'success';
 }
 
 /**

@@ -15,12 +15,20 @@ export interface SourceStage {
   readonly dataElements: ReadonlySet<string>;
 }
 
+/** One source request of an exchange: its own periods, so its own period type. */
+export interface ExchangeRequest {
+  readonly name: string;
+  /** The `pe` items: relative periods or ISO ids. */
+  readonly periods: readonly string[];
+  /** The program indicators (and other items) it exports. */
+  readonly items: readonly string[];
+}
+
 export interface AggregateDataExchange {
   readonly id: string;
   readonly name: string;
-  /** The `pe` items of its source requests: relative periods or ISO ids. */
-  readonly periods: readonly string[];
-  /** The program indicators (and other items) its requests export. */
+  readonly requests: readonly ExchangeRequest[];
+  /** The items of every request. */
   readonly items: readonly string[];
 }
 

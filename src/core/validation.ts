@@ -45,15 +45,21 @@ function index(target: TargetMetadata): Indexes {
 
 const who = (mapping: IndicatorMapping) => ({ id: mapping.programIndicator, name: mapping.name });
 
-/** The period type an exchange exports in, when all its periods agree on one. */
-function exchangePeriodTypes(source: SourceMetadata): Map<string, string> {
-  const byIndicator = new Map<string, string>();
-  for (const exchange of source.exchanges) {
-    const types = new Set(exchange.periods.map(periodTypeOfItem));
-    const [type] = types;
-    if (types.size !== 1 || !type) continue;
-    for (const item of exchange.items) byIndicator.set(item, type);
-  }
+/**
+ * The period types each indicator is exported in by the package's exchanges: one per source request
+ * whose periods agree on one (each request has its own periods, so a monthly and a yearly request of
+ * one exchange are two checks, not one merged away).
+ */
+function exchangePeriodTypes(source: SourceMetadata): Map<string, Set<string>> {
+  const byIndicator = new Map<string, Set<string>>();
+  for (const exchange of source.exchanges)
+    for (const request of exchange.requests) {
+      const types = new Set(request.periods.map(periodTypeOfItem));
+      const [type] = types;
+      if (types.size !== 1 || !type) continue;
+      for (const item of request.items)
+        byIndicator.set(item, new Set([...(byIndicator.get(item) ?? []), type]));
+    }
   return byIndicator;
 }
 
@@ -95,8 +101,14 @@ export function validateMapping(
   const byId = new Map(indicators.map((indicator) => [indicator.id, indicator]));
   const periodTypes = exchangePeriodTypes(source);
   for (const mapping of mapped) {
-    const periodType = options.periodType ?? periodTypes.get(mapping.programIndicator);
-    findings.push(...checkOne(mapping, byId.get(mapping.programIndicator)!, idx, periodType));
+    const types = options.periodType
+      ? [options.periodType]
+      : [...(periodTypes.get(mapping.programIndicator) ?? [])];
+    const checks = types.length > 0 ? types : [undefined];
+    const indicator = byId.get(mapping.programIndicator)!;
+    // Every period type the indicator goes out in; what does not depend on it is said once.
+    const all = checks.flatMap((type) => checkOne(mapping, indicator, idx, type));
+    findings.push(...all.filter((f, i) => all.findIndex((g) => g.message === f.message) === i));
   }
   for (const indicator of indicators) findings.push(...brokenReferences(indicator, source));
   findings.push(...duplicates(mapped), ...gaps(mapped, idx));

@@ -6,11 +6,25 @@ import { fetchCurrentUser, hasAuthority } from '../dhis2/me.ts';
 import { getSystemInfo, type SystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
 import { clientPool, type JobContext } from './context.ts';
+import { checkLocal } from './doctor-local.ts';
 import { indicatorsThatFail } from './evaluate-indicators.ts';
+import { jobFindings } from './job-checks.ts';
 import { analyticsAge, type ResolvedJob, resolveJob } from './resolve-job.ts';
 
-/** What a check looked at: reaching a server, logging in, rights, analytics age, indicators, SMTP. */
-export type CheckKind = 'reach' | 'login' | 'rights' | 'analytics' | 'indicators' | 'smtp';
+/**
+ * What a check looked at: the store and log on this machine, reaching a server, logging in, rights,
+ * analytics age, a job's references and validation, its indicators, SMTP.
+ */
+export type CheckKind =
+  | 'store'
+  | 'log'
+  | 'reach'
+  | 'login'
+  | 'rights'
+  | 'analytics'
+  | 'job'
+  | 'indicators'
+  | 'smtp';
 
 export interface Check {
   readonly kind: CheckKind;
@@ -24,14 +38,66 @@ export interface Check {
 function rolesOf(config: LoadedConfig, name: string) {
   const jobs = config.config.jobs;
   const sourceOf = jobs.filter((job) => job.source === name);
+  const targetOf = jobs.filter((job) =>
+    job.targets.some(
+      (t) => t.connection === name || (t.connection === 'same' && job.source === name),
+    ),
+  );
   return {
     source: sourceOf.length > 0,
-    target: jobs.some((job) =>
-      job.targets.some(
-        (t) => t.connection === name || (t.connection === 'same' && job.source === name),
-      ),
-    ),
+    target: targetOf.length > 0,
     maxAnalyticsAgeHours: Math.min(...sourceOf.map((job) => job.analytics.maxAgeHours)),
+    /** Authorities the runs will ask of this connection's user, each with why. */
+    authorities: [
+      ...(sourceOf.length > 0
+        ? [['F_VIEW_EVENT_ANALYTICS', 'export program indicator values'] as const]
+        : []),
+      ...(sourceOf.some((job) => job.analytics.mode === 'run')
+        ? [
+            [
+              'F_PERFORM_MAINTENANCE',
+              'run analytics before the export (analytics.mode: run)',
+            ] as const,
+          ]
+        : []),
+      ...(targetOf.length > 0 ? [['F_DATAVALUE_ADD', 'import data values'] as const] : []),
+      ...(targetOf.some((job) => job.reconcile.deleteStale)
+        ? [['F_DATAVALUE_DELETE', 'clear stale values (reconcile.deleteStale)'] as const]
+        : []),
+      ...(targetOf.some((job) => job.analytics.afterImport)
+        ? [
+            [
+              'F_PERFORM_MAINTENANCE',
+              'run analytics after the import (analytics.afterImport)',
+            ] as const,
+          ]
+        : []),
+    ],
+  };
+}
+
+/** The rights line: every authority the connection's runs need, present or named as missing. */
+function rightsCheck(
+  name: string,
+  user: Awaited<ReturnType<typeof fetchCurrentUser>>,
+  needed: readonly (readonly [string, string])[],
+): Check | undefined {
+  if (needed.length === 0) return undefined;
+  const missing = needed.filter(([authority]) => !hasAuthority(user, authority));
+  const names = [...new Set(needed.map(([authority]) => authority))];
+  if (missing.length === 0)
+    return {
+      kind: 'rights',
+      subject: `${name}: rights`,
+      ok: true,
+      detail: `${user.username} has ${user.authorities.includes('ALL') ? 'ALL' : names.join(', ')}`,
+    };
+  return {
+    kind: 'rights',
+    subject: `${name}: rights`,
+    ok: false,
+    detail: `${user.username} lacks ${missing.map(([authority, why]) => `${authority} (to ${why})`).join('; ')}`,
+    fix: `Give ${user.username} a role with ${[...new Set(missing.map(([a]) => a))].join(', ')} in ${name}'s Users app.`,
   };
 }
 
@@ -80,15 +146,8 @@ async function checkConnection(
       detail: `as ${user.username} (${auth})`,
     });
     const roles = rolesOf(config, name);
-    if (roles.target && !hasAuthority(user, 'F_DATAVALUE_ADD')) {
-      checks.push({
-        kind: 'rights',
-        subject: `${name}: rights`,
-        ok: false,
-        detail: `${user.username} may not add data values`,
-        fix: 'Give the user a role with F_DATAVALUE_ADD.',
-      });
-    }
+    const rights = rightsCheck(name, user, roles.authorities);
+    if (rights) checks.push(rights);
     if (roles.source) checks.push(analyticsCheck(name, info, roles.maxAnalyticsAgeHours));
   } catch (error) {
     // The first request tells both: whether the server answers, and whether it takes the login.
@@ -136,21 +195,53 @@ async function checkSmtp(config: LoadedConfig): Promise<Check[]> {
   }
 }
 
-/** Whether the source evaluates every indicator a job maps, each asked once, alone. */
-async function checkIndicators(ctx: JobContext, job: JobConfig): Promise<Check> {
-  const subject = `job ${job.name}: indicators`;
+/**
+ * A job as a run will meet it: its references resolve (group, roots, org units), validation finds no
+ * error (the same findings `validate` and `sync` read: mapping, org units in the target and writable by
+ * the import user, assignments, rights), and the source evaluates every mapped indicator, each asked once.
+ */
+async function checkJob(ctx: JobContext, job: JobConfig): Promise<Check[]> {
   let resolved: ResolvedJob;
   try {
     resolved = await resolveJob(ctx, job.name);
   } catch (error) {
-    return {
-      kind: 'indicators',
-      subject,
-      ok: false,
-      detail: `the job cannot be resolved: ${(error as Error).message}`,
-      fix: isT2aError(error) ? error.fix : undefined,
-    };
+    return [
+      {
+        kind: 'job',
+        subject: `job ${job.name}`,
+        ok: false,
+        detail: `the job cannot be resolved: ${(error as Error).message}`,
+        fix: isT2aError(error) ? error.fix : undefined,
+      },
+    ];
   }
+  const found = await jobFindings(resolved, { probeIndicators: false });
+  const errors = [...found.job, ...found.perTarget.flat()].filter((f) => f.severity === 'error');
+  const jobCheck: Check =
+    errors.length === 0
+      ? {
+          kind: 'job',
+          subject: `job ${job.name}`,
+          ok: true,
+          detail: `${resolved.mappings.length} mapped indicators, ${resolved.orgUnits.length} org units, ${resolved.targets.length} target(s): validation finds no error`,
+        }
+      : {
+          kind: 'job',
+          subject: `job ${job.name}`,
+          ok: false,
+          detail: `validation finds ${errors.length} error(s), so sync refuses the job: ${errors
+            .slice(0, 3)
+            .map((f) => f.message)
+            .join(' ')}${errors.length > 3 ? ' …' : ''}`,
+          fix: `Run "t2a validate --job ${job.name}" for each finding and its fix.`,
+        };
+  return [jobCheck, await checkIndicators(resolved)];
+}
+
+/** Whether the source evaluates every indicator a job maps, each asked once, alone. */
+async function checkIndicators(resolved: ResolvedJob): Promise<Check> {
+  const job = resolved.job;
+  const subject = `job ${job.name}: indicators`;
   const failing = await indicatorsThatFail(resolved);
   const asked = new Set(resolved.mappings.map((mapping) => mapping.programIndicator)).size;
   if (failing.length === 0)
@@ -172,9 +263,10 @@ async function checkIndicators(ctx: JobContext, job: JobConfig): Promise<Check> 
 }
 
 /**
- * `t2a doctor`: reaches each instance (once: no retries, so a dead server answers fast), checks
- * versions, logins, rights, analytics age against the jobs' limits, that the source evaluates each
- * job's indicators, and SMTP.
+ * `t2a doctor`: checks what `validate` and `sync` will need — the store and log writable, each instance
+ * reached (once: no retries, so a dead server answers fast) with its version, login and every right the
+ * runs ask of its user, analytics age against the jobs' limits, each job's references and validation,
+ * that the source evaluates each job's indicators — and SMTP.
  */
 export async function runDoctor(config: LoadedConfig, logger: Logger): Promise<Check[]> {
   const once: LoadedConfig = {
@@ -184,13 +276,13 @@ export async function runDoctor(config: LoadedConfig, logger: Logger): Promise<C
     ),
   };
   const clients = clientPool(once, logger);
-  const checks: Check[] = [];
+  const checks: Check[] = await checkLocal(config);
   for (const name of config.connections.keys())
     checks.push(...(await checkConnection(config, name, clients.client(name))));
   // Indicators only where every instance answered and took the login: the failure was reported above.
   if (checks.every((check) => check.ok || !['reach', 'login'].includes(check.kind))) {
     const ctx: JobContext = { config: once, logger, clients };
-    for (const job of config.config.jobs) checks.push(await checkIndicators(ctx, job));
+    for (const job of config.config.jobs) checks.push(...(await checkJob(ctx, job)));
   }
   checks.push(...(await checkSmtp(config)));
   return checks;

@@ -89,11 +89,12 @@ export function analyticsAge(info: SystemInfo): number | undefined {
 }
 
 function noIndicators(job: JobConfig, source: Dhis2Client): T2aError {
-  return new T2aError('mapping', `Job "${job.name}" has no program indicators on ${source.name}.`, {
+  return new T2aError('validation', `Job "${job.name}" has no program indicators on ${source.name}.`, {
     fix:
       'group' in job.programIndicators
         ? `The program indicator group ${job.programIndicators.group} is empty or does not exist: check its UID.`
         : 'None of the listed program indicator UIDs exist: check them.',
+    details: { finding: 'no-indicators' },
   });
 }
 
@@ -151,8 +152,9 @@ export async function resolveJob(
   const duplicated = new Set(duplicates.flat().map((mapping) => mapping.programIndicator));
   const { units: orgUnits, missing: missingOrgUnits } = await fetchOrgUnits(client, job.orgUnits);
   if (orgUnits.length === 0) {
-    throw new T2aError('config', `Job "${job.name}" selects no org units on ${client.name}.`, {
+    throw new T2aError('validation', `Job "${job.name}" selects no org units on ${client.name}.`, {
       fix: `Check the job’s orgUnits: the roots, level, groups or ids${missingOrgUnits.length ? ` (${client.name} has none of ${missingOrgUnits.join(', ')})` : ''}.`,
+      details: { finding: 'no-org-units' },
     });
   }
   const codes = resolution.mapped.map((mapping) => mapping.dataElement);

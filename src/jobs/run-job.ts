@@ -24,7 +24,8 @@ import type { Delivery, StaleScope } from './delivery.ts';
 import { doubtfulKeys } from './doubtful-indicators.ts';
 import type { FailingIndicators } from './failing-indicators.ts';
 import { settleIntents } from './intents.ts';
-import { failedMappings, jobLevelFindings, mappingFindings } from './job-findings.ts';
+import { jobFindings } from './job-checks.ts';
+import { validateForRun } from './job-findings.ts';
 import { analyticsAge, type ResolvedJob, resolveJob } from './resolve-job.ts';
 import { clearStale } from './stale.ts';
 
@@ -65,37 +66,6 @@ async function prepareAnalytics(ctx: JobContext, job: JobConfig, log: Logger): P
     pollMs: 500,
   });
   log.info({ message }, 'analytics finished');
-}
-
-function refusal(resolved: ResolvedJob, errors: readonly Finding[], why: string): T2aError {
-  const shown = errors.slice(0, 8).map((finding) => `  - ${finding.message}`);
-  const more = errors.length > 8 ? `\n  … and ${errors.length - 8} more` : '';
-  return new T2aError(
-    'validation',
-    `Job "${resolved.job.name}" was not run: ${why}:\n${shown.join('\n')}${more}`,
-    {
-      fix: `Run "t2a validate --job ${resolved.job.name}" for the whole report and correct the mapping; --force sends what passes validation and withholds the rest.`,
-      details: errors,
-    },
-  );
-}
-
-/**
- * Validation before any value moves, as strict as `t2a validate`: a job with errors does not run, and
- * with --force only what passes goes (the failed indicators' values are withheld). A job with nothing
- * valid to send does not run even forced.
- */
-function validateForRun(resolved: ResolvedJob, force: boolean): Map<string, Finding>[] {
-  const perTarget = resolved.targets.map((target) =>
-    mappingFindings(resolved, target).filter((finding) => finding.severity === 'error'),
-  );
-  const errors = [...jobLevelFindings(resolved), ...perTarget.flat()];
-  if (errors.length > 0 && !force)
-    throw refusal(resolved, errors, `its mapping has ${errors.length} error(s)`);
-  const failed = perTarget.map((findings) => failedMappings(resolved, findings));
-  if (resolved.mappings.every((mapping) => failed.every((map) => map.has(mappingKey(mapping)))))
-    throw refusal(resolved, errors, 'no indicator of it passes validation, so nothing can be sent');
-  return failed;
 }
 
 /** Aggregate analytics on a target after the import, so its dashboards show the new values. */
@@ -292,7 +262,11 @@ export async function executeJob(
   try {
     await prepareAnalytics(ctx, job, log);
     resolved = await resolveJob(ctx, job.name, options);
-    const failed = validateForRun(resolved, options.force === true);
+    const failed = validateForRun(
+      resolved,
+      await jobFindings(resolved, { probeIndicators: false }),
+      options.force === true,
+    );
     const run = await deliverJob(ctx, resolved, failed, runId, options, log);
     outcome = run.outcome;
     if (outcome.halted) throw outcome.halted;

@@ -70,6 +70,7 @@ async function scheduledRunFailed(ctx: ServeContext, job: JobConfig, error: unkn
   const runId = newRunId();
   try {
     await ctx.store.recordRefused({
+      status: 'failed',
       id: runId,
       job: job.name,
       trigger: 'schedule',

@@ -4,6 +4,7 @@ import { T2aError } from '../core/errors.ts';
 import { LOCK_LEASE_MS } from '../core/job-lock.ts';
 import { composeNotification, shouldNotify } from '../core/notification.ts';
 import { type JobReport, outcomeOf, type RunReport, summarise } from '../core/report.ts';
+import type { RunStatus } from '../core/vocabulary.ts';
 import type { Logger } from '../log.ts';
 import { notifyAll } from '../notify/notifier.ts';
 import { newRunId } from '../store/run-id.ts';
@@ -80,6 +81,7 @@ async function refused(
   const message = `Job "${job.name}" is already running (run ${holder?.runId} on ${holder?.holder}, since ${holder?.acquiredAt}); this run did not start.`;
   await store.recordRefused({
     id: runId,
+    status: 'busy',
     job: job.name,
     trigger,
     t2aVersion: T2A_VERSION,
@@ -127,12 +129,14 @@ async function runJob(ctx: JobContext, job: JobConfig, options: SyncOptions): Pr
     });
     const run = await executeJob({ ...ctx, logger: log }, job, runId, { ...options, signal }, log);
     const report = jobReport(job, run, startedAt, runId);
-    const status =
+    const status: RunStatus =
       report.error?.kind === 'aborted'
         ? 'abandoned'
-        : report.error
-          ? 'failed'
-          : outcomeOf([report]);
+        : report.error?.kind === 'validation'
+          ? 'refused'
+          : report.error
+            ? 'failed'
+            : outcomeOf([report]);
     await store?.finishRun(runId, status, report);
     return report;
   } catch (error) {

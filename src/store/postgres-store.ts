@@ -15,6 +15,7 @@ import {
   pendingId,
   type Row,
   runTotals,
+  type StarterRow,
   toRecord,
 } from './sqlite-store.ts';
 import type {
@@ -147,7 +148,7 @@ export class PostgresStore implements T2aStore {
     const now = new Date().toISOString();
     await this.pool.query(
       'INSERT INTO runs (id, job, trigger, status, started_at, finished_at, t2a_version, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [run.id, run.job, run.trigger, 'failed', now, now, run.t2aVersion, run.reason],
+      [run.id, run.job, run.trigger, run.status, now, now, run.t2aVersion, run.reason],
     );
   }
 
@@ -214,5 +215,20 @@ export class PostgresStore implements T2aStore {
       ])
     ).rows[0];
     return row ? toRecord(row) : undefined;
+  }
+
+  async recordStarter(runId: string, user: string): Promise<void> {
+    await this.pool.query('INSERT INTO run_starters (run_id, started_by) VALUES ($1, $2)', [
+      runId,
+      user,
+    ]);
+  }
+
+  async starters(runIds: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.pool.query<StarterRow>(
+      'SELECT run_id, started_by FROM run_starters WHERE run_id = ANY($1::text[])',
+      [[...runIds]],
+    );
+    return new Map(rows.rows.map((row) => [row.run_id, row.started_by]));
   }
 }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { T2aError } from '../core/errors.ts';
 import type { Notification } from '../core/notification.ts';
 import { type JobReport, summarise } from '../core/report.ts';
+import { readStatus } from '../core/vocabulary.ts';
 import { migrationFiles } from './migration-files.ts';
 import { finishRunParams } from './rows.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
@@ -145,7 +146,7 @@ export class SqliteStore implements T2aStore {
       .prepare(
         'INSERT INTO runs (id, job, trigger, status, started_at, finished_at, t2a_version, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(run.id, run.job, run.trigger, 'failed', now, now, run.t2aVersion, run.reason);
+      .run(run.id, run.job, run.trigger, run.status, now, now, run.t2aVersion, run.reason);
   }
 
   async finishRun(
@@ -219,6 +220,25 @@ export class SqliteStore implements T2aStore {
       | undefined;
     return row ? toRecord(row) : undefined;
   }
+
+  async recordStarter(runId: string, user: string): Promise<void> {
+    this.db.prepare('INSERT INTO run_starters (run_id, started_by) VALUES (?, ?)').run(runId, user);
+  }
+
+  async starters(runIds: readonly string[]): Promise<Map<string, string>> {
+    if (runIds.length === 0) return new Map();
+    const rows = this.db
+      .prepare(
+        `SELECT run_id, started_by FROM run_starters WHERE run_id IN (${runIds.map(() => '?').join(', ')})`,
+      )
+      .all(...runIds) as StarterRow[];
+    return new Map(rows.map((row) => [row.run_id, row.started_by]));
+  }
+}
+
+export interface StarterRow {
+  run_id: string;
+  started_by: string;
 }
 
 /** A run's counts from its report: exported once per job, the rest summed over its targets. */
@@ -275,7 +295,7 @@ export interface Row {
   id: string;
   job: string;
   trigger: RunRecord['trigger'];
-  status: RunRecord['status'];
+  status: string;
   started_at: string;
   finished_at: string | null;
   periods: string;
@@ -300,7 +320,7 @@ export function toRecord(row: Row): RunRecord {
     id: row.id,
     job: row.job,
     trigger: row.trigger,
-    status: row.status,
+    status: readStatus(row.status),
     startedAt: row.started_at,
     finishedAt: row.finished_at ?? undefined,
     periods: JSON.parse(row.periods) as string[],

@@ -2,13 +2,15 @@ import type { DataValue } from '../core/data-value.ts';
 import type { Notification } from '../core/notification.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
 import type { JobReport } from '../core/report.ts';
+import type { RunStatus } from '../core/vocabulary.ts';
 
 /** A job run as the history keeps it. Never holds a secret: reports carry none. */
 export interface RunRecord {
   readonly id: string;
   readonly job: string;
   readonly trigger: 'manual' | 'schedule';
-  readonly status: 'running' | 'success' | 'conflicts' | 'failed' | 'abandoned';
+  /** src/core/vocabulary.ts; a history written as `conflicts` reads as `incomplete`. */
+  readonly status: RunStatus;
   readonly startedAt: string;
   readonly finishedAt: string | undefined;
   readonly periods: readonly string[];
@@ -60,9 +62,11 @@ export interface NewRun {
 }
 
 /** A run refused before it started: another run held the job's lock. */
+/** A run that never started: `busy` (another held the lock) or `failed` (before the job began). */
 export interface RefusedRun {
   readonly id: string;
   readonly job: string;
+  readonly status: 'busy' | 'failed';
   readonly trigger: RunRecord['trigger'];
   readonly t2aVersion: string;
   readonly reason: string;
@@ -169,4 +173,8 @@ export interface T2aStore {
   /** Sent: drops the claimed notifications. Not sent: gives them back for the next digest. */
   releaseNotifications(ids: readonly string[], sent: boolean): Promise<void>;
   run(id: string): Promise<RunRecord | undefined>;
+  /** Records who started a run from the dashboard (its login user name), before the run begins. */
+  recordStarter(runId: string, user: string): Promise<void>;
+  /** Who started each of these runs from the dashboard; runs started otherwise are absent. */
+  starters(runIds: readonly string[]): Promise<Map<string, string>>;
 }

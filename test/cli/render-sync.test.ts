@@ -70,7 +70,7 @@ describe('how a sync report reads', () => {
       ]),
     );
     expect(refused).toMatch(
-      /⚠ Dry run: some values would not arrive \(see above\); nothing was saved\.$/,
+      /⚠ Dry run: incomplete — some values would not arrive \(see above\); nothing was saved\.$/,
     );
   });
 
@@ -119,7 +119,29 @@ describe('how a sync report reads', () => {
     );
   });
 
-  it('calls a run whose chunks failed on the network failed, not "conflicts"', () => {
+  it('calls a run that exported nothing empty, never "every value arrived", with what to check, exit 8', () => {
+    const nothing = {
+      exported: 0,
+      sent: 0,
+      counts: { imported: 0, updated: 0, ignored: 0, deleted: 0 },
+    };
+    const report = summarise([job([target('hmis', false, [nothing])], { orgUnitCount: 40 })]);
+    expect(report.outcome).toBe('empty');
+    const text = renderSyncReport(report);
+    expect(text).not.toContain('Every value arrived');
+    expect(text).toContain(
+      '✖ Empty: the source gave no value at all (1 period(s), 40 org unit(s))',
+    );
+    expect(text).toMatch(/analytics: has the source's analytics run/);
+    expect(exitCodeForRun(report)).toBe(8);
+    // One job with values makes the run no longer empty.
+    expect(
+      summarise([job([target('hmis', false, [nothing])]), job([target('hmis', false, [sent])])])
+        .outcome,
+    ).toBe('success');
+  });
+
+  it('calls a run whose chunks failed on the network failed, not "incomplete"', () => {
     const failedChunk = {
       periods: ['202610'],
       orgUnits: 'Ngelehun CHC (DiszpKrYNg8)',

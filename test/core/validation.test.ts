@@ -131,6 +131,36 @@ describe('validating a mapping before any value moves', () => {
     ]);
   });
 
+  it('checks each request of an exchange in its own period type (a monthly request beside a yearly one)', () => {
+    const exchange = (requests: { name: string; periods: string[] }[]) => ({
+      programs: new Map(),
+      stages: new Map(),
+      exchanges: [
+        {
+          id: 'exEpi000001',
+          name: 'EPI to HMIS',
+          requests: requests.map((r) => ({ ...r, items: ['a'] })),
+          items: ['a'],
+        },
+      ],
+    });
+    const findings = (requests: { name: string; periods: string[] }[]) =>
+      validateMapping([pi('a', 'EPI_BCG_ADMINISTERED', 'EPI-U01Y')], target, {
+        mappingAttribute: ATTR,
+        source: exchange(requests),
+      })
+        .filter((f) => f.severity === 'error')
+        .map((f) => `${f.kind}:${f.message.includes('Yearly') ? 'Yearly' : 'Monthly'}`);
+    // BCG is only in a monthly data set: the yearly request is the wrong one, whatever comes beside it.
+    expect(findings([{ name: 'monthly', periods: ['LAST_MONTH'] }])).toEqual([]);
+    expect(
+      findings([
+        { name: 'monthly', periods: ['LAST_MONTH'] },
+        { name: 'yearly', periods: ['LAST_YEAR'] },
+      ]),
+    ).toEqual(['period-type:Yearly']);
+  });
+
   it('finds a data set of another period type', () => {
     expect(
       kinds(

@@ -84,7 +84,7 @@ describe('an indicator the source cannot evaluate costs only itself', () => {
     expect(failed?.count).toBe(1);
     expect(failed?.objects[0]).toContain(`(${broken}): E7132 Expression violation.`);
     expect(issues.find((issue) => issue.cause === 'kept-uncertain')?.count).toBe(ownCells.length);
-    expect(report.outcome).toBe('conflicts');
+    expect(report.outcome).toBe('incomplete');
     // Nothing deleted or changed: the other indicators' values are as the first run left them, and
     // the broken one's are kept.
     expect(report.totals.deleted).toBe(0);
@@ -115,7 +115,7 @@ describe('an indicator the source cannot evaluate costs only itself', () => {
     expect(issues.find((issue) => issue.cause === 'kept-uncertain')?.count).toBe(ownCells.length);
     expect(report.totals.deleted).toBe(0);
     expect(await targetValues(target, ids.dataSet, ids.root, PERIODS)).toEqual(before);
-    expect(report.outcome).toBe('conflicts');
+    expect(report.outcome).toBe('incomplete');
     // validate and doctor ask the source about each indicator alone, and name this one with DHIS2's words.
     const validation = await validateLive(contextOf(loaded));
     const warning = validation.jobs[0]!.findings.find(

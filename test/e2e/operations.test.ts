@@ -112,7 +112,7 @@ describe('t2a doctor', async () => {
     ],
   });
 
-  it('checks reach, login, rights and analytics age, and says what is wrong', async () => {
+  it('checks store, log, reach, login, rights, analytics age and the job, and says what is wrong', async () => {
     const { runDoctor } = await import('../../src/jobs/doctor.ts');
     const { loaded } = configFor({
       source,
@@ -138,7 +138,17 @@ describe('t2a doctor', async () => {
         expect.objectContaining({
           subject: 'hmis: rights',
           ok: false,
-          fix: 'Give the user a role with F_DATAVALUE_ADD.',
+          detail:
+            'viewer lacks F_DATAVALUE_ADD (to import data values); F_DATAVALUE_DELETE (to clear stale values (reconcile.deleteStale))',
+        }),
+        expect.objectContaining({ subject: 'tracker: rights', ok: true, detail: 'admin has ALL' }),
+        expect.objectContaining({ subject: 'store', ok: true }),
+        expect.objectContaining({ subject: 'log', ok: true }),
+        // The import user's rights and org units are validation errors: sync would refuse the job.
+        expect.objectContaining({
+          subject: 'job immunisation',
+          ok: false,
+          detail: expect.stringMatching(/so sync refuses the job: .*may not add data values/),
         }),
       ]),
     );

@@ -60,7 +60,7 @@ describe('t2a plan shows what stands in the way', async () => {
       count: 1,
       objects: [expect.stringContaining(`(${indicator.id}): `)],
     });
-    expect(plan.outcome).toBe('conflicts');
+    expect(plan.outcome).toBe('incomplete');
     expect(forced.code).toBe(4);
   });
 });

@@ -167,7 +167,7 @@ describe(
       expect(failing.count).toBe(2);
       for (const id of refused) expect(failing.objects.join(' ')).toContain(`(${id}): E7132`);
       expect(issues.find((issue) => issue.cause === 'held-by-others')?.count).toBe(2);
-      expect(report.outcome).toBe('conflicts');
+      expect(report.outcome).toBe('incomplete');
       const held = numbers(await targetValues(target, DATA_SET, source.seed.root, PERIODS));
       const want = new Map(expected);
       for (const v of typed) want.set(cell(v), v.value);

@@ -60,7 +60,7 @@ describe('t2a serve', async () => {
       message: expect.stringContaining('another-host:42'),
     });
     expect((await store.runs())[0]).toMatchObject({
-      status: 'failed',
+      status: 'busy',
       error: expect.stringContaining('already running'),
     });
   });

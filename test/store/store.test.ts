@@ -101,12 +101,12 @@ describe.each(['sqlite', 'postgres'] as const)('the run history and ledger on %s
         dryRun: false,
         t2aVersion: '0.1.0',
       });
-      await store.finishRun(id, 'conflicts', report(id));
+      await store.finishRun(id, 'incomplete', report(id));
     }
     const runs = await store.runs({ job: 'immunisation' });
     expect(runs.map((run) => run.id)).toEqual([second, first]);
     expect(runs[0]).toMatchObject({
-      status: 'conflicts',
+      status: 'incomplete',
       trigger: 'schedule',
       periods: ['202409', '202410'],
       sourceVersion: '2.40.3',
@@ -210,6 +210,47 @@ describe.each(['sqlite', 'postgres'] as const)('the run history and ledger on %s
       },
     ]);
     expect(await store.ledger.entries('https://hmis', 'other', ['202410'])).toHaveLength(1);
+    await store.close();
+  });
+
+  it('reads the statuses an older history wrote in today\'s words (migration 008)', async () => {
+    const where = await location(kind);
+    const dir = new URL('../../src/store/migrations/', import.meta.url);
+    const sql = migrationFiles(dir, kind)
+      .filter((m) => m.version <= 7)
+      .map((m) => readFileSync(new URL(m.file, dir), 'utf8'));
+    const busy =
+      'Job "imm" is already running (run r0 on host, since 2026-10-01T02:00:00Z); this run did not start.';
+    const rows = `INSERT INTO runs (id, job, trigger, status, started_at, t2a_version, error) VALUES
+      ('r1', 'imm', 'schedule', 'conflicts', '2026-10-01T02:00:00Z', '0.1.0', NULL),
+      ('r2', 'imm', 'schedule', 'failed', '2026-10-02T02:00:00Z', '0.1.0', '${busy}'),
+      ('r3', 'imm', 'schedule', 'failed', '2026-10-03T02:00:00Z', '0.1.0', 'tracker could not be reached')`;
+    const versions = [1, 2, 3, 4, 5, 6, 7];
+    if (kind === 'sqlite') {
+      const { default: Database } = await import('better-sqlite3');
+      mkdirSync(dirname(where), { recursive: true });
+      const db = new Database(where);
+      for (const text of sql) db.exec(text);
+      db.exec(rows);
+      db.pragma('user_version = 7');
+      db.close();
+    } else {
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: where });
+      await client.connect();
+      for (const text of sql) await client.query(text);
+      await client.query(rows);
+      await client.query('CREATE TABLE t2a_schema (version INTEGER NOT NULL)');
+      await client.query(
+        `INSERT INTO t2a_schema (version) VALUES ${versions.map((v) => `(${v})`).join(', ')}`,
+      );
+      await client.end();
+    }
+    const store = await openStore(where);
+    const statuses = Object.fromEntries(
+      (await store.runs({ job: 'imm' })).map((run) => [run.id, run.status]),
+    );
+    expect(statuses).toEqual({ r1: 'incomplete', r2: 'busy', r3: 'failed' });
     await store.close();
   });
 

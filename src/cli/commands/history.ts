@@ -25,7 +25,7 @@ function renderHistory(runs: readonly RunRecord[]): string {
     'imported',
     'updated',
     'withheld',
-    'conflicts',
+    'refused',
   ];
   const rows = runs.map((run) => [
     run.id,
