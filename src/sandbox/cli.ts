@@ -235,9 +235,20 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    process.stderr.write(`✖ ${(error as Error).message}\n`);
+    process.stderr.write(portInUse(error) ?? `✖ ${(error as Error).message}\n`);
     return 2;
   }
+}
+
+/** A port another program (or another sandbox) listens on: what to do instead, and how to see who. */
+function portInUse(error: unknown): string | undefined {
+  const failure = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (failure.code !== 'EADDRINUSE') return undefined;
+  const port = failure.port ?? '?';
+  return (
+    `✖ Port ${port} on ${failure.address ?? 'this machine'} is already in use: another program (perhaps another sandbox) listens there.\n` +
+    `  Fix: start the sandbox on another port, e.g. \`t2a sandbox --port ${typeof port === 'number' ? port + 1 : 8081}\` (or --port 0 for any free one), or stop what listens there (\`ss -ltnp 'sport = :${port}'\` names it).\n`
+  );
 }
 
 const code = await main(process.argv.slice(3));

@@ -2,7 +2,7 @@ import { isRelativePeriod, resolveRelativePeriod } from '../../periods/relative-
 import type { SandboxContext } from '../context.ts';
 import type { SandboxUser } from '../http/env.ts';
 import type { IdScheme } from '../metadata/id-scheme.ts';
-import type { MetadataObject } from '../metadata/store.ts';
+import { type MetadataObject, refIds } from '../metadata/store.ts';
 import { isoDate, type Period, parsePeriod } from '../periods/period.ts';
 import { atLeast, since } from '../version.ts';
 import { queryError } from './errors.ts';
@@ -13,20 +13,35 @@ export interface DimensionParam {
   readonly items: readonly string[];
 }
 
+/**
+ * `dimension` and `filter` bind as `Set<String>`, which Spring fills from repeated parameters and from
+ * comma-separated ones alike (`dimension=cX5k9anHEHd,dx:Ham7uPo9cah`, AnalyticsPiDisaggregationTest).
+ */
 export function readDimensionParams(values: readonly string[]): DimensionParam[] {
-  return values.map((value) => {
-    const colon = value.indexOf(':');
-    const id = colon < 0 ? value : value.slice(0, colon);
-    const items = colon < 0 ? [] : value.slice(colon + 1).split(';');
-    return { id: id.trim(), items: items.map((item) => item.trim()).filter(Boolean) };
-  });
+  return values
+    .flatMap((value) => value.split(','))
+    .map((value) => {
+      const colon = value.indexOf(':');
+      const id = colon < 0 ? value : value.slice(0, colon);
+      const items = colon < 0 ? [] : value.slice(colon + 1).split(';');
+      return { id: id.trim(), items: items.map((item) => item.trim()).filter(Boolean) };
+    });
 }
 
 export type ResolvedDimension =
   | { readonly id: 'dx'; readonly items: readonly DataItem[] }
   | { readonly id: 'pe'; readonly periods: readonly Period[] }
   | { readonly id: 'ou'; readonly orgUnits: readonly string[] }
+  | { readonly id: string; readonly category: CategoryItems }
   | { readonly id: string; readonly other: true };
+
+/** A category as a dimension or filter: its options asked for, or all of them. */
+export interface CategoryItems {
+  readonly id: string;
+  readonly name: string;
+  readonly dataDimensionType: string;
+  readonly options: readonly string[];
+}
 
 /** A valid `dx` item. Only program indicators have values in the sandbox; the rest are reported. */
 export type DataItem =
@@ -45,7 +60,10 @@ export interface DimensionContext {
   readonly userOrgUnits: readonly string[] | undefined;
 }
 
-/** Dimensions analytics also accepts (`DataQueryParams.DYNAMIC_DIM_CLASSES`, `co`, `ao`); ignored here. */
+/**
+ * Dimensions analytics also accepts (`DataQueryParams.DYNAMIC_DIM_CLASSES`, `co`, `ao`); categories are
+ * read (`categoryDimension`), the others are not modelled.
+ */
 const DYNAMIC_DIMENSION_TYPES = [
   'categories',
   'dataElementGroupSets',
@@ -73,12 +91,41 @@ export function resolveDimension(dc: DimensionContext, param: DimensionParam): R
         : queryError('E7124', 'ou');
     return { id: 'ou', orgUnits };
   }
+  const category = categoryDimension(dc, param);
+  if (category) return { id: category.id, category };
+  // A category that is no data dimension is no dimension at all (`getDynamicDimension` skips it).
   const known =
     param.id === 'co' ||
     param.id === 'ao' ||
-    DYNAMIC_DIMENSION_TYPES.some((type) => dc.ctx.metadata.get(type, param.id));
+    DYNAMIC_DIMENSION_TYPES.some((type) => {
+      const object = dc.ctx.metadata.get(type, param.id);
+      return object !== undefined && !(type === 'categories' && object.dataDimension === false);
+    });
   if (!known) throw queryError('E7125', param.id);
   return { id: param.id, other: true };
+}
+
+/**
+ * `DimensionalObjectProvider.getDynamicDimension` (2.40+; `DataQueryService` before): a category is a
+ * dimension only with `dataDimension` (true unless said otherwise, `Category.java`), found by
+ * `inputIdScheme`; no items (or `ALL_ITEMS`) means all its options, else the options named (unknown
+ * ones dropped, `getOrdered`).
+ */
+function categoryDimension(dc: DimensionContext, param: DimensionParam): CategoryItems | undefined {
+  const category = dc.ctx.metadata.find('categories', dc.inputIdScheme, param.id);
+  if (!category || category.dataDimension === false) return undefined;
+  const all = param.items.length === 0 || param.items.includes('ALL_ITEMS');
+  const options = all
+    ? refIds(category.categoryOptions)
+    : param.items.flatMap(
+        (item) => dc.ctx.metadata.find('categoryOptions', dc.inputIdScheme, item)?.id ?? [],
+      );
+  return {
+    id: category.id,
+    name: String(category.name ?? category.id),
+    dataDimensionType: String(category.dataDimensionType ?? 'DISAGGREGATION'),
+    options,
+  };
 }
 
 function dataItem(dc: DimensionContext, item: string): DataItem | undefined {

@@ -36,7 +36,11 @@ export const E = {
     `Dimensions cannot be specified as dimension and filter simultaneously: \`[${dims}]\``,
   // "start and dates" is DHIS2's own wording.
   E7104: 'At least one period as dimension or filter, or start and dates, must be specified',
+  E7108: 'Only a single indicator can be specified as filter',
+  E7110: 'Category option combos cannot be specified as filter',
   E7111: (dims: string) => `Dimensions cannot be specified more than once: \`[${dims}]\``,
+  E7113: 'Assigned categories cannot be specified when data elements are not specified',
+  E7114: 'Assigned categories can only be specified together with data elements',
   E7117: "A data dimension 'dx' must be specified when output format is DATA_VALUE_SET",
   E7118: "A period dimension 'pe' must be specified when output format is DATA_VALUE_SET",
   E7119:
@@ -47,6 +51,7 @@ export const E = {
     `Dimension is present in query without any valid dimension options: \`${dim}\``,
   E7125: (dim: string) => `Dimension identifier does not reference any dimension: \`${dim}\``,
   E7128: (limit: number) => `Query result set exceeded max limit: \`${limit}\``,
+  E7131: 'Query failed, likely because the query timed out',
   E7143: 'Organisation unit or organisation unit level is not valid',
   E7144:
     'Query failed because a referenced table does not exist. Please ensure analytics job was run',

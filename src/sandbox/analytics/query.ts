@@ -5,6 +5,7 @@ import { refIds } from '../metadata/store.ts';
 import type { Period } from '../periods/period.ts';
 import { atLeast } from '../version.ts';
 import {
+  type CategoryItems,
   type DataItem,
   type ResolvedDimension,
   readDimensionParams,
@@ -12,6 +13,7 @@ import {
   todayFor,
 } from './dimensions.ts';
 import { AnalyticsRequestError, queryError } from './errors.ts';
+import { validateQuery } from './query-validation.ts';
 
 export { AnalyticsQueryError, AnalyticsRequestError } from './errors.ts';
 
@@ -30,14 +32,33 @@ export interface MeasureCriterion {
   readonly value: number;
 }
 
-export interface DataValueSetQuery {
+/** A category asked for as a dimension or a filter. */
+export interface CategoryDimension extends CategoryItems {
+  readonly filter: boolean;
+}
+
+/**
+ * An analytics query: each of dx, pe and ou is a dimension or a filter (a data value set has all three
+ * as dimensions: E7117–E7119); categories are dimensions or filters too.
+ */
+export interface AnalyticsQuery {
   readonly dataItems: readonly DataItem[];
+  readonly dataAsFilter: boolean;
   readonly periods: readonly Period[];
+  readonly periodsAsFilter: boolean;
   readonly orgUnits: readonly string[];
+  readonly orgUnitsAsFilter: boolean;
+  readonly categories: readonly CategoryDimension[];
+  /** Dimensions the sandbox resolves but does not model (`co`, `ao`, group sets). */
+  readonly others: readonly string[];
+  /** The grid's dimension columns, in order. */
+  readonly columns: readonly string[];
   readonly schemes: OutputSchemes;
   readonly skipRounding: boolean;
   readonly measureCriteria: readonly MeasureCriterion[];
 }
+
+export type DataValueSetQuery = AnalyticsQuery;
 
 const SCHEME_PARAMS = [
   'outputIdScheme',
@@ -116,57 +137,13 @@ function decideAccess(ctx: SandboxContext, user: SandboxUser, orgUnits: readonly
     if (!ctx.orgUnits.isWithin(orgUnit, roots)) throw queryError('E7120', user.username, orgUnit);
 }
 
-/**
- * `DefaultQueryValidator.validateForErrorMessage` for DATA_VALUE_SET. Up to 2.40.10, 2.41.6 and 2.42.3
- * it ran two if-chains and the second one's error won; from 2.40.11, 2.41.7, 2.42.4 and 2.43.0 the
- * first error found is returned (commits 5047a968875, 877b8580132, 57c4e7552d2, b94d3bb0c9e).
- */
-function validate(
-  ctx: SandboxContext,
-  dims: readonly ResolvedDimension[],
-  filters: readonly ResolvedDimension[],
-): void {
-  const has = (list: readonly ResolvedDimension[], id: string) => list.some((d) => d.id === id);
-  const both = dims.filter((d) => has(filters, d.id)).map((d) => d.id);
-  const dataOptions = [...dims, ...filters].some((d) => d.id === 'dx');
-  const first =
-    dims.length === 0
-      ? queryError('E7101')
-      : !dataOptions
-        ? queryError('E7102')
-        : both.length > 0
-          ? queryError('E7103', both.join(', '))
-          : undefined;
-  const ids = dims.map((d) => d.id);
-  const duplicates = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
-  const hasPeriods = [...dims, ...filters].some((d) => 'periods' in d && d.periods.length > 0);
-  const second = !hasPeriods
-    ? queryError('E7104')
-    : duplicates.length > 0
-      ? queryError('E7111', duplicates.join(', '))
-      : !has(dims, 'dx')
-        ? queryError('E7117')
-        : !has(dims, 'pe')
-          ? queryError('E7118')
-          : !has(dims, 'ou')
-            ? queryError('E7119')
-            : undefined;
-  const v = ctx.version;
-  const firstWins =
-    atLeast(v, 43) ||
-    (v.minor === 42 && v.patch >= 4) ||
-    (v.minor === 41 && v.patch >= 7) ||
-    (v.minor === 40 && v.patch >= 11);
-  const error = firstWins ? (first ?? second) : (second ?? first);
-  if (error) throw error;
-}
-
-/** Reads `/api/analytics/dataValueSet` parameters in DHIS2's order: binding, dimensions, access, rules. */
-export function parseDataValueSetQuery(
+/** Reads analytics parameters in DHIS2's order: binding, dimensions, access, rules. */
+function parseQuery(
   ctx: SandboxContext,
   user: SandboxUser,
   params: URLSearchParams,
-): DataValueSetQuery {
+  dataValueSet: boolean,
+): AnalyticsQuery {
   const schemes = readSchemes(ctx, params);
   const userOrgUnit = params.get('userOrgUnit');
   const dc = {
@@ -181,21 +158,70 @@ export function parseDataValueSetQuery(
   const filters = readDimensionParams(params.getAll('filter')).map((p) => resolveDimension(dc, p));
   const orgUnits = [...dims, ...filters].flatMap((d) => ('orgUnits' in d ? d.orgUnits : []));
   decideAccess(ctx, user, orgUnits);
-  validate(ctx, dims, filters);
-  let dataItems: readonly DataItem[] = [];
-  let periods: readonly Period[] = [];
-  let dimensionOrgUnits: readonly string[] = [];
-  for (const d of [...dims].reverse()) {
-    if ('items' in d) dataItems = d.items;
-    else if ('periods' in d) periods = d.periods;
-    else if ('orgUnits' in d) dimensionOrgUnits = d.orgUnits;
-  }
+  validateQuery(ctx, dims, filters, dataValueSet);
   return {
-    dataItems,
-    periods,
-    orgUnits: dimensionOrgUnits,
+    ...dimensionsOf(dims, filters),
     schemes: outputSchemes(schemes),
     skipRounding: params.get('skipRounding') === 'true',
     measureCriteria: readMeasureCriteria(params.get('measureCriteria')),
   };
+}
+
+type Dimensions = Omit<AnalyticsQuery, 'schemes' | 'skipRounding' | 'measureCriteria'>;
+
+/**
+ * What the dimensions and filters ask for; the first of a kind wins (a second is E7111 or E7103). The
+ * grid's columns are the dimensions with `dx` first and the rest as asked (`DataQueryParams
+ * .addDimension` sorts by `DimensionType.getOrder`: DATA_X 0, the others last).
+ */
+function dimensionsOf(
+  dims: readonly ResolvedDimension[],
+  filters: readonly ResolvedDimension[],
+): Dimensions {
+  const all = [
+    ...dims.map((d) => ({ d, filter: false })),
+    ...filters.map((d) => ({ d, filter: true })),
+  ];
+  const first = <T>(pick: (d: ResolvedDimension) => T | undefined) => {
+    for (const { d, filter } of all) {
+      const value = pick(d);
+      if (value !== undefined) return { value, filter };
+    }
+    return undefined;
+  };
+  const data = first((d) => ('items' in d ? d.items : undefined));
+  const periods = first((d) => ('periods' in d ? d.periods : undefined));
+  const orgUnits = first((d) => ('orgUnits' in d ? d.orgUnits : undefined));
+  const columns = dims.map((d) => d.id);
+  return {
+    dataItems: data?.value ?? [],
+    dataAsFilter: data?.filter ?? false,
+    periods: periods?.value ?? [],
+    periodsAsFilter: periods?.filter ?? false,
+    orgUnits: orgUnits?.value ?? [],
+    orgUnitsAsFilter: orgUnits?.filter ?? false,
+    categories: all.flatMap(({ d, filter }) =>
+      'category' in d ? [{ ...d.category, filter }] : [],
+    ),
+    others: all.flatMap(({ d }) => ('other' in d ? [d.id] : [])),
+    columns: [...columns.filter((id) => id === 'dx'), ...columns.filter((id) => id !== 'dx')],
+  };
+}
+
+/** `/api/analytics/dataValueSet` (output format DATA_VALUE_SET). */
+export function parseDataValueSetQuery(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  params: URLSearchParams,
+): DataValueSetQuery {
+  return parseQuery(ctx, user, params, true);
+}
+
+/** `/api/analytics` (the grid). */
+export function parseAnalyticsQuery(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  params: URLSearchParams,
+): AnalyticsQuery {
+  return parseQuery(ctx, user, params, false);
 }

@@ -2,12 +2,12 @@ import type { SandboxContext } from '../context.ts';
 import type { MetadataObject } from '../metadata/store.ts';
 import { compileProgramIndicator } from '../pi/compile.ts';
 import type { CompileResult } from '../pi/types.ts';
-import { atLeast } from '../version.ts';
 
 /**
  * What the sandbox cannot evaluate, with the reason, so that no indicator is ever silently missing or
- * zero: program indicators its engine does not compile, 2.42 disaggregated indicators, and data items
- * other than program indicators that a query asked for.
+ * zero: program indicators its engine does not compile, data items other than program indicators that
+ * a query asked for, and what a query asked of an indicator that the sandbox does not model (an
+ * attribute category as a dimension, disaggregation over combos missing from its metadata).
  */
 export interface UnsupportedItem {
   readonly id: string;
@@ -41,7 +41,7 @@ export function compiledIndicator(ctx: SandboxContext, indicator: MetadataObject
   const cache = cacheOf(ctx);
   let result = cache.results.get(indicator.id);
   if (!result) {
-    result = disaggregationReason(ctx, indicator) ?? compileWith(ctx, indicator);
+    result = compileWith(ctx, indicator);
     cache.results.set(indicator.id, result);
   }
   return result;
@@ -53,25 +53,6 @@ function compileWith(ctx: SandboxContext, indicator: MetadataObject): CompileRes
   });
 }
 
-/**
- * 2.42 program indicator disaggregation (`PiDisagInfoInitializer`): with category mappings the export
- * has a row per resolved category option combo, which the sandbox does not compute.
- */
-function disaggregationReason(
-  ctx: SandboxContext,
-  indicator: MetadataObject,
-): CompileResult | undefined {
-  const mappings = indicator.categoryMappings;
-  if (!atLeast(ctx.version, 42) || !Array.isArray(mappings) || mappings.length === 0)
-    return undefined;
-  return {
-    ok: false,
-    id: indicator.id,
-    name: String(indicator.name ?? indicator.id),
-    reason: 'category mappings (2.42 disaggregation) are not supported by the sandbox',
-  };
-}
-
 export function recordUnsupportedItem(
   ctx: SandboxContext,
   object: MetadataObject,
@@ -81,6 +62,19 @@ export function recordUnsupportedItem(
     id: object.id,
     name: String(object.name ?? object.id),
     reason: `a ${kind} as dx: the sandbox serves program indicator values only, so it has no rows`,
+  });
+}
+
+/** A query asked an indicator for what the sandbox does not model: listed with the other items. */
+export function recordUnsupportedQuery(
+  ctx: SandboxContext,
+  indicator: MetadataObject,
+  reason: string,
+): void {
+  cacheOf(ctx).otherItems.set(indicator.id, {
+    id: indicator.id,
+    name: String(indicator.name ?? indicator.id),
+    reason: `${reason}: the sandbox has no rows for it`,
   });
 }
 

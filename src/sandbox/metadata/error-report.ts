@@ -25,6 +25,16 @@ const MESSAGES: Record<string, (version: Dhis2Version) => string> = {
       ? 'User needs to have at least one user role associated with it'
       : 'An user needs to have at least one user role associated with it.',
   E4056: () => 'Property `{0}` can not be changed, was given `{1}`.',
+  // Program category mappings, 2.42+ (`ProgramObjectBundleHook`, `ProgramCategoryMappingValidator`).
+  E4072: () => 'Program `{0}` category mapping `{1}` category `{2}` not found',
+  E4073: () => 'Program `{0}` category `{1}` mapping `{2}` option `{3}` not found',
+  E4075: () => 'Program `{0}` has an invalid category mapping `{1}`',
+  E4076: () => 'Program `{0}` has duplicate category mapping `{1}`',
+  E4077: () => 'Program `{0}` category `{1}` has duplicate category mapping name `{2}`',
+  E4079: () =>
+    'Program `{0}` category mapping `{1}` has multiple option mappings for Category Option `{2}`',
+  // `{1}` twice is DHIS2's own text (ErrorCode.java, 2.42.1+).
+  E4080: () => 'Program `{0}` category mapping `{1}` has an invalid option mapping `{1}`',
   E5000: (version) =>
     atLeast(version, 43)
       ? 'Found matching object for reference, but import strategy is CREATE. Identifier was {0}, and object was {1}.'

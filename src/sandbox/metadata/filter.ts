@@ -190,6 +190,8 @@ export function matches(
   const negative = filter.operator.startsWith('!') || filter.operator === 'ne';
   if (filter.operator === 'null' || filter.operator === 'empty')
     return found.length === 0 || found.every((value) => test(filter.operator, value, filter.value));
+  // An empty collection has no element to be "not empty" (`!empty` on `categoryMappings: []`).
+  if (filter.operator === '!empty' && found.length === 0) return false;
   if (negative) return found.every((value) => test(filter.operator, value, filter.value));
   return found.some((value) => test(filter.operator, value, filter.value));
 }

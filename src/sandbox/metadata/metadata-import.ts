@@ -3,6 +3,7 @@ import type { SandboxContext } from '../context.ts';
 import type { SandboxUser } from '../http/env.ts';
 import { defaultSharing } from '../users/sharing.ts';
 import { userRoleRules, userRules } from '../users/user-import.ts';
+import { programIndicatorRules, programRules } from './category-mappings.ts';
 import { type ErrorReportJson, errorReport, identifiersWithName } from './error-report.ts';
 import {
   emptyStats,
@@ -41,7 +42,12 @@ export interface MetadataImportResult {
   readonly uids: readonly string[];
 }
 
-const RULES: Record<string, TypeRules> = { users: userRules, userRoles: userRoleRules };
+const RULES: Record<string, TypeRules> = {
+  users: userRules,
+  userRoles: userRoleRules,
+  programs: programRules,
+  programIndicators: programIndicatorRules,
+};
 /** Roles before users, as the schemas' order imports them (`UserRole` before `User`). */
 const ORDER: Record<string, number> = { userRoles: -2, users: -1 };
 

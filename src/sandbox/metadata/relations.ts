@@ -8,6 +8,7 @@ import { refId, refIds } from './store.ts';
  */
 export const REFERENCE_TYPES: Record<string, string> = {
   categoryCombo: 'categoryCombos',
+  attributeCombo: 'categoryCombos',
   categoryCombos: 'categoryCombos',
   categoryOptionCombos: 'categoryOptionCombos',
   categoryOptionCombo: 'categoryOptionCombos',

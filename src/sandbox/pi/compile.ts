@@ -1,4 +1,5 @@
 import type { MetadataObject } from '../metadata/store.ts';
+import { type ColumnRegistry, compileCategoryColumns, groupRows } from './category-groups.ts';
 import {
   type Aggregation,
   aggregation,
@@ -15,19 +16,20 @@ import {
 } from './engine/boundaries.ts';
 import type { ExpressionItemRef, PiContext, ProgramColumns } from './engine/columns.ts';
 import { type PiDialect, type PiVersion, piDialect } from './engine/dialect.ts';
-import { Dhis2ParseError, type Node, parseExpression } from './engine/parser.ts';
+import { type Node, parseExpression } from './engine/parser.ts';
 import { render } from './engine/render.ts';
 import { type RenderState, requireColumn } from './engine/render-state.ts';
 import { anyValueExists, expressionItems, inPeriod } from './engine/rows.ts';
 import { asBoolean } from './engine/sql-ops.ts';
 import { type SqlToken, sqlParse } from './engine/sql-parse.ts';
 import { type EvalEnv, type Expr, SandboxGap, SqlStaticError } from './engine/sql-types.ts';
+import { compileFailure, type Failure, failureOf } from './failure.ts';
 import type {
   AnalyticsRow,
   CompiledProgramIndicator,
   CompileProgramIndicator,
   CompileResult,
-  Dhis2Failure,
+  RelationshipCounter,
   ReportingPeriod,
 } from './types.ts';
 
@@ -40,7 +42,6 @@ export { aggregationFallback } from './engine/aggregate.ts';
  */
 
 type Lookup = (type: string, id: string) => MetadataObject | undefined;
-type Failure = { reason: string; dhis2Error?: Dhis2Failure };
 
 const refIds = (value: unknown): string[] =>
   Array.isArray(value)
@@ -89,27 +90,6 @@ function programColumns(lookup: Lookup, programId: string): ProgramColumns {
     },
     repeatable: (stage) => lookup('programStages', stage)?.repeatable === true,
   };
-}
-
-/** DHIS2's answer to what fails: its parser's message, or PostgreSQL's error by class. */
-function failureOf(error: unknown): Failure {
-  if (error instanceof Dhis2ParseError)
-    return {
-      reason: `DHIS2 cannot build its SQL either: ${error.message}`,
-      dhis2Error: { code: 'parse', sqlState: '', dbMessage: error.message },
-    };
-  if (error instanceof SqlStaticError)
-    return {
-      reason: `DHIS2's SQL fails in PostgreSQL (${error.sqlState}): ${error.message}`,
-      dhis2Error: {
-        code: error.sqlState.startsWith('22') ? 'E7132' : 'E7145',
-        sqlState: error.sqlState,
-        dbMessage: `ERROR: ${error.message}`,
-      },
-    };
-  if (error instanceof SandboxGap)
-    return { reason: `${error.message} is not supported by the sandbox` };
-  throw error;
 }
 
 function datesOf(row: AnalyticsRow, target: string): string[] {
@@ -242,15 +222,7 @@ function context(
 const longDate = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
 
 export const compileProgramIndicator: CompileProgramIndicator = (pi, lookup, options = {}) => {
-  const id = pi.id;
-  const name = String(pi.name ?? id);
-  const fail = ({ reason, dhis2Error }: Failure): CompileResult => ({
-    ok: false,
-    id,
-    name,
-    reason,
-    ...(dhis2Error && { dhis2Error }),
-  });
+  const fail = (failure: Failure): CompileResult => compileFailure(pi, failure);
   const program = (pi.program as { id?: string } | undefined)?.id;
   if (!program) return fail({ reason: 'it names no program' });
   const expressionSource = String(pi.expression ?? '');
@@ -281,9 +253,14 @@ function compiled(
   boundaries: Boundary[],
   program: string,
 ): CompiledProgramIndicator {
-  const { aggregation: agg, where, items } = built;
   const analyticsType = ctx.analyticsType;
-  const stageChecked = ctx.dialect.cohortStageChecked;
+  const select = selector(ctx, built, boundaries);
+  // `rowSet.getDouble("value")`: a group whose value is NULL reads 0.
+  const groupValue = (env: EvalEnv, rows: readonly AnalyticsRow[]) => {
+    const value = built.aggregation.select.eval({ env, rows });
+    return value === null ? 0 : Number(value);
+  };
+  const registry: ColumnRegistry = new WeakMap();
   return {
     id: pi.id,
     name: String(pi.name ?? pi.id),
@@ -292,24 +269,48 @@ function compiled(
     decimals: typeof pi.decimals === 'number' ? pi.decimals : undefined,
     rows: (data) => (analyticsType === 'EVENT' ? data.events : data.enrollments),
     orgUnitOf: (row) => row.orgUnit,
-    aggregate(rows, period: ReportingPeriod, today, relationshipCount) {
-      const env: EvalEnv = {
-        period,
-        now: longDate(today),
-        window: eventWindow(boundaries, period),
-        relationshipCount,
-      };
-      const inPeriodRows = rows.filter((row) =>
-        inPeriod(row, boundaries, period, datesOf as DatesOf, stageChecked),
-      );
-      const candidates = agg.ranking ? rankFirstOrLast(inPeriodRows, agg.ranking) : inPeriodRows;
-      const passing = candidates.filter(
-        (row) => anyValueExists(row, items) && (!where || where.eval({ env, row }) === true),
-      );
-      if (passing.length === 0) return undefined;
-      // `rowSet.getDouble("value")`: a group whose value is NULL reads 0.
-      const value = agg.select.eval({ env, rows: passing });
-      return value === null ? 0 : Number(value);
+    aggregate(rows, period, today, relationshipCount) {
+      const { env, passing } = select(rows, period, today, relationshipCount);
+      return passing.length === 0 ? undefined : groupValue(env, passing);
     },
+    categoryColumns: (sources) => compileCategoryColumns(pi, ctx, sources, registry),
+    aggregateGroups(rows, period, today, relationshipCount, columns, grouping) {
+      const { env, passing } = select(rows, period, today, relationshipCount);
+      return groupRows(registry, columns, grouping, env, passing).map(({ cells, rows: group }) => ({
+        cells,
+        value: groupValue(env, group),
+      }));
+    },
+  };
+}
+
+/**
+ * The rows of the indicator's query in a period (before any grouping): within the boundaries, the
+ * first/last event per org unit where the aggregation type asks for it, the any-value clause and the
+ * filter.
+ */
+function selector(ctx: PiContext, built: Built, boundaries: Boundary[]) {
+  const { aggregation: agg, where, items } = built;
+  const stageChecked = ctx.dialect.cohortStageChecked;
+  return (
+    rows: readonly AnalyticsRow[],
+    period: ReportingPeriod,
+    today: Date,
+    relationshipCount: RelationshipCounter | undefined,
+  ) => {
+    const env: EvalEnv = {
+      period,
+      now: longDate(today),
+      window: eventWindow(boundaries, period),
+      relationshipCount,
+    };
+    const inPeriodRows = rows.filter((row) =>
+      inPeriod(row, boundaries, period, datesOf as DatesOf, stageChecked),
+    );
+    const candidates = agg.ranking ? rankFirstOrLast(inPeriodRows, agg.ranking) : inPeriodRows;
+    const passing = candidates.filter(
+      (row) => anyValueExists(row, items) && (!where || where.eval({ env, row }) === true),
+    );
+    return { env, passing };
   };
 }

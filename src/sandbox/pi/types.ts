@@ -101,6 +101,55 @@ export interface CompiledProgramIndicator {
     /** `ProgramData.relationshipCount`; without it every tracked entity has none. */
     relationshipCount?: RelationshipCounter,
   ): number | undefined;
+  /**
+   * Compiles the category columns of 2.42 disaggregation for this indicator (its program's data
+   * elements, its analytics type), or what DHIS2 answers when it cannot build or run them.
+   */
+  categoryColumns(
+    sources: readonly CategoryColumnSource[],
+  ): { readonly ok: true; readonly columns: CategoryColumns } | CompileFailure;
+  /**
+   * `aggregate`, then grouped as the disaggregated query groups: the rows that pass the boundaries,
+   * the filter and the any-value clause are given their cells, `grouping` keeps and groups them, and
+   * each group is aggregated (no group: no row). Throws SqlError as `aggregate` does.
+   */
+  aggregateGroups(
+    rows: readonly AnalyticsRow[],
+    period: ReportingPeriod,
+    today: Date,
+    relationshipCount: RelationshipCounter | undefined,
+    columns: CategoryColumns,
+    grouping: CategoryGrouping,
+  ): CategoryGroupValue[];
+}
+
+/**
+ * A category of 2.42 program indicator disaggregation as the query needs it: the program's category
+ * mapping for it (`ProgramCategoryMapping.optionMappings`, in their order) and whether the column is
+ * selected and grouped by (a dimension, or a combo category of a data value set) or only tested.
+ */
+export interface CategoryColumnSource {
+  readonly category: string;
+  readonly options: readonly { readonly optionId: string; readonly filter: string | null }[];
+  readonly grouped: boolean;
+}
+
+/** Category columns compiled for one indicator (`CompiledProgramIndicator.categoryColumns`). */
+export interface CategoryColumns {
+  readonly categories: readonly string[];
+}
+
+/**
+ * Given a row's cells (one per category column, in order: '' when no option filter holds, one option
+ * UID, or several run together), the cells it is grouped by, or undefined when the query's WHERE leaves
+ * it out.
+ */
+export type CategoryGrouping = (cells: readonly string[]) => readonly string[] | undefined;
+
+/** One group of a disaggregated indicator: the cells it was grouped by and its value. */
+export interface CategoryGroupValue {
+  readonly cells: readonly string[];
+  readonly value: number;
 }
 
 /**
@@ -109,25 +158,28 @@ export interface CompiledProgramIndicator {
  *   42703, 42883, 42804, 42803, 42601 → E7145), `sqlState` and PostgreSQL's message in `dbMessage`;
  * - `parse`: DHIS2 cannot build the SQL (a `ParserException`: the expression does not parse, an item
  *   not in the version's PI map, a data element missing from the metadata): 409 without errorCode, its
- *   message in `dbMessage`, `sqlState` empty; the whole request fails in every version.
+ *   message in `dbMessage`, `sqlState` empty; the whole request fails in every version;
+ * - `E7131`: PostgreSQL refuses it for a limit (class 54: 2.42.0's `concat()` of over 100 arguments).
  */
 export interface Dhis2Failure {
-  readonly code: 'E7132' | 'E7145' | 'parse';
+  readonly code: 'E7131' | 'E7132' | 'E7145' | 'parse';
   readonly sqlState: string;
   /** PostgreSQL's message (2.42+ `devMessage`, 500s before 2.38.5), or DHIS2's parser message. */
   readonly dbMessage: string;
 }
 
+export interface CompileFailure {
+  readonly ok: false;
+  readonly id: string;
+  readonly name: string;
+  readonly reason: string;
+  /** DHIS2 itself cannot run this indicator (see Dhis2Failure). Absent: a gap of the sandbox. */
+  readonly dhis2Error?: Dhis2Failure;
+}
+
 export type CompileResult =
   | { readonly ok: true; readonly indicator: CompiledProgramIndicator }
-  | {
-      readonly ok: false;
-      readonly id: string;
-      readonly name: string;
-      readonly reason: string;
-      /** DHIS2 itself cannot run this indicator (see Dhis2Failure). Absent: a gap of the sandbox. */
-      readonly dhis2Error?: Dhis2Failure;
-    };
+  | CompileFailure;
 
 /** Compiles a program indicator from its metadata; implemented in `compile.ts`. */
 export type CompileProgramIndicator = (

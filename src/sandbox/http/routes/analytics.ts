@@ -2,11 +2,12 @@ import { Hono } from 'hono';
 import { isAnalyticsJobRunning, startAnalyticsJob } from '../../analytics/analytics-job.ts';
 import { evaluateDataValueSet } from '../../analytics/data-value-set.ts';
 import { AnalyticsQueryError, AnalyticsRequestError } from '../../analytics/errors.ts';
+import { evaluateGrid } from '../../analytics/grid.ts';
 import {
   jobConfigurationReport,
   readAnalyticsJobRequest,
 } from '../../analytics/job-configuration.ts';
-import { parseDataValueSetQuery } from '../../analytics/query.ts';
+import { parseAnalyticsQuery, parseDataValueSetQuery } from '../../analytics/query.ts';
 import {
   dataValueSetCsv,
   dataValueSetJson,
@@ -77,6 +78,21 @@ export function analyticsRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
     return summary ? c.json(JSON.parse(summary)) : c.body(null, 200);
   });
 
+  // AnalyticsController.getJson: the grid of program indicator values, by dimensions and filters.
+  const grid = (c: SandboxHttpContext) => {
+    try {
+      const user = c.get('user');
+      const params = new URL(c.req.url).searchParams;
+      const query = parseAnalyticsQuery(ctx, user, params);
+      return c.json(evaluateGrid(ctx, user, query, params.get('skipMeta') === 'true'));
+    } catch (error) {
+      const message = errorMessage(error);
+      if (!message) throw error;
+      return c.json(message, message.httpStatusCode as 400);
+    }
+  };
+  app.get('/analytics', grid);
+  app.get('/analytics.json', grid);
   app.get('/analytics/dataValueSet.json', dataValueSet(ctx, 'json'));
   app.get('/analytics/dataValueSet.xml', dataValueSet(ctx, 'xml'));
   // The CSV rendering exists from 2.40 (AnalyticsController.getDataValueSetCsv).

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { SandboxContext } from '../../context.ts';
+import { categoryMappingErrors, servedForm, storedForm } from '../../metadata/category-mappings.ts';
 import {
   type FieldSpec,
   type Projector,
@@ -14,6 +15,7 @@ import {
   withAttributeFilters,
 } from '../../metadata/filter.ts';
 import { renderImportReport } from '../../metadata/import-report.ts';
+import { applyJsonPatch, type JsonPatchOperation } from '../../metadata/json-patch.ts';
 import { newUid, importMetadata as runImport } from '../../metadata/metadata-import.ts';
 import { Relations } from '../../metadata/relations.ts';
 import {
@@ -77,7 +79,37 @@ function objectReport(ctx: SandboxContext, status: number, type: string, uid: st
 
 /** A stored object as the version serves it: users in their version's shape, never a password. */
 const present = (ctx: SandboxContext, type: string, object: MetadataObject) =>
-  type === 'users' ? presentUser(ctx.version, object) : object;
+  type === 'users' ? presentUser(ctx.version, object) : servedForm(ctx, type, object);
+
+/**
+ * The body of POST, PUT and PATCH as the metadata import behind them takes it (2.36+): the version's
+ * properties only, and the program hook's refusal (`AbstractCrudController` answers a failed import
+ * with its first object report, a 409 whose status is ERROR).
+ */
+function imported(
+  ctx: SandboxContext,
+  type: string,
+  object: MetadataObject,
+): { object: MetadataObject } | { refusal: ReturnType<typeof webMessage> } {
+  const stored = storedForm(ctx.version, type, object);
+  const errorReports = type === 'programs' ? categoryMappingErrors(ctx, stored) : [];
+  if (errorReports.length === 0) return { object: stored };
+  return {
+    refusal: webMessage(
+      409,
+      'ERROR',
+      'One or more errors occurred, please see full details in import report.',
+      {
+        response: {
+          responseType: 'ObjectReport',
+          uid: stored.id,
+          klass: reportKlassOf(ctx.version, type),
+          errorReports,
+        },
+      },
+    ),
+  };
+}
 
 /** Metadata as DHIS2's generic controllers serve it: lists with fields, filters and paging; CRUD; import. */
 export function metadataRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
@@ -170,8 +202,11 @@ async function createObject(ctx: SandboxContext, type: string, c: SandboxHttpCon
   // AbstractCrudController.postJsonObject: `aclService.canCreate` before the body is read.
   if (!canCreate(c.get('user').authorities, type))
     return c.json(forbidden("You don't have the proper permissions to create this object."), 403);
-  const object = { ...((await c.req.json()) as MetadataObject) };
-  object.id ??= newUid();
+  const body = { ...((await c.req.json()) as MetadataObject) };
+  body.id ??= newUid();
+  const read = imported(ctx, type, body);
+  if ('refusal' in read) return c.json(read.refusal, 409);
+  const object = read.object;
   if (schemaOf(type).shareable && object.publicAccess === undefined && object.sharing === undefined)
     Object.assign(
       object,
@@ -208,7 +243,11 @@ async function replaceObject(ctx: SandboxContext, type: string, id: string, c: S
     return c.json(forbidden("You don't have the proper permissions to update this object."), 403);
   const body = { ...((await c.req.json()) as MetadataObject), id };
   if (type === 'users') storeUser(ctx, body);
-  else ctx.metadata.put(type, body);
+  else {
+    const read = imported(ctx, type, body);
+    if ('refusal' in read) return c.json(read.refusal, 409);
+    ctx.metadata.put(type, read.object);
+  }
   return c.json(objectReport(ctx, 200, type, id));
 }
 
@@ -223,7 +262,9 @@ async function patchObject(ctx: SandboxContext, type: string, id: string, c: San
   const patched = Array.isArray(body)
     ? applyJsonPatch(existing, body as JsonPatchOperation[])
     : { ...existing, ...(body as object) };
-  ctx.metadata.put(type, { ...patched, id });
+  const read = imported(ctx, type, { ...patched, id });
+  if ('refusal' in read) return c.json(read.refusal, 409);
+  ctx.metadata.put(type, read.object);
   return c.json(objectReport(ctx, 200, type, id));
 }
 
@@ -317,49 +358,4 @@ function listing(
       .slice((asked - 1) * pageSize, asked * pageSize)
       .map((o) => projectObject(projector, type, o, fields)),
   };
-}
-
-interface JsonPatchOperation {
-  op: 'add' | 'replace' | 'remove';
-  path: string;
-  value?: unknown;
-}
-
-/**
- * RFC 6902 as DHIS2's `JsonPatchManager` applies it (2.37+): an array index removes or inserts that
- * element (the array shrinks or grows), `-` appends, and a path that leads nowhere does nothing.
- */
-function applyJsonPatch(
-  object: MetadataObject,
-  operations: readonly JsonPatchOperation[],
-): MetadataObject {
-  const copy = structuredClone(object) as Record<string, unknown>;
-  for (const operation of operations) {
-    const keys = operation.path
-      .split('/')
-      .slice(1)
-      .map((key) => key.replaceAll('~1', '/').replaceAll('~0', '~'));
-    const last = keys.pop();
-    if (last === undefined) continue;
-    let target: unknown = copy;
-    for (const key of keys) {
-      const container = target as Record<string, unknown>;
-      if (operation.op === 'add' && container[key] === undefined) container[key] = {};
-      target = container[key];
-      if (typeof target !== 'object' || target === null) break;
-    }
-    if (typeof target !== 'object' || target === null) continue;
-    if (Array.isArray(target)) {
-      const index = last === '-' ? target.length : Number(last);
-      if (!Number.isInteger(index) || index < 0 || index > target.length) continue;
-      if (operation.op === 'remove') target.splice(index, 1);
-      else if (operation.op === 'add') target.splice(index, 0, operation.value);
-      else if (index < target.length) target[index] = operation.value;
-      continue;
-    }
-    const container = target as Record<string, unknown>;
-    if (operation.op === 'remove') delete container[last];
-    else container[last] = operation.value;
-  }
-  return copy as MetadataObject;
 }

@@ -49,6 +49,11 @@ export interface PiDialect {
   readonly relationshipCountFromResourceTable: boolean;
   /** `PS_EVENTDATE:` cohort boundaries look for an event of that stage only from 2.43. */
   readonly cohortStageChecked: boolean;
+  /**
+   * `PostgreSqlBuilder.concat` for the category columns of disaggregation: `concat(…)` in 2.42.0,
+   * `(… || …)` from 2.42.1 (DHIS2-19663, commit 7bf364efaf7).
+   */
+  readonly categoryColumnConcat: boolean;
   /** The PI item map (`DefaultProgramIndicatorService.PROGRAM_INDICATOR_ITEMS`, `ExpressionMapBuilder`). */
   readonly items: ReadonlySet<string>;
   /** Program variables of `ProgramVariableItem.PROGRAM_VARIABLES`. */
@@ -197,6 +202,7 @@ export function piDialect(version: PiVersion): PiDialect {
         : 'pistatus',
     relationshipCountFromResourceTable: atLeast(v, 42),
     cohortStageChecked: atLeast(v, 43),
+    categoryColumnConcat: v.minor === 42 && v.patch === 0,
     items,
     variables,
   };
