@@ -4,16 +4,14 @@ import { getSystemInfo } from '../dhis2/system.ts';
 import type { JobContext } from '../jobs/context.ts';
 import { analyticsAge } from '../jobs/resolve-job.ts';
 import { validateLive } from '../jobs/validate-live.ts';
-import type { RunRecord, T2aStore } from '../store/types.ts';
-import type { JobState, RunSummary } from './api-types.ts';
-import type { LiveRuns } from './live-runs.ts';
+import type { T2aStore } from '../store/types.ts';
+import type { JobState } from './api-types.ts';
 import { Remembered } from './remembered.ts';
+import type { RunViews } from './run-views.ts';
 
 const ANALYTICS_MS = 60_000;
 const CHECKING = { checking: true } as const;
 
-/** A run as lists show it: the report stays in the history until the run's own page asks for it. */
-export const summaryOf = ({ report: _report, ...summary }: RunRecord): RunSummary => summary;
 const VALIDATION_MS = 5 * 60_000;
 
 /** What the Jobs page shows, gathered from the store, the sources and the live runs. */
@@ -23,7 +21,7 @@ export class JobStates {
 
   constructor(
     private readonly ctx: JobContext & { readonly store: T2aStore },
-    private readonly live: LiveRuns,
+    private readonly views: RunViews,
   ) {}
 
   /** A mapping was written: the job's validation is read again. */
@@ -37,7 +35,10 @@ export class JobStates {
 
   private async of(job: JobConfig): Promise<JobState> {
     const timeZone = this.ctx.config.config.serve.timeZone;
-    const [lastRun] = await this.ctx.store.runs({ job: job.name, last: 1 });
+    const [[lastRun], running] = await Promise.all([
+      this.views.summaries(await this.ctx.store.runs({ job: job.name, last: 1 }), false),
+      this.views.runningNow(job.name),
+    ]);
     return {
       name: job.name,
       source: job.source,
@@ -47,10 +48,10 @@ export class JobStates {
         ? new Cron(job.schedule, { timezone: timeZone, paused: true }).nextRun()?.toISOString()
         : undefined,
       timeZone,
-      lastRun: lastRun && summaryOf(lastRun),
+      lastRun,
       analytics: this.analytics.peek(job.name, () => this.analyticsOf(job)) ?? CHECKING,
       validation: this.validations.peek(job.name, () => this.validationOf(job)) ?? CHECKING,
-      running: this.live.runningFor(job.name),
+      running,
     };
   }
 

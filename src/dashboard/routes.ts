@@ -1,6 +1,4 @@
-import type { Context, Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
-import { isT2aError } from '../core/errors.ts';
+import type { Hono } from 'hono';
 import { mappingFromCsv, mappingToCsv } from '../core/mapping-table.ts';
 import {
   type CompareOutcome,
@@ -10,107 +8,38 @@ import {
 } from '../jobs/compare.ts';
 import { applyMapping, exportMapping } from '../jobs/mapping.ts';
 import { findJob, resolveJob } from '../jobs/resolve-job.ts';
-import { restoreRun } from '../jobs/restore.ts';
 import { validateLive } from '../jobs/validate-live.ts';
-import type {
-  MappingState,
-  MappingUpload,
-  Outcome,
-  RestoreAnswer,
-  RunDetail,
-  RunSummary,
-  TransitionState,
-} from './api-types.ts';
-import { summaryOf } from './job-states.ts';
+import type { MappingState, MappingUpload, Outcome, TransitionState } from './api-types.ts';
+import { periodNames } from './names.ts';
 import type { DashboardParts } from './parts.ts';
 import { Remembered } from './remembered.ts';
+import { failure, runRoutes, userOf } from './run-routes.ts';
 import type { DashboardEnv } from './security.ts';
 
 type App = Hono<DashboardEnv>;
-const RUNS_SHOWN = 200;
-
-const failure = (error: unknown) => ({
-  ok: false as const,
-  error: (error as Error).message,
-  fix: isT2aError(error) ? error.fix : undefined,
-});
-
-const userOf = (c: Context<DashboardEnv>) => c.get('session').user;
 
 function jobRoutes(app: App, parts: DashboardParts): void {
   app.get('/api/jobs', async (c) => c.json(await parts.states.all()));
   app.post('/api/jobs/:job/run', async (c) => {
     const job = findJob(parts.ctx, c.req.param('job')).name;
     const { dryRun } = (await c.req.json().catch(() => ({}))) as { dryRun?: unknown };
-    const user = userOf(c) ?? '';
-    const id = parts.live.start(job, { dryRun: dryRun === true, user });
+    // The page disables its buttons while a run goes; a second tab or a late click is answered here,
+    // rather than recorded as a run that did not start.
+    const running = await parts.views.runningNow(job);
+    if (running)
+      return c.json(
+        {
+          error: `Job "${job}" is already running (run ${running.id}, started by ${running.startedBy}): wait for it to finish${running.cancellable ? ', or cancel it' : ''}.`,
+        },
+        409,
+      );
+    const user = userOf(c);
+    const id = await parts.live.start(job, { dryRun: dryRun === true, user });
     parts.ctx.logger.info(
       { job, runId: id, user, dryRun: dryRun === true },
       'run started from the dashboard',
     );
     return c.json({ runId: id });
-  });
-}
-
-function runRoutes(app: App, parts: DashboardParts): void {
-  const { store } = parts.ctx;
-  app.get('/api/runs', async (c) => {
-    const job = c.req.query('job') || undefined;
-    const status = c.req.query('status') || undefined;
-    const runs: RunSummary[] = (await store.runs({ job, last: status ? undefined : RUNS_SHOWN }))
-      .filter((run) => !status || run.status === status)
-      .slice(0, RUNS_SHOWN)
-      .map(summaryOf);
-    return c.json(runs);
-  });
-  app.get('/api/runs/:id', async (c) => {
-    const id = c.req.param('id');
-    const run = await store.run(id);
-    const live = parts.live.get(id);
-    if (!run && !live) return c.json({ error: `No run "${id}" in the history.` }, 404);
-    const detail: RunDetail = { run, live, deletions: run ? await store.ledger.deletions(id) : [] };
-    return c.json(detail);
-  });
-  app.get('/api/runs/:id/events', (c) => {
-    const id = c.req.param('id');
-    return streamSSE(c, async (stream) => {
-      const live = parts.live.get(id);
-      if (!live || live.finished) {
-        await stream.writeSSE({
-          event: 'finished',
-          data: JSON.stringify({ outcome: live?.finished ?? 'unknown' }),
-        });
-        return;
-      }
-      await new Promise<void>((resolve) => {
-        const stop = parts.live.watch(id, (event) => {
-          // A page that went away is heard as an abort; a write that fails means the same.
-          stream
-            .writeSSE({ event: event.type, data: JSON.stringify(event) })
-            .catch(() => stream.abort());
-          if (event.type === 'finished') resolve();
-        });
-        stream.onAbort(() => {
-          stop();
-          resolve();
-        });
-      });
-    });
-  });
-  app.post('/api/runs/:id/restore', async (c) => {
-    const id = c.req.param('id');
-    let answer: RestoreAnswer;
-    try {
-      const result = await restoreRun(parts.ctx, id, false);
-      parts.ctx.logger.info(
-        { runId: id, user: userOf(c), values: result.values },
-        'restored from the dashboard',
-      );
-      answer = { ok: true, result };
-    } catch (error) {
-      answer = failure(error);
-    }
-    return c.json(answer);
   });
 }
 
@@ -156,7 +85,7 @@ function mappingRoutes(app: App, parts: DashboardParts): void {
   });
 }
 
-function transitionState(outcome: CompareOutcome): TransitionState {
+function transitionState(outcome: CompareOutcome, calendar: string | undefined): TransitionState {
   const { comparison, names, job } = outcome;
   return {
     periods: outcome.periods,
@@ -167,6 +96,10 @@ function transitionState(outcome: CompareOutcome): TransitionState {
     tolerance: job.compare.tolerance,
     agreeFor: job.compare.agreeFor,
     ownValuesLeftOut: outcome.ownValuesLeftOut,
+    shadowSuffix: job.shadow?.suffix,
+    manualValues: comparison.rows.filter((row) => row.manual !== undefined).length,
+    trackerValues: comparison.rows.filter((row) => row.tracker !== undefined).length,
+    periodNames: periodNames(outcome.periods, calendar),
   };
 }
 
@@ -182,7 +115,8 @@ function transitionRoutes(app: App, parts: DashboardParts): void {
     const job = findJob(parts.ctx, c.req.param('job')).name;
     let answer: Outcome<{ state: TransitionState }>;
     try {
-      answer = { ok: true, state: transitionState(await compare(job)) };
+      const [outcome, naming] = await Promise.all([compare(job), parts.names.of(job)]);
+      answer = { ok: true, state: transitionState(outcome, naming.calendar) };
     } catch (error) {
       answer = failure(error);
     }

@@ -76,29 +76,63 @@ export function csrfMatches(session: Session, given: string | undefined): boolea
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** How long a user name stays locked out after five failed logins (README "The dashboard"). */
+export const LOCKOUT_MINUTES = 15;
+const MINUTE = 60_000;
+
 /**
- * Failed logins per user name: after five in fifteen minutes the name is refused for fifteen minutes,
- * so a password cannot be guessed through the form.
+ * Failed logins per user name: the fifth in fifteen minutes locks the name out for LOCKOUT_MINUTES, so a
+ * password cannot be guessed through the form. A lock-out ends by itself, and a logged-in administrator
+ * can clear it at once from the Jobs page (a colleague who mistyped need not wait, nor serve restart).
  */
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
+  private readonly locked = new Map<string, number>();
 
   constructor(
     private readonly now: () => number = Date.now,
     private readonly limit = 5,
-    private readonly windowMs = 15 * 60_000,
+    private readonly windowMs = 15 * MINUTE,
+    private readonly lockMs = LOCKOUT_MINUTES * MINUTE,
   ) {}
 
+  /** When the user name's lock-out ends, or undefined when it may log in. */
+  lockedUntil(username: string): number | undefined {
+    const until = this.locked.get(username);
+    if (until !== undefined && until <= this.now()) this.locked.delete(username);
+    return this.locked.get(username);
+  }
+
   blocked(username: string): boolean {
-    return this.recent(username).length >= this.limit;
+    return this.lockedUntil(username) !== undefined;
   }
 
   failed(username: string): void {
-    this.failures.set(username, [...this.recent(username), this.now()]);
+    const recent = [...this.recent(username), this.now()];
+    if (recent.length < this.limit) {
+      this.failures.set(username, recent);
+      return;
+    }
+    this.failures.delete(username);
+    this.locked.set(username, this.now() + this.lockMs);
   }
 
   succeeded(username: string): void {
     this.failures.delete(username);
+  }
+
+  /** The user names locked out now, each with the moment its lock-out ends. */
+  lockedOut(): { readonly username: string; readonly until: number }[] {
+    return [...this.locked.keys()].flatMap((username) => {
+      const until = this.lockedUntil(username);
+      return until === undefined ? [] : [{ username, until }];
+    });
+  }
+
+  /** Ends a lock-out before its time; false when the name was not locked out. */
+  clear(username: string): boolean {
+    this.failures.delete(username);
+    return this.locked.delete(username);
   }
 
   private recent(username: string): number[] {

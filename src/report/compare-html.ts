@@ -42,7 +42,8 @@ function largest(rows: readonly ComparisonRow[], names: ReadonlyMap<string, stri
     (row) =>
       `<tr><td>${escapeHtml(names.get(row.orgUnit) ?? row.orgUnit)}</td><td>${escapeHtml(row.period)}</td><td>${escapeHtml(row.dataElement)}${row.categoryOptionCombo ? ` / ${escapeHtml(row.categoryOptionCombo)}` : ''}</td><td class="n">${number(row.manual)}</td><td class="n">${number(row.tracker)}</td><td class="n">${number(row.difference)}</td><td class="n">${percent(row.relative)}</td><td>${row.status}</td></tr>`,
   );
-  return `<table><thead><tr><th>Org unit</th><th>Period</th><th>Data element</th><th>Manual</th><th>Tracker</th><th>Difference</th><th>Relative</th><th></th></tr></thead><tbody>${cells.join('')}</tbody></table>`;
+  // Eight columns are wider than a phone: the table scrolls inside its box, the page does not.
+  return `<div class="scroll"><table><thead><tr><th>Org unit</th><th>Period</th><th>Data element</th><th class="n">Manual</th><th class="n">Tracker</th><th class="n">Difference</th><th class="n">Relative</th><th></th></tr></thead><tbody>${cells.join('')}</tbody></table></div>`;
 }
 
 /**
@@ -89,7 +90,9 @@ h1{font-size:22px;color:#0d47a1}h2{font-size:17px;margin-top:28px}
 .summary{background:#fff;border-left:4px solid #1565c0;padding:12px 16px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px}
 .card{background:#fff;padding:8px;border:1px solid #e0e5ec}
-table{border-collapse:collapse;background:#fff;width:100%;font-size:13px}th,td{border-bottom:1px solid #e0e5ec;padding:4px 8px;text-align:left}.n{text-align:right}
+table{border-collapse:collapse;background:#fff;width:100%;font-size:13px}th,td{border-bottom:1px solid #e0e5ec;padding:4px 8px;text-align:left}th.n,.n{text-align:right}
+.scroll{overflow-x:auto;max-width:100%}canvas{max-width:100%}
+@media (max-width:480px){body{margin:8px}.grid{grid-template-columns:1fr}}
 </style></head><body>
 <h1>Tracker against manual reporting — job ${escapeHtml(context.job)}</h1>
 <p>Generated ${escapeHtml(context.generatedAt)} by t2a.</p>

@@ -80,16 +80,44 @@ describe('dashboard sessions', () => {
     expect(csrfMatches(session, `${session.csrf}x`)).toBe(false);
   });
 
-  it('refuses a user name for 15 minutes after five failed logins in 15 minutes', () => {
+  it('locks a user name out for 15 minutes after five failed logins in 15 minutes, then lets it in', () => {
     let now = 0;
     const throttle = new LoginThrottle(() => now);
     for (let i = 0; i < 4; i++) throttle.failed('admin');
     expect(throttle.blocked('admin')).toBe(false);
+    now = 60_000;
     throttle.failed('admin');
     expect(throttle.blocked('admin')).toBe(true);
     expect(throttle.blocked('other')).toBe(false);
-    now = 15 * 60_000 + 1;
+    expect(throttle.lockedOut()).toEqual([{ username: 'admin', until: 16 * 60_000 }]);
+    now = 16 * 60_000 - 1;
+    expect(throttle.blocked('admin')).toBe(true);
+    now = 16 * 60_000;
     expect(throttle.blocked('admin')).toBe(false);
+    expect(throttle.lockedOut()).toEqual([]);
+    // The failures before the lock-out do not count again: one more wrong password is one.
+    throttle.failed('admin');
+    expect(throttle.blocked('admin')).toBe(false);
+  });
+
+  it('forgets failures older than 15 minutes', () => {
+    let now = 0;
+    const throttle = new LoginThrottle(() => now);
+    for (let i = 0; i < 4; i++) throttle.failed('admin');
+    now = 15 * 60_000 + 1;
+    throttle.failed('admin');
+    expect(throttle.blocked('admin')).toBe(false);
+  });
+
+  it('ends a lock-out at once when an administrator clears it, and counts failures from zero', () => {
+    const throttle = new LoginThrottle(() => 0);
+    for (let i = 0; i < 5; i++) throttle.failed('data-clerk');
+    expect(throttle.blocked('data-clerk')).toBe(true);
+    expect(throttle.clear('data-clerk')).toBe(true);
+    expect(throttle.blocked('data-clerk')).toBe(false);
+    expect(throttle.clear('data-clerk')).toBe(false);
+    for (let i = 0; i < 4; i++) throttle.failed('data-clerk');
+    expect(throttle.blocked('data-clerk')).toBe(false);
   });
 
   it('returns after login only to a path of the dashboard itself', () => {

@@ -1,15 +1,17 @@
-import { Button, CssReset, colors, spacers, Tab, TabBar } from '@dhis2/ui';
-import { useEffect, useState } from 'react';
+import { Button, CssReset, colors, spacers } from '@dhis2/ui';
+import { type MouseEvent, useEffect, useState } from 'react';
 import type { SessionInfo } from '../api-types.ts';
 import { session as askSession, postJson, setCsrf } from './api.ts';
 import { JobsPage } from './pages/jobs.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { MappingPage } from './pages/mapping.tsx';
+import { NotFoundPage } from './pages/not-found.tsx';
 import { RunPage } from './pages/run.tsx';
 import { RunsPage } from './pages/runs.tsx';
 import { TransitionPage } from './pages/transition.tsx';
 import { Failure } from './parts.tsx';
 import { navigate, useLocation } from './router.ts';
+import { setSessionWords } from './words.ts';
 
 const SECTIONS = [
   ['jobs', 'Jobs'],
@@ -32,10 +34,11 @@ function Header({
     <header
       style={{
         display: 'flex',
+        flexWrap: 'wrap',
         alignItems: 'center',
-        gap: spacers.dp16,
-        height: 48,
-        padding: `0 ${spacers.dp16}`,
+        gap: `${spacers.dp4} ${spacers.dp16}`,
+        minHeight: 48,
+        padding: `${spacers.dp4} ${spacers.dp16}`,
         background: HEADER_BAR,
         color: colors.white,
       }}
@@ -53,7 +56,7 @@ function Header({
         >
           t2a
         </span>
-        Tracker to aggregate
+        <span className="t2a-subtitle">Tracker to aggregate</span>
       </a>
       <span style={{ color: colors.blue100, fontSize: 13 }}>{session.instance}</span>
       {session.user && (
@@ -75,16 +78,55 @@ const TITLES: Record<string, string> = {
   runs: 'Runs',
   mapping: 'Mapping',
   transition: 'Transition',
-  login: 'Log in',
 };
 
+/** The section an address shows: '' is the Jobs page; undefined for an address that is no page. */
+function sectionOf(url: URL): { section: string; id?: string } | undefined {
+  const [, first = '', id, ...rest] = url.pathname.replace(/\/$/, '').split('/');
+  if (rest.length > 0 || (id && first !== 'runs')) return undefined;
+  // The login page of a visitor who is logged in already is the Jobs page.
+  if (first === '' || first === 'login') return { section: 'jobs' };
+  return Object.hasOwn(TITLES, first)
+    ? { section: first, ...(id ? { id: decodeURIComponent(id) } : {}) }
+    : undefined;
+}
+
 function Page({ url }: { readonly url: URL }) {
-  const [, section, id] = url.pathname.split('/');
-  if (section === 'runs' && id) return <RunPage id={decodeURIComponent(id)} />;
-  if (section === 'runs') return <RunsPage url={url} />;
-  if (section === 'mapping') return <MappingPage url={url} />;
-  if (section === 'transition') return <TransitionPage url={url} />;
+  const where = sectionOf(url);
+  if (!where) return <NotFoundPage url={url} />;
+  if (where.section === 'runs' && where.id) return <RunPage id={where.id} />;
+  if (where.section === 'runs') return <RunsPage url={url} />;
+  if (where.section === 'mapping') return <MappingPage url={url} />;
+  if (where.section === 'transition') return <TransitionPage url={url} />;
   return <JobsPage />;
+}
+
+/**
+ * The four sections as links styled as DHIS2's tab bar: each is reached with Tab and opened with Enter,
+ * as any link (they are addresses, not panels of one page), and the current one says so to screen
+ * readers (aria-current). A plain click stays in the page; a middle or modified click opens a new tab.
+ */
+function SectionTabs({ current }: { readonly current: string | undefined }) {
+  const follow = (event: MouseEvent<HTMLAnchorElement>, path: string) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
+      return;
+    event.preventDefault();
+    navigate(path);
+  };
+  return (
+    <nav aria-label="Sections" className="t2a-tabs" data-test="sections">
+      {SECTIONS.map(([path, label]) => (
+        <a
+          key={path}
+          href={`/${path}`}
+          aria-current={current === path ? 'page' : undefined}
+          onClick={(event) => follow(event, `/${path}`)}
+        >
+          {label}
+        </a>
+      ))}
+    </nav>
+  );
 }
 
 /** The dashboard: the header bar, the four sections as tabs, and the page of the address. */
@@ -96,14 +138,18 @@ export function App() {
     askSession().then(
       (info) => {
         setCsrf(info.csrf);
+        setSessionWords(info);
         setSession(info);
       },
       (failure: Error) => setError(failure.message),
     );
   }, []);
-  const [, rawSection, id] = url.pathname.split('/');
-  const section = rawSection && rawSection in TITLES ? rawSection : 'jobs';
-  const title = section === 'runs' && id ? `Run ${decodeURIComponent(id)}` : TITLES[section];
+  const where = sectionOf(url);
+  const title = !where
+    ? 'Page not found'
+    : where.section === 'runs' && where.id
+      ? `Run ${where.id}`
+      : TITLES[where.section];
   useEffect(() => {
     document.title = `${title} · t2a`;
   }, [title]);
@@ -123,19 +169,12 @@ export function App() {
         }}
       >
         <Header session={session} onLogout={logout} />
-        {loggedIn && (
-          <nav aria-label="Sections" style={{ background: colors.white }}>
-            <TabBar>
-              {SECTIONS.map(([path, label]) => (
-                <Tab key={path} selected={section === path} onClick={() => navigate(`/${path}`)}>
-                  {label}
-                </Tab>
-              ))}
-            </TabBar>
-          </nav>
-        )}
-        <main style={{ maxWidth: 1280, margin: '0 auto', padding: spacers.dp24 }}>
-          <h1 style={{ fontSize: 22, fontWeight: 500, margin: `0 0 ${spacers.dp16}` }}>
+        {loggedIn && <SectionTabs current={where?.section} />}
+        <main className="t2a-main">
+          <h1
+            className="t2a-wrap"
+            style={{ fontSize: 22, fontWeight: 500, margin: `0 0 ${spacers.dp16}` }}
+          >
             {loggedIn ? title : 'Log in'}
           </h1>
           {loggedIn ? (

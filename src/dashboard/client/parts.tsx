@@ -14,29 +14,42 @@ import {
 } from '@dhis2/ui';
 import type { CSSProperties, ReactNode } from 'react';
 import type { Issue } from '../../core/issues.ts';
-import type { RunRecord } from '../../store/types.ts';
+import type { RunStatus } from '../../core/vocabulary.ts';
 import type { JobState } from '../api-types.ts';
 import { getJson } from './api.ts';
 import { navigate, useAnswer } from './router.ts';
+import { statusMeaning } from './words.ts';
 
-/** A run's status as DHIS2 apps show one: a coloured tag with words, never colour alone. */
-export function StatusTag({ status }: { readonly status: RunRecord['status'] | 'starting' }) {
+/** Statuses that leave values missing; refused and busy runs did not start, which is no failure. */
+const TROUBLED: ReadonlySet<string> = new Set(['failed', 'incomplete', 'empty']);
+
+/**
+ * A run's status as DHIS2 apps show one: a coloured tag with the word of src/core/vocabulary.ts, never
+ * colour alone, and what the word means on hover.
+ */
+export function StatusTag({
+  status,
+  why,
+}: {
+  readonly status: RunStatus | 'starting';
+  /** Why the run is shown with this status where the history says another (a dead run). */
+  readonly why?: string | undefined;
+}) {
+  const meaning = status === 'starting' ? 'starting' : statusMeaning(status);
   return (
-    <Tag
-      dataTest="run-status"
-      positive={status === 'success'}
-      negative={status === 'failed' || status === 'abandoned'}
-      neutral={status === 'running' || status === 'starting'}
-      bold
-    >
-      {status}
-    </Tag>
+    <span title={why ? `${meaning}: ${why}` : meaning}>
+      <Tag
+        dataTest="run-status"
+        positive={status === 'success'}
+        negative={TROUBLED.has(status)}
+        neutral={status === 'running' || status === 'starting' || status === 'abandoned'}
+        bold
+      >
+        {status}
+      </Tag>
+    </span>
   );
 }
-
-/** A moment as an administrator reads it: the date and the time to the second, in UTC. */
-export const when = (iso: string | undefined): string =>
-  iso ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : '—';
 
 export const duration = (ms: number): string =>
   ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -64,29 +77,43 @@ export function Section({
   );
 }
 
-/** A table of @dhis2/ui with a label for screen readers; numeric columns right-aligned. */
+/**
+ * A table of @dhis2/ui with a label for screen readers; numeric columns right-aligned, headings too. On
+ * a narrow screen the table scrolls inside its own box (which the keyboard can reach), not the page.
+ */
 export function Table({
   label,
   headers,
   rows,
   numeric = [],
   dataTest,
+  wrap = false,
 }: {
   readonly label: string;
   readonly headers: readonly string[];
   readonly rows: readonly (readonly ReactNode[])[];
   readonly numeric?: readonly number[];
   readonly dataTest?: string;
+  /** Cells of prose (findings) wrap; others keep to one line and the table scrolls in its box. */
+  readonly wrap?: boolean;
 }) {
   return (
-    <section aria-label={label} style={{ margin: `${spacers.dp8} 0 ${spacers.dp16}` }}>
-      <DataTable dataTest={dataTest ?? 'table'}>
+    <section
+      aria-label={label}
+      className="t2a-scroll"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls must be reachable by keyboard (WCAG 2.1.1)
+      tabIndex={0}
+      data-test="table-scroll"
+      style={{ margin: `${spacers.dp8} 0 ${spacers.dp16}` }}
+    >
+      <DataTable dataTest={dataTest ?? 'table'} className={wrap ? '' : 't2a-nowrap'}>
         <DataTableHead>
           <DataTableRow>
             {headers.map((header, index) => (
               <DataTableColumnHeader
                 key={header}
                 align={numeric.includes(index) ? 'right' : 'left'}
+                className={numeric.includes(index) ? 't2a-numeric' : ''}
               >
                 {header}
               </DataTableColumnHeader>
@@ -111,19 +138,25 @@ export function Table({
   );
 }
 
-/** Why values did not arrive: one notice per cause, the objects named and the fix beside them. */
+/**
+ * Why values did not arrive: one notice per cause, the objects named and the fix beside them. Values the
+ * target refused carry DHIS2's own messages ("DHIS2: …", core/issues.ts); the others t2a withheld.
+ */
 export function IssueCard({ issue }: { readonly issue: Issue }) {
   const refused = issue.messages.some((message) => message.startsWith('DHIS2:'));
   return (
     <div style={{ marginBottom: spacers.dp12 }} data-test="issue">
-      <NoticeBox warning={!refused} error={refused} title={`${issue.title}: ${issue.count}`}>
+      <NoticeBox
+        warning={!refused}
+        error={refused}
+        title={`${issue.title}: ${issue.count} value(s)`}
+      >
         <Tag negative={refused} bold>
-          {refused ? 'refused by DHIS2' : 'withheld by t2a'}
+          {refused ? 'refused by the target' : 'withheld by t2a'}
         </Tag>
         {issue.objects.length > 0 && (
-          <p data-test="issue-objects">
+          <p data-test="issue-objects" className="t2a-wrap">
             {issue.objects.join('; ')}
-            {issue.count > issue.objects.length ? ' …' : ''}
           </p>
         )}
         {issue.messages.map((message) => (
@@ -166,7 +199,7 @@ export function JobChooser({
   readonly path: string;
 }) {
   return (
-    <div style={{ width: 260, marginBottom: spacers.dp16 }}>
+    <div style={{ width: 260, maxWidth: '100%', marginBottom: spacers.dp16 }}>
       <SimpleSingleSelectField
         label="Job"
         name="job"

@@ -2,8 +2,11 @@ import { Button, ButtonStrip, colors, spacers, Tag } from '@dhis2/ui';
 import { useEffect, useState } from 'react';
 import type { JobState } from '../../api-types.ts';
 import { getJson, postJson } from '../api.ts';
-import { card, Failure, StatusTag, when } from '../parts.tsx';
+import { CancelButton } from '../cancel.tsx';
+import { card, Failure, StatusTag } from '../parts.tsx';
 import { navigate, useAnswer } from '../router.ts';
+import { when } from '../words.ts';
+import { LockOuts } from './lock-outs.tsx';
 
 function analytics(state: JobState): { text: string; problem: boolean } {
   const a = state.analytics;
@@ -61,7 +64,7 @@ function JobFacts({ state }: { readonly state: JobState }) {
       last ? (
         <span key="last">
           <StatusTag status={last.status} /> <a href={`/runs/${last.id}`}>{when(last.startedAt)}</a>
-          {last.dryRun ? ' (dry run)' : ''}
+          {last.dryRun ? ' (dry run)' : ''} · started by {last.startedBy}
         </span>
       ) : (
         'never'
@@ -77,9 +80,10 @@ function JobFacts({ state }: { readonly state: JobState }) {
   ];
   return (
     <dl
+      className="t2a-wrap"
       style={{
         display: 'grid',
-        gridTemplateColumns: 'max-content 1fr',
+        gridTemplateColumns: 'max-content minmax(0, 1fr)',
         gap: `${spacers.dp4} ${spacers.dp16}`,
         margin: `0 0 ${spacers.dp16}`,
       }}
@@ -96,7 +100,25 @@ function JobFacts({ state }: { readonly state: JobState }) {
   );
 }
 
-function JobCard({ state }: { readonly state: JobState }) {
+/** The run going on: who started it, the way to watch it, and its Cancel when it was started here. */
+function Running({ state, onChange }: { readonly state: JobState; readonly onChange: () => void }) {
+  const running = state.running;
+  if (!running) return null;
+  return (
+    <div role="status" style={{ marginBottom: spacers.dp12 }} data-test="job-running">
+      <p style={{ margin: `0 0 ${spacers.dp8}` }}>
+        A run is going on, started by {running.startedBy}:{' '}
+        <a href={`/runs/${running.id}`}>watch it</a>.{' '}
+        {running.cancellable
+          ? 'Run now and Dry run wait until it is over.'
+          : 'It runs in another process (the scheduler or the command line): it stops there.'}
+      </p>
+      {running.cancellable && <CancelButton runId={running.id} onCancelled={onChange} />}
+    </div>
+  );
+}
+
+function JobCard({ state, onChange }: { readonly state: JobState; readonly onChange: () => void }) {
   const [error, setError] = useState<string>();
   const [starting, setStarting] = useState(false);
   const start = async (dryRun: boolean) => {
@@ -110,8 +132,11 @@ function JobCard({ state }: { readonly state: JobState }) {
     } catch (failure) {
       setError((failure as Error).message);
       setStarting(false);
+      onChange();
     }
   };
+  // One run of a job at a time: the buttons wait while one goes (here or in another process).
+  const busy = starting || state.running !== undefined;
   return (
     <section style={card} aria-labelledby={`job-${state.name}`} data-test="job-card">
       <h2 id={`job-${state.name}`} style={{ fontSize: 18, fontWeight: 500, marginTop: 0 }}>
@@ -119,18 +144,15 @@ function JobCard({ state }: { readonly state: JobState }) {
       </h2>
       <JobFacts state={state} />
       {error && <Failure title="The run did not start" error={error} />}
-      {state.running ? (
-        <a href={`/runs/${state.running}`}>A run is going on: watch it</a>
-      ) : (
-        <ButtonStrip>
-          <Button onClick={() => start(true)} disabled={starting}>
-            Dry run
-          </Button>
-          <Button primary onClick={() => start(false)} disabled={starting}>
-            Run now
-          </Button>
-        </ButtonStrip>
-      )}
+      <Running state={state} onChange={onChange} />
+      <ButtonStrip>
+        <Button onClick={() => start(true)} disabled={busy}>
+          Dry run
+        </Button>
+        <Button primary onClick={() => start(false)} disabled={busy}>
+          Run now
+        </Button>
+      </ButtonStrip>
     </section>
   );
 }
@@ -138,28 +160,32 @@ function JobCard({ state }: { readonly state: JobState }) {
 /** Every job of the configuration, with what an administrator checks first and the two buttons. */
 export function JobsPage() {
   const jobs = useAnswer(() => getJson<JobState[]>('/api/jobs'), []);
-  // Asked again while a server has yet to answer, and every half minute for the last runs.
-  const checking = (jobs.value ?? []).some(
-    (job) => 'checking' in job.analytics || 'checking' in job.validation,
+  // Asked again while a server has yet to answer or a run goes, and every half minute for the last runs.
+  const soon = (jobs.value ?? []).some(
+    (job) =>
+      'checking' in job.analytics || 'checking' in job.validation || job.running !== undefined,
   );
   const { reload } = jobs;
   useEffect(() => {
-    const timer = window.setInterval(reload, checking ? 1000 : 30_000);
+    const timer = window.setInterval(reload, soon ? 1000 : 30_000);
     return () => window.clearInterval(timer);
-  }, [checking, reload]);
+  }, [soon, reload]);
   if (jobs.error) return <Failure title="The jobs could not be read" error={jobs.error} />;
   if (!jobs.value) return <p>Reading the jobs…</p>;
   return (
-    <div
-      style={{
-        display: 'grid',
-        gridTemplateColumns: 'repeat(auto-fill, minmax(420px, 1fr))',
-        gap: spacers.dp16,
-      }}
-    >
-      {jobs.value.map((job) => (
-        <JobCard key={job.name} state={job} />
-      ))}
-    </div>
+    <>
+      <LockOuts />
+      <div
+        style={{
+          display: 'grid',
+          gridTemplateColumns: 'repeat(auto-fill, minmax(min(420px, 100%), 1fr))',
+          gap: spacers.dp16,
+        }}
+      >
+        {jobs.value.map((job) => (
+          <JobCard key={job.name} state={job} onChange={reload} />
+        ))}
+      </div>
+    </>
   );
 }

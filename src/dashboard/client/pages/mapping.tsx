@@ -155,8 +155,8 @@ export function MappingPage({ url }: { readonly url: URL }) {
   }
   const coded = (code: string, name: string) =>
     code ? (
-      <span>
-        <code>{code}</code> {name}
+      <span title={code}>
+        {name || code} <code>{code}</code>
       </span>
     ) : (
       <em>—</em>
@@ -175,6 +175,7 @@ export function MappingPage({ url }: { readonly url: URL }) {
         <Table
           label={`${mapping.value.rows.length} program indicator(s) of job ${job}`}
           dataTest="mapping"
+          wrap
           headers={[
             'Program indicator',
             'Data element',
@@ -184,7 +185,7 @@ export function MappingPage({ url }: { readonly url: URL }) {
           ]}
           rows={mapping.value.rows.map((row) => [
             <span key="indicator">
-              {row.programIndicatorName}
+              <span title={row.programIndicator}>{row.programIndicatorName}</span>
               <br />
               <small>
                 <code>{row.programIndicator}</code>

@@ -1,175 +1,13 @@
 import { Button, colors, LinearLoader, NoticeBox, spacers, Tag } from '@dhis2/ui';
 import { useEffect, useState } from 'react';
-import type { JobReport, TargetReport } from '../../../core/report.ts';
 import type { RestoreAnswer, RunDetail } from '../../api-types.ts';
 import { getJson, postJson } from '../api.ts';
-import {
-  duration,
-  Failure,
-  failureText,
-  IssueCard,
-  Section,
-  StatusTag,
-  Table,
-  when,
-} from '../parts.tsx';
+import { CancelButton } from '../cancel.tsx';
+import { Named, periodLabel } from '../names.tsx';
+import { Failure, failureText, Section, StatusTag, Table } from '../parts.tsx';
 import { useAnswer } from '../router.ts';
-
-type Sample = TargetReport['plan']['samples']['create'][number];
-const valueText = (v: Sample) =>
-  `${v.dataElement} ${v.categoryOptionCombo ?? 'default'} · ${v.period} · ${v.orgUnit} = ${v.value}`;
-
-/** What the run would do (a dry run) or did: counts per data element and period, and examples. */
-function Plan({ target }: { readonly target: TargetReport }) {
-  const rows = Object.entries(target.plan.byDataElementPeriod).sort(([a], [b]) =>
-    a.localeCompare(b),
-  );
-  if (rows.length === 0) return null;
-  const { samples } = target.plan;
-  return (
-    <Section title={`Plan for ${target.target}`}>
-      <Table
-        label={`What ${target.dryRun ? 'would be' : 'was'} sent to ${target.target}, per data element and period`}
-        dataTest="plan"
-        headers={['Data element and period', 'New', 'Changed', 'Same', 'Stale', 'Held by others']}
-        numeric={[1, 2, 3, 4, 5]}
-        rows={rows.map(([key, c]) => [
-          key,
-          c.create,
-          c.update,
-          c.unchanged,
-          c.stale,
-          c.heldByOthers ?? 0,
-        ])}
-      />
-      <ul style={{ fontSize: 13, color: colors.grey800 }}>
-        {samples.create.map((v) => (
-          <li key={`n${valueText(v)}`}>new: {valueText(v)}</li>
-        ))}
-        {samples.update.map((u) => (
-          <li key={`c${valueText(u.value)}`}>
-            changed: {valueText(u.value)} (was {u.before})
-          </li>
-        ))}
-        {samples.stale.map((v) => (
-          <li key={`s${valueText(v)}`}>stale: {valueText(v)}</li>
-        ))}
-        {(samples.heldByOthers ?? []).map(({ value, held }) => (
-          <li key={`o${valueText(held)}`}>
-            held by others: {valueText(held)} (the tracker gives {value.value})
-          </li>
-        ))}
-      </ul>
-    </Section>
-  );
-}
-
-function Timings({ job }: { readonly job: JobReport }) {
-  const timing = job.exports?.timings;
-  if (!timing || timing.chunks === 0) return null;
-  const split = job.exports && job.exports.requests > job.exports.chunks;
-  return (
-    <Section title="Chunk timings">
-      <p>
-        {timing.chunks} chunk(s): exports took {duration(timing.exportMs)} in all, deliveries{' '}
-        {duration(timing.deliverMs)}
-        {split
-          ? `; ${job.exports?.requests} export requests, to keep URLs under ${job.exports?.maxUrlLength} bytes`
-          : ''}
-        .
-      </p>
-      <Table
-        label="The slowest chunks"
-        headers={['Periods', 'Org units', 'Export', 'Delivery']}
-        numeric={[2, 3]}
-        rows={timing.slowest.map((c) => [
-          c.periods.join(', '),
-          c.orgUnits,
-          duration(c.exportMs),
-          duration(c.deliverMs),
-        ])}
-      />
-    </Section>
-  );
-}
-
-function Report({ job }: { readonly job: JobReport }) {
-  if (job.error)
-    return (
-      <Failure title={job.error.message} error={job.error.fix ? `Fix: ${job.error.fix}` : ''} />
-    );
-  const withIssues = job.targets.filter((target) => target.issues.length > 0);
-  return (
-    <>
-      <p>
-        {job.periods.join(', ') || '(no periods)'} · {job.orgUnitCount} org units ·{' '}
-        {job.indicators.mapped} of {job.indicators.total} indicators mapped
-        {job.sourceVersion ? ` · source DHIS2 ${job.sourceVersion}` : ''}
-      </p>
-      <Table
-        label="Values per target"
-        dataTest="counts"
-        headers={[
-          'Target',
-          'Exported',
-          'Withheld',
-          'Unchanged',
-          'Sent',
-          'Imported',
-          'Updated',
-          'Ignored',
-          'Deleted',
-          'Conflicts',
-          'Stale',
-        ]}
-        numeric={[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}
-        rows={job.targets.map((t) => [
-          `${t.target}${t.dryRun ? ' (dry run)' : ''}`,
-          t.exported,
-          t.withheld,
-          t.unchanged,
-          t.sent,
-          t.counts.imported,
-          t.counts.updated,
-          t.counts.ignored,
-          t.counts.deleted,
-          t.conflicted,
-          t.stale,
-        ])}
-      />
-      {job.failedChunks.length > 0 && (
-        <Section title="Failed chunks">
-          {job.failedChunks.map((chunk) => (
-            <Failure
-              key={`${chunk.periods.join()}${chunk.orgUnits}`}
-              title={`Periods ${chunk.periods.join(', ')}, org units ${chunk.orgUnits}`}
-              error={`${chunk.error}${chunk.fix ? ` Fix: ${chunk.fix}` : ''}`}
-            />
-          ))}
-        </Section>
-      )}
-      {withIssues.length > 0 && (
-        <Section title="Conflicts and withheld values">
-          {withIssues.map((target) => (
-            <div key={target.target}>
-              <h3 style={{ fontSize: 15, fontWeight: 500 }}>{target.target}</h3>
-              {target.issues.map((issue) => (
-                <IssueCard key={issue.cause} issue={issue} />
-              ))}
-            </div>
-          ))}
-        </Section>
-      )}
-      {job.targets.map((target) => (
-        <Plan key={target.target} target={target} />
-      ))}
-      {job.completed !== undefined && (
-        <p>Data set registrations marked complete: {job.completed}</p>
-      )}
-      <Timings job={job} />
-    </>
-  );
-}
+import { when } from '../words.ts';
+import { Report } from './run-report.tsx';
 
 function Deletions({ detail, id }: { readonly detail: RunDetail; readonly id: string }) {
   const [restored, setRestored] = useState<RestoreAnswer>();
@@ -199,10 +37,10 @@ function Deletions({ detail, id }: { readonly detail: RunDetail; readonly id: st
         headers={['Target', 'Data element', 'Combo', 'Period', 'Org unit', 'Value']}
         rows={shown.map(({ target, value }) => [
           target,
-          value.dataElement,
+          <Named key="de" id={value.dataElement} of="dataElements" names={detail.names} />,
           value.categoryOptionCombo ?? 'default',
-          value.period,
-          value.orgUnit,
+          periodLabel(value.period, detail.names.periods),
+          <Named key="ou" id={value.orgUnit} of="orgUnits" names={detail.names} />,
           value.value,
         ])}
       />
@@ -256,15 +94,10 @@ function useLiveProgress(id: string, detail: RunDetail | undefined, reload: () =
   return { running, ...progress };
 }
 
-/** One run: its state (live while it runs), counts per target, conflicts by cause, plan, deletions, timings. */
-export function RunPage({ id }: { readonly id: string }) {
-  const answer = useAnswer(() => getJson<RunDetail>(`/api/runs/${id}`), [id]);
-  const detail = answer.value;
-  const progress = useLiveProgress(id, detail, answer.reload);
-  if (answer.error) return <Failure title={`Run ${id}`} error={answer.error} />;
-  if (!detail) return <p>Reading the run…</p>;
+/** Who started the run and when, where it ran, and why a run shown as abandoned is. */
+function RunMeta({ detail, running }: { readonly detail: RunDetail; readonly running: boolean }) {
   const { run } = detail;
-  const status = progress.running ? 'running' : (run?.status ?? 'starting');
+  const status = running ? 'running' : (run?.status ?? 'starting');
   return (
     <>
       <p
@@ -275,15 +108,41 @@ export function RunPage({ id }: { readonly id: string }) {
           flexWrap: 'wrap',
           color: colors.grey800,
         }}
+        className="t2a-wrap"
         data-test="run-meta"
       >
-        <StatusTag status={status} />
+        <StatusTag status={status} why={run?.dead} />
         {(run?.dryRun ?? detail.live?.dryRun) && <Tag neutral>dry run</Tag>}
         Job <a href="/jobs">{run?.job ?? detail.live?.job}</a>
-        {run &&
-          ` · started ${when(run.startedAt)} (${run.trigger}) · finished ${when(run.finishedAt)}`}
+        {' · '}
+        <span data-test="run-started-by">Started by: {run?.startedBy ?? detail.live?.user}</span>
+        {run && ` · started ${when(run.startedAt)} · finished ${when(run.finishedAt)}`}
         {run && run.targetVersions.length > 0 && ` · target DHIS2 ${run.targetVersions.join(', ')}`}
       </p>
+      {run?.dead && (
+        <div data-test="run-dead" style={{ margin: `${spacers.dp8} 0` }}>
+          <NoticeBox warning title="Shown as abandoned: this run is not running">
+            The history still says running, but {run.dead}. The next run of the job takes its lock
+            over and records it as abandoned; nothing is lost, as the next run sends what this one
+            did not.
+          </NoticeBox>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** One run: its state (live while it runs, with Cancel), counts per target, causes, plan, deletions. */
+export function RunPage({ id }: { readonly id: string }) {
+  const answer = useAnswer(() => getJson<RunDetail>(`/api/runs/${id}`), [id]);
+  const detail = answer.value;
+  const progress = useLiveProgress(id, detail, answer.reload);
+  if (answer.error) return <Failure title={`Run ${id}`} error={answer.error} />;
+  if (!detail) return <p>Reading the run…</p>;
+  const { run } = detail;
+  return (
+    <>
+      <RunMeta detail={detail} running={progress.running} />
       {progress.running && (
         <div style={{ margin: `${spacers.dp16} 0`, maxWidth: 480 }} data-test="run-progress">
           <LinearLoader
@@ -293,10 +152,11 @@ export function RunPage({ id }: { readonly id: string }) {
           <p aria-live="polite">
             {progress.total ? `${progress.done} of ${progress.total} chunks` : 'Starting…'}
           </p>
+          {detail.cancellable && <CancelButton runId={id} onCancelled={answer.reload} />}
         </div>
       )}
       {run?.report ? (
-        <Report job={run.report} />
+        <Report job={run.report} names={detail.names} runId={run.id} />
       ) : run?.error ? (
         <Failure title="The run failed" error={run.error} />
       ) : null}

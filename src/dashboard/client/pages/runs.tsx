@@ -1,11 +1,12 @@
-import { Button, NoticeBox, SimpleSingleSelectField, spacers } from '@dhis2/ui';
+import { Button, colors, NoticeBox, SimpleSingleSelectField, spacers, Tag } from '@dhis2/ui';
 import { useState } from 'react';
+import type { CountName } from '../../../core/vocabulary.ts';
 import type { JobState, RunSummary } from '../../api-types.ts';
 import { getJson } from '../api.ts';
-import { Failure, StatusTag, Table, when } from '../parts.tsx';
+import { periodsLabel } from '../names.tsx';
+import { Failure, StatusTag, Table } from '../parts.tsx';
 import { navigate, useAnswer } from '../router.ts';
-
-const STATUSES = ['running', 'success', 'conflicts', 'failed', 'abandoned'] as const;
+import { clock, countLabel, runStatuses, zone } from '../words.ts';
 
 type Filter = { readonly job: string; readonly status: string };
 
@@ -22,16 +23,19 @@ function RunFilters({ initial }: { readonly initial: Filter }) {
       }}
       style={{
         display: 'flex',
+        flexWrap: 'wrap',
         gap: spacers.dp12,
         alignItems: 'flex-end',
         marginBottom: spacers.dp12,
       }}
     >
-      <div style={{ width: 220 }}>
+      <div style={{ width: 220, maxWidth: '100%' }}>
         <SimpleSingleSelectField
           label="Job"
           name="job"
           dataTest="filter-job"
+          // @dhis2/ui shows the empty value as no choice: its placeholder says what empty means.
+          placeholder="All jobs"
           value={chosen.job}
           options={[
             { label: 'All jobs', value: '' },
@@ -40,21 +44,45 @@ function RunFilters({ initial }: { readonly initial: Filter }) {
           onChange={(job) => setChosen({ ...chosen, job })}
         />
       </div>
-      <div style={{ width: 220 }}>
+      <div style={{ width: 220, maxWidth: '100%' }}>
         <SimpleSingleSelectField
           label="Status"
           name="status"
           dataTest="filter-status"
+          placeholder="Any status"
           value={chosen.status}
           options={[
             { label: 'Any status', value: '' },
-            ...STATUSES.map((status) => ({ label: status, value: status })),
+            ...runStatuses().map((status) => ({ label: status, value: status })),
           ]}
           onChange={(status) => setChosen({ ...chosen, status })}
         />
       </div>
       <Button type="submit">Filter</Button>
     </form>
+  );
+}
+
+/** The counts a list shows, in the words of src/core/vocabulary.ts. */
+const COUNTS: readonly (readonly [CountName, (run: RunSummary) => number])[] = [
+  ['exported', (run) => run.counts.exported],
+  ['withheld', (run) => run.counts.withheld],
+  ['sent', (run) => run.counts.sent],
+  ['imported', (run) => run.counts.imported],
+  ['updated', (run) => run.counts.updated],
+  ['refused', (run) => run.counts.conflicted],
+  ['deleted', (run) => run.counts.deleted],
+];
+
+/** A count of a run; a dry run's says it "would" happen, as its label in the vocabulary does. */
+function Count({ run, name, value }: { run: RunSummary; name: CountName; value: number }) {
+  const would = run.dryRun && countLabel(name, true) !== countLabel(name, false);
+  if (!would) return <>{value}</>;
+  return (
+    <span title={`${countLabel(name, true)}: ${value}`}>
+      <span style={{ color: colors.grey700, fontSize: 12 }}>would </span>
+      {value}
+    </span>
   );
 }
 
@@ -66,6 +94,7 @@ export function RunsPage({ url }: { readonly url: URL }) {
     () => getJson<RunSummary[]>(`/api/runs?${new URLSearchParams({ job, status })}`),
     [job, status],
   );
+  const first = 6;
   return (
     <>
       <RunFilters initial={{ job, status }} />
@@ -82,29 +111,26 @@ export function RunsPage({ url }: { readonly url: URL }) {
             'Job',
             'Status',
             'Started by',
-            'Started',
+            `Started (${zone()})`,
             'Periods',
-            'Sent',
-            'Stored',
-            'Withheld',
-            'Conflicts',
-            'Deleted',
+            ...COUNTS.map(([name]) => countLabel(name, false)),
           ]}
-          numeric={[6, 7, 8, 9, 10]}
+          numeric={COUNTS.map((_, index) => first + index)}
           rows={runs.value.map((run) => [
             <a key="id" href={`/runs/${run.id}`}>
               {run.id}
             </a>,
             run.job,
-            <StatusTag key="status" status={run.status} />,
-            run.dryRun ? 'dry run' : run.trigger,
-            when(run.startedAt),
-            run.periods.join(', '),
-            run.counts.sent,
-            run.counts.imported + run.counts.updated,
-            run.counts.withheld,
-            run.counts.conflicted,
-            run.counts.deleted,
+            <span key="status" style={{ whiteSpace: 'nowrap' }}>
+              <StatusTag status={run.status} why={run.dead} />{' '}
+              {run.dryRun && <Tag neutral>dry run</Tag>}
+            </span>,
+            run.startedBy,
+            clock(run.startedAt),
+            periodsLabel(run.periods, run.periodNames),
+            ...COUNTS.map(([name, value]) => (
+              <Count key={name} run={run} name={name} value={value(run)} />
+            )),
           ])}
         />
       )}
