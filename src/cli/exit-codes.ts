@@ -83,6 +83,6 @@ export const EXIT_CODES_HELP = `Exit codes:
   3  a DHIS2 instance could not be reached or refused the credentials
   4  finished, but some values did not arrive (incomplete: withheld, refused, failed chunks)
   5  the mapping has validation errors; the job was not run (--force runs it anyway)
-  6  another run of the job was still in progress; this one did not start
-  7  stopped by SIGTERM/SIGINT between chunks; recorded as abandoned, the next run resumes
+  6  another run of the job was still in progress (this one did not start, or unlock refused to free its lock)
+  7  stopped by SIGTERM/SIGINT (between chunks; a second signal at once); recorded as abandoned, the next run resumes
   8  finished, but the source gave no value at all (empty: analytics not run? periods or org units without data?)`;

@@ -1,6 +1,7 @@
 import { type Command, CommanderError } from 'commander';
 import { isT2aError, type T2aError } from '../core/errors.ts';
 import { EXIT, exitCodeForError } from './exit-codes.ts';
+import { stoppedAtOnce } from './interrupts.ts';
 import { program } from './program.ts';
 
 /** The one place that turns errors into exit codes and messages. */
@@ -35,3 +36,6 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+// A run stopped at once has written its record and released its lock; what it left waiting for (a
+// request in flight, an analytics poll) would otherwise keep t2a running after it said it stopped.
+if (stoppedAtOnce()) process.exit(process.exitCode);

@@ -11,7 +11,7 @@ function defineRunCommands(cli: Command): void {
     .option('-j, --job <name...>', 'run only these jobs (default: all)')
     .option(
       '--dry-run',
-      'ask the targets to validate the values and report, without saving anything',
+      'send the targets the values with dryRun=true: they validate and save nothing (recorded as a dry run; `t2a plan` asks them nothing)',
     )
     .option(
       '-p, --period <period...>',
@@ -47,9 +47,9 @@ function defineRunCommands(cli: Command): void {
   cli
     .command('plan')
     .description(
-      'What a sync would do, and nothing more: new, changed, unchanged and stale values per data element and period.',
+      'What a sync would do, computed here: new, changed, unchanged and stale values per data element and period. Reads the source’s export and what each target holds; sends no import, not even a dry run, and records no run.',
     )
-    .option('-j, --job <name...>', 'only these jobs')
+    .option('-j, --job <name...>', 'only these jobs (default: all)')
     .option('-p, --period <period...>', 'ISO periods instead of the jobs’ windows')
     .option(
       '--force',
@@ -139,7 +139,10 @@ function defineMappingCommands(cli: Command): void {
     .description(
       'Write the codes of an edited CSV onto the indicators; shows the changes first, refuses codes the target lacks.',
     )
-    .option('-j, --job <name>', 'the job whose indicators to change')
+    .option(
+      '-j, --job <name>',
+      'the job whose indicators to change (needed when there are several)',
+    )
     .option('--dry-run', 'show the changes and the checks, write nothing')
     .action(async (file: string, options, command: Command) => {
       const { mappingApplyCommand } = await import('./commands/mapping.ts');
@@ -156,7 +159,7 @@ function defineReconcileCommands(cli: Command): void {
     .description(
       'Make cells of the target t2a’s own: the values they hold now (typed by hand, or by another tool) are recorded as t2a’s, so the next run sends the tracker’s values there and clears them when the export stops producing them.',
     )
-    .requiredOption('-j, --job <name>', 'the job')
+    .option('-j, --job <name>', 'the job (needed when the configuration has several)')
     .option('-p, --period <period...>', 'periods instead of the job’s window')
     .option('--data-element <code...>', 'only cells of these data elements (codes)')
     .option(
@@ -213,7 +216,7 @@ function defineOperationCommands(cli: Command): void {
   cli
     .command('show <run-id>')
     .description(
-      'Show one run: what it did, every conflict by cause, failed chunks and errors; no log needed.',
+      'Show one run (its id, the start of it, or `last`): what it did, every conflict by cause, failed chunks and errors; no log needed.',
     )
     .option('--json', 'as JSON')
     .action(async (runId: string, options, command: Command) => {
@@ -227,11 +230,18 @@ function defineOperationCommands(cli: Command): void {
   cli
     .command('unlock <job>')
     .description(
-      'Release a job’s lock left by a run whose process died (the run is recorded as abandoned).',
+      'Release a job’s lock left by a run whose process died (the run is recorded as abandoned); a lock whose run is alive and renewing it is never released (exit 6).',
     )
-    .action(async (job: string, _options, command: Command) => {
-      const { unlockCommand } = await import('./commands/history.ts');
-      process.exitCode = await unlockCommand(job, { config: command.optsWithGlobals().config });
+    .option(
+      '--force',
+      'release it although its holder may be alive: only for a holder known to be dead (its machine lost)',
+    )
+    .action(async (job: string, options, command: Command) => {
+      const { unlockCommand } = await import('./commands/unlock.ts');
+      process.exitCode = await unlockCommand(job, {
+        ...options,
+        config: command.optsWithGlobals().config,
+      });
     });
 
   cli
@@ -255,7 +265,7 @@ function defineTransitionCommands(cli: Command): void {
     .description(
       'Mark the target data set complete where the job’s rule holds over what t2a delivered (never unmarks).',
     )
-    .requiredOption('-j, --job <name>', 'the job')
+    .option('-j, --job <name>', 'the job (needed when the configuration has several)')
     .option('--dry-run', 'list what would be marked')
     .option('--json', 'as JSON')
     .action(async (options, command: Command) => {
@@ -271,7 +281,7 @@ function defineTransitionCommands(cli: Command): void {
     .description(
       'Tracker-derived numbers beside the manually reported ones, per data element, org unit and period.',
     )
-    .requiredOption('-j, --job <name>', 'the job')
+    .option('-j, --job <name>', 'the job (needed when the configuration has several)')
     .option('-p, --periods <periods...>', 'LAST_6_MONTHS, LAST_4_QUARTERS… or ISO periods', [
       'LAST_6_MONTHS',
     ])
@@ -295,7 +305,10 @@ function defineToolCommands(cli: Command): void {
     .description(
       'The periods a job would send, computed here without any server (for checks and for cron).',
     )
-    .option('-j, --job <name>', 'the window of this job of the configuration')
+    .option(
+      '-j, --job <name>',
+      'the window of this job of the configuration (its only job, without --period-type)',
+    )
     .option(
       '--period-type <type>',
       'a DHIS2 period type: Monthly, Quarterly, Weekly, FinancialJuly…',

@@ -143,10 +143,14 @@ function emptyVerdict(report: RunReport): string {
   ].join('\n');
 }
 
-function verdict(report: RunReport): string {
+function verdict(report: RunReport, mode: 'plan' | 'run'): string {
   const dryRun = report.jobs.every((job) => job.targets.every((target) => target.dryRun));
   if (report.outcome === 'failed') return '✖ A job failed: see above.';
   if (report.outcome === 'empty') return emptyVerdict(report);
+  if (mode === 'plan')
+    return report.outcome === 'success'
+      ? '✔ Plan: every value would arrive, as far as t2a can tell without asking the targets; nothing was sent.'
+      : '⚠ Plan: incomplete — some values would not arrive (see above); nothing was sent.';
   if (dryRun)
     return report.outcome === 'success'
       ? '✔ Dry run: every value would arrive; nothing was saved.'
@@ -157,7 +161,7 @@ function verdict(report: RunReport): string {
 }
 
 /** The run as a person reads it: one block per job, a table per target, issues grouped by cause. */
-export function renderSyncReport(report: RunReport): string {
+export function renderSyncReport(report: RunReport, mode: 'plan' | 'run' = 'run'): string {
   const lines = report.jobs.flatMap((job) => [...renderJob(job), '']);
   const t = report.totals;
   const targets = report.jobs.reduce((sum, job) => sum + job.targets.length, 0);
@@ -167,7 +171,7 @@ export function renderSyncReport(report: RunReport): string {
       : '';
   lines.push(
     `Total${over}: ${t.exported} exported, ${t.withheld} withheld, ${t.zeros} zeros not stored, ${t.unchanged} unchanged, ${t.sent} sent, ${t.stale} stale; ${t.imported} imported, ${t.updated} updated, ${t.ignored} ignored, ${t.deleted} deleted, ${t.conflicted} refused.`,
-    verdict(report),
+    verdict(report, mode),
   );
   return lines.join('\n');
 }

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { T2aError } from '../core/errors.ts';
-import { closest } from '../core/similar.ts';
+import { closest, didYouMean } from '../core/similar.ts';
 import type { Dhis2Connection } from '../dhis2/connection.ts';
 import { type Config, type ConnectionConfig, configSchema } from './schema.ts';
 
@@ -52,6 +52,7 @@ export function loadConfig(
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw aDirectory(path);
     throw new T2aError(
       'config',
       `Cannot read the configuration file ${path}: ${(error as Error).message}.`,
@@ -102,7 +103,7 @@ export function loadConfig(
       'config',
       `${path}: notifications.dhis2 names the connection "${notifyConnection}", which is not defined.`,
       {
-        fix: `Use one of: ${Object.keys(config.connections).join(', ')}.`,
+        fix: didYouMean(notifyConnection, Object.keys(config.connections)),
       },
     );
   }
@@ -117,6 +118,22 @@ export function loadConfig(
       : resolve(base, config.store),
     logFile: resolve(base, config.log.file),
   };
+}
+
+/** `--config /etc/t2a`: the folder was given for the file; name the YAML files it holds. */
+function aDirectory(path: string): T2aError {
+  let yaml: string[] = [];
+  try {
+    yaml = readdirSync(path).filter((name) => /\.ya?ml$/.test(name));
+  } catch {
+    // An unreadable folder: the fix below still says what to give.
+  }
+  const preferred = yaml.includes('t2a.yaml') ? 't2a.yaml' : yaml[0];
+  return new T2aError('config', `${path} is a directory, not a configuration file.`, {
+    fix: preferred
+      ? `Give the file itself: --config ${join(path, preferred)}${yaml.length > 1 ? ` (the directory holds ${yaml.join(', ')})` : ''}.`
+      : `Give the path of the configuration file (a YAML file), e.g. --config ${join(path, 't2a.yaml')}.`,
+  });
 }
 
 function lineOf(
@@ -134,6 +151,7 @@ function lineOf(
 }
 
 const FIXES: [RegExp, string][] = [
+  [/Did you mean/, 'Correct the value as suggested (`t2a schema` lists every allowed value).'],
   [/Invalid URL/i, 'Give the full base URL, e.g. https://hmis.example.org'],
   [/UID/, 'Copy the UID from DHIS2 (Maintenance app, or /api/…/ID).'],
   [/Invalid option/i, 'Use one of the listed values.'],
@@ -180,7 +198,22 @@ function describeIssue(path: string, doc: Document, lines: LineCounter, issue: z
   }
   const where = issue.path.map(String).join('.');
   const line = lineOf(doc, lines, issue.path);
-  return [`${path}${line ? `:${line}` : ''} ${where || '(top)'}: ${issue.message}`];
+  return [
+    `${path}${line ? `:${line}` : ''} ${where || '(top)'}: ${misspelt(doc, issue) ?? issue.message}`,
+  ];
+}
+
+/**
+ * A value outside an enumeration (`periodType: Montly`) with the value it is a likely slip of; undefined
+ * when none is close, and zod's message, which lists every allowed value, stands.
+ */
+function misspelt(doc: Document, issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== 'invalid_value') return undefined;
+  const given = doc.getIn(issue.path as unknown[]);
+  const allowed = issue.values.filter((value): value is string => typeof value === 'string');
+  if (typeof given !== 'string' || allowed.length < 2) return undefined;
+  if (closest(given, allowed).length === 0) return undefined;
+  return `"${given}" is not one of the values allowed. ${didYouMean(given, allowed)}`;
 }
 
 function schemaError(path: string, doc: Document, lines: LineCounter, error: z.ZodError): T2aError {
@@ -267,7 +300,9 @@ function checkReferences(path: string, config: Config): void {
           'config',
           `${path}: job "${job.name}" names the connection "${connection}", which is not defined.`,
           {
-            fix: `Define it under connections, or use one of: ${Object.keys(config.connections).join(', ') || '(none defined)'}.`,
+            fix: Object.keys(config.connections).length
+              ? `${didYouMean(connection, Object.keys(config.connections))} Or define "${connection}" under connections.`
+              : 'Define it under connections (none is defined).',
           },
         );
       }

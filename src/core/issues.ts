@@ -1,3 +1,4 @@
+import type { DataValue } from './data-value.ts';
 import type { ValueProblem } from './export-check.ts';
 import type { ImportConflict } from './import-summary.ts';
 
@@ -19,7 +20,18 @@ export interface IssueEntry {
   readonly count: number;
   readonly objects: readonly string[];
   readonly message?: string | undefined;
+  /**
+   * The values concerned, where known: the run's record keeps every one (`t2a show`, the dashboard's CSV),
+   * the report only the count and the objects named.
+   */
+  readonly values?: readonly DataValue[] | undefined;
 }
+
+/** The same issue, with the values it concerns. */
+export const about = (entry: IssueEntry, values: readonly DataValue[]): IssueEntry => ({
+  ...entry,
+  values,
+});
 
 const MAX_OBJECTS = 20;
 const MAX_MESSAGES = 3;
@@ -202,9 +214,12 @@ export function conflictIssue(conflict: ImportConflict): IssueEntry {
 export function problemIssue(problem: ValueProblem): IssueEntry {
   const value = problem.value;
   if (problem.kind === 'invalid-value')
-    return issue(problem.cause, 1, [
-      `${value.dataElement} ${value.period} ${value.orgUnit}: ${problem.reason}`,
-    ]);
+    return about(
+      issue(problem.cause, 1, [
+        `${value.dataElement} ${value.period} ${value.orgUnit}: ${problem.reason}`,
+      ]),
+      [value],
+    );
   const object =
     problem.kind === 'unmapped-indicator'
       ? problem.programIndicator
@@ -213,7 +228,9 @@ export function problemIssue(problem: ValueProblem): IssueEntry {
         : problem.kind === 'duplicate'
           ? `${value.dataElement} / ${value.categoryOptionCombo ?? 'default'} (${problem.count} indicators)`
           : value.dataElement;
-  return issue(problem.kind, problem.kind === 'duplicate' ? problem.count : 1, [object]);
+  return about(issue(problem.kind, problem.kind === 'duplicate' ? problem.count : 1, [object]), [
+    value,
+  ]);
 }
 
 const unique = (items: readonly string[], more: readonly string[], max: number) =>

@@ -11,6 +11,7 @@ import { PERIOD_TYPE_NAMES, periodTypeByName } from '../periods/period-type.ts';
 import { isRelativePeriod, resolveRelativePeriod } from '../periods/relative-period.ts';
 import { type PeriodWindow, windowPeriods } from '../periods/window.ts';
 import { T2aError } from './errors.ts';
+import { didYouMean } from './similar.ts';
 
 /**
  * t2a's questions about periods, with errors an administrator can act on. The arithmetic lives in
@@ -33,14 +34,14 @@ export function checkCalendar(calendar: string): void {
     );
   }
   throw new T2aError('config', `"${calendar}" is not a calendar t2a knows.`, {
-    fix: `Supported calendars: ${SUPPORTED_CALENDARS.join(', ')}.`,
+    fix: didYouMean(calendar, SUPPORTED_CALENDARS),
   });
 }
 
 export function checkPeriodType(periodType: string): void {
   if (periodTypeByName(periodType)) return;
   throw new T2aError('usage', `"${periodType}" is not a DHIS2 period type.`, {
-    fix: `Use one of: ${PERIOD_TYPE_NAMES.join(', ')}.`,
+    fix: didYouMean(periodType, PERIOD_TYPE_NAMES),
   });
 }
 

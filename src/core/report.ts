@@ -1,8 +1,8 @@
-import type { RunOutcome } from './vocabulary.ts';
 import type { ChunkTimings } from './chunk-timings.ts';
 import type { DataValue } from './data-value.ts';
 import { addCounts, emptyCounts, type ImportCounts } from './import-summary.ts';
 import { foldIssues, type Issue, type IssueEntry } from './issues.ts';
+import type { RunOutcome } from './vocabulary.ts';
 
 /** Per data element and period: values new, changed, the same, stale, and cells held by others. */
 export interface PlanCounts {

@@ -48,3 +48,19 @@ export function closest(code: string, candidates: Iterable<string>, limit = 3): 
     .slice(0, limit)
     .map(({ candidate }) => candidate);
 }
+
+/**
+ * What to say of a value outside a short list of names (a period type, a calendar, a notify mode, a job
+ * or connection name): the names it is a likely slip of (`Montly` → `Monthly`), and the whole list only
+ * when none is close.
+ */
+export function didYouMean(value: string, allowed: readonly string[]): string {
+  const distance = (name: string) => editDistance(value.toUpperCase(), name.toUpperCase());
+  const near = closest(value, allowed);
+  // `FinancialJul` is FinancialJuly, not also FinancialAug: only the nearest are named.
+  const nearest = Math.min(...near.map(distance));
+  const meant = near.filter((name) => distance(name) === nearest);
+  return meant.length > 0
+    ? `Did you mean ${meant.map((name) => `"${name}"`).join(' or ')}?`
+    : `Use one of: ${allowed.join(', ')}.`;
+}

@@ -114,7 +114,12 @@ export class Dhis2Client {
     path: string,
     query: Query = {},
     body?: unknown,
-    options: { acceptConflict?: boolean; retries?: number } = {},
+    options: {
+      acceptConflict?: boolean;
+      retries?: number;
+      /** Send a string body as text/plain (the expression endpoints read the body as the text itself). */
+      text?: boolean;
+    } = {},
   ): Promise<Dhis2Response> {
     const url = this.url(path, query);
     const { pathname, search } = new URL(url);
@@ -134,7 +139,7 @@ export class Dhis2Client {
       return await pRetry(
         () => {
           attempts += 1;
-          return this.attempt(method, url, body, options.acceptConflict ?? false);
+          return this.attempt(method, url, body, options.acceptConflict ?? false, options.text);
         },
         {
           retries: options.retries ?? this.connection.retries,
@@ -173,8 +178,10 @@ export class Dhis2Client {
     url: string,
     body: unknown,
     acceptConflict: boolean,
+    text = false,
   ): Promise<Dhis2Response> {
     let response: Response;
+    const type = text ? 'text/plain' : 'application/json';
     try {
       response = await this.transport(
         new Request(url, {
@@ -183,14 +190,16 @@ export class Dhis2Client {
           headers: {
             authorization: this.authorization,
             accept: 'application/json',
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(body === undefined ? {} : { 'content-type': type }),
           },
           signal: AbortSignal.timeout(this.connection.timeoutMs),
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          ...(body === undefined ? {} : { body: text ? String(body) : JSON.stringify(body) }),
         }),
       );
     } catch (error) {
-      throw this.networkError(error, url);
+      const failure = this.networkError(error, url);
+      // A name the DNS does not know stays unknown for the next 21 s of retries: say so at once.
+      throw unresolved(error) ? new AbortError(failure) : failure;
     }
     let text: string;
     try {
@@ -213,6 +222,17 @@ export class Dhis2Client {
   private networkError(error: unknown, url: string): T2aError {
     const timedOut = (error as Error).name === 'TimeoutError';
     const cause = (error as { cause?: { code?: string } }).cause?.code;
+    if (unresolved(error)) {
+      const host = new URL(url).hostname;
+      return new T2aError(
+        'connection',
+        `Cannot resolve host ${host}: check the url of connection "${this.name}".`,
+        {
+          fix: `This machine's DNS does not know ${host} (${cause}). Correct the url of connection "${this.name}" in the configuration; if it is right, check the DNS settings here (\`getent hosts ${host}\` should print its address).`,
+          cause: error,
+        },
+      );
+    }
     return new T2aError(
       'connection',
       timedOut
@@ -304,6 +324,15 @@ function accessRefusal(body: unknown): ((server: string) => string) | undefined 
 /** nginx answers an over-long request line with 414, Tomcat with 400 "Request header is too large". */
 function tooLong(status: number, body: unknown): boolean {
   return status === 414 || (status === 400 && /too large/i.test(String(body)));
+}
+
+/**
+ * Whether a request failed because the host name could not be resolved: ENOTFOUND (no such name) or
+ * EAI_AGAIN (the DNS server did not answer), as Node's fetch reports them in its error's cause.
+ */
+function unresolved(error: unknown): boolean {
+  const code = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
+  return code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }
 
 function parseBody(text: string): unknown {

@@ -210,7 +210,7 @@ export async function compareJob(ctx: JobContext, resolved: ResolvedJob): Promis
 /** The periods to compare, read on the job's source: relative (`LAST_6_MONTHS`…) or ISO. */
 export async function comparisonPeriods(
   ctx: JobContext,
-  jobName: string,
+  jobName: string | undefined,
   spec: readonly string[],
 ): Promise<string[]> {
   const info = await getSystemInfo(ctx.clients.client(findJob(ctx, jobName).source));

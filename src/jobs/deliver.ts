@@ -2,7 +2,7 @@ import { type DataValue, dataValueKey } from '../core/data-value.ts';
 import type { T2aError } from '../core/errors.ts';
 import { checkExportedValues } from '../core/export-check.ts';
 import { addCounts, emptyCounts, type ImportCounts, takenValues } from '../core/import-summary.ts';
-import { conflictIssue, type IssueEntry, issue, problemIssue } from '../core/issues.ts';
+import { about, conflictIssue, type IssueEntry, issue, problemIssue } from '../core/issues.ts';
 import { mappingKey } from '../core/mapping.ts';
 import type { Chunk } from '../core/plan.ts';
 import {
@@ -95,7 +95,9 @@ export async function deliverChunk(
   if (reconcile.stale.length > 0)
     await delivery.store?.ledger.holdStale(target.ledgerKey, resolved.job.name, reconcile.stale);
   const strategy = byStrategy(reconcile, target.importStrategy);
-  const sent = await send(delivery, strategy.toSend, target.importStrategy);
+  const sent = target.offline
+    ? unsent(reconcile, strategy.toSend)
+    : await send(delivery, strategy.toSend, target.importStrategy);
   await markKnown(
     delivery,
     chunk,
@@ -107,6 +109,7 @@ export async function deliverChunk(
   issues.push(...reconcileIssues(delivery, reconcile), ...strategy.issues);
   const notSent =
     reconcile.changedInTarget.length + reconcile.heldByOthers.length + strategy.notSent;
+  await recordUndelivered(delivery, [...issues, ...sent.issues]);
   return {
     result: delivered({
       exported: exported.length,
@@ -122,6 +125,23 @@ export async function deliverChunk(
     staleScopes: staleScopes(delivery, chunk, reconcile.stale),
     held: scope.held.length,
   };
+}
+
+/**
+ * Every value of the chunk's issues that names its values goes into the run's record, with its cause
+ * and what was said of it: the report keeps counts and a few names, the record all of them.
+ */
+async function recordUndelivered(delivery: Delivery, issues: readonly IssueEntry[]): Promise<void> {
+  const target = delivery.target.identity.target;
+  const values = issues.flatMap((entry) =>
+    (entry.values ?? []).map((value) => ({
+      ...value,
+      target,
+      cause: entry.cause,
+      message: entry.message,
+    })),
+  );
+  await delivery.store?.runValues.record(delivery.runId, values);
 }
 
 /** What reconciling found that a person should know: cells others changed or hold, values kept. */
@@ -159,16 +179,35 @@ function byStrategy(reconcile: ReconcilePlan, importStrategy: string) {
   const issues =
     kept.length > 0
       ? [
-          issue(
-            importStrategy === 'CREATE' ? 'kept-by-create' : 'kept-by-update',
-            kept.length,
-            kept
-              .slice(0, STALE_NAMES)
-              .map((value) => `${value.dataElement} ${value.period} ${value.orgUnit}`),
+          about(
+            issue(
+              importStrategy === 'CREATE' ? 'kept-by-create' : 'kept-by-update',
+              kept.length,
+              kept
+                .slice(0, STALE_NAMES)
+                .map((value) => `${value.dataElement} ${value.period} ${value.orgUnit}`),
+            ),
+            kept,
           ),
         ]
       : [];
   return { toSend, issues, notSent: kept.length };
+}
+
+/**
+ * `t2a plan` sends nothing, not even a dry run: what would be sent is counted from the reconcile plan,
+ * new cells as imported and changed ones as updated. What the target would refuse it cannot say; `t2a
+ * sync --dry-run` asks the target.
+ */
+function unsent(reconcile: ReconcilePlan, toSend: readonly DataValue[]): Sent {
+  const created = new Set(reconcile.create);
+  const imported = toSend.filter((value) => created.has(value)).length;
+  return {
+    sent: toSend.length,
+    counts: { ...emptyCounts(), imported, updated: toSend.length - imported },
+    conflicted: 0,
+    issues: [],
+  };
 }
 
 /**
@@ -294,7 +333,15 @@ export async function send(
       sent: total.sent + group.values.length,
       counts: addCounts(total.counts, result.counts),
       conflicted: total.conflicted + result.conflicts.reduce((sum, c) => sum + c.count, 0),
-      issues: [...total.issues, ...result.conflicts.map(conflictIssue)],
+      issues: [
+        ...total.issues,
+        ...result.conflicts.map((conflict) =>
+          about(
+            conflictIssue(conflict),
+            conflict.indexes.flatMap((index) => group.values[index] ?? []),
+          ),
+        ),
+      ],
     };
     if (intent) await recordWritten(delivery, intent, group.values, result);
     log.info(

@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LoadedConfig } from '../config/load.ts';
 import { openStore } from '../store/open.ts';
-import type { Check } from './doctor.ts';
+import type { Check } from './check.ts';
 
 /**
  * What a run writes on this machine, checked before a night needs it: the store (history, ledger, lock)

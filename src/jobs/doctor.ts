@@ -5,34 +5,14 @@ import { isT2aError } from '../core/errors.ts';
 import { fetchCurrentUser, hasAuthority } from '../dhis2/me.ts';
 import { getSystemInfo, type SystemInfo } from '../dhis2/system.ts';
 import type { Logger } from '../log.ts';
+import type { Check } from './check.ts';
 import { clientPool, type JobContext } from './context.ts';
 import { checkLocal } from './doctor-local.ts';
 import { indicatorsThatFail } from './evaluate-indicators.ts';
 import { jobFindings } from './job-checks.ts';
 import { analyticsAge, type ResolvedJob, resolveJob } from './resolve-job.ts';
 
-/**
- * What a check looked at: the store and log on this machine, reaching a server, logging in, rights,
- * analytics age, a job's references and validation, its indicators, SMTP.
- */
-export type CheckKind =
-  | 'store'
-  | 'log'
-  | 'reach'
-  | 'login'
-  | 'rights'
-  | 'analytics'
-  | 'job'
-  | 'indicators'
-  | 'smtp';
-
-export interface Check {
-  readonly kind: CheckKind;
-  readonly subject: string;
-  readonly ok: boolean;
-  readonly detail: string;
-  readonly fix?: string | undefined;
-}
+export type { Check, CheckKind } from './check.ts';
 
 /** What each connection's role in the jobs asks of its user, and the oldest analytics its jobs accept. */
 function rolesOf(config: LoadedConfig, name: string) {

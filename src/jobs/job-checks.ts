@@ -108,39 +108,42 @@ function checkTargetOrgUnits(target: PreparedTarget, periodType: string): Findin
   const dataSets = new Set(
     target.metadata.dataSets.filter((ds) => ds.periodType === periodType).map((ds) => ds.id),
   );
-  const findings: Finding[] = [];
+  const refuses = target.info.profile.refusesUnassignedOrgUnits;
   const missing = access.filter((unit) => !unit.found);
-  if (missing.length > 0) {
-    findings.push({
-      kind: 'org-unit-missing',
-      severity: 'error',
-      message: `${missing.length} org unit(s) of the job do not exist in ${target.client.name} under ${target.orgUnitIdScheme}: ${named(missing)}`,
-      fix: 'Harmonise the org units (same UIDs or codes), set orgUnitIdScheme, or give an orgUnitMapFile.',
-    });
-  }
   const unassigned = access.filter(
     (unit) => unit.found && dataSets.size > 0 && ![...unit.dataSets].some((id) => dataSets.has(id)),
   );
-  if (unassigned.length > 0) {
-    const refused = target.info.profile.refusesUnassignedOrgUnits;
+  const outside = access.filter((unit) => unit.found && !unit.writable);
+  // A sync withholds the values of these org units alone, by cause, and delivers the rest: a warning.
+  // When no org unit is left to deliver to, the job cannot do anything: an error, and sync refuses it.
+  const lost = new Set([...missing, ...(refuses ? unassigned : []), ...outside]);
+  const severity = access.length > 0 && lost.size === access.length ? 'error' : 'warning';
+  const withheld =
+    'A sync withholds their values (each reported with this cause) and delivers the rest.';
+  const findings: Finding[] = [];
+  if (missing.length > 0)
+    findings.push({
+      kind: 'org-unit-missing',
+      severity,
+      message: `${missing.length} org unit(s) of the job do not exist in ${target.client.name} under ${target.orgUnitIdScheme}: ${named(missing)}. ${withheld}`,
+      fix: 'Harmonise the org units (same UIDs or codes), set orgUnitIdScheme, or give an orgUnitMapFile.',
+    });
+  if (unassigned.length > 0)
     findings.push({
       kind: 'org-unit-not-assigned',
-      severity: refused ? 'error' : 'warning',
-      message: `${unassigned.length} org unit(s) are not assigned to the target data set: ${named(unassigned)}`,
-      fix: refused
-        ? `Assign them to the data set in ${target.client.name}: DHIS2 ${target.info.version.text} refuses their values, so t2a withholds them.`
+      severity: refuses ? severity : 'warning',
+      message: `${unassigned.length} org unit(s) are not assigned to the target data set: ${named(unassigned)}.${refuses ? ` ${withheld}` : ''}`,
+      fix: refuses
+        ? `Assign them to the data set in ${target.client.name}: DHIS2 ${target.info.version.text} refuses their values.`
         : 'Assign them to the data set in the target (DHIS2 2.43 refuses their values).',
     });
-  }
-  const outside = access.filter((unit) => unit.found && !unit.writable);
-  if (outside.length > 0) {
+  if (outside.length > 0)
     findings.push({
       kind: 'org-unit-outside-hierarchy',
-      severity: 'error',
-      message: `${target.client.name}'s import user may not write ${outside.length} org unit(s): ${named(outside)}`,
+      severity,
+      message: `${target.client.name}'s import user may not write ${outside.length} org unit(s): ${named(outside)}. ${withheld}`,
       fix: 'Assign the import user to an org unit above them (data capture org units).',
     });
-  }
   return findings;
 }
 

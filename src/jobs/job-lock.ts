@@ -3,6 +3,7 @@ import { T2aError } from '../core/errors.ts';
 import { LOCK_RENEW_MS, staleLockReason, type ThisProcess } from '../core/job-lock.ts';
 import type { Logger } from '../log.ts';
 import type { LockHolder, T2aStore } from '../store/types.ts';
+import type { JobRun } from './run-job.ts';
 
 /** Whether a process with this pid exists here (signal 0 tests without signalling). */
 function alive(pid: number): boolean {
@@ -56,9 +57,36 @@ export async function takeJobLock(
   return { taken: false, holder: await store.lockHolder(job) };
 }
 
+/** Why a run no longer holds its job's lock, from who holds it now. */
+async function lockLost(store: T2aStore, job: string): Promise<T2aError> {
+  const now = await store.lockHolder(job).catch(() => undefined);
+  const taken = now
+    ? `was taken over by run ${now.runId} on ${now.holder}, which found this run silent or gone`
+    : 'was released by hand (`t2a unlock --force`) while it ran';
+  return new T2aError(
+    'aborted',
+    `Job "${job}" lost its lock: it ${taken}. This run stopped between chunks and is recorded as abandoned; the run that holds the lock now, or the next one, does the rest.`,
+    {
+      fix: now
+        ? 'Check what paused this process (a suspended machine, a long garbage collection, an overloaded host) if it was not stopped on purpose.'
+        : 'Nothing to repair: the next run resumes. Unlock only runs known to be dead (without --force t2a refuses a live one).',
+    },
+  );
+}
+
+/** A run's hold on its job's lock while it runs. */
+export interface Lease {
+  /** Aborts when the lock is found taken from the run: it stops between chunks. */
+  readonly lost: AbortSignal;
+  /** Renews the lease now: whether the run still holds the lock (`lost` aborts when it does not). */
+  confirm(): Promise<boolean>;
+  stop(): void;
+}
+
 /**
  * Renews the run's lease every half minute while it runs. If the lease is lost (another run took the
- * lock after this process stalled for minutes), `lost` aborts, so the run stops between chunks.
+ * lock after this process stalled for minutes, or `t2a unlock --force` released it), `lost` aborts, so
+ * the run stops between chunks.
  */
 export function keepLockAlive(
   store: T2aStore,
@@ -66,27 +94,37 @@ export function keepLockAlive(
   runId: string,
   log: Logger,
   everyMs: number = LOCK_RENEW_MS,
-): { readonly lost: AbortSignal; stop(): void } {
+): Lease {
   const lost = new AbortController();
+  const renew = async (): Promise<boolean> => {
+    if (lost.signal.aborted) return false;
+    if (await store.renewLock(job, runId)) return true;
+    if (!lost.signal.aborted) {
+      log.error({ job, runId }, 'lost the job lock');
+      lost.abort(await lockLost(store, job));
+    }
+    return false;
+  };
   const timer = setInterval(() => {
-    store.renewLock(job, runId).then(
-      (held) => {
-        if (held || lost.signal.aborted) return;
-        log.error({ job, runId }, 'lost the job lock to another run');
-        lost.abort(
-          new T2aError(
-            'aborted',
-            `Job "${job}" lost its lock to another run (this process did not renew it in time); it stopped between chunks.`,
-            {
-              fix: 'Check what paused this process (a suspended machine, a long garbage collection, an overloaded host); the run that took over continues the work.',
-            },
-          ),
-        );
-      },
-      (error: unknown) =>
-        log.warn({ err: (error as Error).message }, 'could not renew the job lock; will retry'),
+    renew().catch((error: unknown) =>
+      log.warn({ err: (error as Error).message }, 'could not renew the job lock; will retry'),
     );
   }, everyMs);
   timer.unref();
-  return { lost: lost.signal, stop: () => clearInterval(timer) };
+  return {
+    lost: lost.signal,
+    // A store that cannot answer says nothing of the lock: the run's own record will fail to be written.
+    confirm: () => renew().catch(() => !lost.signal.aborted),
+    stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * A run that lost its lock ends abandoned, whatever it did: another run (or the next) owns the job now,
+ * and a success recorded later would contradict the abandoned record written when the lock was taken.
+ */
+export async function keptLock(lease: Lease | undefined, run: JobRun): Promise<JobRun> {
+  if (!lease || (await lease.confirm())) return run;
+  const reason = lease.lost.reason as T2aError;
+  return { ...run, error: { kind: reason.kind, message: reason.message, fix: reason.fix } };
 }

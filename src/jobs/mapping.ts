@@ -1,5 +1,4 @@
 import type { JobConfig } from '../config/schema.ts';
-import { T2aError } from '../core/errors.ts';
 import { diffMapping, type MappingChange, type MappingRow } from '../core/mapping-table.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
 import {
@@ -8,7 +7,7 @@ import {
   type TargetMapping,
 } from '../dhis2/metadata.ts';
 import type { JobContext } from './context.ts';
-import { connectionClient } from './resolve-job.ts';
+import { connectionClient, findJob } from './resolve-job.ts';
 
 interface JobClients {
   readonly job: JobConfig;
@@ -17,19 +16,7 @@ interface JobClients {
 }
 
 function clientsFor(ctx: JobContext, jobName: string | undefined): JobClients {
-  const jobs = ctx.config.config.jobs;
-  const job = jobName ? jobs.find((candidate) => candidate.name === jobName) : jobs[0];
-  if (!job || (!jobName && jobs.length > 1)) {
-    throw new T2aError(
-      'usage',
-      jobName
-        ? `No job named "${jobName}".`
-        : 'The configuration has several jobs: name one with --job.',
-      {
-        fix: `Jobs defined: ${jobs.map((candidate) => candidate.name).join(', ')}.`,
-      },
-    );
-  }
+  const job = findJob(ctx, jobName);
   return {
     job,
     source: ctx.clients.client(job.source),

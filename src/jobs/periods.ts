@@ -17,8 +17,8 @@ import { findJob } from './resolve-job.ts';
 export interface PeriodsRequest {
   /** A window given on the command line… */
   readonly window?: PeriodWindow;
-  /** …or a job of the configuration. */
-  readonly job?: { readonly config: LoadedConfig; readonly name: string };
+  /** …or a job of the configuration (its only job when unnamed). */
+  readonly job?: { readonly config: LoadedConfig; readonly name: string | undefined };
   /** The ISO date to compute on (default: today on this machine). */
   readonly date?: string;
   readonly calendar?: string;

@@ -9,6 +9,7 @@ import {
   withShadowCodes,
 } from '../core/mapping.ts';
 import { jobPeriodIds, periodsInWindow } from '../core/periods.ts';
+import { closest, didYouMean } from '../core/similar.ts';
 import type { SourceMetadata } from '../core/source-metadata.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
 import { fetchProgramIndicators, fetchSourcePrograms } from '../dhis2/metadata.ts';
@@ -59,14 +60,29 @@ export interface JobOverrides {
   readonly periods?: readonly string[] | undefined;
   /** Every target validates and saves nothing. */
   readonly dryRun?: boolean | undefined;
+  /** No target is sent an import, not even a dry run: what would be sent is counted by t2a (`t2a plan`). */
+  readonly offline?: boolean | undefined;
 }
 
-/** A job of the configuration by name, or an error listing the jobs there are. */
-export function findJob(ctx: JobContext, name: string): JobConfig {
-  const job = ctx.config.config.jobs.find((candidate) => candidate.name === name);
+/**
+ * A job of the configuration by name (`--job`), or its only job when none is named; an error naming the
+ * jobs there are otherwise.
+ */
+export function findJob(ctx: JobContext, name: string | undefined): JobConfig {
+  const jobs = ctx.config.config.jobs;
+  const names = jobs.map((job) => job.name);
+  if (name === undefined) {
+    if (jobs.length === 1) return jobs[0]!;
+    throw new T2aError(
+      'usage',
+      `${ctx.config.file} has ${jobs.length} jobs: name one with --job.`,
+      { fix: `Jobs defined: ${names.join(', ') || '(none)'}.` },
+    );
+  }
+  const job = jobs.find((candidate) => candidate.name === name);
   if (!job) {
     throw new T2aError('usage', `No job named "${name}" in ${ctx.config.file}.`, {
-      fix: `Jobs defined: ${ctx.config.config.jobs.map((j) => j.name).join(', ')}.`,
+      fix: `Jobs defined: ${names.join(', ')}.${closest(name, names).length > 0 ? ` ${didYouMean(name, names)}` : ''}`,
     });
   }
   return job;
@@ -89,13 +105,17 @@ export function analyticsAge(info: SystemInfo): number | undefined {
 }
 
 function noIndicators(job: JobConfig, source: Dhis2Client): T2aError {
-  return new T2aError('validation', `Job "${job.name}" has no program indicators on ${source.name}.`, {
-    fix:
-      'group' in job.programIndicators
-        ? `The program indicator group ${job.programIndicators.group} is empty or does not exist: check its UID.`
-        : 'None of the listed program indicator UIDs exist: check them.',
-    details: { finding: 'no-indicators' },
-  });
+  return new T2aError(
+    'validation',
+    `Job "${job.name}" has no program indicators on ${source.name}.`,
+    {
+      fix:
+        'group' in job.programIndicators
+          ? `The program indicator group ${job.programIndicators.group} is empty or does not exist: check its UID.`
+          : 'None of the listed program indicator UIDs exist: check them.',
+      details: { finding: 'no-indicators' },
+    },
+  );
 }
 
 function currentPeriodOf(job: JobConfig, today: string, calendar: string): string | undefined {
@@ -136,7 +156,7 @@ function jobIssues(
 /** Resolves a job against its source and targets: the one place a command learns what a job is. */
 export async function resolveJob(
   ctx: JobContext,
-  name: string,
+  name: string | undefined,
   overrides: JobOverrides = {},
 ): Promise<ResolvedJob> {
   const job = findJob(ctx, name);
@@ -177,7 +197,9 @@ export async function resolveJob(
         orgUnits,
         importStrategy: target.importStrategy ?? job.importStrategy,
         periodType: job.periodType,
+        offline: overrides.offline === true,
         dryRun:
+          overrides.offline === true ||
           overrides.dryRun === true ||
           target.dryRun === true ||
           (target.dryRun === undefined && job.dryRun),

@@ -31,6 +31,8 @@ import { clearStale } from './stale.ts';
 
 export interface RunOptions {
   readonly dryRun?: boolean | undefined;
+  /** `t2a plan`: the targets are read, never sent an import, not even a dry run (implies dryRun). */
+  readonly offline?: boolean | undefined;
   /** Explicit ISO periods, overriding the job's. */
   readonly periods?: readonly string[] | undefined;
   /** Stops a run between chunks (SIGTERM): the run is recorded as abandoned, and the next one resumes. */

@@ -11,9 +11,10 @@ import { newRunId } from '../store/run-id.ts';
 import type { LockHolder, T2aStore } from '../store/types.ts';
 import { T2A_VERSION } from '../version.ts';
 import type { JobContext } from './context.ts';
-import { keepLockAlive, takeJobLock } from './job-lock.ts';
+import { keepLockAlive, keptLock, takeJobLock } from './job-lock.ts';
 import { selectJobs } from './resolve-job.ts';
 import { executeJob, type JobRun, type RunOptions } from './run-job.ts';
+import { untilStoppedNow } from './stop-now.ts';
 
 export interface SyncOptions extends RunOptions {
   /** Jobs to run by name; all when absent. */
@@ -25,6 +26,8 @@ export interface SyncOptions extends RunOptions {
    * one job.
    */
   readonly runId?: string | undefined;
+  /** Stops the run at once, not between chunks (a second Ctrl-C): still recorded as abandoned. */
+  readonly stopNow?: AbortSignal | undefined;
 }
 
 /** `t2a sync`: every selected job, one after the other; a failing job does not stop the next. */
@@ -46,7 +49,12 @@ export async function runSync(ctx: JobContext, options: SyncOptions = {}): Promi
   return summarise(reports);
 }
 
-function jobReport(job: JobConfig, run: JobRun, startedAt: string, runId: string): JobReport {
+export function jobReport(
+  job: JobConfig,
+  run: JobRun,
+  startedAt: string,
+  runId: string,
+): JobReport {
   const resolved = run.resolved;
   const mapped = (resolved?.mappings.length ?? 0) + (resolved?.duplicates.flat().length ?? 0);
   const unmapped = resolved?.unmapped.length ?? 0;
@@ -127,7 +135,14 @@ async function runJob(ctx: JobContext, job: JobConfig, options: SyncOptions): Pr
       dryRun: options.dryRun === true || job.dryRun,
       t2aVersion: T2A_VERSION,
     });
-    const run = await executeJob({ ...ctx, logger: log }, job, runId, { ...options, signal }, log);
+    const run = await keptLock(
+      lease,
+      await untilStoppedNow(
+        () => executeJob({ ...ctx, logger: log }, job, runId, { ...options, signal }, log),
+        options.stopNow,
+        job.name,
+      ),
+    );
     const report = jobReport(job, run, startedAt, runId);
     const status: RunStatus =
       report.error?.kind === 'aborted'

@@ -1,5 +1,5 @@
 import type { DataValue } from '../core/data-value.ts';
-import { type IssueEntry, issue } from '../core/issues.ts';
+import { about, type IssueEntry, issue } from '../core/issues.ts';
 import { mappingKey } from '../core/mapping.ts';
 import type { Chunk } from '../core/plan.ts';
 import {
@@ -32,9 +32,14 @@ export function heldValuesRequest(target: PreparedTarget, chunk: Chunk): HeldVal
     uidOf: target.uidOf,
     dataSets: target.dataSets,
     periods: chunk.periods,
-    orgUnits: chunk.orgUnits.flatMap((id) =>
-      target.orgUnitAccess?.get(id)?.found === false ? [] : (target.translate(id) ?? []),
-    ),
+    // Org units the target lacks or its user may not write are withheld whole: asking about them
+    // would fail the read (E2012 "not allowed to view org unit") for the chunk's other org units.
+    orgUnits: chunk.orgUnits.flatMap((id) => {
+      const access = target.orgUnitAccess?.get(id);
+      return access?.found === false || access?.writable === false
+        ? []
+        : (target.translate(id) ?? []);
+    }),
     orgUnitIdScheme: target.orgUnitIdScheme,
     names: target.names,
   };
@@ -131,11 +136,14 @@ export function changedInTarget(
   changed: ReconcilePlan['changedInTarget'],
 ): IssueEntry[] {
   return changed.map(({ value, written, held }) =>
-    issue(
-      'changed-in-target',
-      1,
-      [cellName(delivery, value)],
-      `t2a wrote ${written}, the target holds ${held ?? 'nothing (deleted)'}, the tracker now gives ${value.value}`,
+    about(
+      issue(
+        'changed-in-target',
+        1,
+        [cellName(delivery, value)],
+        `t2a wrote ${written}, the target holds ${held ?? 'nothing (deleted)'}, the tracker now gives ${value.value}`,
+      ),
+      [value],
     ),
   );
 }
@@ -155,8 +163,11 @@ export function heldByOthers(
   return cells.map(({ value, held }) => {
     const who = held.storedBy ? `stored by ${held.storedBy}` : 'stored by someone';
     const when = held.lastUpdated ? ` on ${held.lastUpdated.slice(0, 16).replace('T', ' ')}` : '';
-    return issue('held-by-others', 1, [
-      `${cellName(delivery, value)}: holds ${held.value} (${who}${when}), the tracker gives ${value.value}`,
-    ]);
+    return about(
+      issue('held-by-others', 1, [
+        `${cellName(delivery, value)}: holds ${held.value} (${who}${when}), the tracker gives ${value.value}`,
+      ]),
+      [value],
+    );
   });
 }

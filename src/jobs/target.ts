@@ -39,6 +39,11 @@ export interface PreparedTarget {
   readonly orgUnitIdScheme: string;
   readonly importStrategy: string;
   readonly dryRun: boolean;
+  /**
+   * `t2a plan`: the target is read (its metadata, what it holds) but sent no import, not even a dry run;
+   * what would be sent is counted from the reconcile plan. Implies `dryRun`.
+   */
+  readonly offline: boolean;
   /** The target's own date and calendar, and whether its user may write expired periods. */
   readonly today: string;
   readonly calendar: string;
@@ -125,6 +130,7 @@ export interface TargetSetup {
   readonly orgUnits: readonly SourceOrgUnit[];
   readonly importStrategy: string;
   readonly dryRun: boolean;
+  readonly offline?: boolean;
   readonly periodType: string;
 }
 
@@ -182,7 +188,8 @@ export async function prepareTarget(setup: TargetSetup): Promise<PreparedTarget>
     translate,
     orgUnitIdScheme: scheme,
     importStrategy: setup.importStrategy,
-    dryRun: setup.dryRun,
+    dryRun: setup.dryRun || setup.offline === true,
+    offline: setup.offline === true,
     today: serverToday(info),
     calendar: info.calendar,
     canEditExpired: hasAuthority(user, 'F_EDIT_EXPIRED'),

@@ -1,7 +1,7 @@
 import type { DataValue } from '../core/data-value.ts';
 import { dataValueKey, zeroIsInsignificant } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
-import { type IssueEntry, issue } from '../core/issues.ts';
+import { about, type IssueEntry, issue } from '../core/issues.ts';
 import { lockRefusal, type Refusal } from '../core/locks.ts';
 import { mappingKey } from '../core/mapping.ts';
 import { periodAhead, periodDates } from '../core/periods.ts';
@@ -62,7 +62,9 @@ export function deliverable(
     const refused = orgUnitRefusal(delivery, value);
     const finding = delivery.failed.get(mappingKey(value));
     if (refused || finding) {
-      issues.push(refused ?? issue(finding!.kind, 1, [finding!.dataElement ?? finding!.kind]));
+      issues.push(
+        about(refused ?? issue(finding!.kind, 1, [finding!.dataElement ?? finding!.kind]), [value]),
+      );
       continue;
     }
     const held = asTargetHolds(delivery, value);
@@ -115,7 +117,11 @@ export function withholdLocked(
       open.push(value);
       continue;
     }
-    issues.push(issue(refusal.cause, 1, [`${value.period} ${refusal.dataSet}`], refusal.reason));
+    issues.push(
+      about(issue(refusal.cause, 1, [`${value.period} ${refusal.dataSet}`], refusal.reason), [
+        value,
+      ]),
+    );
   }
   if (job.lockedPeriods === 'fail' && open.length < values.length) {
     const first = values.find((value) => !open.includes(value))!;

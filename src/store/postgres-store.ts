@@ -5,6 +5,7 @@ import type { Notification } from '../core/notification.ts';
 import type { JobReport } from '../core/report.ts';
 import { migrationFiles } from './migration-files.ts';
 import { PostgresLedger } from './postgres-ledger.ts';
+import { PostgresRunValues } from './postgres-run-values.ts';
 import { finishRunParams } from './rows.ts';
 import {
   claimExpiry,
@@ -38,9 +39,11 @@ const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
  */
 export class PostgresStore implements T2aStore {
   readonly ledger: LedgerStore;
+  readonly runValues: PostgresRunValues;
 
   private constructor(private readonly pool: pg.Pool) {
     this.ledger = new PostgresLedger(pool);
+    this.runValues = new PostgresRunValues(pool);
   }
 
   static async open(url: string): Promise<PostgresStore> {
@@ -167,15 +170,21 @@ export class PostgresStore implements T2aStore {
   }
 
   async runs(query: RunQuery = {}): Promise<RunRecord[]> {
-    const rows = query.job
-      ? await this.pool.query<Row>(
-          'SELECT * FROM runs WHERE job = $1 ORDER BY started_at DESC, id DESC LIMIT $2',
-          [query.job, query.last ?? 20],
-        )
-      : await this.pool.query<Row>(
-          'SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT $1',
-          [query.last ?? 20],
-        );
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.job) {
+      params.push(query.job);
+      where.push(`job = $${params.length}`);
+    }
+    if (query.idPrefix) {
+      params.push(query.idPrefix.length, query.idPrefix);
+      where.push(`substr(id, 1, $${params.length - 1}) = $${params.length}`);
+    }
+    params.push(query.last ?? 20);
+    const rows = await this.pool.query<Row>(
+      `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
     return rows.rows.map(toRecord);
   }
 

@@ -9,6 +9,7 @@ import { readStatus } from '../core/vocabulary.ts';
 import { migrationFiles } from './migration-files.ts';
 import { finishRunParams } from './rows.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { SqliteRunValues } from './sqlite-run-values.ts';
 import type {
   HeldNotification,
   LockHolder,
@@ -30,6 +31,7 @@ export class SqliteStore implements T2aStore {
   private readonly db: Database.Database;
   /** Every value t2a wrote, and every value it deleted. */
   readonly ledger: SqliteLedger;
+  readonly runValues: SqliteRunValues;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -51,6 +53,7 @@ export class SqliteStore implements T2aStore {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.ledger = new SqliteLedger(this.db);
+    this.runValues = new SqliteRunValues(this.db);
   }
 
   private migrate(): void {
@@ -165,11 +168,21 @@ export class SqliteStore implements T2aStore {
   }
 
   async runs(options: RunQuery = {}): Promise<RunRecord[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (options.job) {
+      where.push('job = ?');
+      params.push(options.job);
+    }
+    if (options.idPrefix) {
+      where.push('substr(id, 1, ?) = ?');
+      params.push(options.idPrefix.length, options.idPrefix);
+    }
     const rows = this.db
       .prepare(
-        `SELECT * FROM runs ${options.job ? 'WHERE job = ?' : ''} ORDER BY started_at DESC, id DESC LIMIT ?`,
+        `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`,
       )
-      .all(...(options.job ? [options.job] : []), options.last ?? 20) as Row[];
+      .all(...params, options.last ?? 20) as Row[];
     return rows.map(toRecord);
   }
 

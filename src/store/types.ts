@@ -3,6 +3,7 @@ import type { Notification } from '../core/notification.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
 import type { JobReport } from '../core/report.ts';
 import type { RunStatus } from '../core/vocabulary.ts';
+import type { RunValueStore } from './run-values.ts';
 
 /** A job run as the history keeps it. Never holds a secret: reports carry none. */
 export interface RunRecord {
@@ -50,6 +51,8 @@ export interface HeldNotification {
 export interface RunQuery {
   readonly job?: string | undefined;
   readonly last?: number | undefined;
+  /** Only runs whose id starts so (`t2a show 20261124T02`). */
+  readonly idPrefix?: string | undefined;
 }
 
 export interface NewRun {
@@ -145,6 +148,8 @@ export interface Intent {
  */
 export interface T2aStore {
   readonly ledger: LedgerStore;
+  /** Every value a run did not deliver, with its cause. */
+  readonly runValues: RunValueStore;
   schemaVersion(): Promise<number>;
   close(): Promise<void>;
   acquireLock(job: string, runId: string, holder: string): Promise<boolean>;

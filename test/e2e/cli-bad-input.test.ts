@@ -67,7 +67,7 @@ const SECRETS = {
 describe('bad input on the command line', () => {
   it.each([
     [['sync', '--bogus'], /unknown option '--bogus'/],
-    [['complete'], /required option '-j, --job <name>' not specified/],
+    [['restore'], /missing required argument 'run-id'/],
     [['show'], /missing required argument 'run-id'/],
     [['foo'], /unknown command 'foo'/],
   ])('t2a %j is a usage error: exit 2 and the usage', async (args, message) => {

@@ -213,7 +213,7 @@ describe.each(['sqlite', 'postgres'] as const)('the run history and ledger on %s
     await store.close();
   });
 
-  it('reads the statuses an older history wrote in today\'s words (migration 008)', async () => {
+  it("reads the statuses an older history wrote in today's words (migration 008)", async () => {
     const where = await location(kind);
     const dir = new URL('../../src/store/migrations/', import.meta.url);
     const sql = migrationFiles(dir, kind)

@@ -1,6 +1,6 @@
 import { T2aError } from '../../core/errors.ts';
 import { summarise } from '../../core/report.ts';
-import { unlockJob } from '../../jobs/unlock.ts';
+import { findRun } from '../../jobs/find-run.ts';
 import type { RunRecord } from '../../store/types.ts';
 import { type ConfigOptions, withContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -90,25 +90,9 @@ export function showCommand(
   options: ConfigOptions & { json?: boolean },
 ): Promise<number> {
   return withContext(options, { store: true, connections: false }, async ({ store }) => {
-    const run = await store.run(runId);
-    if (!run)
-      throw new T2aError('usage', `No run "${runId}" in the history.`, {
-        fix: 'List the runs with `t2a history`.',
-      });
+    const run = await findRun(store, runId);
     process.stdout.write(
       options.json ? `${JSON.stringify(run, null, 2)}\n` : `${renderRun(run)}\n`,
-    );
-    return EXIT.OK;
-  });
-}
-
-export function unlockCommand(job: string, options: ConfigOptions): Promise<number> {
-  return withContext(options, { store: true, connections: false }, async ({ store }) => {
-    const holder = await unlockJob(store, job);
-    process.stdout.write(
-      holder
-        ? `Released the lock of job ${job} (run ${holder.runId}, ${holder.holder}); that run is recorded as abandoned.\n`
-        : `Job ${job} is not locked.\n`,
     );
     return EXIT.OK;
   });

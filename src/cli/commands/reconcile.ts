@@ -26,7 +26,7 @@ function renderAdopted(results: readonly AdoptResult[]): string {
 
 export function adoptCommand(
   options: ConfigOptions & {
-    job: string;
+    job?: string;
     yes?: boolean;
     period?: string[];
     dataElement?: string[];

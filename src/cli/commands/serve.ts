@@ -24,16 +24,24 @@ function watchMissedRuns(scheduler: Scheduler, logger: Logger): () => void {
 /** `t2a serve`: the jobs on their schedules, and the dashboard if configured, until SIGTERM. */
 export function serveCommand(options: ConfigOptions): Promise<number> {
   return withContext(options, { store: true, notifiers: true, dashboard: true }, async (ctx) => {
-    const scheduler = startScheduler(ctx);
+    // The dashboard listens first: when it cannot (its port taken), serve stops with the error and its
+    // fix (exit 2) before any job is scheduled, rather than run on without the dashboard it was asked for.
+    const settings = ctx.config.config.serve.dashboard;
+    const dashboard: RunningDashboard | undefined = settings
+      ? await startDashboard(ctx, settings)
+      : undefined;
+    let scheduler: Scheduler;
+    try {
+      scheduler = startScheduler(ctx);
+    } catch (error) {
+      await dashboard?.stop(0);
+      throw error;
+    }
     for (const { job, at } of scheduler.nextRuns(3)) {
       process.stdout.write(
         `${job}: next runs ${at.map((date) => date.toISOString()).join(', ')}\n`,
       );
     }
-    const settings = ctx.config.config.serve.dashboard;
-    const dashboard: RunningDashboard | undefined = settings
-      ? await startDashboard(ctx, settings)
-      : undefined;
     if (dashboard) process.stdout.write(`Dashboard: ${dashboard.url}\n`);
     ctx.logger.info(
       { jobs: scheduler.nextRuns(1), dashboard: dashboard?.url },

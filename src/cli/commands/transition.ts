@@ -7,7 +7,7 @@ import { EXIT } from '../exit-codes.ts';
 import { renderComparison } from '../render-compare.ts';
 
 export function completeCommand(
-  options: ConfigOptions & { job: string; dryRun?: boolean; json?: boolean },
+  options: ConfigOptions & { job?: string; dryRun?: boolean; json?: boolean },
 ): Promise<number> {
   return withContext(options, { store: true }, async (ctx) => {
     const resolved = await resolveJob(ctx, options.job, { dryRun: options.dryRun === true });
@@ -27,7 +27,7 @@ export function completeCommand(
 }
 
 export function compareCommand(
-  options: ConfigOptions & { job: string; periods: string[]; format: string; output?: string },
+  options: ConfigOptions & { job?: string; periods: string[]; format: string; output?: string },
 ): Promise<number> {
   return withContext(options, { store: true }, async (ctx) => {
     const periods = await comparisonPeriods(ctx, options.job, options.periods);
