@@ -40,4 +40,10 @@ export const ERROR_KINDS: Readonly<Record<string, string>> = {
   'org-unit-not-assigned':
     'org units not assigned to the data set, on a target that refuses them (2.43)',
   'org-unit-outside-hierarchy': "org units outside the import user's data capture org units",
+  'missing-category-mapping':
+    'a 2.42 disaggregated indicator has a category without one of its category mappings',
+  'option-without-filter': "a category mapping's option has no filter: its values would be dropped",
+  'combo-not-in-target':
+    'a combo a disaggregated indicator can give has no counterpart in the target',
+  'combo-without-code': 'a target combo a disaggregated indicator writes to has no code',
 };

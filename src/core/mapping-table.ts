@@ -11,6 +11,11 @@ export interface MappingRow {
   readonly categoryOptionComboName: string;
   readonly attributeOptionCombo: string;
   readonly attributeOptionComboName: string;
+  /**
+   * Where the mapping lives when it is not the indicator's attribute: a 2.42 disaggregated indicator's
+   * category combo and mappings (edited in DHIS2, not here). Absent for an attribute mapping.
+   */
+  readonly disaggregation?: string | undefined;
 }
 
 export const MAPPING_COLUMNS = [
@@ -22,6 +27,7 @@ export const MAPPING_COLUMNS = [
   'category_option_combo_name',
   'attribute_option_combo_code',
   'attribute_option_combo_name',
+  'mapped_by',
 ] as const;
 
 export function mappingToCsv(rows: readonly MappingRow[]): string {
@@ -36,6 +42,7 @@ export function mappingToCsv(rows: readonly MappingRow[]): string {
       row.categoryOptionComboName,
       row.attributeOptionCombo,
       row.attributeOptionComboName,
+      row.disaggregation ?? 'attribute',
     ]),
   ]);
 }
@@ -59,7 +66,12 @@ export function mappingFromCsv(text: string, file: string): MappingRow[] {
     column('attribute_option_combo_code'),
   ];
   const name = header!.indexOf('program_indicator_name');
-  return rows.map((row, index) => {
+  // Rows of 2.42 disaggregated indicators are shown, not edited: their mapping lives in DHIS2.
+  const mappedBy = header!.indexOf('mapped_by');
+  const editable = rows.filter(
+    (row) => mappedBy < 0 || ['', 'attribute'].includes((row[mappedBy] ?? '').trim()),
+  );
+  return editable.map((row, index) => {
     const id = (row[uid] ?? '').trim();
     if (!/^[A-Za-z][A-Za-z0-9]{10}$/.test(id)) {
       throw new T2aError(

@@ -18,7 +18,19 @@ export interface ProgramIndicatorMetadata {
   readonly program?: { readonly id: string } | undefined;
   readonly expression?: string | undefined;
   readonly filter?: string | undefined;
+  /**
+   * 2.42+ disaggregation (core/disaggregation.ts): the target data element named by any identifier, the
+   * category combos whose option combos the values come in, and the programme's mappings it uses.
+   */
+  readonly aggregateExportDataElement?: string | undefined;
+  readonly categoryCombo?: { readonly id: string } | undefined;
+  readonly attributeCombo?: { readonly id: string } | undefined;
+  readonly categoryMappingIds?: readonly string[] | undefined;
 }
+
+/** A 2.42 disaggregated indicator: DHIS2 writes `aggregateExportDataElement` as its values' data element. */
+export const isDisaggregated = (indicator: ProgramIndicatorMetadata) =>
+  (indicator.aggregateExportDataElement ?? '').trim() !== '';
 
 export interface IndicatorMapping {
   readonly programIndicator: string;
@@ -43,7 +55,10 @@ export interface MappingResolution {
 const blankToUndefined = (value: string | undefined) =>
   value === undefined || value.trim() === '' ? undefined : value.trim();
 
-/** Splits the job's indicators into mapped ones (with their codes) and those without the attribute. */
+/**
+ * Splits the job's indicators into mapped ones (with their codes) and those without the attribute.
+ * Disaggregated indicators are neither: their cells depend on the target (core/disaggregation.ts).
+ */
 export function resolveMappings(
   indicators: readonly ProgramIndicatorMetadata[],
   mappingAttribute: string,
@@ -51,6 +66,7 @@ export function resolveMappings(
   const mapped: IndicatorMapping[] = [];
   const unmapped: UnmappedIndicator[] = [];
   for (const indicator of indicators) {
+    if (isDisaggregated(indicator)) continue;
     const code = blankToUndefined(
       indicator.attributeValues?.find((entry) => entry.attribute.id === mappingAttribute)?.value,
     );

@@ -20,6 +20,11 @@ export interface ValidationOptions {
   readonly requireMapping?: boolean;
   /** The source's programmes and exchanges, for reference and period checks. */
   readonly source?: SourceMetadata | undefined;
+  /**
+   * Mappings the indicators do not carry in the attribute: 2.42 disaggregated indicators' cells
+   * (core/disaggregation.ts), checked like the others and counted in duplicates and gaps.
+   */
+  readonly extraMappings?: readonly IndicatorMapping[] | undefined;
 }
 
 interface Indexes {
@@ -95,7 +100,9 @@ export function validateMapping(
   options: ValidationOptions,
 ): Finding[] {
   const source = options.source ?? EMPTY_SOURCE;
-  const { mapped, unmapped } = resolveMappings(indicators, options.mappingAttribute);
+  const resolved = resolveMappings(indicators, options.mappingAttribute);
+  const mapped = [...resolved.mapped, ...(options.extraMappings ?? [])];
+  const unmapped = resolved.unmapped;
   const findings: Finding[] = unmappedFindings(unmapped, options, source);
   const idx = index(target);
   const byId = new Map(indicators.map((indicator) => [indicator.id, indicator]));

@@ -34,14 +34,19 @@ export type IndicatorSelection = { readonly group: string } | { readonly ids: re
 const INDICATOR_FIELDS =
   'id,name,code,decimals,aggregationType,analyticsType,aggregateExportCategoryOptionCombo,aggregateExportAttributeOptionCombo,attributeValues[value,attribute[id]],program[id],expression,filter';
 
-/** The job's program indicators with what the mapping needs. */
+const DISAGGREGATION_FIELDS =
+  ',aggregateExportDataElement,categoryCombo[id],attributeCombo[id],categoryMappingIds';
+
+/** The job's program indicators with what the mapping needs (and, from 2.42, their disaggregation). */
 export async function fetchProgramIndicators(
   client: Dhis2Client,
   selection: IndicatorSelection,
+  disaggregation = false,
 ): Promise<ProgramIndicatorMetadata[]> {
+  const fields = INDICATOR_FIELDS + (disaggregation ? DISAGGREGATION_FIELDS : '');
   if ('group' in selection) {
     return getAllPages(client, 'programIndicators', {
-      fields: INDICATOR_FIELDS,
+      fields,
       filter: `programIndicatorGroups.id:eq:${selection.group}`,
     });
   }
@@ -49,7 +54,7 @@ export async function fetchProgramIndicators(
   for (const ids of batches(selection.ids, 50)) {
     found.push(
       ...(await getAllPages<ProgramIndicatorMetadata>(client, 'programIndicators', {
-        fields: INDICATOR_FIELDS,
+        fields,
         filter: `id:in:[${ids.join(',')}]`,
       })),
     );

@@ -78,6 +78,18 @@ export interface ServerProfile {
    * (`filter=<attribute>:in:[…]`, `DefaultQueryPlanner.isFilterByAttributeId`): from 2.37.9, 2.38.2, 2.39.0.
    */
   readonly filtersByAttributeId: boolean;
+  /**
+   * Program indicator disaggregation (`aggregateExportDataElement`, `categoryCombo`, `attributeCombo`,
+   * `categoryMappingIds`; programs' `categoryMappings`): from 2.42.0 (migration V2_42_37).
+   */
+  readonly piDisaggregation: boolean;
+  /**
+   * Only 2.42.0's program import hook looks the mapped categories and options up among the stored
+   * objects (`ProgramObjectBundleHook.validateCategoryMappings` → `ProgramCategoryMappingValidator`,
+   * E4072/E4073); objects of the same import are not stored yet, so they must be imported first.
+   * 2.42.1 removed the lookup (DHIS2-19663, commit 7bf364efaf7).
+   */
+  readonly categoryMappingsNeedStoredCategories: boolean;
 }
 
 export function serverProfile(version: ServerVersion): ServerProfile {
@@ -116,6 +128,8 @@ export function serverProfile(version: ServerVersion): ServerProfile {
     personalAccessTokens: from(38),
     readsInputIdSchemes: from(37, 7),
     filtersByAttributeId: backported(version, '2.37.9', '2.38.2', '2.39.0'),
+    piDisaggregation: from(42),
+    categoryMappingsNeedStoredCategories: from(42) && !from(42, 1),
     lastUpdatedParameter: (wallClock) => (from(43) ? wallClock : `${wallClock}Z`),
     lockRules: {
       scope: from(43) ? 'import-data-set' : from(39, 1) ? 'assigned-data-sets' : 'data-element',

@@ -15,6 +15,7 @@ import {
 import type { Logger } from '../log.ts';
 import { type ChunkDelivery, deliverChunk, STALE_NAMES } from './deliver.ts';
 import type { Delivery, StaleScope } from './delivery.ts';
+import { fromExport } from './disaggregation.ts';
 import { FailingIndicators } from './failing-indicators.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 import { semaphore } from './semaphore.ts';
@@ -154,7 +155,12 @@ async function exportChunk(
         'export split to keep URLs short',
       );
     return {
-      values: isolated.results.flatMap((result) => result.values),
+      // A disaggregated indicator's values come as its export data element and the source's combo
+      // UIDs: they become the target's cells here, so every later step sees ordinary values.
+      values: fromExport(
+        isolated.results.flatMap((result) => result.values),
+        resolved.disaggregation.fromExport,
+      ),
       requests: requests + isolated.requests - isolated.results.length,
       failing: new Set(indicators.filter((id) => failing.has(id))),
     };

@@ -10,12 +10,17 @@ import type { PreparedTarget } from './target.ts';
  * looser than validate.
  */
 export function mappingFindings(resolved: ResolvedJob, target: PreparedTarget): Finding[] {
-  return validateMapping(resolved.deliveredIndicators, target.metadata, {
-    mappingAttribute: resolved.job.mappingAttribute,
-    periodType: resolved.job.periodType,
-    requireMapping: true,
-    source: resolved.sourceMetadata,
-  });
+  const disaggregation = resolved.disaggregation.perTarget[resolved.targets.indexOf(target)];
+  return [
+    ...validateMapping(resolved.deliveredIndicators, target.metadata, {
+      mappingAttribute: resolved.job.mappingAttribute,
+      periodType: resolved.job.periodType,
+      requireMapping: true,
+      source: resolved.sourceMetadata,
+      extraMappings: disaggregation?.cells.map((cell) => cell.mapping),
+    }),
+    ...(disaggregation?.findings ?? []),
+  ];
 }
 
 /** What is wrong with the job itself, whatever the target: org units it names that the source lacks. */

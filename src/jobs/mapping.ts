@@ -1,4 +1,5 @@
 import type { JobConfig } from '../config/schema.ts';
+import { isDisaggregated } from '../core/mapping.ts';
 import { diffMapping, type MappingChange, type MappingRow } from '../core/mapping-table.ts';
 import type { Dhis2Client } from '../dhis2/client.ts';
 import {
@@ -6,7 +7,9 @@ import {
   fetchTargetMapping,
   type TargetMapping,
 } from '../dhis2/metadata.ts';
+import { getSystemInfo } from '../dhis2/system.ts';
 import type { JobContext } from './context.ts';
+import { resolveDisaggregation } from './disaggregation.ts';
 import { connectionClient, findJob } from './resolve-job.ts';
 
 interface JobClients {
@@ -72,9 +75,52 @@ async function currentRows(
   return { rows: rowsFrom(indicators, clients.job.mappingAttribute, target), target };
 }
 
-/** `t2a mapping export`: the job's indicators with their codes and the target's names beside them. */
+/**
+ * `t2a mapping export`: the job's indicators with their codes and the target's names beside them; a 2.42
+ * disaggregated indicator gives a row per cell it writes, marked with its category combo and mappings.
+ */
 export async function exportMapping(ctx: JobContext, jobName?: string): Promise<MappingRow[]> {
-  return (await currentRows(clientsFor(ctx, jobName))).rows;
+  const clients = clientsFor(ctx, jobName);
+  const { rows, target } = await currentRows(clients);
+  const info = await getSystemInfo(clients.source);
+  if (!info.profile.piDisaggregation) return rows;
+  const indicators = await fetchProgramIndicators(
+    clients.source,
+    clients.job.programIndicators,
+    true,
+  );
+  const disaggregated = indicators.filter(isDisaggregated);
+  if (disaggregated.length === 0) return rows;
+  const cells = await resolveDisaggregation(
+    clients.source,
+    [clients.target],
+    disaggregated,
+    undefined,
+  );
+  const comboNames = new Map(
+    target.metadata.categoryOptionCombos.flatMap((coc) =>
+      coc.code ? [[coc.code, coc.name] as const] : [],
+    ),
+  );
+  const shown = new Set(disaggregated.map((pi) => pi.id));
+  const byId = new Map(disaggregated.map((pi) => [pi.id, pi]));
+  const cellRows = cells.mappings.map((mapping): MappingRow => {
+    const pi = byId.get(mapping.programIndicator)!;
+    return {
+      programIndicator: mapping.programIndicator,
+      programIndicatorName: mapping.name,
+      dataElement: mapping.dataElement,
+      dataElementName: target.dataElements.get(mapping.dataElement)?.name ?? '',
+      categoryOptionCombo: mapping.categoryOptionCombo ?? '',
+      categoryOptionComboName: comboNames.get(mapping.categoryOptionCombo ?? '') ?? 'default',
+      attributeOptionCombo: mapping.attributeOptionCombo ?? '',
+      attributeOptionComboName: comboNames.get(mapping.attributeOptionCombo ?? '') ?? '',
+      disaggregation: `2.42 category mappings (${[pi.categoryCombo?.id, ...(pi.categoryMappingIds ?? [])].filter(Boolean).join(', ')})`,
+    };
+  });
+  return [...rows.filter((row) => !shown.has(row.programIndicator)), ...cellRows].sort((a, b) =>
+    a.programIndicatorName.localeCompare(b.programIndicatorName),
+  );
 }
 
 export interface ApplyResult {

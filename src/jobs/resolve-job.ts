@@ -4,6 +4,7 @@ import { type IssueEntry, issue } from '../core/issues.ts';
 import {
   duplicateMappings,
   type IndicatorMapping,
+  mappingKey,
   type ProgramIndicatorMetadata,
   resolveMappings,
   withShadowCodes,
@@ -16,6 +17,7 @@ import { fetchProgramIndicators, fetchSourcePrograms } from '../dhis2/metadata.t
 import { fetchOrgUnits, type OrgUnit } from '../dhis2/org-units.ts';
 import { getSystemInfo, type SystemInfo, serverToday } from '../dhis2/system.ts';
 import type { JobContext } from './context.ts';
+import { type JobDisaggregation, resolveDisaggregation } from './disaggregation.ts';
 import { type PreparedTarget, prepareTarget } from './target.ts';
 
 /**
@@ -37,6 +39,8 @@ export interface ResolvedJob {
   readonly deliveredIndicators: readonly ProgramIndicatorMetadata[];
   /** Mappings t2a delivers: mapped and not duplicated. */
   readonly mappings: readonly IndicatorMapping[];
+  /** 2.42 disaggregated indicators: their cells per target, and how an exported value becomes one. */
+  readonly disaggregation: JobDisaggregation;
   readonly unmapped: readonly { readonly programIndicator: string; readonly name: string }[];
   readonly duplicates: readonly (readonly IndicatorMapping[])[];
   /** UIDs of every indicator of the job: an exported value still carrying one was not mapped. */
@@ -153,40 +157,15 @@ function jobIssues(
   ];
 }
 
-/** Resolves a job against its source and targets: the one place a command learns what a job is. */
-export async function resolveJob(
+/** Each target of the job, prepared for the codes and combos its mappings write and its org units. */
+function prepareTargets(
   ctx: JobContext,
-  name: string | undefined,
-  overrides: JobOverrides = {},
-): Promise<ResolvedJob> {
-  const job = findJob(ctx, name);
-  const client = ctx.clients.client(job.source);
-  const info = await getSystemInfo(client);
-  const today = serverToday(info);
-  const periods = jobPeriodIds(job, today, info.calendar, overrides.periods);
-  const indicators = await fetchProgramIndicators(client, job.programIndicators);
-  if (indicators.length === 0) throw noIndicators(job, client);
-  const deliveredIndicators = withShadowCodes(indicators, job.mappingAttribute, job.shadow?.suffix);
-  const resolution = resolveMappings(deliveredIndicators, job.mappingAttribute);
-  const duplicates = duplicateMappings(resolution.mapped);
-  const duplicated = new Set(duplicates.flat().map((mapping) => mapping.programIndicator));
-  const { units: orgUnits, missing: missingOrgUnits } = await fetchOrgUnits(client, job.orgUnits);
-  if (orgUnits.length === 0) {
-    throw new T2aError('validation', `Job "${job.name}" selects no org units on ${client.name}.`, {
-      fix: `Check the job’s orgUnits: the roots, level, groups or ids${missingOrgUnits.length ? ` (${client.name} has none of ${missingOrgUnits.join(', ')})` : ''}.`,
-      details: { finding: 'no-org-units' },
-    });
-  }
-  const codes = resolution.mapped.map((mapping) => mapping.dataElement);
-  const comboCodes = resolution.mapped.flatMap((mapping) => [
-    ...(mapping.categoryOptionCombo ? [mapping.categoryOptionCombo] : []),
-    ...(mapping.attributeOptionCombo ? [mapping.attributeOptionCombo] : []),
-  ]);
-  const sourceMetadata = await fetchSourcePrograms(
-    client,
-    indicators.flatMap((indicator) => indicator.program?.id ?? []),
-  );
-  const targets = await Promise.all(
+  job: JobConfig,
+  scope: { codes: string[]; comboCodes: string[]; orgUnits: OrgUnit[] },
+  overrides: JobOverrides,
+): Promise<PreparedTarget[]> {
+  const { codes, comboCodes, orgUnits } = scope;
+  return Promise.all(
     job.targets.map((target) =>
       prepareTarget({
         client: connectionClient(ctx, job, target.connection),
@@ -206,6 +185,53 @@ export async function resolveJob(
       }),
     ),
   );
+}
+
+/** Resolves a job against its source and targets: the one place a command learns what a job is. */
+export async function resolveJob(
+  ctx: JobContext,
+  name: string | undefined,
+  overrides: JobOverrides = {},
+): Promise<ResolvedJob> {
+  const job = findJob(ctx, name);
+  const client = ctx.clients.client(job.source);
+  const info = await getSystemInfo(client);
+  const today = serverToday(info);
+  const periods = jobPeriodIds(job, today, info.calendar, overrides.periods);
+  const indicators = await fetchProgramIndicators(
+    client,
+    job.programIndicators,
+    info.profile.piDisaggregation,
+  );
+  if (indicators.length === 0) throw noIndicators(job, client);
+  const deliveredIndicators = withShadowCodes(indicators, job.mappingAttribute, job.shadow?.suffix);
+  const resolution = resolveMappings(deliveredIndicators, job.mappingAttribute);
+  const disaggregation = await resolveDisaggregation(
+    client,
+    job.targets.map((target) => connectionClient(ctx, job, target.connection)),
+    indicators,
+    job.shadow?.suffix,
+  );
+  const allMapped = [...resolution.mapped, ...disaggregation.mappings];
+  const duplicates = duplicateMappings(allMapped);
+  const duplicated = new Set(duplicates.flat().map((mapping) => mappingKey(mapping)));
+  const { units: orgUnits, missing: missingOrgUnits } = await fetchOrgUnits(client, job.orgUnits);
+  if (orgUnits.length === 0) {
+    throw new T2aError('validation', `Job "${job.name}" selects no org units on ${client.name}.`, {
+      fix: `Check the job’s orgUnits: the roots, level, groups or ids${missingOrgUnits.length ? ` (${client.name} has none of ${missingOrgUnits.join(', ')})` : ''}.`,
+      details: { finding: 'no-org-units' },
+    });
+  }
+  const codes = allMapped.map((mapping) => mapping.dataElement);
+  const comboCodes = allMapped.flatMap((mapping) => [
+    ...(mapping.categoryOptionCombo ? [mapping.categoryOptionCombo] : []),
+    ...(mapping.attributeOptionCombo ? [mapping.attributeOptionCombo] : []),
+  ]);
+  const sourceMetadata = await fetchSourcePrograms(
+    client,
+    indicators.flatMap((indicator) => indicator.program?.id ?? []),
+  );
+  const targets = await prepareTargets(ctx, job, { codes, comboCodes, orgUnits }, overrides);
   const names = new Map(orgUnits.map((unit) => [unit.id, unit.name]));
   return {
     job,
@@ -215,7 +241,8 @@ export async function resolveJob(
     currentPeriod: currentPeriodOf(job, today, info.calendar),
     indicators,
     deliveredIndicators,
-    mappings: resolution.mapped.filter((mapping) => !duplicated.has(mapping.programIndicator)),
+    mappings: allMapped.filter((mapping) => !duplicated.has(mappingKey(mapping))),
+    disaggregation,
     unmapped: resolution.unmapped,
     duplicates,
     allIndicators: new Set(indicators.map((indicator) => indicator.id)),

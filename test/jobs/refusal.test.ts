@@ -33,6 +33,8 @@ function errorKindsInSource(): Set<string> {
   const files = [
     'core/validation.ts',
     'core/references.ts',
+    'core/disaggregation.ts',
+    'jobs/disaggregation.ts',
     'jobs/job-checks.ts',
     'jobs/job-findings.ts',
   ];
@@ -41,6 +43,9 @@ function errorKindsInSource(): Set<string> {
     // `severity: 'error'`, or a severity decided at run time (`severity,`: it may be an error).
     for (const match of text.matchAll(/kind: '([a-z-]+)',\s*\n\s*severity(: [^\n]+|,)/g))
       if (match[2] === ',' || /'error'|severity/.test(match[2]!)) found.add(match[1]!);
+    // core/disaggregation.ts words its findings through `finding(indicator, kind, …)`: all errors.
+    for (const match of text.matchAll(/finding\(\s*indicator,\s*'([a-z-]+)'/g))
+      found.add(match[1]!);
   }
   const resolve = readFileSync(join(root, 'jobs/resolve-job.ts'), 'utf8');
   for (const match of resolve.matchAll(/finding: '([a-z-]+)'/g)) found.add(match[1]!);

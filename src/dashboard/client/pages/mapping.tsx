@@ -190,6 +190,14 @@ export function MappingPage({ url }: { readonly url: URL }) {
               <small>
                 <code>{row.programIndicator}</code>
               </small>
+              {row.disaggregation && (
+                <>
+                  <br />
+                  <small data-test="disaggregated">
+                    Disaggregated in DHIS2: {row.disaggregation} — edit it there, not here
+                  </small>
+                </>
+              )}
             </span>,
             coded(row.dataElement, row.dataElementName),
             coded(row.categoryOptionCombo, row.categoryOptionComboName),
