@@ -178,10 +178,10 @@ export class Dhis2Client {
     url: string,
     body: unknown,
     acceptConflict: boolean,
-    text = false,
+    asText = false,
   ): Promise<Dhis2Response> {
     let response: Response;
-    const type = text ? 'text/plain' : 'application/json';
+    const type = asText ? 'text/plain' : 'application/json';
     try {
       response = await this.transport(
         new Request(url, {
@@ -193,7 +193,7 @@ export class Dhis2Client {
             ...(body === undefined ? {} : { 'content-type': type }),
           },
           signal: AbortSignal.timeout(this.connection.timeoutMs),
-          ...(body === undefined ? {} : { body: text ? String(body) : JSON.stringify(body) }),
+          ...(body === undefined ? {} : { body: asText ? String(body) : JSON.stringify(body) }),
         }),
       );
     } catch (error) {
