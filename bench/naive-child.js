@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { peakRssMb } from './peak-rss.js';
+import { cpuSeconds, peakRssMb } from './peak-rss.js';
 
 /**
  * The floor: the two HTTP calls per chunk a minimal script makes (analytics export, then import of the
  * body as it came), with no checks, no retries, no summary. Same chunks and concurrency as t2a.
+ * With `integers` (the fair floor) it also asks the target which data elements hold integers, once, and
+ * writes their values as integers ("5.0" → "5", one regular expression over the body), which DHIS2
+ * needs to store them: so it stores every value, as t2a does.
  */
 const [
   sourceUrl,
@@ -16,6 +19,7 @@ const [
   orgUnitsFile,
   sizeArg,
   concurrencyArg,
+  mode,
 ] = process.argv.slice(2);
 const periods = periodsArg.split(',');
 const orgUnits = readFileSync(orgUnitsFile, 'utf8').split(',');
@@ -34,6 +38,7 @@ const indicators = await (
     { headers },
   )
 ).json();
+const integerElements = mode === 'integers' ? await integerDataElements() : undefined;
 const dx = indicators.programIndicators.map((pi) => pi.id).join(';');
 const chunks = [];
 for (const period of periods)
@@ -54,11 +59,38 @@ async function worker() {
     await (
       await fetch(
         `${targetUrl}/api/dataValueSets?dataElementIdScheme=CODE&categoryOptionComboIdScheme=CODE`,
-        { method: 'POST', headers: targetHeaders, body },
+        {
+          method: 'POST',
+          headers: targetHeaders,
+          body: integerElements ? asIntegers(body, integerElements) : body,
+        },
       )
     ).text();
   }
 }
+/** The codes of the target's data elements whose value type is an integer. */
+async function integerDataElements() {
+  const answer = await (
+    await fetch(`${targetUrl}/api/dataElements?fields=code,valueType&paging=false`, {
+      headers: targetHeaders,
+    })
+  ).json();
+  return new Set(
+    answer.dataElements
+      .filter((element) => element.valueType?.startsWith('INTEGER'))
+      .map((element) => element.code),
+  );
+}
+
+/** `"value":"5.0"` → `"value":"5"` in the values of integer data elements (analytics writes keys in order). */
+function asIntegers(body, integers) {
+  return body.replace(/("dataElement":"([^"]*)"[^}]*?"value":"-?\d+)\.0"/g, (whole, head, code) =>
+    integers.has(code) ? `${head}"` : whole,
+  );
+}
+
 await Promise.all(Array.from({ length: concurrency }, worker));
 const seconds = (performance.now() - started) / 1000;
-process.stdout.write(`${JSON.stringify({ seconds, exported, peakRssMb: peakRssMb() })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ seconds, exported, peakRssMb: peakRssMb(), cpuSeconds: cpuSeconds() })}\n`,
+);

@@ -14,3 +14,9 @@ export function peakRssMb() {
   }
   return process.resourceUsage().maxRSS / 1024;
 }
+
+/** This process's own CPU time so far, in seconds: user + system, every thread (getrusage). */
+export function cpuSeconds() {
+  const usage = process.resourceUsage();
+  return (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+}

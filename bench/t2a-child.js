@@ -3,7 +3,7 @@ import { jobContext } from '../dist/jobs/context.js';
 import { runSync } from '../dist/jobs/sync.js';
 import { silentLogger } from '../dist/log.js';
 import { openStore } from '../dist/store/open.js';
-import { peakRssMb } from './peak-rss.js';
+import { cpuSeconds, peakRssMb } from './peak-rss.js';
 
 /**
  * One t2a sync in its own process, so its time and peak memory are its own: the compiled build, as
@@ -28,5 +28,6 @@ process.stdout.write(
     outcome: report.outcome,
     failedChunks: report.jobs.flatMap((job) => job.failedChunks).length,
     peakRssMb: peakRssMb(),
+    cpuSeconds: cpuSeconds(),
   })}\n`,
 );

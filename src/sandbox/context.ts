@@ -36,8 +36,19 @@ export interface SandboxContext {
    * its plain one): what a client asked of this instance, for tests and the benchmark.
    */
   readonly requests: Map<string, number>;
+  /** What the instance answered beyond request counts, for the benchmark: rows and socket bytes. */
+  readonly traffic: SandboxTraffic;
   /** The instance's base URL (`http://127.0.0.1:PORT`), known once it listens. */
   baseUrl(): string;
   /** Resolves when the instance stops; hung responses and running jobs end with it. */
   readonly stopped: Promise<void>;
+}
+
+/** Counted as the instance answers; a reader takes differences between two moments. */
+export interface SandboxTraffic {
+  /** Data values `/api/analytics/dataValueSet` answered, in every format. */
+  analyticsRows: number;
+  /** Bytes read from and written to client sockets, headers included (Node's socket counters). */
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
 }

@@ -1,6 +1,6 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
-import { type SandboxContext, systemClock } from './context.ts';
+import { type SandboxContext, type SandboxTraffic, systemClock } from './context.ts';
 import { openSandboxDb } from './db/schema.ts';
 import { createSandboxApp } from './http/app.ts';
 import { FaultRegistry, type FaultRule } from './http/faults.ts';
@@ -44,6 +44,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     resolveStopped = resolve;
   });
   let baseUrl = '';
+  const sockets = socketTraffic();
   const faults = new FaultRegistry();
   for (const rule of options.faults ?? []) faults.add(rule);
   const context: SandboxContext = {
@@ -55,6 +56,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     faults,
     maxRequestLine: options.maxRequestLine ?? 8192,
     requests: new Map(),
+    traffic: sockets.traffic,
     baseUrl: () => baseUrl,
     stopped,
   };
@@ -67,6 +69,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     );
     instance.once('error', reject);
   });
+  server.on('connection', sockets.watch);
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://${host}:${port}`;
   let stopping: Promise<void> | undefined;
@@ -86,6 +89,34 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       return stopping;
+    },
+  };
+}
+
+/** Bytes over the instance's sockets: those closed, plus what the open ones carried so far. */
+function socketTraffic(): { traffic: SandboxTraffic; watch: (socket: Socket) => void } {
+  const open = new Set<Socket>();
+  let closedRead = 0;
+  let closedWritten = 0;
+  const sum = (count: (socket: Socket) => number) =>
+    [...open].reduce((total, socket) => total + count(socket), 0);
+  return {
+    traffic: {
+      analyticsRows: 0,
+      get bytesRead() {
+        return closedRead + sum((socket) => socket.bytesRead);
+      },
+      get bytesWritten() {
+        return closedWritten + sum((socket) => socket.bytesWritten);
+      },
+    },
+    watch(socket) {
+      open.add(socket);
+      socket.once('close', () => {
+        open.delete(socket);
+        closedRead += socket.bytesRead;
+        closedWritten += socket.bytesWritten;
+      });
     },
   };
 }

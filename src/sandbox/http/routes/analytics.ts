@@ -110,6 +110,7 @@ const dataValueSet = (ctx: SandboxContext, format: Format) => (c: SandboxHttpCon
     const user = c.get('user');
     const query = parseDataValueSetQuery(ctx, user, new URL(c.req.url).searchParams);
     const values = evaluateDataValueSet(ctx, user, query);
+    ctx.traffic.analyticsRows += values.length;
     if (format === 'json') return c.json(dataValueSetJson(values));
     if (format === 'xml')
       return c.body(dataValueSetXml(values), 200, { 'content-type': 'application/xml' });
