@@ -1,4 +1,3 @@
-import type { MetadataObject } from '../metadata/store.ts';
 import { type ColumnRegistry, compileCategoryColumns, groupRows } from './category-groups.ts';
 import {
   type Aggregation,
@@ -29,6 +28,7 @@ import type {
   CompiledProgramIndicator,
   CompileProgramIndicator,
   CompileResult,
+  MetadataObject,
   RelationshipCounter,
   ReportingPeriod,
 } from './types.ts';

@@ -2,7 +2,17 @@
  * The contract between the analytics layer (which loads rows from the analytics tables and groups them
  * by org unit and period) and the program indicator engine (which evaluates one indicator, purely).
  */
-import type { MetadataObject } from '../metadata/store.ts';
+
+/**
+ * A metadata object as DHIS2's API gives it (a program indicator, a data element, a program stage…): what the
+ * engine reads of it, structurally, so that the sandbox's store and t2a's own reads both fit.
+ */
+export interface MetadataObject {
+  id: string;
+  code?: string;
+  name?: string;
+  [property: string]: unknown;
+}
 
 /** One event as the analytics tables hold it. Dates are ISO: `yyyy-MM-dd` or `yyyy-MM-ddTHH:mm:ss.SSS`. */
 export interface AnalyticsEventRow {

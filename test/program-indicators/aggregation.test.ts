@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnalyticsEventRow } from '../../../src/sandbox/pi/types.ts';
+import type { AnalyticsEventRow } from '../../src/program-indicators/types.ts';
 import { compile, DE, EP, EVENT_STAGE, eventRow, FEB, JAN, TODAY } from './world.ts';
 
 /**

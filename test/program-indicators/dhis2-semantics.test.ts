@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { MetadataObject } from '../../../src/sandbox/metadata/store.ts';
-import { compileProgramIndicator } from '../../../src/sandbox/pi/compile.ts';
+import { compileProgramIndicator } from '../../src/program-indicators/compile.ts';
 import type {
   AnalyticsEnrollmentRow,
   AnalyticsEventRow,
+  MetadataObject,
   ReportingPeriod,
-} from '../../../src/sandbox/pi/types.ts';
+} from '../../src/program-indicators/types.ts';
 
 /**
  * How DHIS2's analytics SQL evaluates program indicators (2.41.0 unless said), each value below worked

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { MetadataObject } from '../../../src/sandbox/metadata/store.ts';
-import { compileProgramIndicator } from '../../../src/sandbox/pi/compile.ts';
-import { parseExpression } from '../../../src/sandbox/pi/engine/parser.ts';
+import { compileProgramIndicator } from '../../src/program-indicators/compile.ts';
+import { parseExpression } from '../../src/program-indicators/engine/parser.ts';
 import type {
   AnalyticsEnrollmentRow,
   AnalyticsEventRow,
   CompiledProgramIndicator,
-} from '../../../src/sandbox/pi/types.ts';
-import { readPackage, withPackages } from '../../packages.ts';
+  MetadataObject,
+} from '../../src/program-indicators/types.ts';
+import { readPackage, withPackages } from '../packages.ts';
 
 /** Real indicators compiled against their own packages; rows built by hand, one fact each. */
 function indicator(packages: string[], id: string): CompiledProgramIndicator {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CompileResult } from '../../../src/sandbox/pi/types.ts';
+import type { CompileResult } from '../../src/program-indicators/types.ts';
 import {
   AT,
   CHILD,

@@ -1,12 +1,12 @@
-import type { MetadataObject } from '../../../src/sandbox/metadata/store.ts';
-import { compileProgramIndicator } from '../../../src/sandbox/pi/compile.ts';
+import { compileProgramIndicator } from '../../src/program-indicators/compile.ts';
 import type {
   AnalyticsEnrollmentRow,
   AnalyticsEventRow,
   CompileResult,
+  MetadataObject,
   RelationshipCounter,
   ReportingPeriod,
-} from '../../../src/sandbox/pi/types.ts';
+} from '../../src/program-indicators/types.ts';
 
 /**
  * A small world for hand-worked program indicator values: a tracker programme with a repeatable

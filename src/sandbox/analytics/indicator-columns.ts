@@ -1,7 +1,11 @@
+import { compileFailure } from '../../program-indicators/failure.ts';
+import type {
+  CategoryColumns,
+  CompiledProgramIndicator,
+  CompileFailure,
+} from '../../program-indicators/types.ts';
 import type { SandboxContext } from '../context.ts';
 import type { MetadataObject } from '../metadata/store.ts';
-import { compileFailure } from '../pi/failure.ts';
-import type { CategoryColumns, CompiledProgramIndicator, CompileFailure } from '../pi/types.ts';
 import {
   type DisaggregationPlan,
   isProgramAttributeCategory,

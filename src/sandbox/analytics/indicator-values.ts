@@ -1,13 +1,13 @@
-import type { SandboxContext } from '../context.ts';
-import { hasAuthority, type SandboxUser } from '../http/env.ts';
-import type { MetadataObject } from '../metadata/store.ts';
-import { SqlError } from '../pi/engine/evaluate.ts';
+import { SqlError } from '../../program-indicators/engine/evaluate.ts';
 import type {
   AnalyticsRow,
   CategoryColumns,
   CompiledProgramIndicator,
   ReportingPeriod,
-} from '../pi/types.ts';
+} from '../../program-indicators/types.ts';
+import type { SandboxContext } from '../context.ts';
+import { hasAuthority, type SandboxUser } from '../http/env.ts';
+import type { MetadataObject } from '../metadata/store.ts';
 import { analyticsTableExists } from './analytics-tables.ts';
 import { queryError } from './errors.ts';
 import { categoryColumnsOf } from './indicator-columns.ts';

@@ -1,3 +1,4 @@
+import type { CategoryColumnSource, CategoryGrouping } from '../../program-indicators/types.ts';
 import type { SandboxContext } from '../context.ts';
 import {
   DEFAULT_CATEGORY_COMBO,
@@ -6,7 +7,6 @@ import {
   storedReferenceConflict,
 } from '../metadata/category-mappings.ts';
 import { type MetadataObject, refId, refIds } from '../metadata/store.ts';
-import type { CategoryColumnSource, CategoryGrouping } from '../pi/types.ts';
 import { atLeast } from '../version.ts';
 import { type CategoryCombo, comboOf, duplicateKey, type Resolver, resolverOf } from './combos.ts';
 import { AnalyticsRequestError } from './errors.ts';

@@ -1,10 +1,10 @@
-import type { SandboxContext } from '../context.ts';
 import type {
   AnalyticsEnrollmentRow,
   AnalyticsEventRow,
   ProgramData,
   RelationshipCounter,
-} from '../pi/types.ts';
+} from '../../program-indicators/types.ts';
+import type { SandboxContext } from '../context.ts';
 import { analyticsGeneration } from './analytics-tables.ts';
 
 interface EventRecord {

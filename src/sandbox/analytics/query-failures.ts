@@ -1,6 +1,6 @@
+import type { Dhis2Failure } from '../../program-indicators/types.ts';
 import type { SandboxContext } from '../context.ts';
 import type { MetadataObject } from '../metadata/store.ts';
-import type { Dhis2Failure } from '../pi/types.ts';
 import { atLeast, since } from '../version.ts';
 import { AnalyticsQueryError, AnalyticsRequestError, E } from './errors.ts';
 import type { AnalyticsQuery } from './query.ts';

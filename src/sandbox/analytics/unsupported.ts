@@ -1,7 +1,7 @@
+import { compileProgramIndicator } from '../../program-indicators/compile.ts';
+import type { CompileResult } from '../../program-indicators/types.ts';
 import type { SandboxContext } from '../context.ts';
 import type { MetadataObject } from '../metadata/store.ts';
-import { compileProgramIndicator } from '../pi/compile.ts';
-import type { CompileResult } from '../pi/types.ts';
 
 /**
  * What the sandbox cannot evaluate, with the reason, so that no indicator is ever silently missing or

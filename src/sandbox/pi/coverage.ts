@@ -1,5 +1,5 @@
+import { compileProgramIndicator } from '../../program-indicators/compile.ts';
 import type { MetadataObject } from '../metadata/store.ts';
-import { compileProgramIndicator } from './compile.ts';
 
 export interface CoverageReport {
   readonly packages: {
