@@ -68,7 +68,16 @@ function planStore(store: T2aStore): T2aStore {
   );
   // A plan's withheld values are in its report; it records none.
   const runValues = { record: async () => {}, list: async () => [] };
-  return onlyReads(store, ['run', 'runs', 'lockHolder', 'schemaVersion'], { ledger, runValues });
+  // It narrows as a sync would, and remembers nothing of what it read.
+  const exports = onlyReads(store.exports, ['last', 'places'], {
+    record: async () => {},
+    see: async () => {},
+  });
+  return onlyReads(store, ['run', 'runs', 'lockHolder', 'schemaVersion'], {
+    ledger,
+    runValues,
+    exports,
+  });
 }
 
 /** A plan starts nothing on the servers: analytics is read as the source has it, not run first. */

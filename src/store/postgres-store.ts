@@ -4,6 +4,7 @@ import { T2aError } from '../core/errors.ts';
 import type { Notification } from '../core/notification.ts';
 import type { JobReport } from '../core/report.ts';
 import { migrationFiles } from './migration-files.ts';
+import { PostgresExportFacts } from './postgres-export-facts.ts';
 import { PostgresLedger } from './postgres-ledger.ts';
 import { PostgresRunValues } from './postgres-run-values.ts';
 import { finishRunParams } from './rows.ts';
@@ -40,10 +41,12 @@ const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 export class PostgresStore implements T2aStore {
   readonly ledger: LedgerStore;
   readonly runValues: PostgresRunValues;
+  readonly exports: PostgresExportFacts;
 
   private constructor(private readonly pool: pg.Pool) {
     this.ledger = new PostgresLedger(pool);
     this.runValues = new PostgresRunValues(pool);
+    this.exports = new PostgresExportFacts(pool);
   }
 
   static async open(url: string): Promise<PostgresStore> {

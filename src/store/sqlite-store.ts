@@ -8,6 +8,7 @@ import { type JobReport, summarise } from '../core/report.ts';
 import { readStatus } from '../core/vocabulary.ts';
 import { migrationFiles } from './migration-files.ts';
 import { finishRunParams } from './rows.ts';
+import { SqliteExportFacts } from './sqlite-export-facts.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
 import { SqliteRunValues } from './sqlite-run-values.ts';
 import type {
@@ -32,6 +33,7 @@ export class SqliteStore implements T2aStore {
   /** Every value t2a wrote, and every value it deleted. */
   readonly ledger: SqliteLedger;
   readonly runValues: SqliteRunValues;
+  readonly exports: SqliteExportFacts;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -54,6 +56,7 @@ export class SqliteStore implements T2aStore {
     this.migrate();
     this.ledger = new SqliteLedger(this.db);
     this.runValues = new SqliteRunValues(this.db);
+    this.exports = new SqliteExportFacts(this.db);
   }
 
   private migrate(): void {

@@ -3,6 +3,7 @@ import type { Notification } from '../core/notification.ts';
 import type { HeldValue, LedgerEntry, StaleValue } from '../core/reconcile.ts';
 import type { JobReport } from '../core/report.ts';
 import type { RunStatus } from '../core/vocabulary.ts';
+import type { ExportFactStore } from './export-facts.ts';
 import type { RunValueStore } from './run-values.ts';
 
 /** A job run as the history keeps it. Never holds a secret: reports carry none. */
@@ -150,6 +151,8 @@ export interface T2aStore {
   readonly ledger: LedgerStore;
   /** Every value a run did not deliver, with its cause. */
   readonly runValues: RunValueStore;
+  /** What narrowing a night's export needs from the last one (ADR 11). */
+  readonly exports: ExportFactStore;
   schemaVersion(): Promise<number>;
   close(): Promise<void>;
   acquireLock(job: string, runId: string, holder: string): Promise<boolean>;
