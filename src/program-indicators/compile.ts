@@ -260,6 +260,11 @@ function compiled(
     const value = built.aggregation.select.eval({ env, rows });
     return value === null ? 0 : Number(value);
   };
+  // The aggregation over some rows as PostgreSQL gives it: NULL stays null (`sum` of no row).
+  const nullable = (env: EvalEnv, rows: readonly AnalyticsRow[]) => {
+    const value = built.aggregation.select.eval({ env, rows });
+    return value === null ? null : Number(value);
+  };
   const registry: ColumnRegistry = new WeakMap();
   return {
     id: pi.id,
@@ -274,6 +279,21 @@ function compiled(
       return passing.length === 0 ? undefined : groupValue(env, passing);
     },
     categoryColumns: (sources) => compileCategoryColumns(pi, ctx, sources, registry),
+    contributions(rows, period, today, relationshipCount) {
+      const { env, passing } = select(rows, period, today, relationshipCount);
+      return {
+        value: passing.length === 0 ? undefined : groupValue(env, passing),
+        records: passing.map((row) => ({ row, value: nullable(env, [row]) })),
+      };
+    },
+    valueOver(rows, period, today, relationshipCount) {
+      const env = envOf(boundaries, period, today, relationshipCount);
+      const where = built.where;
+      return nullable(
+        env,
+        rows.filter((row) => !where || where.eval({ env, row }) === true),
+      );
+    },
     aggregateGroups(rows, period, today, relationshipCount, columns, grouping) {
       const { env, passing } = select(rows, period, today, relationshipCount);
       return groupRows(registry, columns, grouping, env, passing).map(({ cells, rows: group }) => ({
@@ -298,12 +318,7 @@ function selector(ctx: PiContext, built: Built, boundaries: Boundary[]) {
     today: Date,
     relationshipCount: RelationshipCounter | undefined,
   ) => {
-    const env: EvalEnv = {
-      period,
-      now: longDate(today),
-      window: eventWindow(boundaries, period),
-      relationshipCount,
-    };
+    const env = envOf(boundaries, period, today, relationshipCount);
     const inPeriodRows = rows.filter((row) =>
       inPeriod(row, boundaries, period, datesOf as DatesOf, stageChecked),
     );
@@ -312,5 +327,23 @@ function selector(ctx: PiContext, built: Built, boundaries: Boundary[]) {
       (row) => anyValueExists(row, items) && (!where || where.eval({ env, row }) === true),
     );
     return { env, passing };
+  };
+}
+
+/**
+ * What the indicator's SQL sees besides the rows: the reporting period, the server's clock, the event
+ * window its boundaries give the enrollment sub-queries, the relationship counts.
+ */
+function envOf(
+  boundaries: readonly Boundary[],
+  period: ReportingPeriod,
+  today: Date,
+  relationshipCount: RelationshipCounter | undefined,
+): EvalEnv {
+  return {
+    period,
+    now: longDate(today),
+    window: eventWindow(boundaries, period),
+    relationshipCount,
   };
 }

@@ -112,6 +112,32 @@ export interface CompiledProgramIndicator {
     relationshipCount?: RelationshipCounter,
   ): number | undefined;
   /**
+   * The records behind `aggregate` (same arguments, same `value`): the rows that pass the boundaries,
+   * the first/last ranking, the any-value clause and the filter, each with its own value — the
+   * indicator's aggregation over that one row (`sum(x)` → x, `count(x)` → 1 or 0; null where
+   * PostgreSQL gives NULL). Folded by `foldRecordValues`, they give `value`.
+   */
+  contributions(
+    rows: readonly AnalyticsRow[],
+    period: ReportingPeriod,
+    today: Date,
+    relationshipCount?: RelationshipCounter,
+  ): IndicatorContributions;
+  /**
+   * The indicator's aggregation over `rows` with its filter applied and nothing else (no boundaries,
+   * no any-value clause, no ranking): what DHIS2's event and enrollment queries give one row for the
+   * indicator as a dimension (`DefaultProgramIndicatorSubqueryBuilder
+   * .getAggregateClauseForPIandRelationshipType`, 2.36.0–2.43.1: `(SELECT sum(expr) FROM … subax WHERE
+   * psi = ax.psi AND (filter))`); the caller picks the rows of the join. Null where PostgreSQL gives
+   * NULL (`sum` of no row), 0 for `count`. `period` is the query's start and end dates.
+   */
+  valueOver(
+    rows: readonly AnalyticsRow[],
+    period: ReportingPeriod,
+    today: Date,
+    relationshipCount?: RelationshipCounter,
+  ): number | null;
+  /**
    * Compiles the category columns of 2.42 disaggregation for this indicator (its program's data
    * elements, its analytics type), or what DHIS2 answers when it cannot build or run them.
    */
@@ -131,6 +157,19 @@ export interface CompiledProgramIndicator {
     columns: CategoryColumns,
     grouping: CategoryGrouping,
   ): CategoryGroupValue[];
+}
+
+/** One event or enrollment an indicator counts or sums, with its own value. */
+export interface RecordValue {
+  readonly row: AnalyticsRow;
+  readonly value: number | null;
+}
+
+/** An indicator's value for one org unit subtree and period, and the records that make it. */
+export interface IndicatorContributions {
+  /** As `aggregate`: undefined when no record counts. */
+  readonly value: number | undefined;
+  readonly records: readonly RecordValue[];
 }
 
 /**
