@@ -76,6 +76,17 @@ export function exitCodeForImports(results: readonly ImportResult[]): number {
   return results.some((result) => result.conflicts.length > 0) ? EXIT.CONFLICTS : EXIT.OK;
 }
 
+/**
+ * `t2a explain`: 0 when the chain holds (the records give the source's value and the target holds what
+ * t2a wrote); 4 when the explanation reports a disagreement, so a script can pick those cells out.
+ */
+export function exitCodeForExplanation(explanation: {
+  readonly recordsAddUp: boolean;
+  readonly target: { readonly changedAfterT2a: boolean };
+}): number {
+  return explanation.recordsAddUp && !explanation.target.changedAfterT2a ? EXIT.OK : EXIT.CONFLICTS;
+}
+
 export const EXIT_CODES_HELP = `Exit codes:
   0  every value reached every target
   1  internal error (a bug: see the log)

@@ -1,0 +1,159 @@
+import type { Period } from '../periods/period.ts';
+import { periodDisplayName } from '../periods/period-name.ts';
+
+/**
+ * A program indicator's period boundaries and counting rules in the words an HMIS officer reads:
+ * "events whose event date falls in March 2026 (2026-03-01 to 2026-03-31)". Follows DHIS2's
+ * `AnalyticsPeriodBoundary` (2.36–2.43): a start boundary compares with the reporting period's first
+ * day, an end boundary with the day after its last; `AFTER_…` is `>=`, `BEFORE_…` is `<`; an offset
+ * moves the compared day by whole periods of `offsetPeriodType`. Without boundaries an EVENT indicator
+ * counts by event date and an ENROLLMENT one by enrollment date (`ProgramIndicator.getDefaultBoundaries`).
+ */
+export interface PeriodBoundary {
+  readonly boundaryTarget: string;
+  readonly analyticsPeriodBoundaryType: string;
+  readonly offsetPeriods?: number | undefined;
+  readonly offsetPeriodType?: string | undefined;
+}
+
+export type AnalyticsType = 'EVENT' | 'ENROLLMENT';
+
+const TARGET_WORDS: Record<string, string> = {
+  EVENT_DATE: 'event date',
+  ENROLLMENT_DATE: 'enrollment date',
+  INCIDENT_DATE: 'incident date',
+  SCHEDULED_DATE: 'scheduled date',
+};
+
+/** A boundary target as words: a date column, a stage's event date, or a data element or attribute. */
+export function boundaryTargetWords(target: string, names: ReadonlyMap<string, string>): string {
+  if (TARGET_WORDS[target]) return TARGET_WORDS[target]!;
+  const stage = /^PS_EVENTDATE:(\w+)$/.exec(target);
+  if (stage) return `event date of stage ${names.get(stage[1]!) ?? stage[1]}`;
+  const item = /^[#A]\{([\w.]+)\}$/.exec(target);
+  if (item) {
+    const parts = item[1]!.split('.');
+    return `date in ${parts.map((part) => names.get(part) ?? part).join(' / ')}`;
+  }
+  return target;
+}
+
+const offsetWords = (boundary: PeriodBoundary) =>
+  boundary.offsetPeriods && boundary.offsetPeriodType
+    ? ` moved ${Math.abs(boundary.offsetPeriods)} ${boundary.offsetPeriodType} period(s) ${boundary.offsetPeriods < 0 ? 'earlier' : 'later'}`
+    : '';
+
+/** One boundary: "on or after 2026-03-01", "before 2026-03-01 moved 12 Monthly period(s) earlier". */
+export function boundaryWords(boundary: PeriodBoundary, period: Period): string {
+  const moved = offsetWords(boundary);
+  switch (boundary.analyticsPeriodBoundaryType) {
+    case 'AFTER_START_OF_REPORTING_PERIOD':
+      return `on or after ${period.startDate}${moved}`;
+    case 'BEFORE_START_OF_REPORTING_PERIOD':
+      return `before ${period.startDate}${moved}`;
+    case 'BEFORE_END_OF_REPORTING_PERIOD':
+      return `on or before ${period.endDate}${moved}`;
+    case 'AFTER_END_OF_REPORTING_PERIOD':
+      return `after ${period.endDate}${moved}`;
+    default:
+      return `${boundary.analyticsPeriodBoundaryType} ${period.id}${moved}`;
+  }
+}
+
+const isWholePeriod = (boundaries: readonly PeriodBoundary[]) =>
+  boundaries.length === 2 &&
+  boundaries.every((b) => !b.offsetPeriods) &&
+  boundaries.some((b) => b.analyticsPeriodBoundaryType === 'AFTER_START_OF_REPORTING_PERIOD') &&
+  boundaries.some((b) => b.analyticsPeriodBoundaryType === 'BEFORE_END_OF_REPORTING_PERIOD');
+
+/** The boundaries DHIS2 applies when an indicator has none (`ProgramIndicator.getDefaultBoundaries`). */
+export function defaultBoundaries(analyticsType: AnalyticsType): PeriodBoundary[] {
+  const target = analyticsType === 'EVENT' ? 'EVENT_DATE' : 'ENROLLMENT_DATE';
+  return [
+    { boundaryTarget: target, analyticsPeriodBoundaryType: 'AFTER_START_OF_REPORTING_PERIOD' },
+    { boundaryTarget: target, analyticsPeriodBoundaryType: 'BEFORE_END_OF_REPORTING_PERIOD' },
+  ];
+}
+
+/**
+ * The records an indicator counts for a period, in words: "events whose event date falls in March 2026
+ * (2026-03-01 to 2026-03-31)", or one clause per boundary target when they are not the whole period.
+ */
+export function periodRuleWords(
+  analyticsType: AnalyticsType,
+  boundaries: readonly PeriodBoundary[],
+  period: Period,
+  names: ReadonlyMap<string, string> = new Map(),
+): string {
+  const what = analyticsType === 'EVENT' ? 'events' : 'enrollments';
+  const rules = boundaries.length > 0 ? boundaries : defaultBoundaries(analyticsType);
+  const byTarget = new Map<string, PeriodBoundary[]>();
+  for (const boundary of rules)
+    byTarget.set(boundary.boundaryTarget, [
+      ...(byTarget.get(boundary.boundaryTarget) ?? []),
+      boundary,
+    ]);
+  const clauses = [...byTarget].map(([target, group]) => {
+    const words = boundaryTargetWords(target, names);
+    return isWholePeriod(group)
+      ? `whose ${words} falls in ${periodDisplayName(period)} (${period.startDate} to ${period.endDate})`
+      : `whose ${words} is ${group.map((b) => boundaryWords(b, period)).join(' and ')}`;
+  });
+  return `${what} ${clauses.join(', and ')}`;
+}
+
+/** The org unit an indicator counts a record at (`ProgramIndicator.orgUnitField`, 2.37+). */
+export function orgUnitFieldWords(
+  analyticsType: AnalyticsType,
+  orgUnitField: string | undefined,
+  names: ReadonlyMap<string, string> = new Map(),
+): string {
+  switch (orgUnitField ?? '') {
+    case '':
+      return analyticsType === 'EVENT' ? "the event's org unit" : "the enrollment's org unit";
+    case 'ENROLLMENT':
+      return "the enrollment's org unit";
+    case 'REGISTRATION':
+      return 'the org unit the person was registered at';
+    case 'OWNER_AT_START':
+      return "the person's owner org unit at the start of the period";
+    case 'OWNER_AT_END':
+      return "the person's owner org unit at the end of the period";
+    default:
+      return `the org unit in ${names.get(orgUnitField!) ?? orgUnitField}`;
+  }
+}
+
+/** How an aggregation type makes one number of the records' values. */
+export function aggregationWords(aggregationType: string | undefined): string {
+  switch (aggregationType ?? 'SUM') {
+    case 'COUNT':
+      return 'counts them';
+    case 'SUM':
+    case 'CUSTOM':
+    case 'DEFAULT':
+      return 'adds their values up';
+    case 'AVERAGE':
+    case 'AVERAGE_SUM_ORG_UNIT':
+      return 'takes the average of their values';
+    case 'MIN':
+      return 'takes the smallest value';
+    case 'MAX':
+      return 'takes the largest value';
+    default:
+      return `aggregates them by ${aggregationType}`;
+  }
+}
+
+/**
+ * Whether the event or enrollment query, which lists rows whose own date (event date, enrollment date)
+ * falls in the period, lists exactly the rows the indicator's boundaries keep.
+ */
+export function boundariesMatchQuery(
+  analyticsType: AnalyticsType,
+  boundaries: readonly PeriodBoundary[],
+): boolean {
+  if (boundaries.length === 0) return true;
+  const own = analyticsType === 'EVENT' ? 'EVENT_DATE' : 'ENROLLMENT_DATE';
+  return boundaries.every((b) => b.boundaryTarget === own) && isWholePeriod(boundaries);
+}
