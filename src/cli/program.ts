@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODES_HELP } from './exit-codes.ts';
-import { defineExplainCommand } from './program-explain.ts';
+import { defineMappingGenerateCommand } from './program-mapping-generate.ts';
 
 /** t2a's command line: each definition parses its arguments and calls one command of cli/commands/. */
 function defineRunCommands(cli: Command): void {
@@ -152,6 +152,7 @@ function defineMappingCommands(cli: Command): void {
         config: command.optsWithGlobals().config,
       });
     });
+  defineMappingGenerateCommand(mapping);
 }
 
 function defineReconcileCommands(cli: Command): void {
@@ -372,7 +373,6 @@ export function program(): Command {
 
   for (const define of [
     defineRunCommands,
-    defineExplainCommand,
     defineValidateCommand,
     defineMappingCommands,
     defineReconcileCommands,

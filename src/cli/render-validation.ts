@@ -3,7 +3,7 @@ import type { ValidationReport } from '../jobs/validate-offline.ts';
 
 const MARK = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
 
-function renderFinding(finding: Finding): string[] {
+export function renderFinding(finding: Finding): string[] {
   const lines = [
     `${MARK[finding.severity]} ${finding.severity.toUpperCase()} ${finding.kind}: ${finding.message}`,
   ];

@@ -8,6 +8,7 @@ import { requestLineLimit } from './proxy.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { dataValueSetsRoutes } from './routes/data-value-sets.ts';
 import { metadataRoutes } from './routes/metadata.ts';
+import { programIndicatorRoutes } from './routes/program-indicators.ts';
 import { systemRoutes } from './routes/system.ts';
 import { trackerRoutes } from './routes/tracker.ts';
 import { deprecatedTrackerRoutes } from './routes/tracker-deprecated.ts';
@@ -48,6 +49,7 @@ export function createSandboxApp(ctx: SandboxContext): Hono<SandboxEnv> {
   api.route('/', deprecatedTrackerRoutes(ctx));
   api.route('/', analyticsRoutes(ctx));
   api.route('/', dataValueSetsRoutes(ctx));
+  api.route('/', programIndicatorRoutes(ctx));
   // Last: its /:type and /:type/:id routes would otherwise take every other path.
   api.route('/', metadataRoutes(ctx));
   api.notFound((c) =>

@@ -2,6 +2,10 @@ import type { SandboxContext } from '../context.ts';
 import { atLeast, type Dhis2Version } from '../version.ts';
 import { type ErrorReportJson, errorReport } from './error-report.ts';
 import type { TypeRules } from './import-rules.ts';
+import {
+  programIndicatorSchemaErrors,
+  programIndicatorUniquenessErrors,
+} from './program-indicator-checks.ts';
 import { klassOf } from './schemas.ts';
 import type { MetadataObject } from './store.ts';
 
@@ -232,4 +236,6 @@ export const programIndicatorRules: TypeRules = {
   prepare: (ctx, raw) => ({
     object: storedForm(ctx.version, 'programIndicators', raw as MetadataObject),
   }),
+  schema: programIndicatorSchemaErrors,
+  uniqueness: programIndicatorUniquenessErrors,
 };

@@ -8,6 +8,7 @@ import { atLeast, type Dhis2Version } from '../version.ts';
 const MESSAGES: Record<string, (version: Dhis2Version) => string> = {
   E3000: dotted('User `{0}` is not allowed to create objects of type {1}'),
   E3001: dotted('User `{0}` is not allowed to update object `{1}`'),
+  E3002: dotted('User `{0}` is not allowed to delete object `{1}`'),
   E4000: dotted('Missing required property `{0}`'),
   E4001: dotted('Maximum length of property `{0}`is {1}, but given length was {2}'),
   E4002: dotted(
@@ -41,6 +42,9 @@ const MESSAGES: Record<string, (version: Dhis2Version) => string> = {
       : atLeast(version, 37)
         ? 'Found matching object for reference, but import mode is CREATE. Identifier was {0}, and object was {1}.'
         : 'Found matching object for given reference, but import mode is CREATE. Identifier was {0}, and object was {1}.',
+  // importStrategy DELETE of an object that does not exist (`DeletionCheck`); "given" until 2.36.
+  E5001: (version) =>
+    `No matching object for ${atLeast(version, 37) ? '' : 'given '}reference. Identifier was {0}, and object was {1}.`,
   E5002: dotted('Invalid reference {0} on object {1} for association `{2}`'),
   E5003: dotted('Property `{0}` with value `{1}` on object {2} already exists on object {3}'),
 };

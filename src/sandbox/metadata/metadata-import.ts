@@ -16,6 +16,7 @@ import {
   withTotal,
 } from './import-report.ts';
 import type { ImportBundle, PreparedObject, TypeRules } from './import-rules.ts';
+import { commitDeletion, validateDeletion } from './metadata-deletion.ts';
 import { canCreate, canMakePublic, klassOf, schemaOf, simpleKlassOf } from './schemas.ts';
 import { accessToUpdate } from './security-check.ts';
 import type { MetadataObject } from './store.ts';
@@ -25,13 +26,14 @@ import type { MetadataObject } from './store.ts';
  * objects of each type are checked (`ObjectBundleValidationService`), then committed. With atomicMode
  * ALL (the default, 2.36 `MetadataImportParams.java:103`; 2.43 :79) one error commits nothing and the
  * report is ERROR; with NONE the valid objects are committed and the report is WARNING.
- * `importMode=VALIDATE` (or `dryRun=true`) checks without committing.
+ * `importMode=VALIDATE` (or `dryRun=true`) checks without committing. `importStrategy=DELETE` removes
+ * the objects named (metadata-deletion.ts).
  */
 export interface MetadataImportOptions {
   readonly atomicMode: 'ALL' | 'NONE';
   readonly dryRun: boolean;
   /** `CREATE` refuses objects that exist (`CreationCheck`, E5000): `POST /api/users`. */
-  readonly importStrategy: 'CREATE_AND_UPDATE' | 'CREATE';
+  readonly importStrategy: 'CREATE_AND_UPDATE' | 'CREATE' | 'DELETE';
 }
 
 export interface MetadataImportResult {
@@ -215,8 +217,9 @@ export function importMetadata(
     payloadIds.get(item.type)!.add(item.object.id);
   }
   const bundle: ImportBundle = { ctx, actor, payloadIds, seen: new Map() };
+  const validate = options.importStrategy === 'DELETE' ? validateDeletion : validateType;
   const outcomes = [...payloadIds.keys()].map((type) =>
-    validateType(
+    validate(
       type,
       items.filter((item) => item.type === type),
       bundle,
@@ -231,11 +234,11 @@ export function importMetadata(
     typeReports = typeReports.map(ignoreAll);
   } else {
     if (hasErrors) status = 'WARNING';
-    if (!options.dryRun)
-      commit(
-        bundle,
-        outcomes.flatMap((outcome) => outcome.valid),
-      );
+    const valid = outcomes.flatMap((outcome) => outcome.valid);
+    if (options.dryRun) {
+      // checked only
+    } else if (options.importStrategy === 'DELETE') commitDeletion(ctx, valid);
+    else commit(bundle, valid);
   }
   const objectReports = typeReports.flatMap((report) => report.objectReports);
   return {

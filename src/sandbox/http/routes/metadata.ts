@@ -16,6 +16,7 @@ import {
 } from '../../metadata/filter.ts';
 import { renderImportReport } from '../../metadata/import-report.ts';
 import { applyJsonPatch, type JsonPatchOperation } from '../../metadata/json-patch.ts';
+import { deleteObject } from '../../metadata/metadata-deletion.ts';
 import { newUid, importMetadata as runImport } from '../../metadata/metadata-import.ts';
 import { Relations } from '../../metadata/relations.ts';
 import {
@@ -171,7 +172,7 @@ export function metadataRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
     const object = ctx.metadata.get(type, c.req.param('id'));
     if (object && !canWrite(ctx, c, type, object))
       return c.json(forbidden("You don't have the proper permissions to delete this object."), 403);
-    if (!ctx.metadata.remove(type, c.req.param('id')))
+    if (!deleteObject(ctx, type, c.req.param('id')))
       return c.json(
         notFound(`${klassOf(type)} with id ${c.req.param('id')} could not be found.`),
         404,
@@ -191,10 +192,21 @@ async function importMetadata(ctx: SandboxContext, c: SandboxHttpContext) {
     atomicMode: c.req.query('atomicMode')?.toUpperCase() === 'NONE' ? 'NONE' : 'ALL',
     dryRun:
       c.req.query('importMode')?.toUpperCase() === 'VALIDATE' || c.req.query('dryRun') === 'true',
-    importStrategy: 'CREATE_AND_UPDATE',
+    importStrategy: importStrategyOf(c.req.query('importStrategy')),
   });
   const { status, body: answer } = renderImportReport(ctx.version, c.get('apiVersion'), report);
   return c.json(answer, status);
+}
+
+/**
+ * `importStrategy` (`ImportStrategy`, 2.36–2.43): CREATE_AND_UPDATE by default; CREATE and DELETE as
+ * asked. (UPDATE, NEW and the other aliases are taken as CREATE_AND_UPDATE here.)
+ */
+function importStrategyOf(value: string | undefined): 'CREATE_AND_UPDATE' | 'CREATE' | 'DELETE' {
+  const asked = value?.toUpperCase();
+  if (asked === 'DELETE' || asked === 'DELETES') return 'DELETE';
+  if (asked === 'CREATE' || asked === 'NEW') return 'CREATE';
+  return 'CREATE_AND_UPDATE';
 }
 
 /** `POST /api/{type}`: a new object, its UID made up when it brings none. */
