@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODES_HELP } from './exit-codes.ts';
+import { defineExplainCommand } from './program-explain.ts';
 import { defineMappingGenerateCommand } from './program-mapping-generate.ts';
 
 /** t2a's command line: each definition parses its arguments and calls one command of cli/commands/. */
@@ -373,6 +374,7 @@ export function program(): Command {
 
   for (const define of [
     defineRunCommands,
+    defineExplainCommand,
     defineValidateCommand,
     defineMappingCommands,
     defineReconcileCommands,
