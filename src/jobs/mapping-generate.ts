@@ -60,6 +60,21 @@ function perComboForm(generation: Generation, mappingAttribute: string): Form {
   };
 }
 
+/**
+ * The indicators validation is to check: not those of a data element the generation already refused
+ * (a combo without a code would otherwise come back as "no combo" and "duplicate" for each of them).
+ */
+function unblocked(form: Form, generation: Generation) {
+  const refused = new Set(
+    generation.findings.flatMap((finding) =>
+      finding.severity === 'error' && finding.dataElement ? [finding.dataElement] : [],
+    ),
+  );
+  return form.validated.filter(
+    (indicator) => !indicator.attributeValues?.some((entry) => refused.has(String(entry.value))),
+  );
+}
+
 /** What the source holds of the file's indicators, groups and orphans. */
 interface SourceState {
   readonly inventory: readonly SourceIndicator[];
@@ -121,7 +136,7 @@ export async function generateMapping(
     ...form.findings,
     ...checked.findings,
     ...takenNames(form.indicators, state.inventory),
-    ...(await targetFindings(target, source, job, form.validated, {
+    ...(await targetFindings(target, source, job, unblocked(form, generation), {
       groups: groupIds,
       leaving: new Set([...removing, ...form.indicators.map((indicator) => indicator.id)]),
       sourceMetadata: checked.sourceMetadata,
