@@ -210,7 +210,7 @@ export function captureLink(
 
 /** An indicator's whole rule in one sentence. */
 export function indicatorSentence(indicator: Omit<MappedIndicator, 'inWords'>): string {
-  const filter = indicator.filterInWords ?? indicator.filter;
+  const filter = (indicator.filterInWords ?? indicator.filter)?.replace(/\s+/g, ' ');
   const value =
     indicator.aggregationType === 'COUNT'
       ? ''
@@ -279,9 +279,24 @@ export interface Explanation {
   readonly target: TargetChain;
   /** How the records were found: DHIS2's event/enrollment query, or why they could not be. */
   readonly recordsFrom: string;
+  /** t2a's own evaluation of the indicator over the tracker records: its value, or why there is none. */
+  readonly ownEvaluation: { readonly value: number | undefined } | { readonly reason: string };
   readonly records: readonly ExplainedRecord[];
   readonly recordsTotal: number | undefined;
   readonly recordsAddUp: boolean;
   /** Every disagreement and caveat, in words: never hidden. */
   readonly notes: readonly string[];
+}
+
+/** Records one listing names and the other does not (DHIS2's query against t2a's own evaluation). */
+export function compareListings(
+  listed: readonly string[],
+  own: readonly string[],
+): { readonly onlyListed: string[]; readonly onlyOwn: string[] } {
+  const ownSet = new Set(own);
+  const listedSet = new Set(listed);
+  return {
+    onlyListed: listed.filter((uid) => !ownSet.has(uid)),
+    onlyOwn: own.filter((uid) => !listedSet.has(uid)),
+  };
 }

@@ -1,6 +1,7 @@
 import { T2aError } from '../core/errors.ts';
 import type { PeriodBoundary } from '../core/explain-words.ts';
 import type { Dhis2Client } from './client.ts';
+import { describeExpression } from './expression-description.ts';
 
 /**
  * The records behind a program indicator's value, as DHIS2 lists them: the event and enrollment query
@@ -181,9 +182,8 @@ export async function fetchIndicatorDetail(
 }
 
 /**
- * DHIS2's own words for an expression or filter (`POST /api/programIndicators/{expression|filter}/
- * description`, `ProgramIndicatorController`, 2.36–2.43: the text as text/plain; a DescriptiveWebMessage
- * whose `description` names the items). Undefined where the source cannot say (older answer, an error).
+ * DHIS2's own words for an expression or filter (`describeExpression`: the description endpoints of
+ * `ProgramIndicatorController`), or undefined where the source cannot give them (an error, an old answer).
  */
 export async function describeIndicatorText(
   client: Dhis2Client,
@@ -191,19 +191,8 @@ export async function describeIndicatorText(
   text: string,
 ): Promise<string | undefined> {
   try {
-    const response = await client.request(
-      'POST',
-      `programIndicators/${kind}/description`,
-      {},
-      text,
-      {
-        text: true,
-      },
-    );
-    const body = (response.body ?? {}) as { status?: string; description?: string };
-    return body.status === 'OK' && typeof body.description === 'string' && body.description.trim()
-      ? body.description.trim()
-      : undefined;
+    const check = await describeExpression(client, kind, text);
+    return check.valid && check.description.trim() ? check.description.trim() : undefined;
   } catch {
     return undefined;
   }

@@ -1,11 +1,8 @@
 import type { DataValue } from '../core/data-value.ts';
-import { isT2aError } from '../core/errors.ts';
 import {
   type AddUp,
   addUp,
-  captureLink,
   type ExplainedCell,
-  type ExplainedRecord,
   type Explanation,
   indicatorSentence,
   judgeChain,
@@ -24,7 +21,6 @@ import {
   describeIndicatorText,
   fetchIndicatorDetail,
   type IndicatorDetail,
-  queryIndicatorRecords,
 } from '../dhis2/event-query.ts';
 import { parsePeriodId } from '../periods/period.ts';
 import type { JobContext } from './context.ts';
@@ -37,6 +33,7 @@ import {
   mappingsOfCell,
 } from './explain-cell.ts';
 import { ledgerOfCell, targetOfCell } from './explain-chain.ts';
+import { type Listed, recordsOfCell } from './explain-records.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 
 export type { CellQuery } from './explain-cell.ts';
@@ -97,73 +94,6 @@ async function sourceValue(
   return found?.value;
 }
 
-interface Listed {
-  readonly records: ExplainedRecord[];
-  readonly from: string;
-  readonly listed: boolean;
-}
-
-/**
- * The records the indicator counts for the cell, from the source's own event or enrollment query. Rows
- * its filter leaves out come with no value (a count: 0) and are not listed.
- */
-async function listRecords(
-  resolved: ResolvedJob,
-  detail: IndicatorDetail,
-  cell: ExplainedCell,
-  disaggregated: boolean,
-): Promise<Listed> {
-  const kind: ExplainedRecord['kind'] = detail.analyticsType === 'EVENT' ? 'event' : 'enrollment';
-  if (disaggregated)
-    return {
-      records: [],
-      listed: false,
-      from: `not listed: a 2.42 disaggregated indicator's ${kind} query gives each record's whole value, not its part in this combo`,
-    };
-  const client = resolved.source.client;
-  try {
-    const rows = await queryIndicatorRecords(client, {
-      program: detail.program.id,
-      programIndicator: detail.id,
-      analyticsType: detail.analyticsType,
-      period: cell.period,
-      orgUnit: cell.sourceOrgUnit,
-    });
-    const keepZero = !['COUNT', 'SUM'].includes(detail.aggregationType);
-    const records = rows
-      .filter((row) => row.value !== undefined && (keepZero || row.value !== 0))
-      .map((row) => ({
-        uid: row.uid,
-        kind,
-        enrollment: row.enrollment,
-        date: row.date,
-        orgUnit: row.orgUnit,
-        orgUnitName: row.orgUnitName,
-        programStage: row.programStage,
-        programStageName: row.programStage ? detail.names.get(row.programStage) : undefined,
-        value: row.value!,
-        link: captureLink(client.connection.url, {
-          kind,
-          uid: row.uid,
-          orgUnit: row.orgUnit,
-          tracker: detail.program.withRegistration,
-        }),
-      }));
-    return {
-      records,
-      listed: true,
-      from: `${client.name}'s ${kind} query analytics (/api/analytics/${kind}s/query)`,
-    };
-  } catch (error) {
-    if (!isT2aError(error) || error.kind === 'connection') throw error;
-    return {
-      records: [],
-      listed: false,
-      from: `not listed: ${client.name} did not answer the ${kind} query (${error.message})`,
-    };
-  }
-}
-
 /** Caveats that hold whatever the numbers: how the query lists records against how the indicator counts. */
 function listingNotes(detail: IndicatorDetail, check: AddUp, listed: Listed): string[] {
   const notes: string[] = [];
@@ -197,7 +127,7 @@ export async function explainValue(
     ledger: ledger.value !== undefined ? { value: ledger.value, runId: ledger.runId! } : undefined,
     target: held.value !== undefined ? { ...held, value: held.value } : undefined,
   });
-  const listed = await listRecords(resolved, detail, cell, disaggregated);
+  const listed = await recordsOfCell(resolved, detail, cell, { disaggregated, sourceValue: value });
   const check = addUp(detail.aggregationType, listed.records, value, {
     defaultBoundaries: boundariesMatchQuery(detail.analyticsType, detail.boundaries),
     listed: listed.listed,
@@ -216,6 +146,7 @@ export async function explainValue(
     ledger,
     target: { ...held, changedAfterT2a: verdict.changedAfterT2a },
     recordsFrom: listed.from,
+    ownEvaluation: listed.own,
     records: listed.records,
     recordsTotal: check.total,
     recordsAddUp: check.addsUp,
@@ -226,6 +157,7 @@ export async function explainValue(
           `Run ${entry.runId} did not deliver ${entry.value}: ${entry.cause}${entry.message ? ` (${entry.message})` : ''}.`,
       ),
       ...listingNotes(detail, check, listed),
+      ...listed.notes,
       ...(ledger.known ? [] : ['t2a runs without a store here: it cannot say what it sent.']),
     ],
   };
