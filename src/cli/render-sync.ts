@@ -105,6 +105,7 @@ function renderJob(job: JobReport): string[] {
   lines.push(
     `  periods ${job.periods.join(', ') || '(none)'} · ${job.orgUnitCount} org units · ${job.indicators.mapped} of ${job.indicators.total} indicators mapped`,
   );
+  if (job.exports?.scope) lines.push(`  ${job.exports.scope.text}`);
   if (job.exports && job.exports.requests > job.exports.chunks)
     lines.push(
       `  exported in ${job.exports.requests} requests for ${job.exports.chunks} chunks, to keep each URL under ${job.exports.maxUrlLength} bytes`,

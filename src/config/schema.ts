@@ -161,6 +161,13 @@ export const jobSchema = z
       .strict()
       .default({ periods: 1, orgUnits: 100 }),
     concurrency: z.number().int().min(1).max(16).default(2).describe('Chunks in flight at once'),
+    fullExportEvery: z
+      .string()
+      .regex(/^[1-9]\d*[hd]$/, 'a number of hours or days: 12h, 7d')
+      .optional()
+      .describe(
+        "Export only the org units and periods the tracker's changes since the last run can reach, and everything once this long (12h, 7d) has passed since the last full export (ADR 11); unset: everything every run",
+      ),
     reconcile: z
       .object({
         deleteStale: z

@@ -55,6 +55,11 @@ export interface ExportFacts {
   readonly orgUnits: string;
   readonly job: string;
   readonly periods: readonly string[];
+  /**
+   * Per target, the values its whole scope held at the last full export: a narrowed night's deletions
+   * are measured against it, not against the few scopes it exported.
+   */
+  readonly held?: Readonly<Record<string, number>> | undefined;
 }
 
 export interface JobPeriod {

@@ -232,6 +232,8 @@ export interface JobReport {
     readonly maxUrlLength: number;
     /** How long the chunks took (runs recorded before t2a kept timings have none). */
     readonly timings?: ChunkTimings | undefined;
+    /** Whether the run exported everything (and why) or only what the tracker's changes reach (ADR 11). */
+    readonly scope?: { readonly kind: 'full' | 'narrowed'; readonly text: string } | undefined;
   };
   /** Data set registrations marked complete after the run (`complete.afterSync`), or why that failed. */
   readonly completed?: number | string | undefined;
@@ -268,7 +270,15 @@ export interface RunReport {
 export function outcomeOf(jobs: readonly JobReport[]): RunOutcome {
   // A chunk that failed (network, server) left its values undelivered: the run failed.
   if (jobs.some((job) => job.error || job.failedChunks.length > 0)) return 'failed';
-  if (jobs.length > 0 && jobs.every((job) => job.targets.every((target) => target.exported === 0)))
+  // A narrowed night that exported nothing found nothing changed: that is not an empty source.
+  if (
+    jobs.length > 0 &&
+    jobs.every(
+      (job) =>
+        job.exports?.scope?.kind !== 'narrowed' &&
+        job.targets.every((target) => target.exported === 0),
+    )
+  )
     return 'empty';
   const troubled = jobs.some(
     (job) =>

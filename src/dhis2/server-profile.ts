@@ -74,6 +74,17 @@ export interface ServerProfile {
    */
   readonly reportsIndicatorErrors: boolean;
   /**
+   * `GET /api/tracker/{events,enrollments,trackedEntities}` under one org unit and its descendants, as a
+   * quiet night asks what changed (`updatedAfter`, `includeDeleted`, `page`, `pageSize` in every
+   * version). Up to 2.40 the list is `instances` (`PagingWrapper`) and the unit `orgUnit` with `ouMode`
+   * (`TrackerEventCriteria`, `TrackerEnrollmentCriteria`, `TrackerTrackedEntityCriteria` @2.36.0–2.40.0);
+   * from 2.41 the list is named after its kind (`Page`), events keep `orgUnit`, enrollments and tracked
+   * entities take `orgUnits`, and the mode is `orgUnitMode` (`EventRequestParams`,
+   * `EnrollmentRequestParams`, `TrackedEntityRequestParams` @2.41.0; `ouMode` gone in 2.42.0).
+   */
+  trackerUnder(kind: 'events' | 'enrollments' | 'trackedEntities', orgUnit: string): Query;
+  trackerListKey(kind: 'events' | 'enrollments' | 'trackedEntities'): string;
+  /**
    * Whether a metadata list filters by an attribute's value with the attribute's UID as the property
    * (`filter=<attribute>:in:[…]`, `DefaultQueryPlanner.isFilterByAttributeId`): from 2.37.9, 2.38.2, 2.39.0.
    */
@@ -140,5 +151,12 @@ export function serverProfile(version: ServerVersion): ServerProfile {
       inputPeriodsInverted: from(43) && !from(43, 2),
     },
     reportsIndicatorErrors: backported(version, '2.38.5', '2.39.4', '2.40.2', '2.41.0'),
+    trackerUnder: (kind, orgUnit) =>
+      !from(41)
+        ? { orgUnit, ouMode: 'DESCENDANTS' }
+        : kind === 'events'
+          ? { orgUnit, orgUnitMode: 'DESCENDANTS' }
+          : { orgUnits: orgUnit, orgUnitMode: 'DESCENDANTS' },
+    trackerListKey: (kind) => (from(41) ? kind : 'instances'),
   };
 }

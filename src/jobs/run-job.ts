@@ -2,7 +2,6 @@ import type { JobConfig } from '../config/schema.ts';
 import { isT2aError, T2aError } from '../core/errors.ts';
 import { issue } from '../core/issues.ts';
 import { mappingKey } from '../core/mapping.ts';
-import { planChunks } from '../core/plan.ts';
 import {
   type DeliveryResult,
   delivered,
@@ -26,6 +25,7 @@ import type { FailingIndicators } from './failing-indicators.ts';
 import { settleIntents } from './intents.ts';
 import { jobFindings } from './job-checks.ts';
 import { validateForRun } from './job-findings.ts';
+import { describeExport, type ExportPlan, planExport } from './narrow.ts';
 import { analyticsAge, type ResolvedJob, resolveJob } from './resolve-job.ts';
 import { clearStale } from './stale.ts';
 
@@ -122,6 +122,7 @@ async function finishTargets(
   deliveries: readonly Delivery[],
   outcome: ChunksOutcome,
   options: RunOptions,
+  plan: ExportPlan,
 ): Promise<TargetReport[]> {
   const scopes = new Map<string, StaleScope>();
   for (const chunks of outcome.deliveries)
@@ -143,7 +144,11 @@ async function finishTargets(
         stale: chunks.stale,
         names: chunks.staleNames,
         scopes: chunks.staleScopes,
-        held: chunks.held,
+        // A narrowed night's deletions are weighed against the whole job, as a full night's are.
+        held:
+          plan.scope.kind === 'narrowed'
+            ? Math.max(chunks.held, plan.heldAtFull[index] ?? 0)
+            : chunks.held,
         allowMassDelete: options.allowMassDelete === true,
       },
       uncertain,
@@ -207,13 +212,10 @@ async function deliverJob(
   runId: string,
   options: RunOptions,
   log: Logger,
-): Promise<{ deliveries: Delivery[]; outcome: ChunksOutcome; total: number }> {
+): Promise<{ deliveries: Delivery[]; outcome: ChunksOutcome; total: number; plan: ExportPlan }> {
   const { job } = resolved;
-  const chunks = planChunks(
-    resolved.periods,
-    resolved.orgUnits.map((unit) => unit.id),
-    job.chunk,
-  );
+  const plan = await planExport(resolved, ctx.store, runId, log);
+  const chunks = plan.chunks;
   log.info(
     { chunks: chunks.length, periods: resolved.periods, orgUnits: resolved.orgUnits.length },
     'job planned',
@@ -241,14 +243,23 @@ async function deliverJob(
     },
     log,
   );
-  return { deliveries, outcome, total: chunks.length };
+  return { deliveries, outcome, total: chunks.length, plan };
 }
 
-const exportsOf = (resolved: ResolvedJob, outcome: ChunksOutcome): JobReport['exports'] => ({
+const exportsOf = (
+  resolved: ResolvedJob,
+  outcome: ChunksOutcome,
+  plan: ExportPlan | undefined,
+): JobReport['exports'] => ({
   chunks: outcome.done,
   requests: outcome.exportRequests,
   maxUrlLength: resolved.source.client.maxUrlLength,
   timings: outcome.timings,
+  // Only a job that narrows says which kind of export it did: every other one always exports everything.
+  ...(plan &&
+    resolved.job.fullExportEvery && {
+      scope: { kind: plan.scope.kind, text: describeExport(plan) },
+    }),
 });
 
 /** One job's work, from analytics to the last stale value, as values: nothing is counted in place. */
@@ -261,6 +272,7 @@ export async function executeJob(
 ): Promise<JobRun> {
   let resolved: ResolvedJob | undefined;
   let outcome: ChunksOutcome | undefined;
+  let plan: ExportPlan | undefined;
   try {
     await prepareAnalytics(ctx, job, log);
     resolved = await resolveJob(ctx, job.name, options);
@@ -271,6 +283,7 @@ export async function executeJob(
     );
     const run = await deliverJob(ctx, resolved, failed, runId, options, log);
     outcome = run.outcome;
+    plan = run.plan;
     if (outcome.halted) throw outcome.halted;
     if (options.signal?.aborted) {
       if (isT2aError(options.signal.reason)) throw options.signal.reason;
@@ -282,7 +295,15 @@ export async function executeJob(
         },
       );
     }
-    const targets = await finishTargets(resolved, run.deliveries, outcome, options);
+    const targets = await finishTargets(resolved, run.deliveries, outcome, options, run.plan);
+    // The next night counts changes from this night's analytics only if every chunk was delivered.
+    const delivered = outcome.failed.length === 0 && outcome.done === run.total;
+    const dry = options.dryRun || options.offline || job.dryRun;
+    await run.plan.finish(
+      delivered && !dry,
+      // What the job's scope holds after a full night: what was there, or what was exported, the larger.
+      outcome.deliveries.map((chunks, i) => Math.max(chunks.held, targets[i]?.exported ?? 0)),
+    );
     const complete =
       job.complete?.afterSync && ctx.store && !(options.dryRun || job.dryRun)
         ? { completed: await completeAfterSync(ctx, resolved, log) }
@@ -291,7 +312,7 @@ export async function executeJob(
       resolved,
       targets,
       failedChunks: outcome.failed,
-      exports: exportsOf(resolved, outcome),
+      exports: exportsOf(resolved, outcome, plan),
       ...complete,
     };
   } catch (error) {
@@ -301,7 +322,7 @@ export async function executeJob(
       resolved,
       targets: partialTargets(resolved, outcome),
       failedChunks: outcome?.failed ?? [],
-      ...(resolved && outcome ? { exports: exportsOf(resolved, outcome) } : {}),
+      ...(resolved && outcome ? { exports: exportsOf(resolved, outcome, plan) } : {}),
       error: reported,
     };
   }
