@@ -96,6 +96,45 @@ describe('the server profile per DHIS2 version', () => {
       ).toBe(expected);
   });
 
+  it('asks /api/tracker what changed under an org unit as each version names the parameters', () => {
+    // TrackerEventCriteria / TrackerEnrollmentCriteria / TrackerTrackedEntityCriteria (2.36.0–2.40.0):
+    // `orgUnit` and `ouMode`, the list in `instances` (PagingWrapper); EventRequestParams,
+    // EnrollmentRequestParams, TrackedEntityRequestParams (2.41.0+): `orgUnitMode`, `orgUnits` but for
+    // events, the list named after its kind (Page).
+    for (const [text, events, enrollments, key] of [
+      [
+        '2.36.13',
+        { orgUnit: 'R', ouMode: 'DESCENDANTS' },
+        { orgUnit: 'R', ouMode: 'DESCENDANTS' },
+        'instances',
+      ],
+      [
+        '2.40.3',
+        { orgUnit: 'R', ouMode: 'DESCENDANTS' },
+        { orgUnit: 'R', ouMode: 'DESCENDANTS' },
+        'instances',
+      ],
+      [
+        '2.41.0',
+        { orgUnit: 'R', orgUnitMode: 'DESCENDANTS' },
+        { orgUnits: 'R', orgUnitMode: 'DESCENDANTS' },
+        'events',
+      ],
+      [
+        '2.43.0',
+        { orgUnit: 'R', orgUnitMode: 'DESCENDANTS' },
+        { orgUnits: 'R', orgUnitMode: 'DESCENDANTS' },
+        'events',
+      ],
+    ] as const) {
+      const profile = serverProfile(parseServerVersion(text));
+      expect(profile.trackerUnder('events', 'R')).toEqual(events);
+      expect(profile.trackerUnder('enrollments', 'R')).toEqual(enrollments);
+      expect(profile.trackerUnder('trackedEntities', 'R')).toEqual(enrollments);
+      expect(profile.trackerListKey('events')).toBe(key);
+    }
+  });
+
   it('decides a closed period as each version does (research on the import validators)', () => {
     // scope: checkDataValueTargetDataSets came with 2.39.1 (2.39.0 keeps the approval data set); the
     // day-granular expiry with DHIS2-14591 (2.37.10, 2.38.4, 2.39.2, 2.40.0); 2.43's pipeline checks
