@@ -5,7 +5,10 @@ export function defineMappingGenerateCommand(mapping: Command): void {
   mapping
     .command('generate')
     .description('Write the indicators a mapping file describes, checked, in one atomic import.')
-    .requiredOption('-f, --file <file>', 'the mapping file (YAML, see examples/mapping.yaml)')
+    .option(
+      '-f, --file <file>',
+      "the mapping file (YAML, see examples/mapping.yaml); default: the job's mappingFile",
+    )
     .option('-j, --job <name>', 'the job whose source, target and mapping attribute to use')
     .option('--dry-run', 'show what would be created, changed and removed; write nothing')
     .option('--remove-orphans', 'remove the indicators the file made and no longer names')

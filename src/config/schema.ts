@@ -147,6 +147,13 @@ export const jobSchema = z
     mappingAttribute: uid
       .default('vudyDP7jUy5')
       .describe('Attribute holding the data element code (WHO packages: vudyDP7jUy5)'),
+    mappingFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The mapping file `t2a mapping generate` builds the indicators from (relative to this file)',
+      ),
     periodType: z.enum(PERIOD_TYPES as [string, ...string[]]).default('Monthly'),
     periods: periods.default({ last: 3, includeCurrent: false }),
     orgUnits,

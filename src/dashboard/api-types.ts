@@ -4,6 +4,7 @@ import type { MappingRow } from '../core/mapping-table.ts';
 import type { HeldValue } from '../core/reconcile.ts';
 import type { CountName, RunStatus } from '../core/vocabulary.ts';
 import type { ApplyResult } from '../jobs/mapping.ts';
+import type { JobMappingFile } from '../jobs/mapping-file.ts';
 import type { RestoreResult } from '../jobs/restore.ts';
 import type { RunRecord } from '../store/types.ts';
 
@@ -125,6 +126,8 @@ export type RestoreAnswer = Outcome<{ readonly result: RestoreResult }>;
 export interface MappingState {
   readonly rows: readonly MappingRow[];
   readonly findings: readonly Finding[];
+  /** The job's mapping file (`mappingFile:`), which `t2a mapping generate` builds indicators from. */
+  readonly mappingFile?: JobMappingFile | undefined;
 }
 
 export type MappingUpload = Outcome<{ readonly applied: ApplyResult }>;

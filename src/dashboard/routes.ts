@@ -7,6 +7,7 @@ import {
   comparisonReport,
 } from '../jobs/compare.ts';
 import { applyMapping, exportMapping } from '../jobs/mapping.ts';
+import { readJobMappingFile } from '../jobs/mapping-file.ts';
 import { findJob, resolveJob } from '../jobs/resolve-job.ts';
 import { validateLive } from '../jobs/validate-live.ts';
 import type { MappingState, MappingUpload, Outcome, TransitionState } from './api-types.ts';
@@ -51,7 +52,11 @@ function mappingRoutes(app: App, parts: DashboardParts): void {
       exportMapping(parts.ctx, job),
       validateLive(parts.ctx, [job]),
     ]);
-    const state: MappingState = { rows, findings: validation.jobs.flatMap((j) => j.findings) };
+    const state: MappingState = {
+      rows,
+      findings: validation.jobs.flatMap((j) => j.findings),
+      mappingFile: readJobMappingFile(parts.ctx, job),
+    };
     return c.json(state);
   });
   app.get('/api/mapping/:job/csv', async (c) => {

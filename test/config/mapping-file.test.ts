@@ -25,7 +25,7 @@ describe('the mapping file of t2a mapping generate', () => {
       'M',
     ]);
     // A base written in the file without boundaries gets the event date within the period.
-    const base = spec.families[0]!.base as { boundaries: { type: string }[] };
+    const base = spec.families[0]!.base as unknown as { boundaries: { type: string }[] };
     expect(base.boundaries.map((boundary) => boundary.type)).toEqual([
       'AFTER_START_OF_REPORTING_PERIOD',
       'BEFORE_END_OF_REPORTING_PERIOD',

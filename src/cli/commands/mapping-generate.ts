@@ -1,11 +1,12 @@
-import { loadMappingFile } from '../../config/mapping-file.ts';
+import { mappingFileFor } from '../../jobs/mapping-file.ts';
 import { generateMapping } from '../../jobs/mapping-generate.ts';
 import { type ConfigOptions, withContext } from '../context.ts';
 import { exitCodeForFindings } from '../exit-codes.ts';
 import { renderGenerate } from '../render-mapping-generate.ts';
 
 export interface GenerateCommandOptions extends ConfigOptions {
-  readonly file: string;
+  /** Default: the job's `mappingFile`. */
+  readonly file?: string;
   readonly job?: string;
   readonly dryRun?: boolean;
   readonly removeOrphans?: boolean;
@@ -15,9 +16,9 @@ export interface GenerateCommandOptions extends ConfigOptions {
 
 /** `t2a mapping generate`: refused (exit 5) on a finding that is an error, or on DHIS2's refusal. */
 export function mappingGenerateCommand(options: GenerateCommandOptions): Promise<number> {
-  // The file is read first: a mistake in it is said before any server is asked.
-  const spec = loadMappingFile(options.file);
   return withContext(options, {}, async (ctx) => {
+    // The file is read first: a mistake in it is said before any server is asked.
+    const spec = mappingFileFor(ctx, options.file, options.job);
     const result = await generateMapping(ctx, spec, {
       job: options.job,
       dryRun: options.dryRun ?? false,

@@ -2,6 +2,9 @@ import { Button, CheckboxField, colors, FileInputField, NoticeBox, spacers, Tag 
 import { type FormEvent, useState } from 'react';
 import type { Finding } from '../../../core/finding.ts';
 import type { MappingState, MappingUpload } from '../../api-types.ts';
+
+type MappingFileState = NonNullable<MappingState['mappingFile']>;
+
 import { getJson, postForm } from '../api.ts';
 import { card, Failure, failureText, JobChooser, Section, Table, useChosenJob } from '../parts.tsx';
 import { useAnswer } from '../router.ts';
@@ -130,6 +133,38 @@ function Upload({ job, onDone }: { readonly job: string; readonly onDone: () => 
   );
 }
 
+/** The job's mapping file: where it is, what it makes, and its text (`t2a mapping generate` reads it). */
+function MappingFile({ job, file }: { readonly job: string; readonly file: MappingFileState }) {
+  return (
+    <section style={card} aria-label="Mapping file">
+      <h2 style={{ fontSize: 18, fontWeight: 500, marginTop: 0 }}>Mapping file</h2>
+      <p>
+        <code>{file.path}</code>
+      </p>
+      {'problem' in file ? (
+        <NoticeBox error title="The mapping file cannot be read">
+          <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{file.problem}</pre>
+        </NoticeBox>
+      ) : (
+        <>
+          <p>
+            {file.families} data element(s) split by its category mappings. The indicators it made
+            have codes starting <code>T2A_{file.key.toUpperCase()}_</code>: change the file, not
+            them, and run <code>t2a mapping generate --job {job} --dry-run</code>, then without{' '}
+            <code>--dry-run</code>.
+          </p>
+          <details>
+            <summary>The file</summary>
+            <pre data-test="mapping-file" style={{ overflowX: 'auto', fontSize: 13 }}>
+              {file.text}
+            </pre>
+          </details>
+        </>
+      )}
+    </section>
+  );
+}
+
 /** A job's indicators with their data element and combos, the findings beside them, and the CSV both ways. */
 export function MappingPage({ url }: { readonly url: URL }) {
   const { jobs, job } = useChosenJob(url);
@@ -164,6 +199,7 @@ export function MappingPage({ url }: { readonly url: URL }) {
   return (
     <>
       <JobChooser jobs={jobs.value ?? []} job={job} path="/mapping" />
+      {mapping.value?.mappingFile && <MappingFile job={job} file={mapping.value.mappingFile} />}
       <Upload job={job} onDone={mapping.reload} />
       {mapping.error && <Failure title="The mapping could not be read" error={mapping.error} />}
       {general.length > 0 && (
