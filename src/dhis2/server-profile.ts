@@ -85,6 +85,12 @@ export interface ServerProfile {
   trackerUnder(kind: 'events' | 'enrollments' | 'trackedEntities', orgUnit: string): Query;
   trackerListKey(kind: 'events' | 'enrollments' | 'trackedEntities'): string;
   /**
+   * A soft-deleted tracker object's `lastUpdated` moves with its deletion from 2.38
+   * (`SoftDeleteHibernateObjectStore`); before, a deleted event of an event programme keeps its old
+   * stamp, and `updatedAfter` cannot see its deletion (a registration's enrollment is still updated).
+   */
+  readonly stampsSoftDeletes: boolean;
+  /**
    * Whether a metadata list filters by an attribute's value with the attribute's UID as the property
    * (`filter=<attribute>:in:[…]`, `DefaultQueryPlanner.isFilterByAttributeId`): from 2.37.9, 2.38.2, 2.39.0.
    */
@@ -158,5 +164,6 @@ export function serverProfile(version: ServerVersion): ServerProfile {
           ? { orgUnit, orgUnitMode: 'DESCENDANTS' }
           : { orgUnits: orgUnit, orgUnitMode: 'DESCENDANTS' },
     trackerListKey: (kind) => (from(41) ? kind : 'instances'),
+    stampsSoftDeletes: from(38),
   };
 }

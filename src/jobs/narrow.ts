@@ -87,6 +87,16 @@ async function readChanges(
 ): Promise<Read> {
   const { client, info } = resolved.source;
   const roots = rootsOf(resolved);
+  if (!info.profile.stampsSoftDeletes && programs.some((program) => !program.registration))
+    return {
+      changes: {
+        unavailable:
+          'DHIS2 before 2.38 does not stamp a deleted event of an event programme, so its deletion cannot be seen',
+      },
+      knownPlaces: new Map(),
+      paths: new Map(),
+      orgUnitsMoved: false,
+    };
   try {
     const orgUnitsMoved = await orgUnitsChangedSince(client, roots, since);
     const changes = await readTrackerChanges(client, info.profile, { programs, roots, since });

@@ -133,6 +133,9 @@ describe('the server profile per DHIS2 version', () => {
       expect(profile.trackerUnder('trackedEntities', 'R')).toEqual(enrollments);
       expect(profile.trackerListKey('events')).toBe(key);
     }
+    // SoftDeleteHibernateObjectStore stamps a soft delete's lastUpdated from 2.38.
+    expect(serverProfile(parseServerVersion('2.37.10')).stampsSoftDeletes).toBe(false);
+    expect(serverProfile(parseServerVersion('2.38.0')).stampsSoftDeletes).toBe(true);
   });
 
   it('decides a closed period as each version does (research on the import validators)', () => {
