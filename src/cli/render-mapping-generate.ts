@@ -10,7 +10,26 @@ const shown = (text: string) => {
   return line.length > 160 ? `"${line.slice(0, 157)}…"` : `"${line}"`;
 };
 
-const change = (c: FieldChange) => `      ${c.field}: ${shown(c.from)} → ${shown(c.to)}`;
+/** A programme's category mappings (JSON in the plan) by name and number of options. */
+function mappingsShown(text: string): string {
+  try {
+    const mappings = (text ? JSON.parse(text) : []) as {
+      mappingName?: string;
+      optionMappings?: unknown[];
+    }[];
+    if (mappings.length === 0) return 'none';
+    return mappings
+      .map((m) => `"${m.mappingName ?? '?'}" (${m.optionMappings?.length ?? 0} options)`)
+      .join(', ');
+  } catch {
+    return shown(text);
+  }
+}
+
+const change = (c: FieldChange) =>
+  c.field === 'categoryMappings'
+    ? `      ${c.field}: ${mappingsShown(c.from)} → ${mappingsShown(c.to)}`
+    : `      ${c.field}: ${shown(c.from)} → ${shown(c.to)}`;
 
 function renderObjects(what: string, plan: ObjectPlan, verb: (done: string) => string): string[] {
   const lines: string[] = [];

@@ -57,29 +57,40 @@ export async function resolveBases(
   return { bases, findings };
 }
 
-/** The texts the source's parser must take, each with where the file has it. */
+/** The texts the source's parser must take, each with where the file has it and the data elements it feeds. */
 function parsePieces(spec: MappingSpec, bases: ReadonlyMap<string, IndicatorBase>) {
   const pieces = new Map<
     string,
-    { kind: 'expression' | 'filter'; text: string; where: string[] }
+    { kind: 'expression' | 'filter'; text: string; where: string[]; elements: Set<string> }
   >();
-  const add = (kind: 'expression' | 'filter', text: string | undefined, where: string) => {
+  const add = (
+    kind: 'expression' | 'filter',
+    text: string | undefined,
+    where: string,
+    elements: readonly string[],
+  ) => {
     if (!text?.trim()) return;
     const key = `${kind}\u0000${text}`;
-    const piece = pieces.get(key) ?? { kind, text, where: [] };
+    const piece = pieces.get(key) ?? { kind, text, where: [], elements: new Set<string>() };
     piece.where.push(where);
+    for (const element of elements) piece.elements.add(element);
     pieces.set(key, piece);
   };
   for (const family of spec.families) {
     const base = bases.get(family.key);
-    add('expression', base?.expression, `family "${family.key}" (expression)`);
-    add('filter', base?.filter, `family "${family.key}" (filter)`);
+    add('expression', base?.expression, `family "${family.key}" (expression)`, [
+      family.dataElement,
+    ]);
+    add('filter', base?.filter, `family "${family.key}" (filter)`, [family.dataElement]);
   }
-  const used = new Set(spec.families.flatMap((family) => family.categories));
-  for (const mapping of spec.categoryMappings.values())
-    if (used.has(mapping.key))
+  for (const mapping of spec.categoryMappings.values()) {
+    const elements = spec.families
+      .filter((family) => family.categories.includes(mapping.key))
+      .map((family) => family.dataElement);
+    if (elements.length > 0)
       for (const option of mapping.options)
-        add('filter', option.filter, `mapping "${mapping.key}", option ${option.code}`);
+        add('filter', option.filter, `mapping "${mapping.key}", option ${option.code}`, elements);
+  }
   return [...pieces.values()];
 }
 
@@ -92,7 +103,7 @@ export async function sourceFindings(
   source: Dhis2Client,
   spec: MappingSpec,
   bases: ReadonlyMap<string, IndicatorBase>,
-): Promise<{ findings: Finding[]; sourceMetadata: SourceMetadata }> {
+): Promise<{ findings: Finding[]; sourceMetadata: SourceMetadata; refused: Set<string> }> {
   const programs = [...new Set([...bases.values()].map((base) => base.program))];
   const sourceMetadata = await fetchSourcePrograms(source, programs);
   const findings: Finding[] = programs
@@ -107,19 +118,25 @@ export async function sourceFindings(
         'Correct base.program in the mapping file (the tracker programme’s UID on the source).',
       ),
     );
+  // The data elements whose indicators would not parse: validation leaves them out (said once here).
+  const refused = new Set<string>();
   for (const piece of parsePieces(spec, bases)) {
     const check = await describeExpression(source, piece.kind, piece.text);
-    if (!check.valid)
-      findings.push(
-        error(
-          'generate-invalid-expression',
-          `${source.name} does not take the ${piece.kind} of ${piece.where.join(', ')}: ${check.description || 'not valid'} (${piece.text.trim()}).`,
-          'Correct it in the mapping file; the Maintenance app’s program indicator editor checks expressions the same way.',
-        ),
-      );
+    if (check.valid) continue;
+    for (const element of piece.elements) refused.add(element);
+    findings.push(
+      error(
+        'generate-invalid-expression',
+        `${source.name} does not take the ${piece.kind} of ${piece.where.join(', ')}: ${check.description || 'not valid'} (${piece.text.trim()}).`,
+        'Correct it in the mapping file; the Maintenance app’s program indicator editor checks expressions the same way.',
+      ),
+    );
   }
-  return { findings, sourceMetadata };
+  return { findings, sourceMetadata, refused };
 }
+
+const IN_THE_FILE =
+  'Correct the expression or filter in the mapping file (each item must be of the base’s programme: its stages, their data elements, its attributes), then generate again.';
 
 /**
  * The generated indicators against the target, as `t2a validate` checks a job: together with the
@@ -158,10 +175,14 @@ export async function targetFindings(
     periodType: job.periodType,
     requireMapping: true,
     source: context.sourceMetadata,
-  }).filter((finding) =>
-    finding.programIndicator
-      ? ours.has(finding.programIndicator.id) ||
-        [...ours].some((id) => finding.message.includes(id))
-      : finding.dataElement === undefined || elements.has(finding.dataElement),
-  );
+  })
+    .filter((finding) =>
+      finding.programIndicator
+        ? ours.has(finding.programIndicator.id) ||
+          [...ours].some((id) => finding.message.includes(id))
+        : finding.dataElement === undefined || elements.has(finding.dataElement),
+    )
+    .map((finding) =>
+      finding.kind === 'broken-reference' ? { ...finding, fix: IN_THE_FILE } : finding,
+    );
 }

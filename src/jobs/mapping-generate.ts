@@ -62,14 +62,16 @@ function perComboForm(generation: Generation, mappingAttribute: string): Form {
 
 /**
  * The indicators validation is to check: not those of a data element the generation already refused
- * (a combo without a code would otherwise come back as "no combo" and "duplicate" for each of them).
+ * (a combo without a code would otherwise come back as "no combo" and "duplicate" for each of them),
+ * nor those whose expression or filter the source's parser refused (said once, by family).
  */
-function unblocked(form: Form, generation: Generation) {
-  const refused = new Set(
-    generation.findings.flatMap((finding) =>
+function unblocked(form: Form, generation: Generation, unparsed: ReadonlySet<string>) {
+  const refused = new Set([
+    ...unparsed,
+    ...generation.findings.flatMap((finding) =>
       finding.severity === 'error' && finding.dataElement ? [finding.dataElement] : [],
     ),
-  );
+  ]);
   return form.validated.filter(
     (indicator) => !indicator.attributeValues?.some((entry) => refused.has(String(entry.value))),
   );
@@ -136,7 +138,7 @@ export async function generateMapping(
     ...form.findings,
     ...checked.findings,
     ...takenNames(form.indicators, state.inventory),
-    ...(await targetFindings(target, source, job, unblocked(form, generation), {
+    ...(await targetFindings(target, source, job, unblocked(form, generation, checked.refused), {
       groups: groupIds,
       leaving: new Set([...removing, ...form.indicators.map((indicator) => indicator.id)]),
       sourceMetadata: checked.sourceMetadata,

@@ -166,6 +166,8 @@ describe('t2a mapping generate refuses the whole write', async () => {
     expect(invalid).toHaveLength(1);
     expect(invalid[0]!.message).toContain('family "BCG" (filter)');
     expect(invalid[0]!.message).toContain('NoSuchDe001');
+    // Said once, for the family: not again for each of its indicators by validation.
+    expect(result.errors).toBe(1);
     expect(result.imports).toEqual([]);
     expect(renderGenerate(result)).toContain('Nothing was written');
     expect((await generated(source)).size).toBe(0);

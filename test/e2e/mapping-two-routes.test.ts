@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderGenerate } from '../../src/cli/render-mapping-generate.ts';
 import { loadMappingFile } from '../../src/config/mapping-file.ts';
 import { generateMapping } from '../../src/jobs/mapping-generate.ts';
 import {
@@ -73,6 +74,10 @@ describe('the generated per-combo indicators and the generated 2.42 disaggregate
     expect(disaggregated.errors).toBe(0);
     expect(disaggregated.indicators.create).toHaveLength(2);
     expect(disaggregated.imports.every((report) => report.status === 'OK')).toBe(true);
+    const shown = renderGenerate(disaggregated);
+    expect(shown).toContain('categoryMappings: none → "');
+    expect(shown).toContain('"Age at the visit" (2 options)');
+    expect(shown).toContain('"Sex in the register" (2 options)');
     const bcg = await get(
       source,
       'programIndicators?fields=categoryCombo[id],categoryMappingIds,aggregateExportDataElement&filter=code:eq:T2A_NAT_BCG',
