@@ -1,8 +1,10 @@
-import type { Totals } from '../core/compare.ts';
+import type { ComparisonRow, Totals } from '../core/compare.ts';
+import type { Explanation } from '../core/explain.ts';
 import type { Finding } from '../core/finding.ts';
 import type { MappingRow } from '../core/mapping-table.ts';
 import type { HeldValue } from '../core/reconcile.ts';
 import type { CountName, RunStatus } from '../core/vocabulary.ts';
+import type { FacilityMonth } from '../jobs/facility-month.ts';
 import type { ApplyResult } from '../jobs/mapping.ts';
 import type { JobMappingFile } from '../jobs/mapping-file.ts';
 import type { RestoreResult } from '../jobs/restore.ts';
@@ -149,4 +151,15 @@ export interface TransitionState {
   readonly manualValues: number;
   readonly trackerValues: number;
   readonly periodNames: Readonly<Record<string, string>>;
+  /** The values that differ most (tracker against manual), each to open its explanation. */
+  readonly differences: readonly (ComparisonRow & {
+    readonly name: string;
+    readonly deliveredDataElement: string;
+  })[];
 }
+
+/** `GET /api/explain/:job?dataElement=…&categoryOptionCombo=…&period=…&orgUnit=…`: `t2a explain --json`. */
+export type ExplainAnswer = Outcome<{ readonly explanation: Explanation }>;
+
+/** `GET /api/facility-month/:job?orgUnit=…&period=…`: a facility's values of one period. */
+export type FacilityMonthAnswer = Outcome<{ readonly month: FacilityMonth }>;

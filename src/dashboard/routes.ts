@@ -11,6 +11,7 @@ import { readJobMappingFile } from '../jobs/mapping-file.ts';
 import { findJob, resolveJob } from '../jobs/resolve-job.ts';
 import { validateLive } from '../jobs/validate-live.ts';
 import type { MappingState, MappingUpload, Outcome, TransitionState } from './api-types.ts';
+import { explainRoutes } from './explain-routes.ts';
 import { periodNames } from './names.ts';
 import type { DashboardParts } from './parts.ts';
 import { Remembered } from './remembered.ts';
@@ -90,6 +91,9 @@ function mappingRoutes(app: App, parts: DashboardParts): void {
   });
 }
 
+/** The largest differences the Transition page lists, each opening its explanation. */
+const DIFFERENCES_SHOWN = 50;
+
 function transitionState(outcome: CompareOutcome, calendar: string | undefined): TransitionState {
   const { comparison, names, job } = outcome;
   return {
@@ -105,6 +109,16 @@ function transitionState(outcome: CompareOutcome, calendar: string | undefined):
     manualValues: comparison.rows.filter((row) => row.manual !== undefined).length,
     trackerValues: comparison.rows.filter((row) => row.tracker !== undefined).length,
     periodNames: periodNames(outcome.periods, calendar),
+    differences: comparison.rows
+      .filter((row) => row.status !== 'agree')
+      // Numbers that differ first, largest first; then values one side lacks.
+      .sort((a, b) => Math.abs(b.difference ?? -1) - Math.abs(a.difference ?? -1))
+      .slice(0, DIFFERENCES_SHOWN)
+      .map((row) => ({
+        ...row,
+        name: names.get(row.orgUnit) ?? row.orgUnit,
+        deliveredDataElement: `${row.dataElement}${job.shadow?.suffix ?? ''}`,
+      })),
   };
 }
 
@@ -138,10 +152,11 @@ function transitionRoutes(app: App, parts: DashboardParts): void {
   });
 }
 
-/** The JSON API of the four sections: Jobs, Runs, Mapping, Transition. */
+/** The JSON API of the four sections (Jobs, Runs, Mapping, Transition) and of explanations. */
 export function apiRoutes(app: App, parts: DashboardParts): void {
   jobRoutes(app, parts);
   runRoutes(app, parts);
   mappingRoutes(app, parts);
   transitionRoutes(app, parts);
+  explainRoutes(app, parts);
 }

@@ -2,6 +2,7 @@ import { Button, CssReset, colors, spacers } from '@dhis2/ui';
 import { type MouseEvent, useEffect, useState } from 'react';
 import type { SessionInfo } from '../api-types.ts';
 import { session as askSession, postJson, setCsrf } from './api.ts';
+import { FacilityMonthPage } from './pages/facility-month.tsx';
 import { JobsPage } from './pages/jobs.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { MappingPage } from './pages/mapping.tsx';
@@ -78,6 +79,7 @@ const TITLES: Record<string, string> = {
   runs: 'Runs',
   mapping: 'Mapping',
   transition: 'Transition',
+  'facility-month': 'A facility’s month',
 };
 
 /** The section an address shows: '' is the Jobs page; undefined for an address that is no page. */
@@ -98,6 +100,7 @@ function Page({ url }: { readonly url: URL }) {
   if (where.section === 'runs') return <RunsPage url={url} />;
   if (where.section === 'mapping') return <MappingPage url={url} />;
   if (where.section === 'transition') return <TransitionPage url={url} />;
+  if (where.section === 'facility-month') return <FacilityMonthPage url={url} />;
   return <JobsPage />;
 }
 

@@ -18,7 +18,14 @@ th.t2a-numeric { text-align: right; }
 .t2a-tabs a:focus-visible { outline: 3px solid ${colors.blue600}; outline-offset: -3px; }
 .t2a-main { max-width: 1280px; margin: 0 auto; padding: ${spacers.dp24}; }
 .t2a-wrap { overflow-wrap: anywhere; }
+button.t2a-explain { font: inherit; color: ${colors.blue700}; background: none; border: 0; padding: 0;
+  text-decoration: underline dotted; cursor: pointer; }
+button.t2a-explain:focus-visible { outline: 3px solid ${colors.blue600}; outline-offset: 1px; }
+dl.t2a-chain { display: grid; grid-template-columns: max-content 1fr; gap: ${spacers.dp4} ${spacers.dp12}; margin: 0; }
+dl.t2a-chain dd { margin: 0; }
+ul.t2a-records { margin: 0; padding-left: ${spacers.dp16}; max-height: 40vh; overflow-y: auto; }
 @media (max-width: 600px) {
+  dl.t2a-chain { grid-template-columns: 1fr; }
   .t2a-main { padding: ${spacers.dp12}; }
   .t2a-subtitle { display: none; }
 }

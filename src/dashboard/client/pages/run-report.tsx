@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { JobReport, TargetReport } from '../../../core/report.ts';
 import type { CountName } from '../../../core/vocabulary.ts';
 import type { Names } from '../../api-types.ts';
+import { ExplainButton, ExplainProvider } from '../explain.tsx';
 import { Named, periodLabel, periodsLabel } from '../names.tsx';
 import { duration, Failure, IssueCard, Section, Table } from '../parts.tsx';
 import { countLabel } from '../words.ts';
@@ -15,7 +16,8 @@ function ValueText({ value, names }: { readonly value: Sample; readonly names: N
     <>
       <Named id={value.dataElement} of="dataElements" names={names} />{' '}
       {value.categoryOptionCombo ?? 'default'} · {periodLabel(value.period, names.periods)} ·{' '}
-      <Named id={value.orgUnit} of="orgUnits" names={names} /> = {value.value}
+      <Named id={value.orgUnit} of="orgUnits" names={names} /> ={' '}
+      <ExplainButton cell={value}>{value.value}</ExplainButton>
     </>
   );
 }
@@ -169,7 +171,7 @@ export function Report({
     );
   const dry = job.targets.length > 0 && job.targets.every((target) => target.dryRun);
   return (
-    <>
+    <ExplainProvider job={job.job}>
       <p className="t2a-wrap" data-test="run-scope">
         {job.periods.map((period) => periodLabel(period, names.periods)).join(', ') ||
           '(no periods)'}{' '}
@@ -206,6 +208,6 @@ export function Report({
         <p>Data set registrations marked complete: {job.completed}</p>
       )}
       <Timings job={job} names={names} />
-    </>
+    </ExplainProvider>
   );
 }

@@ -1,9 +1,11 @@
 import { NoticeBox } from '@dhis2/ui';
 import type { Outcome, TransitionState } from '../../api-types.ts';
 import { getJson } from '../api.ts';
+import { ExplainButton, ExplainProvider } from '../explain.tsx';
 import { periodLabel } from '../names.tsx';
 import { Failure, failureText, JobChooser, Section, Table, useChosenJob } from '../parts.tsx';
-import { useAnswer } from '../router.ts';
+import { navigate, useAnswer } from '../router.ts';
+import { facilityMonthPath } from './facility-month.tsx';
 
 /** About the width the report's table of largest discrepancies takes with facility names of DHIS2's usual length. */
 const REPORT_MIN_WIDTH = 720;
@@ -79,6 +81,58 @@ function ReportFrame({ job }: { readonly job: string }) {
   );
 }
 
+const shown = (value: number | undefined) => (value === undefined ? '—' : value);
+
+/**
+ * The values that differ most: each number opens its explanation, each facility its month of values
+ * with the manual number beside each.
+ */
+function Differences({ job, state }: { readonly job: string; readonly state: TransitionState }) {
+  if (state.differences.length === 0) return null;
+  return (
+    <Section title="Where tracker and manual differ most">
+      <ExplainProvider job={job}>
+        <Table
+          label={`The ${state.differences.length} largest differences`}
+          dataTest="differences"
+          headers={['Facility', 'Period', 'Data element', 'Tracker', 'Manual', 'Difference']}
+          numeric={[3, 4, 5]}
+          rows={state.differences.map((row) => {
+            const path = facilityMonthPath(job, row.orgUnit, row.period);
+            return [
+              <a
+                key="ou"
+                href={path}
+                onClick={(event) => {
+                  event.preventDefault();
+                  navigate(path);
+                }}
+              >
+                {row.name}
+              </a>,
+              periodLabel(row.period, state.periodNames),
+              `${row.dataElement} ${row.categoryOptionCombo ?? 'default'}`,
+              <ExplainButton
+                key="t"
+                cell={{
+                  dataElement: row.deliveredDataElement,
+                  categoryOptionCombo: row.categoryOptionCombo,
+                  period: row.period,
+                  orgUnit: row.orgUnit,
+                }}
+              >
+                {shown(row.tracker)}
+              </ExplainButton>,
+              shown(row.manual),
+              shown(row.difference),
+            ];
+          })}
+        />
+      </ExplainProvider>
+    </Section>
+  );
+}
+
 function Comparison({ job, state }: { readonly job: string; readonly state: TransitionState }) {
   // Without shadow data elements the manual side is what t2a did not write; with them, the tracker side
   // is what t2a wrote there: none of it leaves nothing to compare.
@@ -128,6 +182,7 @@ function Comparison({ job, state }: { readonly job: string; readonly state: Tran
           ])}
         />
       </Section>
+      <Differences job={job} state={state} />
       <Section title="Charts">
         <ReportFrame job={job} />
       </Section>
