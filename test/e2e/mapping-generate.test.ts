@@ -22,130 +22,135 @@ async function generated(source: Sandbox): Promise<Map<string, any>> {
   return new Map(body.programIndicators.map((pi: any) => [pi.code, pi]));
 }
 
-describe.each(['2.39', '2.42'])('t2a mapping generate into a %s tracker', async (version) => {
-  const { source, target, ids } = await demoSandboxes({
-    source: version,
-    target: '2.41',
-    facilities: 2,
-    now: NOW,
-  });
-  const { loaded } = configFor({ source, target, group: ids.group, root: ids.root });
-  const generate = (yaml: string, options: Partial<GenerateOptions> = {}) =>
-    generateMapping(contextOf(loaded), loadMappingFile(mappingFile(yaml)), {
-      ...WRITE,
-      ...options,
+describe.each(['2.36', '2.39', '2.42'])(
+  't2a mapping generate into a %s tracker',
+  async (version) => {
+    const { source, target, ids } = await demoSandboxes({
+      source: version,
+      target: '2.41',
+      facilities: 2,
+      now: NOW,
+    });
+    const { loaded } = configFor({ source, target, group: ids.group, root: ids.root });
+    const generate = (yaml: string, options: Partial<GenerateOptions> = {}) =>
+      generateMapping(contextOf(loaded), loadMappingFile(mappingFile(yaml)), {
+        ...WRITE,
+        ...options,
+      });
+
+    it('shows on a dry run the indicators and the group it would create, and writes nothing', async () => {
+      const result = await generate(demoMappingYaml(), { dryRun: true });
+      expect(result.errors).toBe(0);
+      expect(result.indicators.create.map((object) => object.fields.code).sort()).toEqual([
+        'T2A_DEMO_BCG_1_4Y_F',
+        'T2A_DEMO_BCG_1_4Y_M',
+        'T2A_DEMO_BCG_LT1Y_F',
+        'T2A_DEMO_BCG_LT1Y_M',
+        'T2A_DEMO_PENTA3_1_4Y_F',
+        'T2A_DEMO_PENTA3_1_4Y_M',
+        'T2A_DEMO_PENTA3_LT1Y_F',
+        'T2A_DEMO_PENTA3_LT1Y_M',
+      ]);
+      expect(result.groups).toMatchObject([
+        { name: 'Generated immunisation (demo)', create: true },
+      ]);
+      expect(result.imports).toEqual([]);
+      expect(renderGenerate(result)).toContain('Would create 8 program indicator(s)');
+      expect((await generated(source)).size).toBe(0);
     });
 
-  it('shows on a dry run the indicators and the group it would create, and writes nothing', async () => {
-    const result = await generate(demoMappingYaml(), { dryRun: true });
-    expect(result.errors).toBe(0);
-    expect(result.indicators.create.map((object) => object.fields.code).sort()).toEqual([
-      'T2A_DEMO_BCG_1_4Y_F',
-      'T2A_DEMO_BCG_1_4Y_M',
-      'T2A_DEMO_BCG_LT1Y_F',
-      'T2A_DEMO_BCG_LT1Y_M',
-      'T2A_DEMO_PENTA3_1_4Y_F',
-      'T2A_DEMO_PENTA3_1_4Y_M',
-      'T2A_DEMO_PENTA3_LT1Y_F',
-      'T2A_DEMO_PENTA3_LT1Y_M',
-    ]);
-    expect(result.groups).toMatchObject([{ name: 'Generated immunisation (demo)', create: true }]);
-    expect(result.imports).toEqual([]);
-    expect(renderGenerate(result)).toContain('Would create 8 program indicator(s)');
-    expect((await generated(source)).size).toBe(0);
-  });
-
-  it('writes one indicator per combo in one import, each as the implementation guide sets it up', async () => {
-    const result = await generate(demoMappingYaml());
-    expect(result.imports).toHaveLength(1);
-    expect(result.imports[0]).toMatchObject({ status: 'OK', stats: { created: 9, ignored: 0 } });
-    const written = await generated(source);
-    expect(written.size).toBe(8);
-    const pi = written.get('T2A_DEMO_BCG_LT1Y_F');
-    expect(pi).toMatchObject({
-      name: 'BCG doses given, <1 year, Female',
-      shortName: 'BCG doses given LT1Y F',
-      program: { id: 'DemoEirPrg1' },
-      expression: 'V{event_count}',
-      filter: `(${BCG_FILTER}) && (d2:yearsBetween(A{DemoTeaDob1}, V{event_date}) < 1) && (A{DemoTeaSex1} == 'FEMALE')`,
-      aggregationType: 'COUNT',
-      analyticsType: 'EVENT',
-      decimals: 0,
-      aggregateExportCategoryOptionCombo: 'LT1Y_F',
-      attributeValues: [{ attribute: { id: 'vudyDP7jUy5' }, value: 'IMM_BCG_DOSES' }],
+    it('writes one indicator per combo in one import, each as the implementation guide sets it up', async () => {
+      const result = await generate(demoMappingYaml());
+      expect(result.imports).toHaveLength(1);
+      expect(result.imports[0]).toMatchObject({ status: 'OK', stats: { created: 9, ignored: 0 } });
+      const written = await generated(source);
+      expect(written.size).toBe(8);
+      const pi = written.get('T2A_DEMO_BCG_LT1Y_F');
+      expect(pi).toMatchObject({
+        name: 'BCG doses given, <1 year, Female',
+        shortName: 'BCG doses given LT1Y F',
+        program: { id: 'DemoEirPrg1' },
+        expression: 'V{event_count}',
+        filter: `(${BCG_FILTER}) && (d2:yearsBetween(A{DemoTeaDob1}, V{event_date}) < 1) && (A{DemoTeaSex1} == 'FEMALE')`,
+        aggregationType: 'COUNT',
+        analyticsType: 'EVENT',
+        decimals: 0,
+        aggregateExportCategoryOptionCombo: 'LT1Y_F',
+        attributeValues: [{ attribute: { id: 'vudyDP7jUy5' }, value: 'IMM_BCG_DOSES' }],
+      });
+      expect(
+        pi.analyticsPeriodBoundaries.map((b: any) => b.analyticsPeriodBoundaryType).sort(),
+      ).toEqual(['AFTER_START_OF_REPORTING_PERIOD', 'BEFORE_END_OF_REPORTING_PERIOD']);
+      expect(pi.programIndicatorGroups.map((g: any) => g.name)).toEqual([
+        'Generated immunisation (demo)',
+      ]);
+      expect(renderGenerate(result)).toContain('Created 8 program indicator(s)');
     });
-    expect(
-      pi.analyticsPeriodBoundaries.map((b: any) => b.analyticsPeriodBoundaryType).sort(),
-    ).toEqual(['AFTER_START_OF_REPORTING_PERIOD', 'BEFORE_END_OF_REPORTING_PERIOD']);
-    expect(pi.programIndicatorGroups.map((g: any) => g.name)).toEqual([
-      'Generated immunisation (demo)',
-    ]);
-    expect(renderGenerate(result)).toContain('Created 8 program indicator(s)');
-  });
 
-  it('finds nothing to change on a second run: the same UIDs, names and fields', async () => {
-    const before = [...(await generated(source)).values()].map((pi) => pi.id).sort();
-    const again = await generate(demoMappingYaml());
-    expect(again.imports).toEqual([]);
-    expect(again.indicators.create).toEqual([]);
-    expect(again.indicators.update).toEqual([]);
-    expect(again.indicators.unchanged).toHaveLength(8);
-    expect(again.groups).toEqual([]);
-    expect([...(await generated(source)).values()].map((pi) => pi.id).sort()).toEqual(before);
-    expect(renderGenerate(again)).toContain('Nothing to change');
-  });
-
-  it('changes, field by field, the indicators an edited file describes otherwise', async () => {
-    const edited = demoMappingYaml({
-      bcgName: 'BCG given',
-      maleFilter: "A{DemoTeaSex1} == 'MALE' && d2:hasValue(A{DemoTeaDob1})",
+    it('finds nothing to change on a second run: the same UIDs, names and fields', async () => {
+      const before = [...(await generated(source)).values()].map((pi) => pi.id).sort();
+      const again = await generate(demoMappingYaml());
+      expect(again.imports).toEqual([]);
+      expect(again.indicators.create).toEqual([]);
+      expect(again.indicators.update).toEqual([]);
+      expect(again.indicators.unchanged).toHaveLength(8);
+      expect(again.groups).toEqual([]);
+      expect([...(await generated(source)).values()].map((pi) => pi.id).sort()).toEqual(before);
+      expect(renderGenerate(again)).toContain('Nothing to change');
     });
-    const planned = await generate(edited, { dryRun: true });
-    // The 4 BCG indicators change name; the 2 Penta male ones their filter; BCG male both.
-    expect(planned.indicators.update).toHaveLength(6);
-    const bcgMale = planned.indicators.update.find(
-      (change) => change.desired.fields.code === 'T2A_DEMO_BCG_LT1Y_M',
-    )!;
-    expect(bcgMale.changes.map((c) => c.field).sort()).toEqual(['filter', 'name', 'shortName']);
-    expect(bcgMale.changes.find((c) => c.field === 'name')).toMatchObject({
-      from: 'BCG doses given, <1 year, Male',
-      to: 'BCG given, <1 year, Male',
-    });
-    const result = await generate(edited);
-    expect(result.imports[0]).toMatchObject({ status: 'OK', stats: { updated: 6, created: 0 } });
-    expect((await generated(source)).get('T2A_DEMO_BCG_1_4Y_F').name).toBe(
-      'BCG given, 1-4 years, Female',
-    );
-    expect((await generate(edited)).imports).toEqual([]);
-  });
 
-  it('lists the indicators of a family the file dropped, and removes them only with --remove-orphans', async () => {
-    const dropped = demoMappingYaml({ withoutPenta: true });
-    const kept = await generate(dropped);
-    expect(kept.orphans.map((pi) => pi.code).sort()).toEqual([
-      'T2A_DEMO_PENTA3_1_4Y_F',
-      'T2A_DEMO_PENTA3_1_4Y_M',
-      'T2A_DEMO_PENTA3_LT1Y_F',
-      'T2A_DEMO_PENTA3_LT1Y_M',
-    ]);
-    expect(renderGenerate(kept)).toContain('kept: run again with --remove-orphans');
-    expect((await generated(source)).size).toBe(8);
-    const dry = await generate(dropped, { removeOrphans: true, dryRun: true });
-    expect(dry.groups[0]!.removed).toHaveLength(4);
-    expect((await generated(source)).size).toBe(8);
-    const removed = await generate(dropped, { removeOrphans: true });
-    expect(removed.deleted).toHaveLength(4);
-    expect(removed.imports.at(-1)).toMatchObject({ status: 'OK', stats: { deleted: 4 } });
-    const left = await generated(source);
-    expect([...left.keys()].every((code) => code.startsWith('T2A_DEMO_BCG_'))).toBe(true);
-    const group = await get(
-      source,
-      `programIndicatorGroups?fields=name,programIndicators[id]&filter=name:eq:Generated immunisation (demo)`,
-    );
-    expect(group.programIndicatorGroups[0].programIndicators).toHaveLength(4);
-    expect((await generate(dropped, { removeOrphans: true })).orphans).toEqual([]);
-  });
-});
+    it('changes, field by field, the indicators an edited file describes otherwise', async () => {
+      const edited = demoMappingYaml({
+        bcgName: 'BCG given',
+        maleFilter: "A{DemoTeaSex1} == 'MALE' && d2:hasValue(A{DemoTeaDob1})",
+      });
+      const planned = await generate(edited, { dryRun: true });
+      // The 4 BCG indicators change name; the 2 Penta male ones their filter; BCG male both.
+      expect(planned.indicators.update).toHaveLength(6);
+      const bcgMale = planned.indicators.update.find(
+        (change) => change.desired.fields.code === 'T2A_DEMO_BCG_LT1Y_M',
+      )!;
+      expect(bcgMale.changes.map((c) => c.field).sort()).toEqual(['filter', 'name', 'shortName']);
+      expect(bcgMale.changes.find((c) => c.field === 'name')).toMatchObject({
+        from: 'BCG doses given, <1 year, Male',
+        to: 'BCG given, <1 year, Male',
+      });
+      const result = await generate(edited);
+      expect(result.imports[0]).toMatchObject({ status: 'OK', stats: { updated: 6, created: 0 } });
+      expect((await generated(source)).get('T2A_DEMO_BCG_1_4Y_F').name).toBe(
+        'BCG given, 1-4 years, Female',
+      );
+      expect((await generate(edited)).imports).toEqual([]);
+    });
+
+    it('lists the indicators of a family the file dropped, and removes them only with --remove-orphans', async () => {
+      const dropped = demoMappingYaml({ withoutPenta: true });
+      const kept = await generate(dropped);
+      expect(kept.orphans.map((pi) => pi.code).sort()).toEqual([
+        'T2A_DEMO_PENTA3_1_4Y_F',
+        'T2A_DEMO_PENTA3_1_4Y_M',
+        'T2A_DEMO_PENTA3_LT1Y_F',
+        'T2A_DEMO_PENTA3_LT1Y_M',
+      ]);
+      expect(renderGenerate(kept)).toContain('kept: run again with --remove-orphans');
+      expect((await generated(source)).size).toBe(8);
+      const dry = await generate(dropped, { removeOrphans: true, dryRun: true });
+      expect(dry.groups[0]!.removed).toHaveLength(4);
+      expect((await generated(source)).size).toBe(8);
+      const removed = await generate(dropped, { removeOrphans: true });
+      expect(removed.deleted).toHaveLength(4);
+      expect(removed.imports.at(-1)).toMatchObject({ status: 'OK', stats: { deleted: 4 } });
+      const left = await generated(source);
+      expect([...left.keys()].every((code) => code.startsWith('T2A_DEMO_BCG_'))).toBe(true);
+      const group = await get(
+        source,
+        `programIndicatorGroups?fields=name,programIndicators[id]&filter=name:eq:Generated immunisation (demo)`,
+      );
+      expect(group.programIndicatorGroups[0].programIndicators).toHaveLength(4);
+      expect((await generate(dropped, { removeOrphans: true })).orphans).toEqual([]);
+    });
+  },
+);
 
 describe('t2a mapping generate refuses the whole write', async () => {
   const { source, target, ids } = await demoSandboxes({
