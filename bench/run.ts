@@ -18,9 +18,12 @@ const JSON_OUTPUT = process.argv.includes('--json');
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 const world = await benchWorld(Number(process.env.BENCH_FACILITIES ?? 5250), say);
+// BENCH_ONLY=fairFloor,full runs only those (in their order), to compare two builds quickly.
+const only = process.env.BENCH_ONLY?.split(',');
+const scenarios = SCENARIOS.filter((scenario) => !only || only.includes(scenario.key));
 const results = new Map<string, ScenarioResult>();
 try {
-  for (const [index, scenario] of SCENARIOS.entries()) {
+  for (const [index, scenario] of scenarios.entries()) {
     say(`${index === 0 ? '\n' : ''}${index + 1}. ${scenario.announce}`);
     results.set(scenario.key, await scenario.run(world));
   }
@@ -28,37 +31,40 @@ try {
   await Promise.all([world.source.stop(), world.target.stop()]);
 }
 
-const floor = results.get('fairFloor')!;
-const full = results.get('full')!;
+const floor = results.get('fairFloor');
+const full = results.get('full');
 const MB = 1024 * 1024;
 say('');
 say(
   `${'run'.padEnd(24)} ${'values'.padStart(10)} ${'time'.padStart(8)} ${'× floor'.padStart(8)} ${'CPU'.padStart(7)} ${'RSS'.padStart(7)} ${'servers CPU'.padStart(11)} ${'analytics req/rows'.padStart(19)}  source req/MB out   target req/MB in`,
 );
-for (const scenario of SCENARIOS) {
+for (const scenario of scenarios) {
   const m = results.get(scenario.key)!;
   const { source, target } = m.servers;
   say(
-    `${scenario.label.padEnd(24)} ${(m.exported ?? 0).toLocaleString('en').padStart(10)} ${m.seconds.toFixed(1).padStart(6)} s ${(m.seconds / floor.seconds).toFixed(2).padStart(7)}× ${m.cpuSeconds.toFixed(1).padStart(5)} s ${m.peakRssMb.toFixed(0).padStart(4)} MB ${m.serverCpuSeconds.toFixed(1).padStart(9)} s ${`${m.analyticsRequests}/${m.analyticsRows.toLocaleString('en')}`.padStart(19)}  ${`${source.requests}/${(source.bytesWritten / MB).toFixed(0)}`.padStart(16)}   ${`${target.requests}/${(target.bytesRead / MB).toFixed(0)}`.padStart(16)}`,
+    `${scenario.label.padEnd(24)} ${(m.exported ?? 0).toLocaleString('en').padStart(10)} ${m.seconds.toFixed(1).padStart(6)} s ${(floor ? m.seconds / floor.seconds : Number.NaN).toFixed(2).padStart(7)}× ${m.cpuSeconds.toFixed(1).padStart(5)} s ${m.peakRssMb.toFixed(0).padStart(4)} MB ${m.serverCpuSeconds.toFixed(1).padStart(9)} s ${`${m.analyticsRequests}/${m.analyticsRows.toLocaleString('en')}`.padStart(19)}  ${`${source.requests}/${(source.bytesWritten / MB).toFixed(0)}`.padStart(16)}   ${`${target.requests}/${(target.bytesRead / MB).toFixed(0)}`.padStart(16)}`,
   );
 }
 const perIndicator =
   world.indicators.length * MONTHS.length * Math.ceil(world.facilities / CHUNK_UNITS);
 say('');
-say(
-  `Stored: naive ${results.get('naive')!.stored?.toLocaleString('en')}, fair floor ${floor.stored?.toLocaleString('en')}, t2a ${full.stored?.toLocaleString('en')} (every period checked).`,
-);
+const naive = results.get('naive');
+if (naive?.stored !== undefined)
+  say(
+    `Stored: naive ${naive.stored.toLocaleString('en')}, fair floor ${floor?.stored?.toLocaleString('en')}, t2a ${full?.stored?.toLocaleString('en')} (every t2a run checked: every period holds every value).`,
+  );
 const incremental = results.get('incremental');
-if (incremental)
+if (incremental && full)
   say(
     `1 % changed: ${incremental.changed?.toLocaleString('en')} values changed, ${incremental.sent?.toLocaleString('en')} sent, ${(incremental.seconds / full.seconds).toFixed(2)} × the full run's time.`,
   );
-say(
-  `Analytics requests: t2a ${full.analyticsRequests}; one per indicator × org unit batch × period (integration-t2a) would be ${perIndicator} (${(full.analyticsRequests / perIndicator).toFixed(3)} ×).`,
-);
+if (full)
+  say(
+    `Analytics requests: t2a ${full.analyticsRequests}; one per indicator × org unit batch × period (integration-t2a) would be ${perIndicator} (${(full.analyticsRequests / perIndicator).toFixed(3)} ×).`,
+  );
 if (JSON_OUTPUT) {
   const line: Record<string, unknown> = { values: world.seeded };
-  for (const scenario of SCENARIOS) {
+  for (const scenario of scenarios) {
     const result = results.get(scenario.key)!;
     line[scenario.key] = {
       seconds: result.seconds,
@@ -70,7 +76,7 @@ if (JSON_OUTPUT) {
       servers: servedJson(result),
     };
   }
-  line.analyticsRequests = { t2a: full.analyticsRequests, perIndicator };
+  if (full) line.analyticsRequests = { t2a: full.analyticsRequests, perIndicator };
   say(JSON.stringify(line));
 }
 

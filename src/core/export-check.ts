@@ -56,16 +56,16 @@ export function checkExportedValues(
 ): CheckedValues {
   const problems: ValueProblem[] = [];
   const counts = new Map<string, number>();
-  for (const value of exported)
-    counts.set(dataValueKey(value), (counts.get(dataValueKey(value)) ?? 0) + 1);
+  const keys = exported.map(dataValueKey);
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
   const values: DataValue[] = [];
   const reportedDuplicates = new Set<string>();
-  for (const value of exported) {
+  for (const [index, value] of exported.entries()) {
     if (context.programIndicators.has(value.dataElement)) {
       problems.push({ kind: 'unmapped-indicator', programIndicator: value.dataElement, value });
       continue;
     }
-    const key = dataValueKey(value);
+    const key = keys[index]!;
     const count = counts.get(key) ?? 1;
     if (count > 1) {
       if (!reportedDuplicates.has(key)) problems.push({ kind: 'duplicate', value, count });

@@ -2,7 +2,7 @@ import type { DataValue } from '../core/data-value.ts';
 import { dataValueKey, zeroIsInsignificant } from '../core/data-value.ts';
 import { T2aError } from '../core/errors.ts';
 import { about, type IssueEntry, issue } from '../core/issues.ts';
-import { lockRefusal, type Refusal } from '../core/locks.ts';
+import { type LockQuestion, lockRefusal, type Refusal } from '../core/locks.ts';
 import { mappingKey } from '../core/mapping.ts';
 import { periodAhead, periodDates } from '../core/periods.ts';
 import { withoutDefaultCombos } from '../core/reconcile.ts';
@@ -79,7 +79,11 @@ export function deliverable(
 }
 
 /** Why the target refuses a value's period (its rules per version: ServerProfile.lockRules), if it does. */
-function refusalOf(delivery: Delivery, value: DataValue): Refusal | undefined {
+function refusalOf(
+  delivery: Delivery,
+  value: DataValue,
+  latestOpen: LockQuestion['latestOpen'],
+): Refusal | undefined {
   const { target } = delivery;
   const period = periodDates(value.period, target.calendar);
   const dataSets = target.dataElements.get(value.dataElement)?.dataSets ?? [];
@@ -94,8 +98,7 @@ function refusalOf(delivery: Delivery, value: DataValue): Refusal | undefined {
     canEditExpired: target.canEditExpired,
     isoCalendar: target.calendar === 'iso8601',
     rules: target.info.profile.lockRules,
-    latestOpen: (periodType, openFuturePeriods) =>
-      periodAhead(periodType, target.today, openFuturePeriods - 1, target.calendar),
+    latestOpen,
   });
 }
 
@@ -111,8 +114,19 @@ export function withholdLocked(
   const job = delivery.resolved.job;
   const open: DataValue[] = [];
   const issues: IssueEntry[] = [];
+  // The latest open period depends only on the period type and the count: asked once per chunk each.
+  const latest = new Map<string, ReturnType<LockQuestion['latestOpen']>>();
+  const latestOpen = (periodType: string, openFuturePeriods: number) => {
+    const key = `${periodType} ${openFuturePeriods}`;
+    if (!latest.has(key))
+      latest.set(
+        key,
+        periodAhead(periodType, target.today, openFuturePeriods - 1, target.calendar),
+      );
+    return latest.get(key);
+  };
   for (const value of values) {
-    const refusal = refusalOf(delivery, value);
+    const refusal = refusalOf(delivery, value, latestOpen);
     if (!refusal) {
       open.push(value);
       continue;

@@ -37,8 +37,6 @@ export interface ScopeChanges {
   readonly remove: Omit<ScopeRow, 'entries'>[];
 }
 
-const scopeOf = (value: Pick<DataValue, 'period' | 'orgUnit'>) =>
-  `${value.period}\u0000${value.orgUnit}`;
 // Within a scope a value is known by its data element and combos (codes never hold NUL).
 const keyOf = (value: DataValue) =>
   `${value.dataElement}\u0000${value.categoryOptionCombo ?? ''}\u0000${value.attributeOptionCombo ?? ''}`;
@@ -66,17 +64,20 @@ export function applyToScopes(
   writes: readonly LedgerEntry[],
   forgets: readonly DataValue[] = [],
 ): ScopeChanges {
-  const scopes = new Map<
-    string,
-    Map<string, { row: Omit<ScopeRow, 'entries'>; entries: Map<string, Entry> }>
-  >();
-  const dirty = new Set<{ row: Omit<ScopeRow, 'entries'>; entries: Map<string, Entry> }>();
+  // Scopes by period, then org unit, then job: a national run applies a million values here, and
+  // nested maps spare building a string key per value for each lookup.
+  const scopes = new Map<string, Map<string, Map<string, Scope>>>();
+  const dirty = new Set<Scope>();
   const jobsOf = (period: string, orgUnit: string) => {
-    const scope = `${period}\u0000${orgUnit}`;
-    let jobs = scopes.get(scope);
+    let units = scopes.get(period);
+    if (!units) {
+      units = new Map();
+      scopes.set(period, units);
+    }
+    let jobs = units.get(orgUnit);
     if (!jobs) {
       jobs = new Map();
-      scopes.set(scope, jobs);
+      units.set(orgUnit, jobs);
     }
     return jobs;
   };
@@ -89,22 +90,29 @@ export function applyToScopes(
       entries,
     });
   }
-  const drop = (value: DataValue, except?: string) => {
+  for (const value of forgets) {
     const key = keyOf(value);
-    for (const [name, scope] of scopes.get(scopeOf(value)) ?? [])
-      if (name !== except && scope.entries.delete(key)) dirty.add(scope);
-  };
-  for (const value of forgets) drop(value);
+    for (const scope of jobsOf(value.period, value.orgUnit).values())
+      if (scope.entries.delete(key)) dirty.add(scope);
+  }
+  if (writes.length > 0 && job === undefined)
+    throw new Error('ledger writes need the job they belong to');
   for (const value of writes) {
-    if (job === undefined) throw new Error('ledger writes need the job they belong to');
-    drop(value, job);
+    const key = keyOf(value);
     const jobs = jobsOf(value.period, value.orgUnit);
-    let own = jobs.get(job);
-    if (!own) {
-      own = { row: { period: value.period, org_unit: value.orgUnit, job }, entries: new Map() };
-      jobs.set(job, own);
+    let own: Scope | undefined;
+    for (const [name, scope] of jobs) {
+      if (name === job) own = scope;
+      else if (scope.entries.delete(key)) dirty.add(scope);
     }
-    own.entries.set(keyOf(value), [
+    if (!own) {
+      own = {
+        row: { period: value.period, org_unit: value.orgUnit, job: job! },
+        entries: new Map(),
+      };
+      jobs.set(job!, own);
+    }
+    own.entries.set(key, [
       value.dataElement,
       value.categoryOptionCombo ?? '',
       value.attributeOptionCombo ?? '',
@@ -120,4 +128,10 @@ export function applyToScopes(
       changes.upsert.push({ ...scope.row, entries: JSON.stringify([...scope.entries.values()]) });
   }
   return changes;
+}
+
+/** One job's row of a scope, as it is being changed. */
+interface Scope {
+  readonly row: Omit<ScopeRow, 'entries'>;
+  readonly entries: Map<string, Entry>;
 }

@@ -7,6 +7,7 @@ import {
   deletionFromRow,
   deletionParams,
   type IntentRow,
+  intendedValuesJson,
   intentFromRow,
   staleFromRow,
   staleParams,
@@ -143,7 +144,7 @@ export class PostgresLedger implements LedgerStore {
     const id = randomUUID();
     await this.pool.query(
       'INSERT INTO ledger_intents (id, target, job, run_id, intended_values, intended_at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [id, target, job, runId, JSON.stringify(values), new Date().toISOString()],
+      [id, target, job, runId, intendedValuesJson(values), new Date().toISOString()],
     );
     return id;
   }

@@ -110,10 +110,49 @@ export interface IntentRow {
   intended_values: string;
 }
 
+/**
+ * An intent's values as stored: `[dataElement, period, orgUnit, categoryOptionCombo, attributeOptionCombo,
+ * value]` each (combos '' for the default, a comment after them when there is one). Half the bytes of
+ * the objects, and written with the disk waited for before every import request, so they count.
+ */
+type IntendedValue = [string, string, string, string, string, string] | [...string[]];
+
+export function intendedValuesJson(values: readonly DataValue[]): string {
+  return JSON.stringify(
+    values.map((value): IntendedValue => {
+      const row = [
+        value.dataElement,
+        value.period,
+        value.orgUnit,
+        value.categoryOptionCombo ?? '',
+        value.attributeOptionCombo ?? '',
+        value.value,
+      ];
+      if (value.comment !== undefined) row.push(value.comment);
+      return row;
+    }),
+  );
+}
+
+/** Stores written before the compact form kept the values as objects: both are read. */
+function intendedValue(stored: IntendedValue | DataValue): DataValue {
+  if (!Array.isArray(stored)) return stored;
+  const [dataElement = '', period = '', orgUnit = '', coc, aoc, value = '', comment] = stored;
+  return {
+    dataElement,
+    period,
+    orgUnit,
+    ...(coc ? { categoryOptionCombo: coc } : {}),
+    ...(aoc ? { attributeOptionCombo: aoc } : {}),
+    value,
+    ...(comment === undefined ? {} : { comment }),
+  };
+}
+
 export function intentFromRow(row: IntentRow): Intent {
   return {
     id: row.id,
     runId: row.run_id,
-    values: JSON.parse(row.intended_values) as DataValue[],
+    values: (JSON.parse(row.intended_values) as (IntendedValue | DataValue)[]).map(intendedValue),
   };
 }

@@ -7,6 +7,7 @@ import {
   deletionFromRow,
   deletionParams,
   type IntentRow,
+  intendedValuesJson,
   intentFromRow,
   staleFromRow,
   staleParams,
@@ -200,7 +201,7 @@ export class SqliteLedger implements LedgerStore {
     // crash would hide from the ledger. One row per request, its values as JSON.
     this.sql(
       'INSERT INTO ledger_intents (id, target, job, run_id, intended_values, intended_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(id, target, job, runId, JSON.stringify(values), new Date().toISOString());
+    ).run(id, target, job, runId, intendedValuesJson(values), new Date().toISOString());
     return id;
   }
 
