@@ -12,7 +12,9 @@ export const NOW = new Date('2026-11-24T08:00:00Z');
  * The demo pair of sandboxes and the dashboard of `t2a serve` on them, as an administrator configures it:
  * one user with a hashed password (read from the environment), on 127.0.0.1, a free port.
  */
-export async function dashboardOnDemo(options: { dashboardExtra?: string } = {}) {
+export async function dashboardOnDemo(
+  options: { dashboardExtra?: string; jobExtra?: string } = {},
+) {
   // The HMIS is written by an import user, not a superuser: DHIS2 holds such a user to closed periods.
   // The source reports a failing indicator (2.40.2+), so an indicator that counts nothing is believed.
   const demo = await demoSandboxes({
@@ -44,7 +46,7 @@ export async function dashboardOnDemo(options: { dashboardExtra?: string } = {})
       group: demo.ids.group,
       root: demo.ids.root,
       targetAuth: '{ username: hmis-import, password: "Import-2026!" }',
-      jobExtra: '    schedule: "0 2 * * *"\n    reconcile: { maxDeleteShare: 1 }',
+      jobExtra: `    schedule: "0 2 * * *"\n    reconcile: { maxDeleteShare: 1 }${options.jobExtra ?? ''}`,
       topExtra: `serve:\n  timeZone: Africa/Nairobi\n  dashboard:\n    port: 0\n    users:\n      - username: ${USER.username}\n        passwordHash: "\${T2A_ADMIN_HASH}"\n${options.dashboardExtra ?? ''}`,
     },
     { T2A_ADMIN_HASH: hash },
