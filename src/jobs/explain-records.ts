@@ -136,24 +136,37 @@ export async function recordsOfCell(
   resolved: ResolvedJob,
   detail: IndicatorDetail,
   cell: ExplainedCell,
-  context: { readonly disaggregated: boolean; readonly sourceValue: string | undefined },
+  context: {
+    readonly disaggregated: boolean;
+    readonly sourceValue: string | undefined;
+    /** The query lists the indicator's own rows: its boundaries are the query's dates, its org unit the row's. */
+    readonly queryFits: boolean;
+  },
 ): Promise<Listed> {
   const queried = await queryRecords(resolved, detail, cell, context.disaggregated);
   if (context.disaggregated) return { ...queried, notes: [], own: { reason: queried.from } };
   const own = await evaluateOwn(resolved, detail, cell);
   if (!own.ok)
     return { ...queried, notes: [`t2a could not check the records: ${own.reason}.`], own };
-  if (queried.listed)
+  if (queried.listed && context.queryFits)
     return {
       ...queried,
       notes: disagreements(queried.records, own, context.sourceValue, detail.aggregationType),
       own: { value: own.value },
     };
+  const why = queried.listed
+    ? "DHIS2's query lists rows by their own date and org unit, which are not this indicator's boundaries and org unit"
+    : `the source did not list them: ${queried.from.replace(/^not listed: /, '')}`;
+  const records = ownRecords(resolved, detail, own);
   return {
-    records: ownRecords(resolved, detail, own),
+    records,
     listed: true,
-    from: `t2a's own evaluation of the indicator over ${resolved.source.client.name}'s tracker records (/api/tracker), as the source did not list them: ${queried.from.replace(/^not listed: /, '')}`,
-    notes: [],
+    from: `t2a's own evaluation of the indicator over ${resolved.source.client.name}'s tracker records (/api/tracker), as ${why}`,
+    notes: queried.listed
+      ? disagreements(queried.records, own, context.sourceValue, detail.aggregationType).filter(
+          (note) => !note.includes('record(s)'),
+        )
+      : [],
     own: { value: own.value },
   };
 }

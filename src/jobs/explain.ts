@@ -127,9 +127,15 @@ export async function explainValue(
     ledger: ledger.value !== undefined ? { value: ledger.value, runId: ledger.runId! } : undefined,
     target: held.value !== undefined ? { ...held, value: held.value } : undefined,
   });
-  const listed = await recordsOfCell(resolved, detail, cell, { disaggregated, sourceValue: value });
+  const queryFits =
+    boundariesMatchQuery(detail.analyticsType, detail.boundaries) && !detail.orgUnitField;
+  const listed = await recordsOfCell(resolved, detail, cell, {
+    disaggregated,
+    sourceValue: value,
+    queryFits,
+  });
   const check = addUp(detail.aggregationType, listed.records, value, {
-    defaultBoundaries: boundariesMatchQuery(detail.analyticsType, detail.boundaries),
+    defaultBoundaries: queryFits,
     listed: listed.listed,
   });
   const info = resolved.source.info;
