@@ -186,3 +186,19 @@ export async function targetFindings(
       finding.kind === 'broken-reference' ? { ...finding, fix: IN_THE_FILE } : finding,
     );
 }
+
+/** The checks against every target of the job; with several, each finding names its target. */
+export async function everyTargetFindings(
+  targets: readonly Dhis2Client[],
+  ...rest: Parameters<typeof targetFindings> extends [unknown, ...infer R] ? R : never
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const target of targets)
+    for (const finding of await targetFindings(target, ...rest))
+      findings.push(
+        targets.length > 1
+          ? { ...finding, message: `${target.name}: ${finding.message}` }
+          : finding,
+      );
+  return findings;
+}

@@ -22,7 +22,7 @@ import {
 import { importMetadata } from '../dhis2/metadata-import.ts';
 import { getSystemInfo, type SystemInfo } from '../dhis2/system.ts';
 import type { JobContext } from './context.ts';
-import { resolveBases, sourceFindings, targetFindings } from './mapping-generate-checks.ts';
+import { everyTargetFindings, resolveBases, sourceFindings } from './mapping-generate-checks.ts';
 import { nativeForm } from './mapping-generate-native.ts';
 import type { Form, GenerateOptions, GenerateResult } from './mapping-generate-types.ts';
 import { writeGenerated } from './mapping-generate-write.ts';
@@ -113,7 +113,9 @@ export async function generateMapping(
 ): Promise<GenerateResult> {
   const job = findJob(ctx, options.job);
   const source = ctx.clients.client(job.source);
-  const target = connectionClient(ctx, job, job.targets[0]!.connection);
+  // Every target must take the codes; the first one's combos name the options.
+  const targetClients = job.targets.map((each) => connectionClient(ctx, job, each.connection));
+  const target = targetClients[0]!;
   const info = await getSystemInfo(source);
   if (options.native && !info.profile.piDisaggregation) throw refuseNative(source, info);
   const { bases, findings: baseFindings } = await resolveBases(source, spec);
@@ -138,11 +140,17 @@ export async function generateMapping(
     ...form.findings,
     ...checked.findings,
     ...takenNames(form.indicators, state.inventory),
-    ...(await targetFindings(target, source, job, unblocked(form, generation, checked.refused), {
-      groups: groupIds,
-      leaving: new Set([...removing, ...form.indicators.map((indicator) => indicator.id)]),
-      sourceMetadata: checked.sourceMetadata,
-    })),
+    ...(await everyTargetFindings(
+      targetClients,
+      source,
+      job,
+      unblocked(form, generation, checked.refused),
+      {
+        groups: groupIds,
+        leaving: new Set([...removing, ...form.indicators.map((indicator) => indicator.id)]),
+        sourceMetadata: checked.sourceMetadata,
+      },
+    )),
   ];
   const result: GenerateResult = {
     file: spec.path,

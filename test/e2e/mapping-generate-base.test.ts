@@ -102,4 +102,23 @@ describe('t2a mapping generate from an existing indicator on 2.40', async () => 
     await expect(run).rejects.toThrow(T2aError);
     await expect(run).rejects.toThrow('runs 2.40');
   });
+
+  it('checks every target of the job, naming the one that lacks a code', async () => {
+    const twoTargets = configFor({
+      source,
+      target,
+      group: ids.group,
+      root: ids.root,
+      targetExtra: '\n      - connection: tracker',
+    });
+    const result = await generateMapping(
+      contextOf(twoTargets.loaded),
+      loadMappingFile(mappingFile(demoMappingYaml({ key: 'TWO' }))),
+      { ...WRITE, dryRun: true },
+    );
+    const unknown = result.findings.filter((f) => f.kind === 'unknown-data-element');
+    expect(unknown.length).toBeGreaterThan(0);
+    expect(unknown.every((f) => f.message.startsWith('tracker: '))).toBe(true);
+    expect(result.findings.some((f) => f.message.startsWith('hmis: '))).toBe(false);
+  });
 });
