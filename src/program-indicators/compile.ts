@@ -272,6 +272,7 @@ function compiled(
     program,
     analyticsType,
     decimals: typeof pi.decimals === 'number' ? pi.decimals : undefined,
+    valueType: built.aggregation.select.type,
     rows: (data) => (analyticsType === 'EVENT' ? data.events : data.enrollments),
     orgUnitOf: (row) => row.orgUnit,
     aggregate(rows, period, today, relationshipCount) {
@@ -281,9 +282,15 @@ function compiled(
     categoryColumns: (sources) => compileCategoryColumns(pi, ctx, sources, registry),
     contributions(rows, period, today, relationshipCount) {
       const { env, passing } = select(rows, period, today, relationshipCount);
+      const key = built.aggregation.select.distinctArgument;
       return {
         value: passing.length === 0 ? undefined : groupValue(env, passing),
-        records: passing.map((row) => ({ row, value: nullable(env, [row]) })),
+        distinct: key !== undefined,
+        records: passing.map((row) => ({
+          row,
+          value: nullable(env, [row]),
+          ...(key ? { distinctKey: JSON.stringify(key.eval({ env, row })) } : {}),
+        })),
       };
     },
     valueOver(rows, period, today, relationshipCount) {

@@ -6,6 +6,7 @@ import type {
   CompiledProgramIndicator,
   IndicatorContributions,
   ProgramData,
+  RecordValue,
   RelationshipCounter,
   ReportingPeriod,
 } from './types.ts';
@@ -36,7 +37,8 @@ export function indicatorRecords(
 }
 
 /**
- * How the indicator's aggregation makes its value from the records' own values
+ * How the indicator's aggregation makes its value from the records' own values (given as records,
+ * those with the same `distinctKey` count once)
  * (`AbstractJdbcEventAnalyticsManager.getAggregateClause` over the rows, `rowSet.getDouble`: NULL reads
  * 0): SUM (and FIRST/LAST, summed over org units) adds them, COUNT adds each record's count (1, or 0
  * where the expression is NULL), AVERAGE averages the non-null ones, MIN/MAX. Undefined where the
@@ -44,9 +46,10 @@ export function indicatorRecords(
  */
 export function foldRecordValues(
   aggregationType: unknown,
-  values: readonly (number | null)[],
+  records: readonly (number | null)[] | readonly RecordValue[],
 ): number | undefined {
-  if (values.length === 0) return undefined;
+  if (records.length === 0) return undefined;
+  const values = distinctValues(records);
   const present = values.filter((value): value is number => value !== null);
   switch (aggregationFallback(aggregationType)) {
     case 'SUM':
@@ -67,6 +70,24 @@ export function foldRecordValues(
     default:
       return undefined;
   }
+}
+
+/** The records' values, once per `distinctKey` where the aggregation counts distinct values. */
+function distinctValues(records: readonly (number | null)[] | readonly RecordValue[]) {
+  const seen = new Set<string>();
+  const values: (number | null)[] = [];
+  for (const record of records) {
+    if (typeof record === 'number' || record === null) {
+      values.push(record);
+      continue;
+    }
+    if (record.distinctKey !== undefined) {
+      if (seen.has(record.distinctKey)) continue;
+      seen.add(record.distinctKey);
+    }
+    values.push(record.value);
+  }
+  return values;
 }
 
 /** A value of DHIS2's tracker API (`/api/tracker`, 2.36–2.43), as far as the engine reads it. */

@@ -94,6 +94,11 @@ export interface CompiledProgramIndicator {
   readonly analyticsType: 'EVENT' | 'ENROLLMENT';
   /** The indicator's own `decimals`, when set (0 makes analytics output integers). */
   readonly decimals: number | undefined;
+  /**
+   * PostgreSQL's type of the aggregated value (`numeric`, `bigint` for a `count`, …): JDBC reads it
+   * as a BigDecimal, a Long or a Double, which DHIS2's query grids write differently.
+   */
+  readonly valueType: string;
   /** The rows of this indicator's analytics type. */
   rows(data: ProgramData): readonly AnalyticsRow[];
   /** The org unit a row counts for (the indicator's `orgUnitField`; the row's own org unit by default). */
@@ -163,12 +168,20 @@ export interface CompiledProgramIndicator {
 export interface RecordValue {
   readonly row: AnalyticsRow;
   readonly value: number | null;
+  /**
+   * For an aggregation over distinct values (`V{tei_count}` is `count(distinct tei)`,
+   * `V{enrollment_count}` of an EVENT indicator `count(distinct pi)`): the value it dedupes; records
+   * with the same key count once.
+   */
+  readonly distinctKey?: string;
 }
 
 /** An indicator's value for one org unit subtree and period, and the records that make it. */
 export interface IndicatorContributions {
   /** As `aggregate`: undefined when no record counts. */
   readonly value: number | undefined;
+  /** The aggregation counts distinct values: records fold only once per `distinctKey`. */
+  readonly distinct: boolean;
   readonly records: readonly RecordValue[];
 }
 

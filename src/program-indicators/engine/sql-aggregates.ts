@@ -79,6 +79,7 @@ export function aggregate(name: AggregateName, arg: Expr, distinctKeyword = fals
   return {
     type,
     level: 'agg',
+    ...(distinct ? { distinctArgument: arg } : {}),
     eval: (ctx) => {
       const values: Value[] = [];
       const seen = new Set<string>();

@@ -56,6 +56,8 @@ export interface Expr {
   readonly nullLiteral?: boolean;
   /** `distinct pi`: only valid as the whole argument of an aggregate (`count(distinct pi)`). */
   readonly distinct?: boolean;
+  /** An aggregate over distinct values (`count(distinct pi)`): the argument whose values it dedupes. */
+  readonly distinctArgument?: Expr;
   /** The first column it reads outside an aggregate, for PostgreSQL's grouping error. */
   readonly column?: string;
 }

@@ -129,7 +129,11 @@ function readMeasureCriteria(text: string | null): MeasureCriterion[] {
  * units restrict (`hasDataViewOrganisationUnit`); 2.43 falls back to the capture units
  * (`UserDetails.userDataOrgUnitIds`).
  */
-function decideAccess(ctx: SandboxContext, user: SandboxUser, orgUnits: readonly string[]): void {
+export function decideAccess(
+  ctx: SandboxContext,
+  user: SandboxUser,
+  orgUnits: readonly string[],
+): void {
   const explicit = refIds(ctx.metadata.get('users', user.id)?.dataViewOrganisationUnits);
   const roots = atLeast(ctx.version, 43) ? user.dataViewOrgUnits : explicit;
   if (roots.length === 0) return;

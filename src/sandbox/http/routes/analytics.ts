@@ -8,6 +8,8 @@ import {
   readAnalyticsJobRequest,
 } from '../../analytics/job-configuration.ts';
 import { parseAnalyticsQuery, parseDataValueSetQuery } from '../../analytics/query.ts';
+import { evaluateRecordQuery } from '../../analytics/record-grid.ts';
+import type { RecordEndpoint } from '../../analytics/record-query.ts';
 import {
   dataValueSetCsv,
   dataValueSetJson,
@@ -91,6 +93,7 @@ export function analyticsRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
       return c.json(message, message.httpStatusCode as 400);
     }
   };
+  recordQueryRoutes(ctx, app);
   app.get('/analytics', grid);
   app.get('/analytics.json', grid);
   app.get('/analytics/dataValueSet.json', dataValueSet(ctx, 'json'));
@@ -102,6 +105,26 @@ export function analyticsRoutes(ctx: SandboxContext): Hono<SandboxEnv> {
       : c.json(webMessage(404, 'ERROR', `Not found: ${new URL(c.req.url).pathname}`), 404),
   );
   return app;
+}
+
+/**
+ * EventQueryController/EventAnalyticsController and EnrollmentAnalyticsController `getQueryJson`: the
+ * events or enrollments of a programme, program indicators as columns (analytics/record-grid.ts).
+ */
+function recordQueryRoutes(ctx: SandboxContext, app: Hono<SandboxEnv>): void {
+  const records = (endpoint: RecordEndpoint) => (c: SandboxHttpContext) => {
+    try {
+      const program = c.req.param('program')?.replace(/\.json$/, '') ?? '';
+      const params = new URL(c.req.url).searchParams;
+      return c.json(evaluateRecordQuery(ctx, c.get('user'), endpoint, program, params));
+    } catch (error) {
+      const message = errorMessage(error);
+      if (!message) throw error;
+      return c.json(message, message.httpStatusCode as 400);
+    }
+  };
+  app.get('/analytics/events/query/:program', records('events'));
+  app.get('/analytics/enrollments/query/:program', records('enrollments'));
 }
 
 /** `/api/analytics/dataValueSet` in one format; a query error answers as a WebMessage in it too. */
