@@ -110,6 +110,7 @@ jobs:
     orgUnits: { roots: [${source.seed.root}], level: 4 }
     targets: [{ connection: hmis }]
     provenance: none
+    fullExportEvery: 7d
 store: ${join(dir, 't2a.sqlite')}
 log: { file: ${join(dir, 't2a.log')}, level: warn }
 `;
