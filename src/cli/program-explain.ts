@@ -20,6 +20,10 @@ export function defineExplainCommand(cli: Command): void {
       'the org unit: its UID in the source, or its identifier in the target',
     )
     .option('--target <connection>', 'the target connection (the job’s first target by default)')
+    .option(
+      '--show-attributes',
+      'also the people’s attribute values, as the source’s user may read them (printed only, never stored)',
+    )
     .option('--json', 'as JSON (mapping, source, ledger, target, records, recordsAddUp)')
     .addHelpText(
       'after',

@@ -38,7 +38,13 @@ function recordLines(e: Explanation): string[] {
   const lines = [`Records (${e.records.length}, from ${e.recordsFrom}):`];
   for (const r of e.records)
     lines.push(
-      `  ${r.uid}  ${or(r.date, '—')}  ${r.orgUnitName ?? r.orgUnit ?? ''}${r.programStageName ? `  ${r.programStageName}` : ''}  value ${r.value}\n    ${r.link}`,
+      `  ${r.uid}  ${or(r.date, '—')}  ${r.orgUnitName ?? r.orgUnit ?? ''}${r.programStageName ? `  ${r.programStageName}` : ''}  value ${r.value}\n    ${r.link}${
+        r.attributes
+          ? `\n    ${Object.entries(r.attributes)
+              .map(([name, value]) => `${name}: ${value}`)
+              .join('; ')}`
+          : ''
+      }`,
     );
   lines.push(
     e.recordsAddUp

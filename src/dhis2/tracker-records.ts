@@ -118,7 +118,7 @@ export async function fetchEvaluationMetadata(
   });
   const prog = await client.get<MetadataRecord>(`programs/${program}`, {
     fields:
-      'id,name,programType,programStages[id,name,repeatable,programStageDataElements[dataElement[id,valueType]]],programTrackedEntityAttributes[trackedEntityAttribute[id,valueType]]',
+      'id,name,programType,programStages[id,name,repeatable,programStageDataElements[dataElement[id,valueType]]],programTrackedEntityAttributes[trackedEntityAttribute[id,name,valueType]]',
   });
   const constants = await client.get<{ constants?: MetadataRecord[] }>('constants', {
     fields: 'id,value',
@@ -144,4 +144,22 @@ export async function fetchEvaluationMetadata(
     add('trackedEntityAttributes', entry.trackedEntityAttribute);
   for (const constant of constants.constants ?? []) add('constants', constant);
   return { indicator: pi, lookup: (type, id) => byType.get(type)?.get(id) };
+}
+
+/**
+ * An enrollment's attribute values as the connection's user may read them
+ * (`GET /api/tracker/enrollments/{uid}`, 2.36–2.43; DHIS2's sharing and ownership decide): for
+ * `t2a explain --show-attributes` only, printed and never kept.
+ */
+export async function fetchEnrollmentAttributes(
+  client: Dhis2Client,
+  enrollment: string,
+): Promise<Record<string, string>> {
+  const body = await client.get<{
+    attributes?: { attribute: string; displayName?: string; value?: string }[];
+  }>(`tracker/enrollments/${enrollment}`, { fields: 'attributes[attribute,displayName,value]' });
+  const values: Record<string, string> = {};
+  for (const a of body.attributes ?? [])
+    if (a.value !== undefined) values[a.displayName ?? a.attribute] = a.value;
+  return values;
 }

@@ -16,6 +16,8 @@ export interface CellQuery {
   readonly orgUnit: string;
   /** The target connection (the job's first target by default). */
   readonly target?: string | undefined;
+  /** The records' people's attribute values, read with the source user's rights: never stored. */
+  readonly showAttributes?: boolean | undefined;
 }
 
 /** A combo as t2a keeps it: undefined for the target's default combo, whatever its name there. */

@@ -30,6 +30,8 @@ export type OwnEvaluation =
         readonly programStage: string | undefined;
         readonly value: number;
       }[];
+      /** Only when asked: each enrollment's attribute values by the attribute's name (never stored). */
+      readonly attributes: ReadonlyMap<string, Record<string, string>> | undefined;
     }
   | { readonly ok: false; readonly reason: string };
 
@@ -42,6 +44,7 @@ export async function evaluateOwn(
   resolved: ResolvedJob,
   detail: IndicatorDetail,
   cell: ExplainedCell,
+  showAttributes = false,
 ): Promise<OwnEvaluation> {
   const { client, info } = resolved.source;
   try {
@@ -69,9 +72,32 @@ export async function evaluateOwn(
       ...enrollments.map((enrollment) => enrollment.orgUnit),
     ]);
     const found = indicatorRecords(compiled.indicator, data, { orgUnits, period, today });
+    const attributes = showAttributes
+      ? new Map(
+          enrollments.map((enrollment) => [
+            enrollment.enrollment,
+            Object.fromEntries(
+              (enrollment.attributes ?? []).flatMap((a) =>
+                a.value === undefined
+                  ? []
+                  : [
+                      [
+                        String(
+                          metadata.lookup('trackedEntityAttributes', a.attribute)?.name ??
+                            a.attribute,
+                        ),
+                        a.value,
+                      ],
+                    ],
+              ),
+            ),
+          ]),
+        )
+      : undefined;
     return {
       ok: true,
       value: found.value,
+      attributes,
       records: found.records
         .filter((record) => record.value !== null && record.value !== 0)
         .map((record) => {

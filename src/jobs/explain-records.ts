@@ -18,6 +18,8 @@ export interface Listed {
   readonly notes: readonly string[];
   /** t2a's own evaluation over the tracker records: its value, or why there is none. */
   readonly own: { readonly value: number | undefined } | { readonly reason: string };
+  /** Only when asked: the people's attribute values per enrollment, as the source's user read them. */
+  readonly attributes?: ReadonlyMap<string, Record<string, string>> | undefined;
 }
 
 /**
@@ -141,11 +143,12 @@ export async function recordsOfCell(
     readonly sourceValue: string | undefined;
     /** The query lists the indicator's own rows: its boundaries are the query's dates, its org unit the row's. */
     readonly queryFits: boolean;
+    readonly showAttributes: boolean;
   },
 ): Promise<Listed> {
   const queried = await queryRecords(resolved, detail, cell, context.disaggregated);
   if (context.disaggregated) return { ...queried, notes: [], own: { reason: queried.from } };
-  const own = await evaluateOwn(resolved, detail, cell);
+  const own = await evaluateOwn(resolved, detail, cell, context.showAttributes);
   if (!own.ok)
     return { ...queried, notes: [`t2a could not check the records: ${own.reason}.`], own };
   if (queried.listed && context.queryFits)
@@ -153,6 +156,7 @@ export async function recordsOfCell(
       ...queried,
       notes: disagreements(queried.records, own, context.sourceValue, detail.aggregationType),
       own: { value: own.value },
+      attributes: own.attributes,
     };
   const why = queried.listed
     ? "DHIS2's query lists rows by their own date and org unit, which are not this indicator's boundaries and org unit"
@@ -168,5 +172,6 @@ export async function recordsOfCell(
         )
       : [],
     own: { value: own.value },
+    attributes: own.attributes,
   };
 }

@@ -1,8 +1,10 @@
 import type { DataValue } from '../core/data-value.ts';
+import { isT2aError } from '../core/errors.ts';
 import {
   type AddUp,
   addUp,
   type ExplainedCell,
+  type ExplainedRecord,
   type Explanation,
   indicatorSentence,
   judgeChain,
@@ -22,6 +24,7 @@ import {
   fetchIndicatorDetail,
   type IndicatorDetail,
 } from '../dhis2/event-query.ts';
+import { fetchEnrollmentAttributes } from '../dhis2/tracker-records.ts';
 import { parsePeriodId } from '../periods/period.ts';
 import type { JobContext } from './context.ts';
 import { fromExport } from './disaggregation.ts';
@@ -107,6 +110,36 @@ function listingNotes(detail: IndicatorDetail, check: AddUp, listed: Listed): st
   return notes;
 }
 
+/**
+ * The records with their people's attribute values, asked for explicitly: read as the source's user,
+ * so DHIS2's sharing and ownership decide what shows; an enrollment it refuses shows none.
+ */
+async function withAttributes(
+  resolved: ResolvedJob,
+  records: readonly ExplainedRecord[],
+  known: ReadonlyMap<string, Record<string, string>> = new Map(),
+): Promise<ExplainedRecord[]> {
+  const client = resolved.source.client;
+  const read = new Map(known);
+  const shown: ExplainedRecord[] = [];
+  for (const record of records) {
+    if (!record.enrollment) {
+      shown.push(record);
+      continue;
+    }
+    if (!read.has(record.enrollment))
+      read.set(
+        record.enrollment,
+        await fetchEnrollmentAttributes(client, record.enrollment).catch((error) => {
+          if (isT2aError(error) && error.kind !== 'connection') return {};
+          throw error;
+        }),
+      );
+    shown.push({ ...record, attributes: read.get(record.enrollment) });
+  }
+  return shown;
+}
+
 /** One target cell explained: the mapping, the chain of values, the records behind it. */
 export async function explainValue(
   ctx: JobContext,
@@ -133,6 +166,7 @@ export async function explainValue(
     disaggregated,
     sourceValue: value,
     queryFits,
+    showAttributes: query.showAttributes === true,
   });
   const check = addUp(detail.aggregationType, listed.records, value, {
     defaultBoundaries: queryFits,
@@ -153,7 +187,9 @@ export async function explainValue(
     target: { ...held, changedAfterT2a: verdict.changedAfterT2a },
     recordsFrom: listed.from,
     ownEvaluation: listed.own,
-    records: listed.records,
+    records: query.showAttributes
+      ? await withAttributes(resolved, listed.records, listed.attributes)
+      : listed.records,
     recordsTotal: check.total,
     recordsAddUp: check.addsUp,
     notes: [

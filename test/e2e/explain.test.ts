@@ -99,6 +99,25 @@ describe('t2a explain', async () => {
     );
   });
 
+  it("shows the people's attributes only when asked, as the source's user reads them", async () => {
+    const [key] = [...held].find(
+      ([k, v]) => k.startsWith('IMM_BCG_DOSES|LT1Y_F|') && Number(v) > 0,
+    )!;
+    const [dataElement, coc, , orgUnit] = key.split('|');
+    const c = ctx();
+    const resolved = await resolveJob(c, 'immunisation', { periods: [PERIOD], dryRun: true });
+    const e = await explainValue(c, resolved, {
+      dataElement: dataElement!,
+      categoryOptionCombo: coc,
+      period: PERIOD,
+      orgUnit: orgUnit!,
+      showAttributes: true,
+    });
+    expect(e.records.length).toBeGreaterThan(0);
+    for (const record of e.records)
+      expect(Object.values(record.attributes ?? {})).toContain('FEMALE');
+  });
+
   it('flags a value a person changed after t2a wrote it', async () => {
     const [key, value] = [...held].find(([, v]) => Number(v) > 1)!;
     const [dataElement, coc, , orgUnit] = key.split('|');

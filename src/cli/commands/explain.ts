@@ -13,6 +13,7 @@ export interface ExplainOptions extends ConfigOptions {
   readonly orgUnit: string;
   readonly target?: string;
   readonly json?: boolean;
+  readonly showAttributes?: boolean;
 }
 
 /** `t2a explain`: one target cell back to the tracker records behind it. */
@@ -29,6 +30,7 @@ export function explainCommand(options: ExplainOptions): Promise<number> {
       period: options.period,
       orgUnit: options.orgUnit,
       target: options.target,
+      showAttributes: options.showAttributes === true,
     });
     process.stdout.write(
       options.json ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation),
