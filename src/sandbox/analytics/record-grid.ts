@@ -1,7 +1,7 @@
 import type { AnalyticsEnrollmentRow, AnalyticsEventRow } from '../../program-indicators/types.ts';
 import type { SandboxContext } from '../context.ts';
 import type { SandboxUser } from '../http/env.ts';
-import { atLeast } from '../version.ts';
+import { atLeast, type Dhis2Version } from '../version.ts';
 import { roundedValue } from './format.ts';
 import { type RecordHeader, recordHeaders } from './record-headers.ts';
 import type { IndicatorItem, RecordEndpoint, RecordQuery } from './record-query.ts';
@@ -103,7 +103,7 @@ function cellOf(ctx: SandboxContext, query: RecordQuery, name: string, record: L
   const enrollment: AnalyticsEnrollmentRow | undefined =
     row.kind === 'enrollment' ? row : row.enrollmentRow;
   const unit = ctx.orgUnits.get(row.orgUnit);
-  return fixedCell(name, row, event, enrollment, () => ({
+  return fixedCell(ctx.version, name, row, event, enrollment, () => ({
     name: String(unit?.name ?? ''),
     code: typeof unit?.code === 'string' ? unit.code : '',
     hierarchy: (ctx.orgUnits.path(row.orgUnit) ?? '')
@@ -115,6 +115,7 @@ function cellOf(ctx: SandboxContext, query: RecordQuery, name: string, record: L
 }
 
 function fixedCell(
+  version: Dhis2Version,
   name: string,
   row: AnalyticsEventRow | AnalyticsEnrollmentRow,
   event: AnalyticsEventRow | undefined,
@@ -146,8 +147,10 @@ function fixedCell(
       return enrollment?.id ?? '';
     case 'longitude':
     case 'latitude':
-      // `Precision.round(rowSet.getDouble(…))`: no geometry reads 0.0.
-      return 0;
+      // The event query rounds `rowSet.getDouble(…)`: no geometry reads 0.0 (EventQueryTest 2.41.0).
+      // The enrollment query's `addGridValue` reads the object from 2.39: no geometry is ""
+      // (EnrollmentQueryTest 2.41.0), 0.0 before.
+      return event || !atLeast(version, 39) ? 0 : '';
     case 'ou':
       return row.orgUnit;
     case 'ouname':

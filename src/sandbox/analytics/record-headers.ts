@@ -1,4 +1,5 @@
 import type { SandboxContext } from '../context.ts';
+import type { MetadataObject } from '../metadata/store.ts';
 import { atLeast } from '../version.ts';
 import type { RecordEndpoint, RecordQuery } from './record-query.ts';
 
@@ -45,31 +46,48 @@ const DATES = new Set([
 /**
  * The labels: `DefaultEventAnalyticsService`/`DefaultEnrollmentAnalyticsService` constants up to 2.40,
  * the `ColumnHeader` enum from 2.41 (`TEI` "Tracked entity instance" in 2.41, `TRACKED_ENTITY`
- * "Tracked entity" from 2.42); `LabelMapper.getEventDateLabel` names the event date after the stage's
- * `executionDateLabel` when `stage` is given (2.38+).
+ * "Tracked entity" from 2.42); `LabelMapper` names a column after the stage or programme where it has
+ * a label of its own: the event date (stage `executionDateLabel`, 2.38+), the scheduled date
+ * (`dueDateLabel`, events 2.40+), the enrollment and incident dates (programme
+ * `enrollmentDateLabel`/`incidentDateLabel`: enrollments 2.39+, events 2.40+), the event and stage
+ * (`eventLabel`, `programStageLabel`), the enrollment (`enrollmentLabel`) and the org unit name
+ * (`orgUnitLabel`), 2.41+.
  */
 function label(ctx: SandboxContext, endpoint: RecordEndpoint, name: string, query: RecordQuery) {
-  const v41 = atLeast(ctx.version, 41);
+  const at = (minor: number) => atLeast(ctx.version, minor);
   const events = endpoint === 'events';
+  const own = (object: MetadataObject | undefined, property: string, since: boolean) => {
+    const text = object?.[property];
+    return since && typeof text === 'string' && text.trim() !== '' ? text : undefined;
+  };
+  const { stage, program } = query;
   switch (name) {
     case 'psi':
-      return 'Event';
+      return own(stage, 'eventLabel', at(41)) ?? 'Event';
     case 'ps':
-      return 'Program stage';
-    case 'eventdate': {
-      const own = query.stage?.executionDateLabel;
-      return atLeast(ctx.version, 38) && typeof own === 'string' && own ? own : 'Event date';
-    }
+      return own(stage, 'programStageLabel', at(41)) ?? 'Program stage';
+    case 'eventdate':
+      return own(stage, 'executionDateLabel', at(38)) ?? 'Event date';
+    case 'scheduleddate':
+      return own(stage, 'dueDateLabel', at(40)) ?? 'Scheduled date';
+    case 'enrollmentdate':
+      return own(program, 'enrollmentDateLabel', at(events ? 40 : 39)) ?? 'Enrollment date';
+    case 'incidentdate':
+      return own(program, 'incidentDateLabel', at(events ? 40 : 39)) ?? 'Incident date';
+    case 'ouname':
+      return own(program, 'orgUnitLabel', at(41)) ?? 'Organisation unit name';
     case 'createdbydisplayname':
-      return v41 || !events ? 'Created by' : 'Created by (display name)';
+      return at(41) || !events ? 'Created by' : 'Created by (display name)';
     case 'lastupdatedbydisplayname':
-      return v41 || !events ? 'Last updated by' : 'Last updated by (display name)';
+      return at(41) || !events ? 'Last updated by' : 'Last updated by (display name)';
     case 'lastupdated':
-      return v41 || !events ? 'Last updated on' : 'Last Updated';
+      return at(41) || !events ? 'Last updated on' : 'Last Updated';
     case 'tei':
-      return atLeast(ctx.version, 42) ? 'Tracked entity' : 'Tracked entity instance';
+      return at(42) ? 'Tracked entity' : 'Tracked entity instance';
     case 'pi':
-      return events ? 'Program instance' : 'Enrollment';
+      return events
+        ? 'Program instance'
+        : (own(program, 'enrollmentLabel', at(41)) ?? 'Enrollment');
     default:
       return LABELS[name] ?? name;
   }
@@ -79,14 +97,10 @@ const LABELS: Record<string, string> = {
   storedby: 'Stored by',
   created: 'Created on',
   completed: 'Completed on',
-  scheduleddate: 'Scheduled date',
-  enrollmentdate: 'Enrollment date',
-  incidentdate: 'Incident date',
   geometry: 'Geometry',
   enrollmentgeometry: 'Enrollment geometry',
   longitude: 'Longitude',
   latitude: 'Latitude',
-  ouname: 'Organisation unit name',
   ounamehierarchy: 'Organisation unit name hierarchy',
   oucode: 'Organisation unit code',
   programstatus: 'Program status',

@@ -260,6 +260,75 @@ describe('the event query on 2.43', async () => {
   });
 });
 
+describe('the enrollment query on 2.41', async () => {
+  const sandbox = await world('2.41.9');
+  sandbox.context.metadata.put('programs', {
+    id: TRACKER,
+    name: 'Analytica registry',
+    programType: 'WITH_REGISTRATION',
+    enrollmentDateLabel: 'Date of enrollment',
+    incidentDateLabel: 'Date of birth',
+  });
+
+  it('answers the headers, pager and rows of EnrollmentQueryTest.queryWithProgramAndProgramStageWhenTotalPagesIsFalse (2.41.0)', async () => {
+    const { status, body } = await api(
+      sandbox,
+      `/api/analytics/enrollments/query/${TRACKER}.json?dimension=pe:202601,ou:${OU.root},${PI.enrollments}&displayProperty=NAME&outputType=ENROLLMENT&asc=enrollmentdate&totalPages=false&pageSize=100&page=1`,
+      { auth: auth(ANALYST) },
+    );
+    expect(status).toBe(200);
+    expect(body.headers).toHaveLength(17);
+    expect(
+      body.headers.map((h: { name: string; column: string; valueType: string; type: string }) => [
+        h.name,
+        h.column,
+        h.valueType,
+        h.type,
+      ]),
+    ).toEqual([
+      ['pi', 'Enrollment', 'TEXT', 'java.lang.String'],
+      ['tei', 'Tracked entity instance', 'TEXT', 'java.lang.String'],
+      ['enrollmentdate', 'Date of enrollment', 'DATE', 'java.time.LocalDate'],
+      ['incidentdate', 'Date of birth', 'DATE', 'java.time.LocalDate'],
+      ['storedby', 'Stored by', 'TEXT', 'java.lang.String'],
+      ['createdbydisplayname', 'Created by', 'TEXT', 'java.lang.String'],
+      ['lastupdatedbydisplayname', 'Last updated by', 'TEXT', 'java.lang.String'],
+      ['lastupdated', 'Last updated on', 'DATE', 'java.time.LocalDate'],
+      ['geometry', 'Geometry', 'TEXT', 'java.lang.String'],
+      ['longitude', 'Longitude', 'NUMBER', 'java.lang.Double'],
+      ['latitude', 'Latitude', 'NUMBER', 'java.lang.Double'],
+      ['ouname', 'Organisation unit name', 'TEXT', 'java.lang.String'],
+      ['ounamehierarchy', 'Organisation unit name hierarchy', 'TEXT', 'java.lang.String'],
+      ['oucode', 'Organisation unit code', 'TEXT', 'java.lang.String'],
+      ['programstatus', 'Program status', 'TEXT', 'java.lang.String'],
+      ['ou', 'Organisation unit', 'TEXT', 'java.lang.String'],
+      [PI.enrollments, `Indicator ${PI.enrollments}`, 'NUMBER', 'java.lang.Double'],
+    ]);
+    expect(body.metaData.pager).toEqual({ page: 1, pageSize: 100, isLastPage: true });
+    expect(body.metaData.dimensions).toEqual({ pe: [], ou: [OU.root], [PI.enrollments]: [] });
+    expect(body.rows).toHaveLength(2);
+    const [first] = body.rows;
+    // The row of EnrollmentQueryTest's shape; the tracked entity and enrollment are the builder's.
+    expect(first.slice(2)).toEqual([
+      '2026-01-05 00:00:00.0',
+      '2026-01-05 00:00:00.0',
+      '',
+      '',
+      '',
+      '2026-01-05 00:00:00.0',
+      '',
+      '',
+      '',
+      'Clinic A',
+      'Analytica / North / Clinic A',
+      'AN_N_A',
+      'ACTIVE',
+      OU.clinicA,
+      '1',
+    ]);
+  });
+});
+
 describe('the query columns of each version (createGridWithHeaders)', () => {
   // biome-ignore format: a table, one row a line
   const CASES: [string, string[], string[]][] = [
