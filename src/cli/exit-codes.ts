@@ -63,6 +63,18 @@ export function exitCodeForFindings(errors: number): number {
   return errors > 0 ? EXIT.VALIDATION : EXIT.OK;
 }
 
+/**
+ * `t2a mapping generate`: a finding that is an error refuses the write (5); the source refusing the
+ * metadata import, or the orphans' removal, is a target's refusal (4).
+ */
+export function exitCodeForGenerate(result: {
+  readonly errors: number;
+  readonly imports: readonly { readonly status: string }[];
+}): number {
+  if (result.errors > 0) return EXIT.VALIDATION;
+  return result.imports.some((report) => report.status !== 'OK') ? EXIT.CONFLICTS : EXIT.OK;
+}
+
 /** `t2a doctor`: a server not reached or refusing the login is a connection problem; anything else, the configuration. */
 export function exitCodeForChecks(checks: readonly Check[]): number {
   const failed = checks.filter((check) => !check.ok);

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { exitCodeForGenerate } from '../../src/cli/exit-codes.ts';
 import { renderGenerate } from '../../src/cli/render-mapping-generate.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { loadMappingFile } from '../../src/config/mapping-file.ts';
@@ -175,6 +176,7 @@ describe('t2a mapping generate refuses the whole write', async () => {
     expect(result.errors).toBe(1);
     expect(result.imports).toEqual([]);
     expect(renderGenerate(result)).toContain('Nothing was written');
+    expect(exitCodeForGenerate(result)).toBe(5);
     expect((await generated(source)).size).toBe(0);
   });
 
@@ -235,6 +237,7 @@ describe('t2a mapping generate shows the import report of a source that refuses 
     const text = renderGenerate(result);
     expect(text).toContain('E3000 User `pi-clerk');
     expect(text).toContain('nothing of it was written');
+    expect(exitCodeForGenerate(result)).toBe(4);
     expect((await generated(source)).size).toBe(0);
   });
 });

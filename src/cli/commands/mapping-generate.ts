@@ -1,7 +1,7 @@
 import { mappingFileFor } from '../../jobs/mapping-file.ts';
 import { generateMapping } from '../../jobs/mapping-generate.ts';
 import { type ConfigOptions, withContext } from '../context.ts';
-import { exitCodeForFindings } from '../exit-codes.ts';
+import { exitCodeForGenerate } from '../exit-codes.ts';
 import { renderGenerate } from '../render-mapping-generate.ts';
 
 export interface GenerateCommandOptions extends ConfigOptions {
@@ -14,7 +14,7 @@ export interface GenerateCommandOptions extends ConfigOptions {
   readonly json?: boolean;
 }
 
-/** `t2a mapping generate`: refused (exit 5) on a finding that is an error, or on DHIS2's refusal. */
+/** `t2a mapping generate`: its exit code by `exitCodeForGenerate`. */
 export function mappingGenerateCommand(options: GenerateCommandOptions): Promise<number> {
   return withContext(options, {}, async (ctx) => {
     // The file is read first: a mistake in it is said before any server is asked.
@@ -28,9 +28,6 @@ export function mappingGenerateCommand(options: GenerateCommandOptions): Promise
     process.stdout.write(
       options.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderGenerate(result)}\n`,
     );
-    const refused = result.imports.flatMap((report) =>
-      report.status === 'OK' ? [] : [report.errors.length || 1],
-    );
-    return exitCodeForFindings(result.errors + refused.reduce((a, b) => a + b, 0));
+    return exitCodeForGenerate(result);
   });
 }
