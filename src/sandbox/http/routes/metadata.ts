@@ -199,8 +199,8 @@ async function importMetadata(ctx: SandboxContext, c: SandboxHttpContext) {
 }
 
 /**
- * `importStrategy` (`ImportStrategy`, 2.36–2.43): CREATE_AND_UPDATE by default; CREATE and DELETE as
- * asked. (UPDATE, NEW and the other aliases are taken as CREATE_AND_UPDATE here.)
+ * `importStrategy` (`ImportStrategy`, 2.36–2.43): CREATE_AND_UPDATE by default; CREATE (or its alias
+ * NEW) and DELETE (or DELETES) as asked. UPDATE and the other values are taken as CREATE_AND_UPDATE here.
  */
 function importStrategyOf(value: string | undefined): 'CREATE_AND_UPDATE' | 'CREATE' | 'DELETE' {
   const asked = value?.toUpperCase();
