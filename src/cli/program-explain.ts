@@ -14,11 +14,12 @@ export function defineExplainCommand(cli: Command): void {
       '--attribute-option-combo <code>',
       'the attribute option combo’s code (default: default)',
     )
-    .requiredOption('--period <id>', 'the ISO period, e.g. 202603')
+    .option('--period <id>', 'the ISO period, e.g. 202603 (the run’s, with --run of one period)')
     .requiredOption(
       '--org-unit <id>',
       'the org unit: its UID in the source, or its identifier in the target',
     )
+    .option('--run <id>', 'a run (last, its id or the start of it): its job and period')
     .option('--target <connection>', 'the target connection (the job’s first target by default)')
     .option(
       '--show-attributes',

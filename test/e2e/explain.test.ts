@@ -169,7 +169,7 @@ describe('t2a explain --json', async () => {
   it('prints the explanation as JSON with mapping, source, ledger, target, records and recordsAddUp', async () => {
     const { explainCommand } = await import('../../src/cli/commands/explain.ts');
     const { loadConfig } = await import('../../src/config/load.ts');
-    await sync(loadConfig(file, env));
+    const report = await sync(loadConfig(file, env));
     const [key] = [...(await targetValues(target, ids.dataSet, ids.root, [PERIOD]))].find(
       ([, v]) => Number(v) > 0,
     )!;
@@ -184,7 +184,8 @@ describe('t2a explain --json', async () => {
         config: file,
         dataElement: dataElement!,
         categoryOptionCombo: coc!,
-        period: PERIOD,
+        // The last run's job and its one period.
+        run: 'last',
         orgUnit: orgUnit!,
         json: true,
       });
@@ -198,6 +199,8 @@ describe('t2a explain --json', async () => {
     );
     expect(json.source.value).toBeDefined();
     expect(json.recordsAddUp).toBe(true);
+    expect(json.cell.period).toBe(PERIOD);
+    expect(json.ledger.runId).toBe(report.jobs[0]!.runId);
     for (const record of json.records) expect(record.uid).toMatch(/^\w{11}$/);
   });
 });
