@@ -38,6 +38,23 @@ export interface IndicatorItem {
   readonly filters: readonly ItemFilter[];
 }
 
+/** The date columns a row is chosen by (`TimeField`). */
+export type DateColumn =
+  | 'eventdate'
+  | 'enrollmentdate'
+  | 'incidentdate'
+  | 'scheduleddate'
+  | 'lastupdated'
+  | 'created'
+  | 'completed';
+
+/** One date range on a column, inclusive. */
+export interface DateRange {
+  readonly column: DateColumn;
+  readonly startDate: string;
+  readonly endDate: string;
+}
+
 export interface RecordQuery {
   readonly endpoint: RecordEndpoint;
   readonly program: MetadataObject;
@@ -45,7 +62,12 @@ export interface RecordQuery {
   readonly orgUnits: readonly string[];
   readonly ouMode: 'DESCENDANTS' | 'SELECTED' | 'CHILDREN';
   readonly periods: readonly Period[];
-  /** The query's own dates, inclusive: `withStartEndDatesForPeriods` (earliest start, latest end). */
+  /**
+   * The rows' dates: a row is listed when one range holds (`TimeFieldSqlRenderer.getDateRangeCondition`
+   * joins them with `or`).
+   */
+  readonly ranges: readonly DateRange[];
+  /** The earliest start and the latest end (`getEarliestStartDate`, `getLatestEndDate`). */
   readonly startDate: string;
   readonly endDate: string;
   readonly items: readonly IndicatorItem[];
@@ -172,7 +194,7 @@ export function parseRecordQuery(
   }
   // decideAccessEventQuery → decideAccessDataViewOrganisationUnits, as the aggregate query.
   decideAccess(ctx, user, orgUnits);
-  const dates = queryDates(params, periods);
+  const dates = queryDates(ctx, dc, endpoint, params, periods);
   // EventQueryValidator.getValidationError: E7200 before E7205.
   if (orgUnits.length === 0)
     throw new AnalyticsQueryError('At least one organisation unit must be specified', 'E7200');
@@ -206,23 +228,87 @@ export function parseRecordQuery(
   };
 }
 
-/** Periods give the earliest start and the latest end; else `startDate` and `endDate`. */
+const TIME_FIELDS: Record<string, DateColumn> = {
+  EVENT_DATE: 'eventdate',
+  OCCURRED_DATE: 'eventdate',
+  ENROLLMENT_DATE: 'enrollmentdate',
+  INCIDENT_DATE: 'incidentdate',
+  SCHEDULED_DATE: 'scheduleddate',
+  LAST_UPDATED: 'lastupdated',
+  CREATED: 'created',
+  COMPLETED_DATE: 'completed',
+};
+
+/**
+ * The date parameters of the query criteria (`EventsAnalyticsQueryCriteria`,
+ * `EnrollmentAnalyticsQueryCriteria`, 2.38+): periods, relative periods or `yyyy-MM-dd_yyyy-MM-dd`,
+ * comma-separated, each on its column.
+ */
+const DATE_PARAMS: Record<RecordEndpoint, Record<string, DateColumn>> = {
+  events: {
+    eventDate: 'eventdate',
+    occurredDate: 'eventdate',
+    enrollmentDate: 'enrollmentdate',
+    incidentDate: 'incidentdate',
+    scheduledDate: 'scheduleddate',
+    lastUpdated: 'lastupdated',
+  },
+  enrollments: {
+    enrollmentDate: 'enrollmentdate',
+    incidentDate: 'incidentdate',
+    lastUpdated: 'lastupdated',
+  },
+};
+
+/**
+ * The query's date ranges: the periods as one range from the earliest start to the latest end
+ * (`withStartEndDatesForPeriods`), or `startDate`/`endDate`, on the `timeField` column (event date,
+ * enrollment date by default); then, from 2.38, each date parameter's ranges on its own column.
+ */
 function queryDates(
+  ctx: SandboxContext,
+  dc: Parameters<typeof resolveDimension>[0],
+  endpoint: RecordEndpoint,
   params: URLSearchParams,
   periods: readonly Period[],
-): { startDate: string; endDate: string } | undefined {
+): { ranges: DateRange[]; startDate: string; endDate: string } | undefined {
+  const v38 = atLeast(ctx.version, 38);
+  const timeField = v38 ? TIME_FIELDS[params.get('timeField')?.toUpperCase() ?? ''] : undefined;
+  const column = timeField ?? (endpoint === 'events' ? 'eventdate' : 'enrollmentdate');
+  const ranges: DateRange[] = [];
+  const day = /^\d{4}-\d{2}-\d{2}/;
+  const start = params.get('startDate');
+  const end = params.get('endDate');
   if (periods.length > 0)
-    return {
+    ranges.push({
+      column,
       startDate: periods.map((p) => p.startDate).sort()[0]!,
       endDate: periods
         .map((p) => p.endDate)
         .sort()
         .at(-1)!,
-    };
-  const start = params.get('startDate');
-  const end = params.get('endDate');
-  const day = /^\d{4}-\d{2}-\d{2}/;
-  return start && end && day.test(start) && day.test(end)
-    ? { startDate: start.slice(0, 10), endDate: end.slice(0, 10) }
-    : undefined;
+    });
+  else if (start && end && day.test(start) && day.test(end))
+    ranges.push({ column, startDate: start.slice(0, 10), endDate: end.slice(0, 10) });
+  if (v38)
+    for (const [name, own] of Object.entries(DATE_PARAMS[endpoint]))
+      for (const item of params.get(name)?.split(/[,;]/).filter(Boolean) ?? []) {
+        const range = /^(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})$/.exec(item);
+        if (range) ranges.push({ column: own, startDate: range[1]!, endDate: range[2]! });
+        else {
+          const resolved = resolveDimension(dc, { id: 'pe', items: [item] });
+          if ('periods' in resolved)
+            for (const p of resolved.periods)
+              ranges.push({ column: own, startDate: p.startDate, endDate: p.endDate });
+        }
+      }
+  if (ranges.length === 0) return undefined;
+  return {
+    ranges,
+    startDate: ranges.map((r) => r.startDate).sort()[0]!,
+    endDate: ranges
+      .map((r) => r.endDate)
+      .sort()
+      .at(-1)!,
+  };
 }

@@ -9,7 +9,7 @@ import type { SandboxContext } from '../context.ts';
 import { analyticsTableExists } from './analytics-tables.ts';
 import { programData } from './program-data.ts';
 import { missingTableError } from './query-failures.ts';
-import type { IndicatorItem, ItemFilter, RecordQuery } from './record-query.ts';
+import type { DateColumn, IndicatorItem, ItemFilter, RecordQuery } from './record-query.ts';
 
 /** One row of the query: an event (event query) or an enrollment, and each item's value. */
 export interface ListedRecord {
@@ -20,7 +20,7 @@ export interface ListedRecord {
 /**
  * The query's rows (`JdbcEventAnalyticsManager`/`JdbcEnrollmentAnalyticsManager.getWhereClause`,
  * 2.36.0–2.43.1), read from the analytics tables of the last run: the programme's events (of `stage`
- * when given) whose event date, or enrollments whose enrollment date, falls within the query's dates;
+ * when given) or enrollments with a date within one of the query's ranges;
  * in the org units by `ouMode` (DESCENDANTS: their subtrees; SELECTED: themselves; CHILDREN: their
  * children); each item's value as its sub-query gives it; the items' filters applied.
  */
@@ -32,19 +32,18 @@ export function listRecords(ctx: SandboxContext, query: RecordQuery): ListedReco
     throw missingTableError(ctx, { id: program, analyticsType: type, program: { id: program } });
   const data = programData(ctx, program);
   const units = orgUnitsOf(ctx, query);
-  const within = (date: string) => {
-    const day = date.slice(0, 10);
-    return day >= query.startDate && day <= query.endDate;
-  };
+  const dated = (row: AnalyticsEventRow | AnalyticsEnrollmentRow) =>
+    query.ranges.some((range) => {
+      const day = dateOf(row, range.column)?.slice(0, 10);
+      return day !== undefined && day >= range.startDate && day <= range.endDate;
+    });
   const rows: (AnalyticsEventRow | AnalyticsEnrollmentRow)[] =
     query.endpoint === 'events'
       ? data.events.filter(
           (e) =>
-            units.has(e.orgUnit) &&
-            within(e.occurredAt) &&
-            (!query.stage || e.programStage === query.stage.id),
+            units.has(e.orgUnit) && dated(e) && (!query.stage || e.programStage === query.stage.id),
         )
-      : data.enrollments.filter((e) => units.has(e.orgUnit) && within(e.enrolledAt));
+      : data.enrollments.filter((e) => units.has(e.orgUnit) && dated(e));
   const period: ReportingPeriod = {
     id: `${query.startDate}_${query.endDate}`,
     periodType: 'Daily',
@@ -58,6 +57,31 @@ export function listRecords(ctx: SandboxContext, query: RecordQuery): ListedReco
   return listed.filter((record) =>
     query.items.every((item, i) => item.filters.every((f) => holds(f, record.values[i]!))),
   );
+}
+
+/** A row's date in a column of the event or enrollment table. */
+function dateOf(
+  row: AnalyticsEventRow | AnalyticsEnrollmentRow,
+  column: DateColumn,
+): string | null | undefined {
+  const enrollment = row.kind === 'enrollment' ? row : row.enrollmentRow;
+  const event = row.kind === 'event' ? row : undefined;
+  switch (column) {
+    case 'eventdate':
+      return event?.occurredAt;
+    case 'enrollmentdate':
+      return enrollment?.enrolledAt;
+    case 'incidentdate':
+      return enrollment?.occurredAt;
+    case 'scheduleddate':
+      return event?.scheduledAt;
+    case 'lastupdated':
+      return row.lastUpdated;
+    case 'created':
+      return event?.created;
+    case 'completed':
+      return row.completedAt;
+  }
 }
 
 function orgUnitsOf(ctx: SandboxContext, query: RecordQuery): Set<string> {

@@ -198,6 +198,52 @@ describe('the event query on 2.41', async () => {
   });
 });
 
+describe('the date parameters (EventsAnalyticsQueryCriteria, 2.38+)', async () => {
+  const sandbox = await world('2.41.9');
+  const psi = async (program: string, params: string) =>
+    (
+      await api(
+        sandbox,
+        `/api/analytics/events/query/${program}?dimension=ou:${OU.root}&headers=psi&asc=eventdate&${params}`,
+      )
+    ).body.rows?.map((row: string[]) => row[0]);
+
+  it('lists by eventDate as EventQueryTest.queryWithProgramAndProgramStageFilteringByEventDateUsingFixedDates does, with periods, relative periods and ranges', async () => {
+    expect(await psi(PROGRAM, 'eventDate=202602')).toEqual(['AnEvFeb0001']);
+    expect(await psi(PROGRAM, 'eventDate=2026-01-15_2026-01-31')).toEqual([
+      'AnEvJan0002',
+      'AnEvJan0003',
+    ]);
+    expect(await psi(PROGRAM, 'eventDate=LAST_MONTH&relativePeriodDate=2026-03-10')).toEqual([
+      'AnEvFeb0001',
+    ]);
+  });
+
+  it('joins the ranges with or (TimeFieldSqlRenderer.getDateRangeCondition)', async () => {
+    expect(await psi(PROGRAM, 'startDate=2026-01-01&endDate=2026-01-12&eventDate=202602')).toEqual([
+      'AnEvJan0001',
+      'AnEvFeb0001',
+    ]);
+  });
+
+  it('lists a tracker programme’s events by their enrollment date, and by timeField', async () => {
+    const byEnrollment = await psi(TRACKER, 'enrollmentDate=2026-01-06_2026-01-06');
+    expect(byEnrollment).toHaveLength(1);
+    const byTimeField = await psi(TRACKER, 'dimension=pe:202601&timeField=ENROLLMENT_DATE');
+    expect(byTimeField).toHaveLength(2);
+    expect(await psi(TRACKER, 'dimension=pe:202512&timeField=ENROLLMENT_DATE')).toEqual([]);
+  });
+
+  it('is not read before 2.38', async () => {
+    const old = await world('2.37.10');
+    const { status, body } = await api(
+      old,
+      `/api/analytics/events/query/${PROGRAM}?dimension=ou:${OU.root}&eventDate=202601`,
+    );
+    expect([status, body.errorCode]).toEqual([409, 'E7205']);
+  });
+});
+
 describe('the event query on 2.43', async () => {
   const sandbox = await world('2.43.1');
 
