@@ -156,6 +156,29 @@ describe('the records behind a program indicator value', () => {
     expect(count.valueOver([a0!], JAN, TODAY)).toBe(1);
   });
 
+  it('counts a distinct count once per key: V{tei_count} over two visits of one person is 1', () => {
+    const people = compiled({ expression: 'V{tei_count}', aggregationType: 'COUNT' });
+    const { value, records, distinct } = indicatorRecords(people, data, {
+      orgUnits: ['OuA'],
+      period: JAN,
+      today: TODAY,
+    });
+    expect(value).toBe(1);
+    expect(distinct).toBe(true);
+    expect(records.map((r) => [r.row.id, r.value, r.distinctKey])).toEqual([
+      ['EnrAe0', 1, '"teEnrA"'],
+      ['EnrAe1', 1, '"teEnrA"'],
+    ]);
+    expect(foldRecordValues('COUNT', records)).toBe(1);
+    // Their bare values, as DHIS2's query lists them, add up to 2.
+    expect(
+      foldRecordValues(
+        'COUNT',
+        records.map((r) => r.value),
+      ),
+    ).toBe(2);
+  });
+
   it('folds only what per-record values can tell', () => {
     expect(foldRecordValues('SUM', [1, null, 2])).toBe(3);
     expect(foldRecordValues('AVERAGE', [1, null, 2])).toBe(1.5);
