@@ -95,7 +95,13 @@ function ExplainDialog({
   const outcome = answer.value;
   const failed = answer.error ?? (outcome && !outcome.ok ? failureText(outcome) : undefined);
   return (
-    <Modal onClose={onClose} position="top" large dataTest="explanation">
+    <Modal
+      onClose={onClose}
+      position="top"
+      large
+      dataTest="explanation"
+      className="t2a-explain-modal"
+    >
       <ModalTitle>Where does this number come from?</ModalTitle>
       <ModalContent>
         {failed && <Failure title="The value could not be explained" error={failed} />}

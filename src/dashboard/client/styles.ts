@@ -26,6 +26,8 @@ dl.t2a-chain dd { margin: 0; }
 ul.t2a-records { margin: 0; padding-left: ${spacers.dp16}; max-height: 40vh; overflow-y: auto; }
 @media (max-width: 600px) {
   dl.t2a-chain { grid-template-columns: 1fr; }
+  /* @dhis2/ui's Modal pads its content 24 px (10.14): on a phone the explanation needs the width. */
+  aside.t2a-explain-modal > div { padding: ${spacers.dp12} !important; }
   .t2a-main { padding: ${spacers.dp12}; }
   .t2a-subtitle { display: none; }
 }
