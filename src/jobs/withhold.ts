@@ -31,18 +31,19 @@ export function asTargetHolds(delivery: Delivery, value: DataValue): DataValue {
 function orgUnitRefusal(delivery: Delivery, value: DataValue): IssueEntry | undefined {
   const { target, resolved } = delivery;
   const access = target.orgUnitAccess?.get(value.orgUnit);
-  const name = resolved.orgUnitName(value.orgUnit);
+  // Named only when refused: a national run asks this of a million values.
+  const name = () => resolved.orgUnitName(value.orgUnit);
   if (target.translate(value.orgUnit) === undefined || (access && !access.found))
-    return issue('unknown-org-unit', 1, [name]);
+    return issue('unknown-org-unit', 1, [name()]);
   if (!access) return undefined;
-  if (!access.writable) return issue('outside-hierarchy', 1, [name]);
+  if (!access.writable) return issue('outside-hierarchy', 1, [name()]);
   if (!target.info.profile.refusesUnassignedOrgUnits) return undefined;
   const sets = (target.dataElements.get(value.dataElement)?.dataSets ?? []).filter(
     (ds) => ds.periodType === resolved.job.periodType,
   );
   return sets.some((ds) => access.dataSets.has(ds.id))
     ? undefined
-    : issue('not-assigned', 1, [`${name}: ${sets.map((ds) => ds.name).join(', ')}`]);
+    : issue('not-assigned', 1, [`${name()}: ${sets.map((ds) => ds.name).join(', ')}`]);
 }
 
 /**
@@ -60,7 +61,7 @@ export function deliverable(
   const zeroKeys: string[] = [];
   for (const value of values) {
     const refused = orgUnitRefusal(delivery, value);
-    const finding = delivery.failed.get(mappingKey(value));
+    const finding = delivery.failed.size > 0 ? delivery.failed.get(mappingKey(value)) : undefined;
     if (refused || finding) {
       issues.push(
         about(refused ?? issue(finding!.kind, 1, [finding!.dataElement ?? finding!.kind]), [value]),

@@ -108,7 +108,7 @@ describe('the t2a command line', async () => {
     const { stdout } = await promisify(execFile)(bin, ['--version']);
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe(
-      '#!/usr/bin/env -S node --max-semi-space-size=1 --heap-growing-percent=100',
+      '#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=100',
     );
   });
 
