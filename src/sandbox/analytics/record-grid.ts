@@ -55,8 +55,10 @@ export function evaluateRecordQuery(
 }
 
 /**
- * `getSortClause`: `asc`/`desc` columns in turn; without them DHIS2 writes no ORDER BY and PostgreSQL
- * gives the table's order, which the sandbox keeps (events by event date, as the run copied them).
+ * `getSortClause`: `asc` columns, then `desc` ones, an indicator by its value; NULLs as PostgreSQL
+ * puts them (last ascending, first descending) up to 2.39, `nulls last` both ways from 2.40. Without
+ * them DHIS2 writes no ORDER BY and PostgreSQL gives the table's order, which the sandbox keeps
+ * (events by event date, as the run copied them).
  */
 function sortRecords(
   ctx: SandboxContext,
@@ -64,18 +66,25 @@ function sortRecords(
   records: ListedRecord[],
 ): ListedRecord[] {
   if (query.order.length === 0) return records;
+  const nullsLast = atLeast(ctx.version, 40);
+  const keyOf = (column: string, record: ListedRecord): string | number | null => {
+    const item = query.items.findIndex((i) => i.object.id === column);
+    if (item >= 0) return record.values[item] ?? null;
+    const cell = cellOf(ctx, query, column, record);
+    return cell === '' ? null : cell;
+  };
   const keyed = records.map((record) => ({
     record,
-    keys: query.order.map(({ column }) => cellOf(ctx, query, column, record)),
+    keys: query.order.map(({ column }) => keyOf(column, record)),
   }));
   keyed.sort((a, b) => {
     for (const [i, { descending }] of query.order.entries()) {
-      const x = a.keys[i];
-      const y = b.keys[i];
+      const x = a.keys[i] ?? null;
+      const y = b.keys[i] ?? null;
       if (x === y) continue;
-      // PostgreSQL puts NULLs last ascending, first descending.
-      if (x === null || x === '') return descending ? -1 : 1;
-      if (y === null || y === '') return descending ? 1 : -1;
+      const nullFirst = descending && !nullsLast;
+      if (x === null) return nullFirst ? -1 : 1;
+      if (y === null) return nullFirst ? 1 : -1;
       const order =
         typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
       return descending ? -order : order;

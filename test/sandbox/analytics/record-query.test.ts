@@ -163,6 +163,15 @@ describe('the event query on 2.41', async () => {
     ]);
   });
 
+  it('sorts by the indicator’s value as a number, NULLs last both ways from 2.40', async () => {
+    const sorted = await events(
+      sandbox,
+      `dimension=ou:${OU.root},${PI.cases}:GT:0&startDate=2026-01-01&endDate=2026-02-28&headers=${PI.cases}&desc=${PI.cases}`,
+    );
+    // 10 before 4 and 3: numbers, not the text "10" < "3".
+    expect(sorted.body.rows).toEqual([['10'], ['4'], ['3']]);
+  });
+
   it('filters by the indicator’s value and lists an org unit alone with ouMode=SELECTED', async () => {
     const above = await events(
       sandbox,
