@@ -34,6 +34,12 @@ function chainLines(e: Explanation): string[] {
   return lines;
 }
 
+/** The parts of the rule a record does not meet in the tracker now (t2a's own evaluation). */
+export function partsNotMet(e: Explanation, meets: readonly boolean[] | undefined): string[] {
+  const parts = e.mapping.indicators[0]?.parts ?? [];
+  return parts.filter((_, index) => meets?.[index] === false);
+}
+
 function recordLines(e: Explanation): string[] {
   const lines = [`Records (${e.records.length}, from ${e.recordsFrom}):`];
   for (const r of e.records)
@@ -44,7 +50,9 @@ function recordLines(e: Explanation): string[] {
               .map(([name, value]) => `${name}: ${value}`)
               .join('; ')}`
           : ''
-      }`,
+      }${partsNotMet(e, r.meets)
+        .map((part) => `\n    ✖ does not meet now: ${part}`)
+        .join('')}`,
     );
   lines.push(
     e.recordsAddUp

@@ -157,3 +157,41 @@ export function boundariesMatchQuery(
   const own = analyticsType === 'EVENT' ? 'EVENT_DATE' : 'ENROLLMENT_DATE';
   return boundaries.every((b) => b.boundaryTarget === own) && isWholePeriod(boundaries);
 }
+
+/**
+ * A filter's parts: its top-level conjuncts (`&&` or `and`, outside parentheses, braces and quotes),
+ * each a condition a record must meet; a filter without one is one part.
+ */
+export function filterParts(filter: string | undefined): string[] {
+  if (!filter?.trim()) return [];
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let start = 0;
+  const text = filter;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '(' || c === '{' || c === '[') depth++;
+    else if (c === ')' || c === '}' || c === ']') depth--;
+    else if (depth === 0) {
+      const and = text.startsWith('&&', i)
+        ? 2
+        : /^\sand\s/i.test(text.slice(i - 1, i + 4)) && c.toLowerCase() === 'a'
+          ? 3
+          : 0;
+      if (and > 0) {
+        parts.push(text.slice(start, i));
+        start = i + and;
+        i += and - 1;
+      }
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((part) => part.trim().replace(/\s+/g, ' ')).filter((part) => part !== '');
+}

@@ -39,6 +39,8 @@ export interface MappedIndicator {
   readonly disaggregated: boolean;
   /** The whole rule in one sentence. */
   readonly inWords: string;
+  /** The rule's parts a record must meet: its period boundaries, then each part of its filter. */
+  readonly parts: readonly string[];
 }
 
 /** A record behind the value: an event or an enrollment, by UID, without any personal data. */
@@ -55,6 +57,11 @@ export interface ExplainedRecord {
   readonly value: number;
   /** The record in DHIS2's Capture app, where DHIS2's sharing decides who sees the person. */
   readonly link: string;
+  /**
+   * Whether the record meets each part of the indicator's rule (`MappedIndicator.parts`), by t2a's own
+   * evaluation over the tracker records as they are now; undefined where t2a could not evaluate it.
+   */
+  readonly meets?: readonly boolean[] | undefined;
   /** Only with `--show-attributes`: the person's attributes as the source user may read them. */
   readonly attributes?: Readonly<Record<string, string>> | undefined;
 }
@@ -209,7 +216,7 @@ export function captureLink(
 }
 
 /** An indicator's whole rule in one sentence. */
-export function indicatorSentence(indicator: Omit<MappedIndicator, 'inWords'>): string {
+export function indicatorSentence(indicator: Omit<MappedIndicator, 'inWords' | 'parts'>): string {
   const filter = (indicator.filterInWords ?? indicator.filter)?.replace(/\s+/g, ' ');
   const value =
     indicator.aggregationType === 'COUNT'

@@ -1,6 +1,8 @@
 import { isT2aError } from '../core/errors.ts';
 import type { ExplainedCell } from '../core/explain.ts';
+import { filterParts } from '../core/explain-words.ts';
 import type { IndicatorDetail } from '../dhis2/event-query.ts';
+import type { MetadataRecord, TrackerEnrollment } from '../dhis2/tracker-records.ts';
 import {
   fetchEnrollmentsUnder,
   fetchEvaluationMetadata,
@@ -13,6 +15,12 @@ import {
   programDataFromTracker,
   recordSummary,
 } from '../program-indicators/records.ts';
+import type {
+  CompiledProgramIndicator,
+  IndicatorContributions,
+  ProgramData,
+  ReportingPeriod,
+} from '../program-indicators/types.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 
 /** t2a's own evaluation of an indicator for a cell, over the source's tracker records. */
@@ -30,6 +38,11 @@ export type OwnEvaluation =
         readonly programStage: string | undefined;
         readonly value: number;
       }[];
+      /**
+       * Per record (t2a's and DHIS2's listing): whether it meets each part of the indicator's rule, the
+       * period boundaries first, then each part of the filter (core/explain-words.ts `filterParts`).
+       */
+      readonly partsMet: ReadonlyMap<string, readonly boolean[]>;
       /** Only when asked: each enrollment's attribute values by the attribute's name (never stored). */
       readonly attributes: ReadonlyMap<string, Record<string, string>> | undefined;
     }
@@ -44,13 +57,18 @@ export async function evaluateOwn(
   resolved: ResolvedJob,
   detail: IndicatorDetail,
   cell: ExplainedCell,
-  showAttributes = false,
+  options: {
+    readonly showAttributes: boolean;
+    /** Records (besides those t2a counts) whose parts of the rule to test: DHIS2's listing. */
+    readonly partsFor: readonly string[];
+  },
 ): Promise<OwnEvaluation> {
   const { client, info } = resolved.source;
   try {
     const metadata = await fetchEvaluationMetadata(client, detail.id, detail.program.id);
+    const version = { minor: info.version.minor, patch: info.version.patch };
     const compiled = compileProgramIndicator(metadata.indicator, metadata.lookup, {
-      dhis2Version: { minor: info.version.minor, patch: info.version.patch },
+      dhis2Version: version,
     });
     if (!compiled.ok) return { ok: false, reason: `t2a cannot evaluate it: ${compiled.reason}` };
     const events = await fetchEventsUnder(
@@ -72,32 +90,21 @@ export async function evaluateOwn(
       ...enrollments.map((enrollment) => enrollment.orgUnit),
     ]);
     const found = indicatorRecords(compiled.indicator, data, { orgUnits, period, today });
-    const attributes = showAttributes
-      ? new Map(
-          enrollments.map((enrollment) => [
-            enrollment.enrollment,
-            Object.fromEntries(
-              (enrollment.attributes ?? []).flatMap((a) =>
-                a.value === undefined
-                  ? []
-                  : [
-                      [
-                        String(
-                          metadata.lookup('trackedEntityAttributes', a.attribute)?.name ??
-                            a.attribute,
-                        ),
-                        a.value,
-                      ],
-                    ],
-              ),
-            ),
-          ]),
-        )
+    const attributes = options.showAttributes
+      ? attributesByEnrollment(enrollments, metadata.lookup)
       : undefined;
+    const partsMet = meetsParts(
+      compiled.indicator,
+      metadata,
+      options.partsFor,
+      { data, period, today, version },
+      found,
+    );
     return {
       ok: true,
       value: found.value,
       attributes,
+      partsMet,
       records: found.records
         .filter((record) => record.value !== null && record.value !== 0)
         .map((record) => {
@@ -109,4 +116,65 @@ export async function evaluateOwn(
     if (!isT2aError(error) || error.kind === 'connection') throw error;
     return { ok: false, reason: `the source did not give its tracker records (${error.message})` };
   }
+}
+
+type Lookup = Parameters<typeof compileProgramIndicator>[1];
+
+function attributesByEnrollment(
+  enrollments: readonly TrackerEnrollment[],
+  lookup: Lookup,
+): Map<string, Record<string, string>> {
+  return new Map(
+    enrollments.map((enrollment) => [
+      enrollment.enrollment,
+      Object.fromEntries(
+        (enrollment.attributes ?? []).flatMap((a) =>
+          a.value === undefined
+            ? []
+            : [
+                [
+                  String(lookup('trackedEntityAttributes', a.attribute)?.name ?? a.attribute),
+                  a.value,
+                ],
+              ],
+        ),
+      ),
+    ]),
+  );
+}
+
+/**
+ * Whether each record meets each part of the indicator's rule: the indicator compiled once per part
+ * (no filter: the period boundaries alone; then each part of the filter as the whole filter), each
+ * asked about the record alone.
+ */
+function meetsParts(
+  indicator: CompiledProgramIndicator,
+  metadata: { readonly indicator: MetadataRecord; readonly lookup: Lookup },
+  also: readonly string[],
+  scope: {
+    data: ProgramData;
+    period: ReportingPeriod;
+    today: Date;
+    version: { minor: number; patch: number };
+  },
+  found: IndicatorContributions,
+): Map<string, readonly boolean[]> {
+  const variants = [undefined, ...filterParts(String(metadata.indicator.filter ?? ''))].map(
+    (filter) => compileProgramIndicator({ ...metadata.indicator, filter }, metadata.lookup),
+  );
+  const wanted = new Set([...found.records.map((record) => record.row.id), ...also]);
+  const met = new Map<string, readonly boolean[]>();
+  for (const row of indicator.rows(scope.data)) {
+    if (!wanted.has(row.id)) continue;
+    met.set(
+      row.id,
+      variants.map(
+        (variant) =>
+          variant.ok &&
+          variant.indicator.contributions([row], scope.period, scope.today).records.length > 0,
+      ),
+    );
+  }
+  return met;
 }

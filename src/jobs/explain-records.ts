@@ -148,12 +148,18 @@ export async function recordsOfCell(
 ): Promise<Listed> {
   const queried = await queryRecords(resolved, detail, cell, context.disaggregated);
   if (context.disaggregated) return { ...queried, notes: [], own: { reason: queried.from } };
-  const own = await evaluateOwn(resolved, detail, cell, context.showAttributes);
+  const own = await evaluateOwn(resolved, detail, cell, {
+    showAttributes: context.showAttributes,
+    partsFor: queried.records.map((record) => record.uid),
+  });
   if (!own.ok)
     return { ...queried, notes: [`t2a could not check the records: ${own.reason}.`], own };
+  const withParts = (records: readonly ExplainedRecord[]) =>
+    records.map((record) => ({ ...record, meets: own.partsMet.get(record.uid) }));
   if (queried.listed && context.queryFits)
     return {
       ...queried,
+      records: withParts(queried.records),
       notes: disagreements(queried.records, own, context.sourceValue, detail.aggregationType),
       own: { value: own.value },
       attributes: own.attributes,
@@ -161,7 +167,7 @@ export async function recordsOfCell(
   const why = queried.listed
     ? "DHIS2's query lists rows by their own date and org unit, which are not this indicator's boundaries and org unit"
     : `the source did not list them: ${queried.from.replace(/^not listed: /, '')}`;
-  const records = ownRecords(resolved, detail, own);
+  const records = withParts(ownRecords(resolved, detail, own));
   return {
     records,
     listed: true,

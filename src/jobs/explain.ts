@@ -13,6 +13,7 @@ import {
 import {
   aggregationWords,
   boundariesMatchQuery,
+  filterParts,
   orgUnitFieldWords,
   periodRuleWords,
 } from '../core/explain-words.ts';
@@ -67,7 +68,11 @@ async function describeIndicator(
     aggregation: aggregationWords(detail.aggregationType),
     disaggregated,
   };
-  return { ...base, inWords: indicatorSentence(base) };
+  return {
+    ...base,
+    inWords: indicatorSentence(base),
+    parts: [`within the period: ${base.periodRule}`, ...filterParts(detail.filter)],
+  };
 }
 
 /** What the source's analytics gives for the cell now: the same export a run makes, for one indicator. */

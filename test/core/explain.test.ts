@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addUp, aggregate, captureLink, judgeChain } from '../../src/core/explain.ts';
 import {
   boundariesMatchQuery,
+  filterParts,
   orgUnitFieldWords,
   periodRuleWords,
 } from '../../src/core/explain-words.ts';
@@ -173,5 +174,21 @@ describe('links into the Capture app', () => {
     expect(captureLink('https://tracker.example.org/', record)).toBe(
       `https://tracker.example.org/dhis-web-capture/index.html${route}`,
     );
+  });
+});
+
+describe("a filter's parts", () => {
+  it.each([
+    [undefined, []],
+    ["#{S.V} == 'BCG'", ["#{S.V} == 'BCG'"]],
+    [
+      "#{S.V} == 'BCG' && #{S.D} == 1\n  && A{Sex} == 'FEMALE' && d2:yearsBetween(A{Dob}, V{event_date}) < 1",
+      ["#{S.V} == 'BCG'", '#{S.D} == 1', "A{Sex} == 'FEMALE'", 'd2:yearsBetween(A{Dob}, V{event_date}) < 1'],
+    ],
+    ["(#{S.V} == 'A' || #{S.V} == 'B') and #{S.D} > 0", ["(#{S.V} == 'A' || #{S.V} == 'B')", '#{S.D} > 0']],
+    ["#{S.V} == 'a && b' && d2:hasValue(#{S.D})", ["#{S.V} == 'a && b'", 'd2:hasValue(#{S.D})']],
+    ['#{S.band} > 1', ['#{S.band} > 1']],
+  ] as const)('%j', (filter, parts) => {
+    expect(filterParts(filter)).toEqual(parts);
   });
 });

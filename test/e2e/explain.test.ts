@@ -75,6 +75,7 @@ describe('t2a explain', async () => {
         `/dhis-web-capture/index.html#/enrollmentEventEdit?eventId=${record.uid}`,
       );
       expect(record.attributes).toBeUndefined();
+      expect(record.meets).toEqual(e.mapping.indicators[0]!.parts.map(() => true));
     }
   });
 
@@ -96,6 +97,40 @@ describe('t2a explain', async () => {
     );
     expect(notes).toContain(
       `gives ${Number(value) + 1}; the source's analytics gives ${e.source.value}`,
+    );
+  });
+
+  it('says which part of the rule a record DHIS2 still lists no longer meets', async () => {
+    const [key] = [...held].find(
+      ([k, v]) => k.startsWith('IMM_BCG_DOSES|LT1Y_F|') && Number(v) > 0,
+    )!;
+    const before = await explain(key);
+    const changed = before.records.find((record) => record.uid !== uid('Ev', 'late0001'))!;
+    // A clerk corrects the dose after analytics ran: DHIS2's listing still counts the event.
+    await send(source, 'POST', 'tracker?async=false', {
+      events: [
+        {
+          event: changed.uid,
+          program: 'DemoEirPrg1',
+          programStage: changed.programStage,
+          enrollment: changed.enrollment,
+          orgUnit: changed.orgUnit,
+          occurredAt: changed.date,
+          dataValues: [
+            { dataElement: 'DemoDeVacc1', value: 'BCG' },
+            { dataElement: 'DemoDeDose1', value: '2' },
+          ],
+        },
+      ],
+    });
+    const e = await explain(key);
+    const parts = e.mapping.indicators[0]!.parts;
+    const record = e.records.find((r) => r.uid === changed.uid)!;
+    expect(parts.filter((_, i) => record.meets?.[i] === false)).toEqual([
+      '#{DemoVaccStg.DemoDeDose1} == 1',
+    ]);
+    expect(e.notes.join(' ')).toContain(
+      `DHIS2 lists 1 record(s) t2a's own evaluation over the tracker records does not count: ${changed.uid}`,
     );
   });
 

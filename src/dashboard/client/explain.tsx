@@ -161,6 +161,13 @@ function Records({ e }: { readonly e: Explanation }) {
             </a>{' '}
             {record.date ?? ''} · {record.orgUnitName ?? record.orgUnit ?? ''}
             {record.programStageName ? ` · ${record.programStageName}` : ''} · {record.value}
+            {(e.mapping.indicators[0]?.parts ?? [])
+              .filter((_, index) => record.meets?.[index] === false)
+              .map((part) => (
+                <div key={part} data-test="part-not-met">
+                  ✖ does not meet now: {part}
+                </div>
+              ))}
           </li>
         ))}
       </ul>
