@@ -11,6 +11,7 @@ import {
 import { parsePeriodId } from '../periods/period.ts';
 import { compileProgramIndicator } from '../program-indicators/compile.ts';
 import {
+  foldRecordValues,
   indicatorRecords,
   programDataFromTracker,
   recordSummary,
@@ -21,6 +22,7 @@ import type {
   ProgramData,
   ReportingPeriod,
 } from '../program-indicators/types.ts';
+import type { CellCategory } from './explain-disaggregated.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 
 /** t2a's own evaluation of an indicator for a cell, over the source's tracker records. */
@@ -61,6 +63,8 @@ export async function evaluateOwn(
     readonly showAttributes: boolean;
     /** Records (besides those t2a counts) whose parts of the rule to test: DHIS2's listing. */
     readonly partsFor: readonly string[];
+    /** A 2.42 disaggregated cell: only the records its categories' option filters give it. */
+    readonly categories?: readonly CellCategory[] | undefined;
   },
 ): Promise<OwnEvaluation> {
   const { client, info } = resolved.source;
@@ -89,7 +93,16 @@ export async function evaluateOwn(
       ...events.map((event) => event.orgUnit),
       ...enrollments.map((enrollment) => enrollment.orgUnit),
     ]);
-    const found = indicatorRecords(compiled.indicator, data, { orgUnits, period, today });
+    const all = indicatorRecords(compiled.indicator, data, { orgUnits, period, today });
+    const found = options.categories
+      ? inCell(
+          all,
+          options.categories,
+          metadata,
+          { period, today, version },
+          detail.aggregationType,
+        )
+      : all;
     const attributes = options.showAttributes
       ? attributesByEnrollment(enrollments, metadata.lookup)
       : undefined;
@@ -105,7 +118,7 @@ export async function evaluateOwn(
       value: found.value,
       attributes,
       partsMet,
-      records: found.records
+      records: onePerDistinctKey(found)
         .filter((record) => record.value !== null && record.value !== 0)
         .map((record) => {
           const summary = recordSummary(record.row);
@@ -177,4 +190,57 @@ function meetsParts(
     );
   }
   return met;
+}
+
+/**
+ * The records of one disaggregated cell: those whose every category has exactly one option filter
+ * holding, the cell's. Each option filter is evaluated as the indicator's filter is (with DHIS2's null
+ * replacement), where DHIS2 renders category filters without it: a record missing a value an option
+ * filter compares may fall otherwise, and the add-up check then says so.
+ */
+function inCell(
+  all: IndicatorContributions,
+  categories: readonly CellCategory[],
+  metadata: { readonly indicator: MetadataRecord; readonly lookup: Lookup },
+  scope: { period: ReportingPeriod; today: Date; version: { minor: number; patch: number } },
+  aggregationType: string,
+): IndicatorContributions {
+  const compiled = categories.map((category) =>
+    category.options.map((option) => ({
+      optionId: option.optionId,
+      variant: option.filter
+        ? compileProgramIndicator(
+            { ...metadata.indicator, filter: option.filter },
+            metadata.lookup,
+            {
+              dhis2Version: scope.version,
+            },
+          )
+        : undefined,
+    })),
+  );
+  const records = all.records.filter((record) =>
+    compiled.every((options, index) => {
+      const holding = options.filter(
+        ({ variant }) =>
+          variant?.ok &&
+          variant.indicator.contributions([record.row], scope.period, scope.today).records.length >
+            0,
+      );
+      return holding.length === 1 && holding[0]!.optionId === categories[index]!.wanted;
+    }),
+  );
+  return { value: foldRecordValues(aggregationType, records), distinct: all.distinct, records };
+}
+
+/** A distinct count's records once per value it counts (`count(distinct tei)`): the first stands for all. */
+function onePerDistinctKey(found: IndicatorContributions): IndicatorContributions['records'] {
+  if (!found.distinct) return found.records;
+  const seen = new Set<string>();
+  return found.records.filter((record) => {
+    if (record.distinctKey === undefined) return true;
+    if (seen.has(record.distinctKey)) return false;
+    seen.add(record.distinctKey);
+    return true;
+  });
 }

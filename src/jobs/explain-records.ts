@@ -6,7 +6,9 @@ import {
   type ExplainedCell,
   type ExplainedRecord,
 } from '../core/explain.ts';
+import type { IndicatorMapping } from '../core/mapping.ts';
 import { type IndicatorDetail, queryIndicatorRecords } from '../dhis2/event-query.ts';
+import { cellCategories } from './explain-disaggregated.ts';
 import { evaluateOwn, type OwnEvaluation } from './explain-evaluate.ts';
 import type { ResolvedJob } from './resolve-job.ts';
 
@@ -144,13 +146,23 @@ export async function recordsOfCell(
     /** The query lists the indicator's own rows: its boundaries are the query's dates, its org unit the row's. */
     readonly queryFits: boolean;
     readonly showAttributes: boolean;
+    readonly mapping: IndicatorMapping;
   },
 ): Promise<Listed> {
   const queried = await queryRecords(resolved, detail, cell, context.disaggregated);
-  if (context.disaggregated) return { ...queried, notes: [], own: { reason: queried.from } };
+  const categories = context.disaggregated
+    ? await cellCategories(resolved, context.mapping)
+    : undefined;
+  if (context.disaggregated && !categories)
+    return {
+      ...queried,
+      notes: [],
+      own: { reason: 'the cell cannot be traced to its categories' },
+    };
   const own = await evaluateOwn(resolved, detail, cell, {
     showAttributes: context.showAttributes,
     partsFor: queried.records.map((record) => record.uid),
+    categories,
   });
   if (!own.ok)
     return { ...queried, notes: [`t2a could not check the records: ${own.reason}.`], own };
@@ -164,9 +176,11 @@ export async function recordsOfCell(
       own: { value: own.value },
       attributes: own.attributes,
     };
-  const why = queried.listed
-    ? "DHIS2's query lists rows by their own date and org unit, which are not this indicator's boundaries and org unit"
-    : `the source did not list them: ${queried.from.replace(/^not listed: /, '')}`;
+  const why = context.disaggregated
+    ? "DHIS2's query gives each record's whole value, not its part in this combo: the records are those the programme's category mappings give this cell"
+    : queried.listed
+      ? "DHIS2's query lists rows by their own date and org unit, which are not this indicator's boundaries and org unit"
+      : `the source did not list them: ${queried.from.replace(/^not listed: /, '')}`;
   const records = withParts(ownRecords(resolved, detail, own));
   return {
     records,

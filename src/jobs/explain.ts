@@ -172,6 +172,7 @@ export async function explainValue(
     sourceValue: value,
     queryFits,
     showAttributes: query.showAttributes === true,
+    mapping,
   });
   const check = addUp(detail.aggregationType, listed.records, value, {
     defaultBoundaries: queryFits,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mappingFromCsv, mappingToCsv } from '../../src/core/mapping-table.ts';
+import { explainValue } from '../../src/jobs/explain.ts';
 import { exportMapping } from '../../src/jobs/mapping.ts';
+import { resolveJob } from '../../src/jobs/resolve-job.ts';
 import { validateLive } from '../../src/jobs/validate-live.ts';
 import { DEMO, DEMO_AGES, DEMO_SEXES } from '../../src/sandbox/seed/demo-packages.ts';
 import {
@@ -10,6 +12,7 @@ import {
   expectedValues,
   get,
   send,
+  storeOf,
   sync,
   targetValues,
 } from './harness.ts';
@@ -156,6 +159,31 @@ describe('a 2.42 disaggregated indicator delivered into another instance', async
     expect(perCombo.size).toBeGreaterThan(4);
     expect(bcg(await targetValues(target, ids.dataSet, ids.root, PERIODS))).toEqual(perCombo);
     expect(report.outcome).toBe('success');
+  });
+
+  it('explains each cell it writes by the records its category mappings give that cell', async () => {
+    const ctx = { ...contextOf(loaded), store: storeOf(loaded)! };
+    const resolved = await resolveJob(ctx, 'immunisation', { periods: ['202609'], dryRun: true });
+    const held = [...(await targetValues(target, ids.dataSet, ids.root, ['202609']))].filter(
+      ([key]) => key.startsWith('IMM_BCG_DOSES|'),
+    );
+    expect(held.length).toBeGreaterThan(3);
+    for (const [key, value] of held) {
+      const [dataElement, categoryOptionCombo, , orgUnit] = key.split('|') as [
+        string,
+        string,
+        string,
+        string,
+      ];
+      const e = await explainValue(ctx, resolved, {
+        dataElement,
+        categoryOptionCombo,
+        period: '202609',
+        orgUnit,
+      });
+      expect(e.mapping.indicators[0]!.disaggregated).toBe(true);
+      expect([key, e.recordsAddUp, e.records.length]).toEqual([key, true, Number(value)]);
+    }
   });
 
   it('shows a row per cell it writes in the mapping export, marked as kept in DHIS2', async () => {
