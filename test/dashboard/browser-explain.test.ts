@@ -14,6 +14,7 @@ describe('explanations on the dashboard at 390 px', async () => {
   const url = dashboard.url;
   const { page: current, problems, shoot } = inChromium(url, 390);
   let page: Page;
+  let runId = '';
 
   it('opens the explanation of a difference of the Transition page', async () => {
     page = current();
@@ -23,7 +24,7 @@ describe('explanations on the dashboard at 390 px', async () => {
       headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
       body: '{}',
     });
-    const { runId } = (await started.json()) as { runId: string };
+    ({ runId } = (await started.json()) as { runId: string });
     await expect
       .poll(async () => (await store.run(runId))?.status, { timeout: 20_000 })
       .toBe('success');
@@ -70,6 +71,17 @@ describe('explanations on the dashboard at 390 px', async () => {
       .waitFor({ timeout: 20_000 });
     expect(await pageOverflow(page)).toBe(0);
     await shoot('facility-month-390');
+    await page.keyboard.press('Escape');
+  });
+
+  it("opens a value of the run's page", async () => {
+    await page.goto(`${url}/runs/${runId}`);
+    const value = page.locator('[data-test="explain-value"]').first();
+    await value.waitFor({ timeout: 20_000 });
+    await value.click();
+    await page
+      .locator('[data-test="explanation"] [data-test="adds-up"]')
+      .waitFor({ timeout: 20_000 });
     await page.keyboard.press('Escape');
     expectNoProblems(problems);
   });
