@@ -254,6 +254,12 @@ export interface LedgerChain {
     readonly cause: string;
     readonly message: string | undefined;
   }[];
+  /** Recent runs that deleted the cell's value (its tracker records gone), and the value they deleted. */
+  readonly deleted: readonly {
+    readonly runId: string;
+    readonly startedAt: string;
+    readonly value: string;
+  }[];
 }
 
 export interface TargetChain {

@@ -23,12 +23,26 @@ export async function ledgerOfCell(
   cell: ExplainedCell,
 ): Promise<LedgerChain> {
   if (!store)
-    return { known: false, value: undefined, runId: undefined, run: undefined, notDelivered: [] };
+    return {
+      known: false,
+      value: undefined,
+      runId: undefined,
+      run: undefined,
+      notDelivered: [],
+      deleted: [],
+    };
   const entries = await store.ledger.entries(target.ledgerKey, job, [cell.period], [cell.orgUnit]);
   const entry = entries.find((value) => sameCell(value, cell, target.defaultCombos));
   const run = entry ? await store.run(entry.runId) : undefined;
   const notDelivered: LedgerChain['notDelivered'][number][] = [];
+  const deleted: LedgerChain['deleted'][number][] = [];
   for (const recent of await store.runs({ job, last: RUNS_LOOKED_AT })) {
+    for (const removal of await store.ledger.deletions(recent.id))
+      if (
+        removal.target === target.ledgerKey &&
+        sameCell(removal.value, cell, target.defaultCombos)
+      )
+        deleted.push({ runId: recent.id, startedAt: recent.startedAt, value: removal.value.value });
     for (const value of await store.runValues.list(recent.id)) {
       if (!sameCell(value, cell, target.defaultCombos)) continue;
       notDelivered.push({
@@ -46,6 +60,7 @@ export async function ledgerOfCell(
     runId: entry?.runId,
     run: run && { startedAt: run.startedAt, finishedAt: run.finishedAt, status: run.status },
     notDelivered,
+    deleted,
   };
 }
 

@@ -204,6 +204,10 @@ export async function explainValue(
         (entry) =>
           `Run ${entry.runId} did not deliver ${entry.value}: ${entry.cause}${entry.message ? ` (${entry.message})` : ''}.`,
       ),
+      ...ledger.deleted.map(
+        (entry) =>
+          `Run ${entry.runId} deleted the ${entry.value} t2a had sent: the source gave no value.`,
+      ),
       ...listingNotes(detail, check, listed),
       ...listed.notes,
       ...(ledger.known ? [] : ['t2a runs without a store here: it cannot say what it sent.']),

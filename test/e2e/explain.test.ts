@@ -7,6 +7,7 @@ import {
   contextOf,
   demoSandboxes,
   expectedValues,
+  runAnalytics,
   send,
   storeOf,
   sync,
@@ -237,5 +238,54 @@ describe('t2a explain --json', async () => {
     expect(json.cell.period).toBe(PERIOD);
     expect(json.ledger.runId).toBe(report.jobs[0]!.runId);
     for (const record of json.records) expect(record.uid).toMatch(/^\w{11}$/);
+  });
+});
+
+describe('t2a explain after a tracker correction', async () => {
+  const { source, target, ids } = await demoSandboxes({
+    source: '2.40',
+    target: '2.40',
+    facilities: 2,
+    now: NOW,
+  });
+  const { loaded } = configFor({
+    source,
+    target,
+    group: ids.group,
+    root: ids.root,
+    periods: `{ fixed: [${PERIOD}] }`,
+    jobExtra: '    reconcile: { maxDeleteShare: 1 }',
+  });
+
+  it('names the run that deleted a value whose records were deleted in the tracker', async () => {
+    await sync(loaded);
+    const [key, value] = [...(await targetValues(target, ids.dataSet, ids.root, [PERIOD]))][0]!;
+    const [dataElement, coc, , orgUnit] = key.split('|') as [string, string, string, string];
+    const events = source.context.db
+      .prepare(
+        "SELECT id, program_stage FROM events WHERE org_unit = ? AND substr(occurred_at, 1, 7) = '2026-03' AND deleted = 0",
+      )
+      .all(orgUnit) as { id: string; program_stage: string }[];
+    await send(source, 'POST', 'tracker?async=false&importStrategy=DELETE', {
+      events: events.map((e) => ({ event: e.id, programStage: e.program_stage })),
+    });
+    await runAnalytics(source);
+    const second = await sync(loaded);
+    const ctx = { ...contextOf(loaded), store: storeOf(loaded)! };
+    const resolved = await resolveJob(ctx, 'immunisation', { periods: [PERIOD], dryRun: true });
+    const e = await explainValue(ctx, resolved, {
+      dataElement,
+      categoryOptionCombo: coc,
+      period: PERIOD,
+      orgUnit,
+    });
+    expect(e.source.value).toBeUndefined();
+    expect(e.target.value).toBeUndefined();
+    expect(e.ledger.value).toBeUndefined();
+    expect(e.ledger.deleted).toEqual([
+      expect.objectContaining({ runId: second.jobs[0]!.runId, value }),
+    ]);
+    expect(e.records).toEqual([]);
+    expect(e.recordsAddUp).toBe(true);
   });
 });
