@@ -6,8 +6,10 @@ import { periodDisplayName } from '../periods/period-name.ts';
  * "events whose event date falls in March 2026 (2026-03-01 to 2026-03-31)". Follows DHIS2's
  * `AnalyticsPeriodBoundary` (2.36–2.43): a start boundary compares with the reporting period's first
  * day, an end boundary with the day after its last; `AFTER_…` is `>=`, `BEFORE_…` is `<`; an offset
- * moves the compared day by whole periods of `offsetPeriodType`. Without boundaries an EVENT indicator
- * counts by event date and an ENROLLMENT one by enrollment date (`ProgramIndicator.getDefaultBoundaries`).
+ * moves the compared day by whole periods of `offsetPeriodType`. An indicator without boundaries has
+ * no date condition at all: `ProgramIndicator.hasNonDefaultBoundaries` holds (not two boundaries) and
+ * `EventTimeFieldSqlRenderer`/`EnrollmentTimeFieldSqlRenderer.getConditionForNonDefaultBoundaries`
+ * join none (2.42.0), so every record counts whatever its date.
  */
 export interface PeriodBoundary {
   readonly boundaryTarget: string;
@@ -66,15 +68,6 @@ const isWholePeriod = (boundaries: readonly PeriodBoundary[]) =>
   boundaries.some((b) => b.analyticsPeriodBoundaryType === 'AFTER_START_OF_REPORTING_PERIOD') &&
   boundaries.some((b) => b.analyticsPeriodBoundaryType === 'BEFORE_END_OF_REPORTING_PERIOD');
 
-/** The boundaries DHIS2 applies when an indicator has none (`ProgramIndicator.getDefaultBoundaries`). */
-export function defaultBoundaries(analyticsType: AnalyticsType): PeriodBoundary[] {
-  const target = analyticsType === 'EVENT' ? 'EVENT_DATE' : 'ENROLLMENT_DATE';
-  return [
-    { boundaryTarget: target, analyticsPeriodBoundaryType: 'AFTER_START_OF_REPORTING_PERIOD' },
-    { boundaryTarget: target, analyticsPeriodBoundaryType: 'BEFORE_END_OF_REPORTING_PERIOD' },
-  ];
-}
-
 /**
  * The records an indicator counts for a period, in words: "events whose event date falls in March 2026
  * (2026-03-01 to 2026-03-31)", or one clause per boundary target when they are not the whole period.
@@ -86,9 +79,10 @@ export function periodRuleWords(
   names: ReadonlyMap<string, string> = new Map(),
 ): string {
   const what = analyticsType === 'EVENT' ? 'events' : 'enrollments';
-  const rules = boundaries.length > 0 ? boundaries : defaultBoundaries(analyticsType);
+  if (boundaries.length === 0)
+    return `${what} of any date (the indicator has no period boundaries, so DHIS2 counts every one, whatever the period)`;
   const byTarget = new Map<string, PeriodBoundary[]>();
-  for (const boundary of rules)
+  for (const boundary of boundaries)
     byTarget.set(boundary.boundaryTarget, [
       ...(byTarget.get(boundary.boundaryTarget) ?? []),
       boundary,
@@ -153,7 +147,6 @@ export function boundariesMatchQuery(
   analyticsType: AnalyticsType,
   boundaries: readonly PeriodBoundary[],
 ): boolean {
-  if (boundaries.length === 0) return true;
   const own = analyticsType === 'EVENT' ? 'EVENT_DATE' : 'ENROLLMENT_DATE';
   return boundaries.every((b) => b.boundaryTarget === own) && isWholePeriod(boundaries);
 }

@@ -15,10 +15,24 @@ const values = (...numbers: number[]) => numbers.map((value) => ({ value }));
 
 describe('period rules in words', () => {
   it.each([
-    ['EVENT', [], MARCH, 'events whose event date falls in March 2026 (2026-03-01 to 2026-03-31)'],
+    [
+      'EVENT',
+      [],
+      MARCH,
+      'events of any date (the indicator has no period boundaries, so DHIS2 counts every one, whatever the period)',
+    ],
     [
       'ENROLLMENT',
-      [],
+      [
+        {
+          boundaryTarget: 'ENROLLMENT_DATE',
+          analyticsPeriodBoundaryType: 'AFTER_START_OF_REPORTING_PERIOD',
+        },
+        {
+          boundaryTarget: 'ENROLLMENT_DATE',
+          analyticsPeriodBoundaryType: 'BEFORE_END_OF_REPORTING_PERIOD',
+        },
+      ],
       Q1,
       'enrollments whose enrollment date falls in January - March 2026 (2026-01-01 to 2026-03-31)',
     ],
@@ -65,7 +79,8 @@ describe('period rules in words', () => {
   });
 
   it('knows when the query lists the rows the boundaries keep', () => {
-    expect(boundariesMatchQuery('EVENT', [])).toBe(true);
+    // No boundaries: every record counts, the query lists one period's.
+    expect(boundariesMatchQuery('EVENT', [])).toBe(false);
     const eventDates = [
       {
         boundaryTarget: 'EVENT_DATE',
@@ -183,9 +198,17 @@ describe("a filter's parts", () => {
     ["#{S.V} == 'BCG'", ["#{S.V} == 'BCG'"]],
     [
       "#{S.V} == 'BCG' && #{S.D} == 1\n  && A{Sex} == 'FEMALE' && d2:yearsBetween(A{Dob}, V{event_date}) < 1",
-      ["#{S.V} == 'BCG'", '#{S.D} == 1', "A{Sex} == 'FEMALE'", 'd2:yearsBetween(A{Dob}, V{event_date}) < 1'],
+      [
+        "#{S.V} == 'BCG'",
+        '#{S.D} == 1',
+        "A{Sex} == 'FEMALE'",
+        'd2:yearsBetween(A{Dob}, V{event_date}) < 1',
+      ],
     ],
-    ["(#{S.V} == 'A' || #{S.V} == 'B') and #{S.D} > 0", ["(#{S.V} == 'A' || #{S.V} == 'B')", '#{S.D} > 0']],
+    [
+      "(#{S.V} == 'A' || #{S.V} == 'B') and #{S.D} > 0",
+      ["(#{S.V} == 'A' || #{S.V} == 'B')", '#{S.D} > 0'],
+    ],
     ["#{S.V} == 'a && b' && d2:hasValue(#{S.D})", ["#{S.V} == 'a && b'", 'd2:hasValue(#{S.D})']],
     ['#{S.band} > 1', ['#{S.band} > 1']],
   ] as const)('%j', (filter, parts) => {

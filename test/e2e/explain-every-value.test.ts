@@ -8,7 +8,9 @@ import {
   configFor,
   contextOf,
   demoSandboxes,
+  get,
   sandbox,
+  send,
   storeOf,
   sync,
   targetValues,
@@ -68,10 +70,38 @@ describe('every delivered value of the demo is explained by records that add up 
     periods: `{ fixed: [${PERIOD}] }`,
   });
 
-  it('holds for every value', async () => {
+  it('holds for every value, an enrollment indicator among them', async () => {
+    // Two indicators become ENROLLMENT ones: girls enrolled in the period (by enrollment date, which
+    // DHIS2's enrollment query lists), and boys of any date (no boundaries: t2a's own evaluation lists them).
+    const enrollmentDate = (type: string) => ({
+      boundaryTarget: 'ENROLLMENT_DATE',
+      analyticsPeriodBoundaryType: type,
+    });
+    for (const [id, sex, boundaries] of [
+      [
+        'DemoPi31000',
+        'FEMALE',
+        [
+          enrollmentDate('AFTER_START_OF_REPORTING_PERIOD'),
+          enrollmentDate('BEFORE_END_OF_REPORTING_PERIOD'),
+        ],
+      ],
+      ['DemoPi31100', 'MALE', []],
+    ] as const) {
+      const pi = await get(source, `programIndicators/${id}?fields=:owner`);
+      await send(source, 'PUT', `programIndicators/${id}`, {
+        ...pi,
+        analyticsType: 'ENROLLMENT',
+        expression: 'V{enrollment_count}',
+        filter: `A{DemoTeaSex1} == '${sex}'`,
+        analyticsPeriodBoundaries: boundaries,
+      });
+    }
     await sync(loaded);
     const held = [...(await targetValues(target, ids.dataSet, ids.root, [PERIOD]))];
     expect(held.length).toBeGreaterThan(10);
+    expect(held.some(([key]) => key.startsWith('IMM_MR1_DOSES|1_4Y_M|'))).toBe(true);
+    expect(held.some(([key]) => key.startsWith('IMM_MR1_DOSES|1_4Y_F|'))).toBe(true);
     expect(await explainEvery(loaded, held, PERIOD)).toEqual([]);
   });
 });
