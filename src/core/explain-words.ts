@@ -89,9 +89,12 @@ export function periodRuleWords(
     ]);
   const clauses = [...byTarget].map(([target, group]) => {
     const words = boundaryTargetWords(target, names);
+    // An enrollment is kept when one of its events has the date (the engine's and DHIS2's cohort rule).
+    const whose =
+      analyticsType === 'ENROLLMENT' && target === 'EVENT_DATE' ? 'with an event whose' : 'whose';
     return isWholePeriod(group)
-      ? `whose ${words} falls in ${periodDisplayName(period)} (${period.startDate} to ${period.endDate})`
-      : `whose ${words} is ${group.map((b) => boundaryWords(b, period)).join(' and ')}`;
+      ? `${whose} ${words} falls in ${periodDisplayName(period)} (${period.startDate} to ${period.endDate})`
+      : `${whose} ${words} is ${group.map((b) => boundaryWords(b, period)).join(' and ')}`;
   });
   return `${what} ${clauses.join(', and ')}`;
 }

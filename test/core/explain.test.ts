@@ -53,7 +53,7 @@ describe('period rules in words', () => {
         },
       ],
       MARCH,
-      'enrollments whose event date falls in March 2026 (2026-03-01 to 2026-03-31), and whose enrollment date is on or before 2026-03-31',
+      'enrollments with an event whose event date falls in March 2026 (2026-03-01 to 2026-03-31), and whose enrollment date is on or before 2026-03-31',
     ],
     [
       'EVENT',
