@@ -28,6 +28,8 @@ describe('the dashboard refuses', async () => {
       '/api/transition/immunisation/report',
       '/api/runs/x/issues.csv',
       '/api/lockouts',
+      '/api/explain/immunisation?dataElement=IMM_BCG_DOSES&period=202608&orgUnit=x',
+      '/api/facility-month/immunisation?orgUnit=x&period=202608',
     ]) {
       const response = await fetch(`${url}${path}`);
       expect(response.status, path).toBe(401);
