@@ -313,3 +313,36 @@ export function compareListings(
     onlyOwn: own.filter((uid) => !listedSet.has(uid)),
   };
 }
+
+const moment = (text: string) => text.replace(' ', 'T').slice(0, 19);
+
+/**
+ * Why records one listing has and the other lacks, from the tracker's own stamps: changed after
+ * analytics last ran (analytics still holds them as they were), gone from the tracker under the org
+ * unit (deleted or moved), or neither (then the difference is not the records' age).
+ */
+export function whyListingsDiffer(
+  uids: readonly string[],
+  updatedAt: ReadonlyMap<string, string | undefined>,
+  analyticsLastRun: string | undefined,
+): string {
+  const after = uids.filter((uid) => {
+    const stamp = updatedAt.get(uid);
+    return (
+      stamp !== undefined &&
+      analyticsLastRun !== undefined &&
+      moment(stamp) > moment(analyticsLastRun)
+    );
+  });
+  const gone = uids.filter((uid) => !updatedAt.has(uid));
+  const rest = uids.length - after.length - gone.length;
+  return [
+    ...(after.length > 0
+      ? [`${after.length} changed in the tracker after analytics last ran (${analyticsLastRun})`]
+      : []),
+    ...(gone.length > 0
+      ? [`${gone.length} no longer in the tracker under this org unit (deleted or moved)`]
+      : []),
+    ...(rest > 0 ? [`${rest} unchanged since analytics last ran`] : []),
+  ].join('; ');
+}

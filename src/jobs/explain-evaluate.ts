@@ -45,6 +45,8 @@ export type OwnEvaluation =
        * period boundaries first, then each part of the filter (core/explain-words.ts `filterParts`).
        */
       readonly partsMet: ReadonlyMap<string, readonly boolean[]>;
+      /** When the tracker last changed each record it still has (t2a's and DHIS2's listing). */
+      readonly updatedAt: ReadonlyMap<string, string | undefined>;
       /** Only when asked: each enrollment's attribute values by the attribute's name (never stored). */
       readonly attributes: ReadonlyMap<string, Record<string, string>> | undefined;
     }
@@ -113,11 +115,19 @@ export async function evaluateOwn(
       { data, period, today, version },
       found,
     );
+    const wanted = new Set([...found.records.map((r) => r.row.id), ...options.partsFor]);
+    const updatedAt = new Map(
+      compiled.indicator
+        .rows(data)
+        .filter((row) => wanted.has(row.id))
+        .map((row) => [row.id, row.lastUpdated] as const),
+    );
     return {
       ok: true,
       value: found.value,
       attributes,
       partsMet,
+      updatedAt,
       records: onePerDistinctKey(found)
         .filter((record) => record.value !== null && record.value !== 0)
         .map((record) => {

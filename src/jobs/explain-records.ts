@@ -5,6 +5,7 @@ import {
   compareListings,
   type ExplainedCell,
   type ExplainedRecord,
+  whyListingsDiffer,
 } from '../core/explain.ts';
 import type { IndicatorMapping } from '../core/mapping.ts';
 import { type IndicatorDetail, queryIndicatorRecords } from '../dhis2/event-query.ts';
@@ -106,8 +107,10 @@ function disagreements(
   listed: readonly ExplainedRecord[],
   own: OwnEvaluation & { ok: true },
   sourceValue: string | undefined,
-  aggregationType: string,
+  context: { readonly aggregationType: string; readonly analyticsLastRun: string | undefined },
 ): string[] {
+  const why = (uids: readonly string[]) =>
+    whyListingsDiffer(uids, own.updatedAt, context.analyticsLastRun);
   const notes: string[] = [];
   const named = (uids: readonly string[]) =>
     `${uids.slice(0, 5).join(', ')}${uids.length > 5 ? ` and ${uids.length - 5} more` : ''}`;
@@ -117,13 +120,13 @@ function disagreements(
   );
   if (onlyListed.length > 0)
     notes.push(
-      `DHIS2 lists ${onlyListed.length} record(s) t2a's own evaluation over the tracker records does not count: ${named(onlyListed)} (changed or deleted since analytics last ran?).`,
+      `DHIS2 lists ${onlyListed.length} record(s) t2a's own evaluation over the tracker records does not count: ${named(onlyListed)} (${why(onlyListed)}).`,
     );
   if (onlyOwn.length > 0)
     notes.push(
-      `t2a's own evaluation counts ${onlyOwn.length} record(s) DHIS2 does not list: ${named(onlyOwn)} (entered or changed since analytics last ran?).`,
+      `t2a's own evaluation counts ${onlyOwn.length} record(s) DHIS2 does not list: ${named(onlyOwn)} (${why(onlyOwn)}).`,
     );
-  const ownValue = own.value ?? aggregate(aggregationType, []);
+  const ownValue = own.value ?? aggregate(context.aggregationType, []);
   const source = sourceValue === undefined ? undefined : Number(sourceValue);
   if ((source ?? 0) !== (ownValue ?? 0) && Math.abs((source ?? 0) - (ownValue ?? 0)) > 1e-6)
     notes.push(
@@ -172,7 +175,10 @@ export async function recordsOfCell(
     return {
       ...queried,
       records: withParts(queried.records),
-      notes: disagreements(queried.records, own, context.sourceValue, detail.aggregationType),
+      notes: disagreements(queried.records, own, context.sourceValue, {
+        aggregationType: detail.aggregationType,
+        analyticsLastRun: resolved.source.info.lastAnalyticsTableSuccess,
+      }),
       own: { value: own.value },
       attributes: own.attributes,
     };
@@ -187,9 +193,10 @@ export async function recordsOfCell(
     listed: true,
     from: `t2a's own evaluation of the indicator over ${resolved.source.client.name}'s tracker records (/api/tracker), as ${why}`,
     notes: queried.listed
-      ? disagreements(queried.records, own, context.sourceValue, detail.aggregationType).filter(
-          (note) => !note.includes('record(s)'),
-        )
+      ? disagreements(queried.records, own, context.sourceValue, {
+          aggregationType: detail.aggregationType,
+          analyticsLastRun: resolved.source.info.lastAnalyticsTableSuccess,
+        }).filter((note) => !note.includes('record(s)'))
       : [],
     own: { value: own.value },
     attributes: own.attributes,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addUp, aggregate, captureLink, judgeChain } from '../../src/core/explain.ts';
+import {
+  addUp,
+  aggregate,
+  captureLink,
+  judgeChain,
+  whyListingsDiffer,
+} from '../../src/core/explain.ts';
 import {
   boundariesMatchQuery,
   filterParts,
@@ -213,5 +219,23 @@ describe("a filter's parts", () => {
     ['#{S.band} > 1', ['#{S.band} > 1']],
   ] as const)('%j', (filter, parts) => {
     expect(filterParts(filter)).toEqual(parts);
+  });
+});
+
+describe('why two listings differ', () => {
+  it('tells records changed after analytics ran from records gone and records unchanged', () => {
+    const updated = new Map([
+      ['Ev000000001', '2026-04-10T09:30:00.000'],
+      ['Ev000000002', '2026-04-09 17:00:00'],
+    ]);
+    expect(
+      whyListingsDiffer(
+        ['Ev000000001', 'Ev000000002', 'Ev000000003'],
+        updated,
+        '2026-04-10T08:00:00.042',
+      ),
+    ).toBe(
+      '1 changed in the tracker after analytics last ran (2026-04-10T08:00:00.042); 1 no longer in the tracker under this org unit (deleted or moved); 1 unchanged since analytics last ran',
+    );
   });
 });

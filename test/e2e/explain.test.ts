@@ -94,7 +94,7 @@ describe('t2a explain', async () => {
     expect(e.ownEvaluation).toEqual({ value: Number(value) + 1 });
     const notes = e.notes.join(' ');
     expect(notes).toContain(
-      `t2a's own evaluation counts 1 record(s) DHIS2 does not list: ${uid('Ev', 'late0001')}`,
+      `t2a's own evaluation counts 1 record(s) DHIS2 does not list: ${uid('Ev', 'late0001')} (1 changed in the tracker after analytics last ran`,
     );
     expect(notes).toContain(
       `gives ${Number(value) + 1}; the source's analytics gives ${e.source.value}`,
@@ -131,7 +131,7 @@ describe('t2a explain', async () => {
       '#{DemoVaccStg.DemoDeDose1} == 1',
     ]);
     expect(e.notes.join(' ')).toContain(
-      `DHIS2 lists 1 record(s) t2a's own evaluation over the tracker records does not count: ${changed.uid}`,
+      `DHIS2 lists 1 record(s) t2a's own evaluation over the tracker records does not count: ${changed.uid} (1 changed in the tracker after analytics last ran`,
     );
   });
 
