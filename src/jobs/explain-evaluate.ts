@@ -77,16 +77,7 @@ export async function evaluateOwn(
       dhis2Version: version,
     });
     if (!compiled.ok) return { ok: false, reason: `t2a cannot evaluate it: ${compiled.reason}` };
-    const events = await fetchEventsUnder(
-      client,
-      info.profile,
-      detail.program.id,
-      cell.sourceOrgUnit,
-    );
-    const enrollments = detail.program.withRegistration
-      ? await fetchEnrollmentsUnder(client, info.profile, detail.program.id, cell.sourceOrgUnit)
-      : [];
-    const data = programDataFromTracker(detail.program.id, { enrollments, events });
+    const { events, enrollments, data } = await readProgram(resolved, detail, cell);
     const period = parsePeriodId(cell.period, info.calendar)!;
     const today = new Date(
       info.serverDate ? `${info.serverDate.slice(0, 19)}Z` : `${resolved.today}T00:00:00Z`,
@@ -116,18 +107,17 @@ export async function evaluateOwn(
       found,
     );
     const wanted = new Set([...found.records.map((r) => r.row.id), ...options.partsFor]);
-    const updatedAt = new Map(
-      compiled.indicator
-        .rows(data)
-        .filter((row) => wanted.has(row.id))
-        .map((row) => [row.id, row.lastUpdated] as const),
-    );
     return {
       ok: true,
       value: found.value,
       attributes,
       partsMet,
-      updatedAt,
+      updatedAt: new Map(
+        compiled.indicator
+          .rows(data)
+          .filter((row) => wanted.has(row.id))
+          .map((row) => [row.id, row.lastUpdated] as const),
+      ),
       records: onePerDistinctKey(found)
         .filter((record) => record.value !== null && record.value !== 0)
         .map((record) => {
@@ -142,6 +132,17 @@ export async function evaluateOwn(
 }
 
 type Lookup = Parameters<typeof compileProgramIndicator>[1];
+
+/** The programme's tracker records under the cell's org unit, shaped as analytics holds them. */
+async function readProgram(resolved: ResolvedJob, detail: IndicatorDetail, cell: ExplainedCell) {
+  const { client, info } = resolved.source;
+  const program = detail.program.id;
+  const events = await fetchEventsUnder(client, info.profile, program, cell.sourceOrgUnit);
+  const enrollments = detail.program.withRegistration
+    ? await fetchEnrollmentsUnder(client, info.profile, program, cell.sourceOrgUnit)
+    : [];
+  return { events, enrollments, data: programDataFromTracker(program, { enrollments, events }) };
+}
 
 function attributesByEnrollment(
   enrollments: readonly TrackerEnrollment[],
