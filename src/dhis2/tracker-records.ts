@@ -1,15 +1,13 @@
 import type { Dhis2Client, Query } from './client.ts';
 import type { ServerProfile } from './server-profile.ts';
-import { versionAtLeast } from './version.ts';
 
 /**
  * A programme's tracker records under an org unit, as `GET /api/tracker/{enrollments,events}` gives them
  * (dhis2-core `TrackerEnrollmentCriteria`/`TrackerEventCriteria` 2.36–2.40, `EnrollmentRequestParams`/
  * `EventRequestParams` 2.41+): enrollments with their events and the programme's attributes (read in
- * memory for the indicator's own evaluation, never kept) and events. Org units:
- * `orgUnit` + `ouMode` before 2.41; from 2.41 enrollments take `orgUnits` + `orgUnitMode`, events still
- * `orgUnit` with `orgUnitMode`. The list is `instances` before 2.41, then named by the resource; pages
- * are read until one comes back short, which every version's pager allows.
+ * memory for the indicator's own evaluation, never kept) and events. The org unit parameters and the
+ * list's key per version are the ServerProfile's (`trackerUnder`, `trackerListKey`); pages are read
+ * until one comes back short, which every version's pager allows.
  */
 export interface TrackerEvent {
   readonly event: string;
@@ -51,7 +49,7 @@ async function readAll<T>(
   resource: 'enrollments' | 'events',
   query: Query,
 ): Promise<T[]> {
-  const listKey = versionAtLeast(profile.version, 41) ? resource : 'instances';
+  const listKey = profile.trackerListKey(resource);
   const items: T[] = [];
   for (let page = 1; ; page++) {
     const body = await client.get<Record<string, unknown>>(`tracker/${resource}`, {
@@ -72,12 +70,9 @@ export function fetchEnrollmentsUnder(
   program: string,
   orgUnit: string,
 ): Promise<TrackerEnrollment[]> {
-  const from41 = versionAtLeast(profile.version, 41);
   return readAll<TrackerEnrollment>(client, profile, 'enrollments', {
     program,
-    ...(from41
-      ? { orgUnits: orgUnit, orgUnitMode: 'DESCENDANTS' }
-      : { orgUnit, ouMode: 'DESCENDANTS' }),
+    ...profile.trackerUnder('enrollments', orgUnit),
     fields: `enrollment,trackedEntity,orgUnit,enrolledAt,occurredAt,completedAt,updatedAt,status,deleted,attributes[attribute,value]`,
   });
 }
@@ -89,11 +84,9 @@ export function fetchEventsUnder(
   program: string,
   orgUnit: string,
 ): Promise<TrackerEvent[]> {
-  const from41 = versionAtLeast(profile.version, 41);
   return readAll<TrackerEvent>(client, profile, 'events', {
     program,
-    orgUnit,
-    [from41 ? 'orgUnitMode' : 'ouMode']: 'DESCENDANTS',
+    ...profile.trackerUnder('events', orgUnit),
     fields: EVENT_FIELDS,
   });
 }
