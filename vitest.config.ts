@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { PACKAGES_TAG, REAL_PACKAGES } from './test/packages.ts';
+import SlowFirstSequencer from './test/slow-first-sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -7,6 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    sequence: { sequencer: SlowFirstSequencer },
     reporters: ['default', './test/summary-reporter.ts'],
     tags: [
       {
