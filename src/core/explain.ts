@@ -225,7 +225,7 @@ export function indicatorSentence(indicator: Omit<MappedIndicator, 'inWords' | '
   return `"${indicator.name}" ${indicator.aggregation} over ${indicator.periodRule}${filter ? `, where ${filter}` : ''}, counted at ${indicator.countsAt}${value}.`;
 }
 
-/** One entry of the target's audit trail of a cell (the value as it was before the change). */
+/** One entry of the target's audit trail of a cell (the value before the change to 2.42, after it from 2.43). */
 export interface AuditEntry {
   readonly auditType: string;
   readonly value: string | undefined;

@@ -5,13 +5,15 @@ import type { Dhis2Client } from './client.ts';
  * A data value's audit trail: `GET /api/audits/dataValue?de=…&pe=…&ou=…` (dhis2-core `AuditController`,
  * 2.36–2.43; `DataValueAudit`, from 2.43 `DataValueChangelog`, written under `dataValueAudits` with
  * `value`, `modifiedBy`, `created`, `auditType`, and the data element, period, org unit and combos as
- * objects). DHIS2 writes an entry when a value is updated or deleted, holding the value as it was
- * before (`DefaultDataValueService.updateDataValue`), and from 2.38 one on creation too. A server or
- * user without audits (404, 403) has no trail: undefined, not an error.
+ * objects). Up to 2.42 DHIS2 writes an entry when a value is updated or deleted, holding the value as
+ * it was before (`DefaultDataValueSetService.saveDataValueUpdate`, `DefaultDataValueService`), and none
+ * when an import creates one; 2.43's `trg_datavalue_audit` trigger writes one on every write, creation
+ * included, holding the value as it is after. A server or user without audits (404, 403) has no trail:
+ * undefined, not an error.
  */
 export interface DataValueAuditEntry {
   readonly auditType: string;
-  /** The value the entry keeps: the one before the change it records. */
+  /** The value the entry keeps: the one before the change to 2.42, the one after it from 2.43. */
   readonly value: string | undefined;
   readonly modifiedBy: string | undefined;
   readonly created: string | undefined;

@@ -304,7 +304,7 @@ export function importClassic(
   const conflicts = new Conflicts();
   const counts: Counts = { imported: 0, updated: 0, ignored: 0, deleted: 0 };
   const rejected: number[] = [];
-  const store = valueStore(ctx.db);
+  const store = valueStore(ctx.db, ctx.version);
   // The batch handler writes lastupdated as yyyy-MM-dd'T'HH:mm:ss: whole seconds (DataValueBatchHandler).
   const now = `${ctx.clock.now().toISOString().slice(0, 19)}.000`;
   const o = request.options;

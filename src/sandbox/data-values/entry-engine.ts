@@ -254,7 +254,7 @@ function write(
   user: SandboxUser,
   valid: readonly { v: Decoded; value: string }[],
 ) {
-  const store = valueStore(ctx.db);
+  const store = valueStore(ctx.db, ctx.version);
   const now = ctx.clock.now().toISOString().slice(0, 23);
   ctx.db.transaction(() => {
     for (const { v, value } of valid) {

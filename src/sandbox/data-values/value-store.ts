@@ -1,4 +1,6 @@
 import type { SandboxDb } from '../db/schema.ts';
+import type { Dhis2Version } from '../version.ts';
+import { AuditStore, auditFor, type CellWrite } from './audits.ts';
 
 export interface StoredValue {
   data_element: string;
@@ -23,13 +25,21 @@ export interface ValueKey {
   readonly attributeOptionCombo: string;
 }
 
-/** The aggregate data values table, with statements prepared once per database. */
+/**
+ * The aggregate data values table, with statements prepared once per database. Given the version it
+ * answers as, every write also keeps the audit row DHIS2 writes for it (`auditFor`).
+ */
 export class ValueStore {
   private readonly find;
   private readonly upsert;
   private readonly softDelete;
+  private readonly audits;
 
-  constructor(readonly db: SandboxDb) {
+  constructor(
+    readonly db: SandboxDb,
+    readonly version?: Dhis2Version,
+  ) {
+    this.audits = version ? new AuditStore(db) : undefined;
     this.find = db.prepare(
       'SELECT * FROM data_values WHERE data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ?',
     );
@@ -62,6 +72,7 @@ export class ValueStore {
     now: string,
     deleted = false,
   ): void {
+    this.audit(key, { value: value.value, storedBy: value.storedBy, deleted }, now);
     this.upsert.run(
       key.dataElement,
       key.period,
@@ -91,6 +102,8 @@ export class ValueStore {
   }
 
   delete(key: ValueKey, storedBy: string, now: string): void {
+    const before = this.audits ? this.get(key) : undefined;
+    if (before) this.audit(key, { value: before.value, storedBy, deleted: true }, now, before);
     this.softDelete.run(
       now,
       storedBy,
@@ -101,13 +114,21 @@ export class ValueStore {
       key.attributeOptionCombo,
     );
   }
+
+  /** Keeps the audit row of a write, read against the cell as it stands before it. */
+  private audit(key: ValueKey, after: CellWrite, now: string, before?: StoredValue): void {
+    if (!this.audits || !this.version) return;
+    const audit = auditFor(this.version, before ?? this.get(key), after);
+    if (audit) this.audits.record(key, audit, now);
+  }
 }
 
 const stores = new WeakMap<SandboxDb, ValueStore>();
-export function valueStore(db: SandboxDb): ValueStore {
+/** The database's value store; writers name the version so their writes are audited as it audits them. */
+export function valueStore(db: SandboxDb, version?: Dhis2Version): ValueStore {
   let store = stores.get(db);
-  if (!store) {
-    store = new ValueStore(db);
+  if (!store || (version && !store.version)) {
+    store = new ValueStore(db, version);
     stores.set(db, store);
   }
   return store;

@@ -71,6 +71,15 @@ CREATE TABLE IF NOT EXISTS data_values (
   PRIMARY KEY (period, org_unit, data_element, category_option_combo, attribute_option_combo)
 ) WITHOUT ROWID;
 
+-- Data value audits (\`datavalueaudit\`), in the order written: see data-values/audits.ts for when.
+CREATE TABLE IF NOT EXISTS data_value_audits (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  data_element TEXT NOT NULL, period TEXT NOT NULL, org_unit TEXT NOT NULL,
+  category_option_combo TEXT NOT NULL, attribute_option_combo TEXT NOT NULL,
+  value TEXT, modified_by TEXT, created TEXT NOT NULL, audit_type TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS data_value_audits_cell ON data_value_audits (data_element, period, org_unit);
+
 CREATE TABLE IF NOT EXISTS complete_registrations (
   data_set TEXT NOT NULL, period TEXT NOT NULL, org_unit TEXT NOT NULL,
   attribute_option_combo TEXT NOT NULL, date TEXT NOT NULL, stored_by TEXT,

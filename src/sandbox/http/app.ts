@@ -6,6 +6,7 @@ import type { SandboxEnv } from './env.ts';
 import { faultMiddleware } from './faults.ts';
 import { requestLineLimit } from './proxy.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
+import { auditRoutes } from './routes/audits.ts';
 import { dataValueSetsRoutes } from './routes/data-value-sets.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { programIndicatorRoutes } from './routes/program-indicators.ts';
@@ -49,6 +50,7 @@ export function createSandboxApp(ctx: SandboxContext): Hono<SandboxEnv> {
   api.route('/', deprecatedTrackerRoutes(ctx));
   api.route('/', analyticsRoutes(ctx));
   api.route('/', dataValueSetsRoutes(ctx));
+  api.route('/', auditRoutes(ctx));
   api.route('/', programIndicatorRoutes(ctx));
   // Last: its /:type and /:type/:id routes would otherwise take every other path.
   api.route('/', metadataRoutes(ctx));
