@@ -55,6 +55,23 @@ describe('explanations on the dashboard at 390 px', async () => {
     await shoot('explain-390');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+    // Every number of a row (tracker, manual, difference) opens the same cell's explanation, by keyboard.
+    const rows = page.locator('[data-test="differences"] tbody tr');
+    for (const row of await rows.all())
+      expect(await row.locator('[data-test="explain-value"]').count()).toBe(3);
+    const trackerWords = await page
+      .locator('[data-test="differences"] tbody tr')
+      .first()
+      .locator('td')
+      .nth(2)
+      .textContent();
+    await rows.first().locator('[data-test="explain-value"]').nth(2).focus();
+    await page.keyboard.press('Enter');
+    await dialog.locator('[data-test="adds-up"]').waitFor({ timeout: 20_000 });
+    expect(await dialog.textContent()).toContain(trackerWords!.split(' ')[0]);
+    expect(await pageOverflow(page)).toBe(0);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it("lists a facility's month with the manual number beside each, each opening its explanation", async () => {

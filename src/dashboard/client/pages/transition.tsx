@@ -1,4 +1,5 @@
 import { NoticeBox } from '@dhis2/ui';
+import type { ReactNode } from 'react';
 import type { Outcome, TransitionState } from '../../api-types.ts';
 import { getJson } from '../api.ts';
 import { ExplainButton, ExplainProvider } from '../explain.tsx';
@@ -83,9 +84,37 @@ function ReportFrame({ job }: { readonly job: string }) {
 
 const shown = (value: number | undefined) => (value === undefined ? '—' : value);
 
+/** A facility's name as a link to its month of values, each with its explanation and manual number. */
+function FacilityLink({
+  job,
+  orgUnit,
+  period,
+  children,
+}: {
+  readonly job: string;
+  readonly orgUnit: string;
+  readonly period: string;
+  readonly children: ReactNode;
+}) {
+  const path = facilityMonthPath(job, orgUnit, period);
+  return (
+    <a
+      href={path}
+      title={orgUnit}
+      onClick={(event) => {
+        event.preventDefault();
+        navigate(path);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
 /**
- * The values that differ most: each number opens its explanation, each facility its month of values
- * with the manual number beside each.
+ * The values that differ most, one target cell a row: its tracker number, manual number and their
+ * difference each open that cell's explanation; the facility opens its month of values with the manual
+ * number beside each.
  */
 function Differences({ job, state }: { readonly job: string; readonly state: TransitionState }) {
   if (state.differences.length === 0) return null;
@@ -98,33 +127,27 @@ function Differences({ job, state }: { readonly job: string; readonly state: Tra
           headers={['Facility', 'Period', 'Data element', 'Tracker', 'Manual', 'Difference']}
           numeric={[3, 4, 5]}
           rows={state.differences.map((row) => {
-            const path = facilityMonthPath(job, row.orgUnit, row.period);
+            const cell = {
+              dataElement: row.deliveredDataElement,
+              categoryOptionCombo: row.categoryOptionCombo,
+              period: row.period,
+              orgUnit: row.orgUnit,
+            };
             return [
-              <a
-                key="ou"
-                href={path}
-                onClick={(event) => {
-                  event.preventDefault();
-                  navigate(path);
-                }}
-              >
+              <FacilityLink key="ou" job={job} orgUnit={row.orgUnit} period={row.period}>
                 {row.name}
-              </a>,
+              </FacilityLink>,
               periodLabel(row.period, state.periodNames),
               `${row.dataElement} ${row.categoryOptionCombo ?? 'default'}`,
-              <ExplainButton
-                key="t"
-                cell={{
-                  dataElement: row.deliveredDataElement,
-                  categoryOptionCombo: row.categoryOptionCombo,
-                  period: row.period,
-                  orgUnit: row.orgUnit,
-                }}
-              >
+              <ExplainButton key="t" cell={cell}>
                 {shown(row.tracker)}
               </ExplainButton>,
-              shown(row.manual),
-              shown(row.difference),
+              <ExplainButton key="m" cell={cell}>
+                {shown(row.manual)}
+              </ExplainButton>,
+              <ExplainButton key="d" cell={cell}>
+                {shown(row.difference)}
+              </ExplainButton>,
             ];
           })}
         />
@@ -138,6 +161,7 @@ function Comparison({ job, state }: { readonly job: string; readonly state: Tran
   // is what t2a wrote there: none of it leaves nothing to compare.
   if (state.shadowSuffix ? state.trackerValues === 0 : state.manualValues === 0)
     return <NoShadowData job={job} state={state} />;
+  const latest = [...state.periods].sort().at(-1);
   return (
     <>
       <p className="t2a-wrap">
@@ -153,9 +177,16 @@ function Comparison({ job, state }: { readonly job: string; readonly state: Tran
             headers={['Facility', 'Periods agreeing']}
             numeric={[1]}
             rows={state.ready.map((r) => [
-              <span key="ou" title={r.orgUnit}>
-                {r.name}
-              </span>,
+              // A facility's agreement spans periods: it opens its latest month of values.
+              latest ? (
+                <FacilityLink key="ou" job={job} orgUnit={r.orgUnit} period={latest}>
+                  {r.name}
+                </FacilityLink>
+              ) : (
+                <span key="ou" title={r.orgUnit}>
+                  {r.name}
+                </span>
+              ),
               r.periods,
             ])}
           />
