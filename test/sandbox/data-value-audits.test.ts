@@ -1,63 +1,78 @@
 import { describe, expect, it } from 'vitest';
-import { auditFor } from '../../src/sandbox/data-values/audits.ts';
-import type { StoredValue } from '../../src/sandbox/data-values/value-store.ts';
+import { findAudits } from '../../src/sandbox/data-values/audits.ts';
+import { ValueStore } from '../../src/sandbox/data-values/value-store.ts';
+import { openSandboxDb } from '../../src/sandbox/db/schema.ts';
 import { parseDhis2Version } from '../../src/sandbox/version.ts';
 
-const held = (value: string, deleted = 0): StoredValue => ({
-  data_element: 'DeBcgDose01',
+const KEY = {
+  dataElement: 'DeBcgDose01',
   period: '202603',
-  org_unit: 'Ou000000001',
-  category_option_combo: 'HllvX50cXC0',
-  attribute_option_combo: 'HllvX50cXC0',
-  value,
-  stored_by: 't2a',
-  created: '2026-04-10T08:00:00.000',
-  last_updated: '2026-04-10T08:00:00.000',
-  comment: null,
-  followup: 0,
-  deleted,
-});
-const write = (value: string | null, deleted = false) => ({ value, storedBy: 'clerk', deleted });
-const at = (text: string) => parseDhis2Version(text);
+  orgUnit: 'Ou000000001',
+  categoryOptionCombo: 'HllvX50cXC0',
+  attributeOptionCombo: 'HllvX50cXC0',
+};
 
-describe('the audit row a data value write leaves, by version', () => {
-  it('2.36–2.42 audit the value an update or deletion replaces, and no creation', () => {
-    for (const version of ['2.36', '2.40', '2.42']) {
-      expect(auditFor(at(version), undefined, write('5'))).toBeUndefined();
-      expect(auditFor(at(version), held('3', 1), write('5'))).toBeUndefined();
-      expect(auditFor(at(version), held('3'), write('5'))).toEqual({
-        type: 'UPDATE',
-        value: '3',
-        modifiedBy: 'clerk',
-      });
-      expect(auditFor(at(version), held('3'), write('3', true))).toEqual({
-        type: 'DELETE',
-        value: '3',
-        modifiedBy: 'clerk',
-      });
-    }
+/** The audit rows a version keeps for a write sequence, oldest first: [type, value, modifiedBy]. */
+function trailOf(version: string, writes: (store: ValueStore) => void) {
+  const db = openSandboxDb();
+  const store = new ValueStore(db, parseDhis2Version(version));
+  writes(store);
+  const rows = findAudits(db, {
+    dataElements: [KEY.dataElement],
+    periods: [],
+    orgUnits: [],
+    categoryOptionCombo: undefined,
+    attributeOptionCombo: undefined,
+    types: [],
+  });
+  db.close();
+  return rows.reverse().map((row) => [row.audit_type, row.value, row.modified_by]);
+}
+
+let minute = 0;
+const now = () => `2026-04-10T08:${String(minute++).padStart(2, '0')}:00.000`;
+const put = (store: ValueStore, value: string, by: string, comment: string | null = null) =>
+  store.put(KEY, { value, storedBy: by, comment, followup: false }, now());
+
+describe('the audit rows data value writes leave, by version', () => {
+  it('2.36–2.42 audit the value an update or deletion replaces, by its writer, and no creation', () => {
+    for (const version of ['2.36', '2.40', '2.42'])
+      expect(
+        trailOf(version, (store) => {
+          put(store, '3', 't2a');
+          put(store, '5', 'clerk');
+          store.delete(KEY, 'clerk', now());
+          put(store, '4', 't2a'); // restored from its soft deletion: no row
+        }),
+      ).toEqual([
+        ['UPDATE', '3', 'clerk'],
+        ['DELETE', '5', 'clerk'],
+      ]);
   });
 
-  it('an update keeping the value is audited to 2.38, not from 2.39', () => {
-    expect(auditFor(at('2.38'), held('3'), write('3'))).toMatchObject({ type: 'UPDATE' });
-    expect(auditFor(at('2.39'), held('3'), write('3'))).toBeUndefined();
+  it('an update keeping the value (a comment changed) is audited to 2.38, not from 2.39', () => {
+    const commentOnly = (store: ValueStore) => {
+      put(store, '3', 't2a');
+      put(store, '3', 'clerk', 'checked');
+    };
+    expect(trailOf('2.38', commentOnly)).toEqual([['UPDATE', '3', 'clerk']]);
+    expect(trailOf('2.39', commentOnly)).toEqual([]);
   });
 
   it("2.43's trigger audits each write with the value it leaves, creation included", () => {
-    const v = at('2.43');
-    expect(auditFor(v, undefined, write('5'))).toEqual({
-      type: 'CREATE',
-      value: '5',
-      modifiedBy: 'clerk',
-    });
-    expect(auditFor(v, held('3'), write('5'))).toEqual({
-      type: 'UPDATE',
-      value: '5',
-      modifiedBy: 'clerk',
-    });
-    expect(auditFor(v, held('3'), write('3', true))).toMatchObject({ type: 'DELETE', value: '3' });
-    // Restoring a deleted value changes the deleted flag: an UPDATE, not a CREATE.
-    expect(auditFor(v, held('3', 1), write('4'))).toMatchObject({ type: 'UPDATE', value: '4' });
-    expect(auditFor(v, held('3'), write('3'))).toBeUndefined();
+    expect(
+      trailOf('2.43', (store) => {
+        put(store, '3', 't2a');
+        put(store, '3', 't2a', 'same value'); // neither value nor deleted flag changes: no row
+        put(store, '5', 'clerk');
+        store.tombstone(KEY, { value: '5', storedBy: 'clerk', comment: null }, now());
+        put(store, '4', 't2a'); // restored: the deleted flag changes, an UPDATE
+      }),
+    ).toEqual([
+      ['CREATE', '3', 't2a'],
+      ['UPDATE', '5', 'clerk'],
+      ['DELETE', '5', 'clerk'],
+      ['UPDATE', '4', 't2a'],
+    ]);
   });
 });

@@ -1,19 +1,6 @@
 import type { SandboxDb } from '../db/schema.ts';
 import { atLeast, type Dhis2Version } from '../version.ts';
 
-/** A cell as the value store keeps it (value-store.ts's `ValueKey`, `StoredValue`; not imported: it imports this). */
-interface AuditedKey {
-  readonly dataElement: string;
-  readonly period: string;
-  readonly orgUnit: string;
-  readonly categoryOptionCombo: string;
-  readonly attributeOptionCombo: string;
-}
-interface HeldCell {
-  readonly value: string | null;
-  readonly deleted: number;
-}
-
 export type AuditType = 'CREATE' | 'UPDATE' | 'DELETE';
 
 /** One row of `datavalueaudit` as the sandbox keeps it. */
@@ -30,76 +17,45 @@ export interface DataValueAuditRow {
   audit_type: AuditType;
 }
 
-/** A write to a cell: what it holds after, and who wrote it. */
-export interface CellWrite {
-  readonly value: string | null;
-  readonly storedBy: string;
-  readonly deleted: boolean;
-}
-
-interface AuditToWrite {
-  readonly type: AuditType;
-  readonly value: string | null;
-  readonly modifiedBy: string;
-}
-
 /**
- * The audit row DHIS2 writes for one change of a cell, if any.
+ * The audit rows DHIS2 writes for the writes to a cell, kept by triggers on `data_values` (TEMP: they
+ * belong to this connection, so a database file opened later as another version gets that version's).
+ * SQLite fires the UPDATE trigger for an upsert that meets a held key, as PostgreSQL does.
  *
  * 2.36–2.42, `DefaultDataValueSetService.saveDataValueUpdate`/`saveDataValueDelete` (and
  * `DefaultDataValueService.updateDataValue`/`deleteDataValue`): an update or a deletion of a live value
  * audits the value as it was BEFORE (`existingValue.getValue()`), by the writer of the change
- * (`context.getStoredBy`); a new value is not audited (no CREATE row from an import). An update audits
- * only a changed value from 2.39 (`!Objects.equals(existingValue.getValue(), internalValue.getValue())`);
- * 2.36–2.38 audit every update they perform.
+ * (`context.getStoredBy`: the value's `storedBy`, else the user); a new value, or one restored from a
+ * soft deletion, is not audited (no CREATE row from an import). An update audits only a changed value
+ * from 2.39 (`!Objects.equals(existingValue.getValue(), internalValue.getValue())`); 2.36–2.38 audit
+ * every update they perform. (With `CHANGELOG_AGGREGATE` on, as by default; the sandbox has no skipAudit.)
  *
  * 2.43, the `trg_datavalue_audit` trigger (`V2_43_17__data_entry_import_adjustments.sql`): every insert
  * is a CREATE, and an update that changes the value or the deleted flag is a DELETE (now deleted, was
- * not) or an UPDATE; each row keeps the NEW value and the new `storedby`.
+ * not) or an UPDATE; each row keeps the NEW value and `left(NEW.storedby, 100)`.
  */
-export function auditFor(
-  version: Dhis2Version,
-  before: HeldCell | undefined,
-  after: CellWrite,
-): AuditToWrite | undefined {
+export function installAuditTriggers(db: SandboxDb, version: Dhis2Version): void {
+  const columns =
+    'data_element, period, org_unit, category_option_combo, attribute_option_combo, value, modified_by, created, audit_type';
+  const cell =
+    'NEW.data_element, NEW.period, NEW.org_unit, NEW.category_option_combo, NEW.attribute_option_combo';
+  const by = 'substr(NEW.stored_by, 1, 100), NEW.last_updated';
+  db.exec('DROP TRIGGER IF EXISTS temp.data_value_audit_insert');
+  db.exec('DROP TRIGGER IF EXISTS temp.data_value_audit_update');
   if (atLeast(version, 43)) {
-    if (!before) return { type: 'CREATE', value: after.value, modifiedBy: after.storedBy };
-    const wasDeleted = before.deleted === 1;
-    if (before.value === after.value && wasDeleted === after.deleted) return undefined;
-    const type = after.deleted && !wasDeleted ? 'DELETE' : 'UPDATE';
-    return { type, value: after.value, modifiedBy: after.storedBy };
+    db.exec(`CREATE TEMP TRIGGER data_value_audit_insert AFTER INSERT ON main.data_values
+      BEGIN INSERT INTO data_value_audits (${columns}) VALUES (${cell}, NEW.value, ${by}, 'CREATE'); END`);
+    db.exec(`CREATE TEMP TRIGGER data_value_audit_update AFTER UPDATE ON main.data_values
+      WHEN OLD.value IS NOT NEW.value OR OLD.deleted IS NOT NEW.deleted
+      BEGIN INSERT INTO data_value_audits (${columns}) VALUES (${cell}, NEW.value, ${by},
+        CASE WHEN NEW.deleted = 1 AND OLD.deleted = 0 THEN 'DELETE' ELSE 'UPDATE' END); END`);
+    return;
   }
-  if (!before || before.deleted === 1) return undefined;
-  if (after.deleted) return { type: 'DELETE', value: before.value, modifiedBy: after.storedBy };
-  if (atLeast(version, 39) && before.value === after.value) return undefined;
-  return { type: 'UPDATE', value: before.value, modifiedBy: after.storedBy };
-}
-
-/** The audit table, with statements prepared once per database. */
-export class AuditStore {
-  private readonly insert;
-
-  constructor(readonly db: SandboxDb) {
-    this.insert = db.prepare(
-      `INSERT INTO data_value_audits (data_element, period, org_unit, category_option_combo, attribute_option_combo, value, modified_by, created, audit_type)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-  }
-
-  record(key: AuditedKey, audit: AuditToWrite, now: string): void {
-    this.insert.run(
-      key.dataElement,
-      key.period,
-      key.orgUnit,
-      key.categoryOptionCombo,
-      key.attributeOptionCombo,
-      audit.value,
-      // The 2.43 trigger keeps `left(NEW.storedby, 100)`; the column is varchar(100) before too.
-      audit.modifiedBy.slice(0, 100),
-      now,
-      audit.type,
-    );
-  }
+  const changed = atLeast(version, 39) ? 'OLD.value IS NOT NEW.value' : '1';
+  db.exec(`CREATE TEMP TRIGGER data_value_audit_update AFTER UPDATE ON main.data_values
+    WHEN OLD.deleted = 0 AND (NEW.deleted = 1 OR ${changed})
+    BEGIN INSERT INTO data_value_audits (${columns}) VALUES (${cell}, OLD.value, ${by},
+      CASE WHEN NEW.deleted = 1 THEN 'DELETE' ELSE 'UPDATE' END); END`);
 }
 
 /** What `/api/audits/dataValue` may filter on (`DataValueAuditQueryParams`, `DataValueChangelogQueryParams`). */

@@ -1,6 +1,6 @@
 import type { SandboxDb } from '../db/schema.ts';
 import type { Dhis2Version } from '../version.ts';
-import { AuditStore, auditFor, type CellWrite } from './audits.ts';
+import { installAuditTriggers } from './audits.ts';
 
 export interface StoredValue {
   data_element: string;
@@ -27,19 +27,19 @@ export interface ValueKey {
 
 /**
  * The aggregate data values table, with statements prepared once per database. Given the version it
- * answers as, every write also keeps the audit row DHIS2 writes for it (`auditFor`).
+ * answers as (the imports give it), every write from then on also keeps the audit row that version
+ * writes for it (`installAuditTriggers`); values seeded before carry no history, as with `skipAudit`.
  */
 export class ValueStore {
   private readonly find;
   private readonly upsert;
   private readonly softDelete;
-  private readonly audits;
 
   constructor(
     readonly db: SandboxDb,
     readonly version?: Dhis2Version,
   ) {
-    this.audits = version ? new AuditStore(db) : undefined;
+    if (version) installAuditTriggers(db, version);
     this.find = db.prepare(
       'SELECT * FROM data_values WHERE data_element = ? AND period = ? AND org_unit = ? AND category_option_combo = ? AND attribute_option_combo = ?',
     );
@@ -72,7 +72,6 @@ export class ValueStore {
     now: string,
     deleted = false,
   ): void {
-    this.audit(key, { value: value.value, storedBy: value.storedBy, deleted }, now);
     this.upsert.run(
       key.dataElement,
       key.period,
@@ -102,8 +101,6 @@ export class ValueStore {
   }
 
   delete(key: ValueKey, storedBy: string, now: string): void {
-    const before = this.audits ? this.get(key) : undefined;
-    if (before) this.audit(key, { value: before.value, storedBy, deleted: true }, now, before);
     this.softDelete.run(
       now,
       storedBy,
@@ -113,13 +110,6 @@ export class ValueStore {
       key.categoryOptionCombo,
       key.attributeOptionCombo,
     );
-  }
-
-  /** Keeps the audit row of a write, read against the cell as it stands before it. */
-  private audit(key: ValueKey, after: CellWrite, now: string, before?: StoredValue): void {
-    if (!this.audits || !this.version) return;
-    const audit = auditFor(this.version, before ?? this.get(key), after);
-    if (audit) this.audits.record(key, audit, now);
   }
 }
 
