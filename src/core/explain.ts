@@ -314,7 +314,13 @@ export function compareListings(
   };
 }
 
-const moment = (text: string) => text.replace(' ', 'T').slice(0, 19);
+// To the millisecond where both stamps have it (DHIS2 keeps both to the millisecond): a record saved
+// in the same second as analytics started is after it all the same. A zone suffix is dropped.
+const moment = (text: string) => {
+  const match = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d+))?/.exec(text);
+  if (!match) return text;
+  return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}`;
+};
 
 /**
  * Why records one listing has and the other lacks, from the tracker's own stamps: changed after

@@ -238,4 +238,21 @@ describe('why two listings differ', () => {
       '1 changed in the tracker after analytics last ran (2026-04-10T08:00:00.042); 1 no longer in the tracker under this org unit (deleted or moved); 1 unchanged since analytics last ran',
     );
   });
+
+  it('compares to the millisecond: a record saved in the second analytics started is after it', () => {
+    const updated = new Map([
+      ['Ev000000001', '2026-04-10T08:00:00.043Z'],
+      ['Ev000000002', '2026-04-10T08:00:00.042'],
+      ['Ev000000003', '2026-04-10 08:00:00.04'],
+    ]);
+    expect(
+      whyListingsDiffer(
+        ['Ev000000001', 'Ev000000002', 'Ev000000003'],
+        updated,
+        '2026-04-10T08:00:00.042',
+      ),
+    ).toBe(
+      '1 changed in the tracker after analytics last ran (2026-04-10T08:00:00.042); 2 unchanged since analytics last ran',
+    );
+  });
 });
