@@ -41,6 +41,8 @@ describe('the dashboard’s controls in Chromium', async () => {
     await tabTo(page, 'Clear the lock-out of data-clerk');
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'data-clerk may log in again' }).waitFor();
+    // The list is read again after the message: wait for it to go, rather than count at once.
+    await lockOuts.waitFor({ state: 'detached', timeout: 5_000 });
     await expect(lockOuts.count()).resolves.toBe(0);
     // Refused for its password again, no longer for the lock-out.
     expect(await loginAnswer(url, 'data-clerk', 'guess 6')).toEqual({
