@@ -9,6 +9,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     sequence: { sequencer: SlowFirstSequencer },
+    // A page polled for what the servers answer in the background: on two busy cores (the install test
+    // compiles SQLite beside the browser tests) an answer may take seconds, not vitest's default one.
+    expect: { poll: { timeout: 20_000 } },
     reporters: ['default', './test/summary-reporter.ts'],
     tags: [
       {
