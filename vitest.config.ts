@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // vitest's default is one worker fewer than the cores: one, on CI's two. Most files wait on servers,
+    // browsers or a compiler more than they compute, so two workers halve the wall time.
+    maxWorkers: 2,
     sequence: { sequencer: SlowFirstSequencer },
     // A page polled for what the servers answer in the background: on two busy cores (the install test
     // compiles SQLite beside the browser tests) an answer may take seconds, not vitest's default one.
