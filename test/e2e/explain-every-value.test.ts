@@ -3,7 +3,7 @@ import type { LoadedConfig } from '../../src/config/load.ts';
 import { aggregate } from '../../src/core/explain.ts';
 import { explainValue } from '../../src/jobs/explain.ts';
 import { resolveJob } from '../../src/jobs/resolve-job.ts';
-import { packagePath, readPackage, withPackages } from '../packages.ts';
+import { packagePath, REAL_PACKAGES, readPackage, withPackages } from '../packages.ts';
 import {
   configFor,
   contextOf,
@@ -110,6 +110,11 @@ describe(
   'every mapped indicator with values in a rehearsal of the mpox package is explained by its records',
   withPackages,
   async () => {
+    // Collected even when the group is skipped: without the packages, register the group's place only.
+    if (!REAL_PACKAGES.available) {
+      it('needs the real packages', () => {});
+      return;
+    }
     const PERIOD = '202610';
     const NOW = new Date('2026-11-24T08:00:00Z');
     const TRACKER = 'MPOX_EIR/MPOX_EIR_TRK_DHIS2.40.4.1-en.metadata.json';
