@@ -23,6 +23,19 @@ export interface CellRef {
   readonly orgUnit: string;
 }
 
+/** The cell a comparison row stands for: the data element t2a delivers, not the shadow one shown. */
+export const cellOfRow = (row: {
+  readonly deliveredDataElement: string;
+  readonly categoryOptionCombo?: string | undefined;
+  readonly period: string;
+  readonly orgUnit: string;
+}): CellRef => ({
+  dataElement: row.deliveredDataElement,
+  categoryOptionCombo: row.categoryOptionCombo,
+  period: row.period,
+  orgUnit: row.orgUnit,
+});
+
 const Opener = createContext<((cell: CellRef) => void) | undefined>(undefined);
 
 /**

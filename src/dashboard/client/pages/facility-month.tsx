@@ -1,7 +1,7 @@
 import { NoticeBox } from '@dhis2/ui';
 import type { FacilityMonthAnswer } from '../../api-types.ts';
 import { getJson } from '../api.ts';
-import { ExplainButton, ExplainProvider } from '../explain.tsx';
+import { cellOfRow, ExplainButton, ExplainProvider } from '../explain.tsx';
 import { Failure, failureText, Table } from '../parts.tsx';
 import { useAnswer } from '../router.ts';
 
@@ -46,12 +46,7 @@ export function FacilityMonthPage({ url }: { readonly url: URL }) {
           headers={['Data element', 'Combo', 'Tracker (t2a)', 'Manual', 'Difference']}
           numeric={[2, 3, 4]}
           rows={month.rows.map((row) => {
-            const cell = {
-              dataElement: row.deliveredDataElement,
-              categoryOptionCombo: row.categoryOptionCombo,
-              period: row.period,
-              orgUnit: row.orgUnit,
-            };
+            const cell = cellOfRow(row);
             return [
               row.dataElement,
               row.categoryOptionCombo ?? 'default',

@@ -2,7 +2,7 @@ import { NoticeBox } from '@dhis2/ui';
 import type { ReactNode } from 'react';
 import type { Outcome, TransitionState } from '../../api-types.ts';
 import { getJson } from '../api.ts';
-import { ExplainButton, ExplainProvider } from '../explain.tsx';
+import { cellOfRow, ExplainButton, ExplainProvider } from '../explain.tsx';
 import { periodLabel } from '../names.tsx';
 import { Failure, failureText, JobChooser, Section, Table, useChosenJob } from '../parts.tsx';
 import { navigate, useAnswer } from '../router.ts';
@@ -127,12 +127,7 @@ function Differences({ job, state }: { readonly job: string; readonly state: Tra
           headers={['Facility', 'Period', 'Data element', 'Tracker', 'Manual', 'Difference']}
           numeric={[3, 4, 5]}
           rows={state.differences.map((row) => {
-            const cell = {
-              dataElement: row.deliveredDataElement,
-              categoryOptionCombo: row.categoryOptionCombo,
-              period: row.period,
-              orgUnit: row.orgUnit,
-            };
+            const cell = cellOfRow(row);
             return [
               <FacilityLink key="ou" job={job} orgUnit={row.orgUnit} period={row.period}>
                 {row.name}
